@@ -1,0 +1,311 @@
+//! `evreg check` and `evreg compat` as library calls: files → models → engines → findings.
+//! Nothing here prints.
+
+use crate::compat::{self, Mode, Pair};
+use crate::finding::{Direction, Finding, Location, Summary};
+use crate::registry::{self, Registry, Subject};
+use crate::report::Report;
+use crate::rules;
+use crate::schema::avro::{self, AvroSchema, Kind};
+use crate::schema::{self, Format};
+use crate::source::{SourceFile, SourceMap};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A parsed version of a subject, in its format's model.
+pub enum Model {
+    Avro(AvroSchema),
+    /// JSON Schema versions are parsed as JSON only until their engine lands.
+    Json,
+}
+
+/// Parse every version of a subject once. Returns the models (None where a version is invalid)
+/// and the parse findings, tagged with subject and version.
+pub fn parse_subject(subject: &Subject) -> (Vec<Option<Model>>, Vec<Finding>) {
+    let mut models = Vec::with_capacity(subject.versions.len());
+    let mut findings = Vec::new();
+    for v in &subject.versions {
+        if !v.readable {
+            models.push(None);
+            continue;
+        }
+        let (model, found) = parse_file(v.source.clone(), v.format);
+        findings.extend(
+            found
+                .into_iter()
+                .map(|f| f.subject(&subject.name).version(v.number)),
+        );
+        models.push(model);
+    }
+    (models, findings)
+}
+
+fn parse_file(source: Arc<SourceFile>, format: Format) -> (Option<Model>, Vec<Finding>) {
+    match format {
+        Format::Avro => {
+            let parsed = avro::parse(source);
+            (parsed.schema.map(Model::Avro), parsed.findings)
+        }
+        Format::JsonSchema => match schema::parse_json(&source) {
+            Ok(_) => (Some(Model::Json), Vec::new()),
+            Err(f) => (None, vec![f]),
+        },
+    }
+}
+
+/// Everything `evreg check` verifies on a registry: layout, schema validity, lint of each
+/// subject's latest version, and compatibility of every version with the versions its mode names.
+pub fn check(reg: &Registry) -> Report {
+    let mut findings = reg.findings.clone();
+    for subject in &reg.subjects {
+        findings.extend(check_subject(reg, subject));
+    }
+    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
+    Report::new(findings, reg.sources())
+}
+
+fn check_subject(reg: &Registry, subject: &Subject) -> Vec<Finding> {
+    let (models, mut findings) = parse_subject(subject);
+    if let Some(Some(Model::Avro(latest))) = models.last() {
+        let n = subject.versions.last().map_or(0, |v| v.number);
+        findings.extend(
+            lint_avro(latest)
+                .into_iter()
+                .map(|f| f.subject(&subject.name).version(n)),
+        );
+    }
+    if subject.format == Some(Format::JsonSchema) {
+        findings.push(
+            Finding::new(
+                &rules::ENGINE_UNSUPPORTED,
+                format!("`{}` is a JSON Schema subject; its files are parsed, but its versions are not compared yet", subject.name),
+                "until the JSON Schema engine lands, review JSON Schema changes by hand",
+            )
+            .subject(&subject.name)
+            .at(Location::file(Registry::subject_dir(&subject.name))),
+        );
+    }
+    let mode = subject.mode(&reg.settings);
+    let model_of = |n: u32| -> Option<(u32, &AvroSchema)> {
+        let i = subject.versions.iter().position(|v| v.number == n)?;
+        match models.get(i) {
+            Some(Some(Model::Avro(s))) if subject.versions[i].format == Format::Avro => {
+                Some((n, s))
+            }
+            _ => None,
+        }
+    };
+    for v in &subject.versions {
+        for pair in mode.pairs(v.number) {
+            let (Some(new), Some(old)) = (model_of(pair.new), model_of(pair.old)) else {
+                continue;
+            };
+            let labels = (format!("v{}", pair.new), format!("v{}", pair.old));
+            findings.extend(
+                avro_pair(pair, new.1, old.1, &labels)
+                    .into_iter()
+                    .map(|f| f.subject(&subject.name)),
+            );
+        }
+    }
+    findings
+}
+
+/// The findings of one pair: each incompatibility located in the new version's file, with the
+/// matching place in the old one.
+pub fn avro_pair(
+    pair: Pair,
+    new: &AvroSchema,
+    old: &AvroSchema,
+    labels: &(String, String),
+) -> Vec<Finding> {
+    let (reader, writer, reader_label, writer_label) = match pair.direction {
+        Direction::Backward => (new, old, &labels.0, &labels.1),
+        Direction::Forward => (old, new, &labels.1, &labels.0),
+    };
+    let fill = |s: &str| {
+        s.replace("{reader}", reader_label)
+            .replace("{writer}", writer_label)
+    };
+    compat::avro::check(reader, writer)
+        .into_iter()
+        .map(|inc| {
+            let (new_ptr, old_ptr) = match pair.direction {
+                Direction::Backward => (&inc.reader_pointer, &inc.writer_pointer),
+                Direction::Forward => (&inc.writer_pointer, &inc.reader_pointer),
+            };
+            let mut f = Finding::new(inc.rule, fill(&inc.message), fill(&inc.help))
+                .at(new.location(new_ptr));
+            f.version = (pair.new > 0).then_some(pair.new);
+            f.other_version = (pair.old > 0).then_some(pair.old);
+            f.direction = Some(pair.direction);
+            f.other_location = Some(old.location(old_ptr));
+            f.path = (!inc.path.is_empty()).then(|| inc.path.clone());
+            f
+        })
+        .collect()
+}
+
+/// Lint of one Avro version: docs on every named type and field.
+pub fn lint_avro(s: &AvroSchema) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut named: Vec<_> = s.named.values().copied().collect();
+    named.sort_by(|a, b| s.ty(*a).pointer.cmp(&s.ty(*b).pointer));
+    for id in named {
+        let t = s.ty(id);
+        let (doc, fields) = match &t.kind {
+            Kind::Record(r) => (&r.doc, Some(&r.fields)),
+            Kind::Enum(e) => (&e.doc, None),
+            Kind::Fixed(f) => (&f.doc, None),
+            _ => continue,
+        };
+        let name = t.kind.name().map(|n| n.fullname()).unwrap_or_default();
+        if doc.as_deref().is_none_or(|d| d.trim().is_empty()) {
+            out.push(
+                Finding::new(
+                    &rules::AVRO_DOC_MISSING,
+                    format!("{} `{name}` has no doc", t.kind.type_name()),
+                    "add \"doc\": \"what it is and when it is sent\"",
+                )
+                .at(s.location(&t.pointer)),
+            );
+        }
+        for f in fields.into_iter().flatten() {
+            if f.doc.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                out.push(
+                    Finding::new(
+                        &rules::AVRO_DOC_MISSING,
+                        format!("field `{}` of `{name}` has no doc", f.name),
+                        "add \"doc\": \"meaning, unit, invariants\"",
+                    )
+                    .at(s.location(&f.pointer)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Why `compat` could not decide.
+#[derive(Debug)]
+pub enum CompatError {
+    Io { path: String, error: std::io::Error },
+    UnknownFormat { path: String },
+    FormatsDiffer,
+    Unsupported(Format),
+}
+
+impl fmt::Display for CompatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompatError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
+            CompatError::UnknownFormat { path } => write!(
+                f,
+                "cannot tell the format of {path}\n  help: name Avro files *.avsc and JSON Schema files *.json, or pass --type avro|json-schema"
+            ),
+            CompatError::FormatsDiffer => write!(
+                f,
+                "the two files have different formats; compatibility is defined between versions of one format"
+            ),
+            CompatError::Unsupported(format) => write!(
+                f,
+                "{} compatibility is not supported yet; Avro (.avsc) is",
+                format.name()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CompatError {}
+
+/// The answer of `compat`: the findings, and whether the pair is compatible under the mode
+/// (`None` when a schema is invalid, so nothing could be decided).
+pub struct CompatOutcome {
+    pub report: Report,
+    pub compatible: Option<bool>,
+}
+
+/// Compare two schema files under a mode, no registry needed. `old` plays version 1 and `new`
+/// version 2 for the mode's pairs.
+pub fn compat_files(
+    old: &Path,
+    new: &Path,
+    mode: Mode,
+    format: Option<Format>,
+) -> Result<CompatOutcome, CompatError> {
+    let read = |p: &Path| -> Result<(Result<Arc<SourceFile>, Finding>, Format), CompatError> {
+        let path = p.display().to_string();
+        let format = match format {
+            Some(f) => f,
+            None => Format::of_path(&path)
+                .ok_or_else(|| CompatError::UnknownFormat { path: path.clone() })?,
+        };
+        let bytes = std::fs::read(p).map_err(|error| CompatError::Io {
+            path: path.clone(),
+            error,
+        })?;
+        Ok((schema::decode(&path, bytes), format))
+    };
+    let (old_src, old_fmt) = read(old)?;
+    let (new_src, new_fmt) = read(new)?;
+    if old_fmt != new_fmt {
+        return Err(CompatError::FormatsDiffer);
+    }
+    if old_fmt != Format::Avro {
+        return Err(CompatError::Unsupported(old_fmt));
+    }
+    let mut sources = SourceMap::default();
+    let mut findings = Vec::new();
+    let mut models = Vec::new();
+    for src in [old_src, new_src] {
+        match src {
+            Ok(src) => {
+                sources.insert(src.clone());
+                let parsed = avro::parse(src);
+                findings.extend(parsed.findings);
+                models.push(parsed.schema);
+            }
+            Err(f) => {
+                findings.push(f);
+                models.push(None);
+            }
+        }
+    }
+    let compatible = match (&models[0], &models[1]) {
+        (Some(old_s), Some(new_s)) => {
+            let labels = (
+                display_name(&new.display().to_string()),
+                display_name(&old.display().to_string()),
+            );
+            let before = findings.len();
+            for pair in mode.pairs(2) {
+                let pair = Pair {
+                    new: 0,
+                    old: 0,
+                    ..pair
+                };
+                findings.extend(avro_pair(pair, new_s, old_s, &labels));
+            }
+            Some(!findings[before..].iter().any(Finding::is_error))
+        }
+        _ => None,
+    };
+    Ok(CompatOutcome {
+        report: Report::new(findings, sources),
+        compatible,
+    })
+}
+
+fn display_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings)
+    }
+}

@@ -1,0 +1,168 @@
+//! The command line: arguments in, a library call, a report out. One file per subcommand.
+
+mod add;
+mod check;
+mod compat;
+mod init;
+mod list;
+mod rules;
+
+use crate::registry::{LoadError, Registry};
+use crate::report::{self, Context, Report};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Keep versioned event schemas (Avro, JSON Schema) in git and guard their contracts.
+#[derive(Parser, Debug)]
+#[command(name = "evreg", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Global {
+    /// Report format.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Human, env = "EVREG_OUTPUT")]
+    pub output: Output,
+    /// Colour in human output: auto uses colour on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// The registry root (default: the nearest folder upwards holding evreg.yaml).
+    #[arg(
+        long,
+        short = 'C',
+        global = true,
+        value_name = "DIR",
+        env = "EVREG_REGISTRY"
+    )]
+    pub registry: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Diagnostics with source snippets and a summary line.
+    Human,
+    /// A stable JSON document (schemas/evreg-report.schema.json).
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scaffold a registry: evreg.yaml, schemas/, fixtures/ and a CI workflow example.
+    Init(init::Args),
+    /// List the registry's subjects with format, versions, mode and owner.
+    List,
+    /// Show one version of a subject (the latest unless SUBJECT@N).
+    Show(list::ShowArgs),
+    /// Register FILE as the next version of SUBJECT, only if the subject's mode accepts it.
+    Add(add::Args),
+    /// Compare two schema files under a mode; no registry needed.
+    Compat(compat::Args),
+    /// Check the registry: layout, schema validity, lint and compatibility of every version.
+    Check(check::Args),
+    /// List the rule catalogue.
+    Rules,
+    /// Explain one rule, with a bad and a good example.
+    Explain(rules::ExplainArgs),
+}
+
+/// What ends a command: its exit code (0 clean, 1 error findings, 2 could not run).
+pub type Exit = u8;
+
+pub const EXIT_OK: Exit = 0;
+pub const EXIT_FINDINGS: Exit = 1;
+pub const EXIT_FAILURE: Exit = 2;
+
+pub fn run(cli: Cli) -> Exit {
+    let g = &cli.global;
+    let result = match &cli.command {
+        Command::Init(a) => init::run(a, g),
+        Command::List => list::list(g),
+        Command::Show(a) => list::show(a, g),
+        Command::Add(a) => add::run(a, g),
+        Command::Compat(a) => compat::run(a, g),
+        Command::Check(a) => check::run(a, g),
+        Command::Rules => rules::list(g),
+        Command::Explain(a) => rules::explain(a, g),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+/// A failure that stops a command, as the text shown to the user.
+pub type Failure = String;
+
+impl Global {
+    pub fn registry(&self) -> Result<Registry, Failure> {
+        let result = match &self.registry {
+            Some(dir) => Registry::load(dir),
+            None => {
+                let cwd = std::env::current_dir()
+                    .map_err(|e| format!("cannot read the current folder: {e}"))?;
+                Registry::discover(&cwd)
+            }
+        };
+        result.map_err(|e: LoadError| e.to_string())
+    }
+
+    pub fn color(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+
+    /// Render a report in the chosen format to stdout; the exit code follows its errors.
+    pub fn emit(&self, report: &Report, ctx: &Context) -> Exit {
+        let text = match self.output {
+            Output::Json => report::json::render(report, ctx),
+            Output::Human => report::human::render(report, ctx, self.color(), terminal_width()),
+        };
+        print(&text);
+        if report.has_errors() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Print to stdout; a closed pipe (`evreg list | head`) is not an error worth a panic.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}

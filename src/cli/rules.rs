@@ -1,0 +1,89 @@
+use super::{EXIT_OK, Exit, Failure, Global, Output, print, to_json};
+use crate::rules::{self, Rule};
+use serde::Serialize;
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. avro-field-missing-default (`evreg rules` lists them).
+    pub rule: String,
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'a str,
+    category: &'a str,
+    severity: &'a str,
+    summary: &'a str,
+    explanation: &'a str,
+    bad: &'a str,
+    good: &'a str,
+}
+
+fn json(r: &Rule) -> RuleJson<'_> {
+    RuleJson {
+        id: r.id,
+        category: r.category.as_str(),
+        severity: r.severity.as_str(),
+        summary: r.summary,
+        explanation: r.explanation,
+        bad: r.bad,
+        good: r.good,
+    }
+}
+
+pub fn list(g: &Global) -> Result<Exit, Failure> {
+    match g.output {
+        Output::Json => print(&to_json(
+            &rules::ALL.iter().map(|r| json(r)).collect::<Vec<_>>(),
+        )),
+        Output::Human => {
+            let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut out = String::new();
+            for r in rules::ALL {
+                out.push_str(&format!(
+                    "{:width$}  {:13}  {:7}  {}\n",
+                    r.id,
+                    r.category.as_str(),
+                    r.severity.as_str(),
+                    r.summary
+                ));
+            }
+            out.push_str("\n`evreg explain RULE` shows one with examples; evreg.yaml `rules:` changes a severity or turns a rule off.\n");
+            print(&out);
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn explain(args: &ExplainArgs, g: &Global) -> Result<Exit, Failure> {
+    let rule = rules::by_id(&args.rule).ok_or_else(|| {
+        let near: Vec<&str> = rules::ALL
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| id.contains(args.rule.as_str()) || args.rule.contains(id))
+            .collect();
+        let hint = if near.is_empty() {
+            "`evreg rules` lists every rule".to_string()
+        } else {
+            format!("did you mean {}?", near.join(", "))
+        };
+        format!("unknown rule `{}`\n  help: {hint}", args.rule)
+    })?;
+    match g.output {
+        Output::Json => print(&to_json(&json(rule))),
+        Output::Human => {
+            let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+            print(&format!(
+                "{} ({}, {} by default)\n\n{}\n\n{}\n\nBad:\n{}\nGood:\n{}",
+                rule.id,
+                rule.category.as_str(),
+                rule.severity.as_str(),
+                rule.summary,
+                rule.explanation,
+                indent(rule.bad),
+                indent(rule.good)
+            ));
+        }
+    }
+    Ok(EXIT_OK)
+}

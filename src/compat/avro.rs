@@ -1,0 +1,643 @@
+//! Avro compatibility: can a reader schema read data written with a writer schema? Decided by the
+//! Avro 1.12 specification's "Schema Resolution" rules as Apache Avro's reference checker decides
+//! them, plus the decimal rule the specification states and that checker skips. Every
+//! incompatibility is reported, each with its place in both schemas.
+//!
+//! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+
+use crate::rules::{self, Rule};
+use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incompatibility {
+    pub rule: &'static Rule,
+    pub reader_pointer: String,
+    pub writer_pointer: String,
+    /// Readable path to the element, e.g. `lines[].price`; empty at the root.
+    pub path: String,
+    pub message: String,
+    pub help: String,
+}
+
+/// Every reason `reader` cannot read data written with `writer` (empty when it can).
+pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+    let mut c = Checker {
+        r: reader,
+        w: writer,
+        reported: HashSet::new(),
+        memo: HashMap::new(),
+        out: Vec::new(),
+    };
+    c.report(reader.root, writer.root, "");
+    c.out
+}
+
+/// The writer field a reader field reads from: same name, else the first reader alias that names
+/// a writer field. Shared by compatibility and diff, so both pair fields alike.
+pub fn writer_field<'a>(reader_field: &Field, writer: &'a Record) -> Option<&'a Field> {
+    writer
+        .fields
+        .iter()
+        .find(|w| w.name == reader_field.name)
+        .or_else(|| {
+            reader_field
+                .aliases
+                .iter()
+                .find_map(|a| writer.fields.iter().find(|w| &w.name == a))
+        })
+}
+
+/// Do two named types match: the same unqualified name, or a reader alias naming the writer's
+/// full name? (A namespace-only change therefore matches.)
+pub fn names_match(reader: &Kind, writer: &Kind) -> bool {
+    match (reader.name(), writer.name()) {
+        (Some(r), Some(w)) => r.name == w.name || reader.aliases().contains(&w.fullname()),
+        _ => false,
+    }
+}
+
+/// Can a writer primitive be promoted to the reader's?
+fn promotes(reader: &Kind, writer: &Kind) -> bool {
+    use Kind::*;
+    matches!(
+        (reader, writer),
+        (Long, Int)
+            | (Float, Int | Long)
+            | (Double, Int | Long | Float)
+            | (Bytes, String)
+            | (String, Bytes)
+    )
+}
+
+struct Checker<'a> {
+    r: &'a AvroSchema,
+    w: &'a AvroSchema,
+    /// Pairs already reported (a named type reached twice, or through recursion, reports once).
+    reported: HashSet<(TypeId, TypeId)>,
+    /// Verdicts of `compatible`; a pair under evaluation counts as compatible, which ends recursion
+    /// the way the specification's coinductive reading of recursive types demands.
+    memo: HashMap<(TypeId, TypeId), bool>,
+    out: Vec<Incompatibility>,
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+fn shown(path: &str) -> String {
+    if path.is_empty() {
+        "the schema root".to_string()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+impl Checker<'_> {
+    fn kinds(&self, r: TypeId, w: TypeId) -> (&Kind, &Kind) {
+        (&self.r.ty(r).kind, &self.w.ty(w).kind)
+    }
+
+    /// The specification's "match" for picking a union branch: same type (and name, for named
+    /// types) or a promotion. Deep resolution comes after.
+    fn shallow_match(&self, r: TypeId, w: TypeId) -> bool {
+        let (rk, wk) = self.kinds(r, w);
+        match (rk, wk) {
+            (Kind::Record(_), Kind::Record(_))
+            | (Kind::Enum(_), Kind::Enum(_))
+            | (Kind::Fixed(_), Kind::Fixed(_)) => names_match(rk, wk),
+            (Kind::Union(_), _) | (_, Kind::Union(_)) => false,
+            _ => std::mem::discriminant(rk) == std::mem::discriminant(wk) || promotes(rk, wk),
+        }
+    }
+
+    /// A yes/no verdict, for choosing union branches without reporting.
+    fn compatible(&mut self, r: TypeId, w: TypeId) -> bool {
+        if let Some(&v) = self.memo.get(&(r, w)) {
+            return v;
+        }
+        self.memo.insert((r, w), true);
+        let v = self.decide(r, w);
+        self.memo.insert((r, w), v);
+        v
+    }
+
+    fn decide(&mut self, r: TypeId, w: TypeId) -> bool {
+        let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        if let Kind::Union(wbs) = &wt.kind {
+            return wbs.iter().all(|&wb| self.compatible(r, wb));
+        }
+        if let Kind::Union(rbs) = &rt.kind {
+            return rbs.iter().any(|&rb| self.compatible(rb, w));
+        }
+        match (&rt.kind, &wt.kind) {
+            (Kind::Array(ri), Kind::Array(wi)) => self.compatible(*ri, *wi),
+            (Kind::Map(rv), Kind::Map(wv)) => self.compatible(*rv, *wv),
+            (Kind::Fixed(rf), Kind::Fixed(wf)) => {
+                names_match(&rt.kind, &wt.kind)
+                    && rf.size == wf.size
+                    && decimals_agree(&rt.logical, &wt.logical)
+            }
+            (Kind::Enum(re), Kind::Enum(we)) => {
+                names_match(&rt.kind, &wt.kind)
+                    && (re.default.is_some() || we.symbols.iter().all(|s| re.symbols.contains(s)))
+            }
+            (Kind::Record(rr), Kind::Record(wr)) => {
+                if !names_match(&rt.kind, &wt.kind) {
+                    return false;
+                }
+                rr.fields.iter().all(|rf| match writer_field(rf, wr) {
+                    Some(wf) => self.compatible(rf.ty, wf.ty),
+                    None => rf.default.is_some(),
+                })
+            }
+            (rk, wk) if std::mem::discriminant(rk) == std::mem::discriminant(wk) => {
+                decimals_agree(&rt.logical, &wt.logical)
+            }
+            (rk, wk) => promotes(rk, wk),
+        }
+    }
+
+    fn emit(
+        &mut self,
+        rule: &'static Rule,
+        r_ptr: &str,
+        w_ptr: &str,
+        path: &str,
+        message: String,
+        help: String,
+    ) {
+        self.out.push(Incompatibility {
+            rule,
+            reader_pointer: r_ptr.to_string(),
+            writer_pointer: w_ptr.to_string(),
+            path: path.to_string(),
+            message,
+            help,
+        });
+    }
+
+    fn report(&mut self, r: TypeId, w: TypeId, path: &str) {
+        if !self.reported.insert((r, w)) {
+            return;
+        }
+        let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        if let Kind::Union(wbs) = &wt.kind {
+            for &wb in wbs {
+                self.report_branch(r, wb, path, true);
+            }
+            return;
+        }
+        if let Kind::Union(_) = &rt.kind {
+            self.report_branch(r, w, path, false);
+            return;
+        }
+        match (&rt.kind, &wt.kind) {
+            (Kind::Array(ri), Kind::Array(wi)) => self.report(*ri, *wi, &format!("{path}[]")),
+            (Kind::Map(rv), Kind::Map(wv)) => self.report(*rv, *wv, &format!("{path}{{}}")),
+            (Kind::Fixed(rf), Kind::Fixed(wf)) => {
+                self.report_names(r, w, path);
+                if rf.size != wf.size {
+                    let msg = format!(
+                        "{} is a fixed of {} bytes in {{reader}} but {} bytes in {{writer}}",
+                        shown(path),
+                        rf.size,
+                        wf.size
+                    );
+                    self.emit(
+                        &rules::AVRO_FIXED_SIZE_MISMATCH,
+                        &rt.pointer,
+                        &wt.pointer,
+                        path,
+                        msg,
+                        "keep the size; for another size add a new field of a new fixed type"
+                            .into(),
+                    );
+                }
+                self.report_logical(r, w, path);
+            }
+            (Kind::Enum(re), Kind::Enum(we)) => {
+                self.report_names(r, w, path);
+                let missing: Vec<&String> = we
+                    .symbols
+                    .iter()
+                    .filter(|s| !re.symbols.contains(s))
+                    .collect();
+                if !missing.is_empty() && re.default.is_none() {
+                    let list = missing
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let w_ptr = we
+                        .symbols
+                        .iter()
+                        .position(|s| s == missing[0])
+                        .map(|i| format!("{}/symbols/{i}", wt.pointer))
+                        .unwrap_or_else(|| wt.pointer.clone());
+                    let msg = format!(
+                        "enum {} in {{writer}} has symbol{} {list} that {{reader}} does not know, and {{reader}}'s enum has no default",
+                        shown(path),
+                        if missing.len() > 1 { "s" } else { "" }
+                    );
+                    let help = format!(
+                        "give enum `{}` a default symbol in {{reader}} (e.g. \"default\": \"{}\"), or keep the symbol list",
+                        re.name.name,
+                        re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
+                    );
+                    self.emit(
+                        &rules::AVRO_ENUM_SYMBOL_MISSING,
+                        &format!("{}/symbols", rt.pointer),
+                        &w_ptr,
+                        path,
+                        msg,
+                        help,
+                    );
+                }
+            }
+            (Kind::Record(rr), Kind::Record(wr)) => {
+                self.report_names(r, w, path);
+                for rf in &rr.fields {
+                    let fpath = join(path, &rf.name);
+                    match writer_field(rf, wr) {
+                        Some(wf) => self.report(rf.ty, wf.ty, &fpath),
+                        None if rf.default.is_some() => {}
+                        None => {
+                            let msg = format!(
+                                "field `{fpath}` is in {{reader}} with no default, and {{writer}} does not write it"
+                            );
+                            let help = format!(
+                                "give `{}` a default in {{reader}}, e.g. \"default\": {}",
+                                rf.name,
+                                example_default(self.r, rf.ty)
+                            );
+                            self.emit(
+                                &rules::AVRO_FIELD_MISSING_DEFAULT,
+                                &rf.pointer,
+                                &format!("{}/name", wt.pointer),
+                                &fpath,
+                                msg,
+                                help,
+                            );
+                        }
+                    }
+                }
+            }
+            (rk, wk) if std::mem::discriminant(rk) == std::mem::discriminant(wk) => {
+                self.report_logical(r, w, path)
+            }
+            (rk, wk) if promotes(rk, wk) => self.report_logical(r, w, path),
+            _ => {
+                let msg = format!(
+                    "{} is {} in {{reader}} but {} in {{writer}}, which does not promote to it",
+                    shown(path),
+                    self.r.describe(r),
+                    self.w.describe(w)
+                );
+                let help = "keep the type, or widen it along Avro's promotions (int→long→float→double, string↔bytes); to change it otherwise add a new field and deprecate this one".to_string();
+                self.emit(
+                    &rules::AVRO_TYPE_MISMATCH,
+                    &rt.pointer,
+                    &wt.pointer,
+                    path,
+                    msg,
+                    help,
+                );
+            }
+        }
+    }
+
+    /// One non-union writer type `w` (a branch of the writer's union when `from_writer_union`)
+    /// against reader `r`, which is a union or (only when `from_writer_union`) a plain type.
+    fn report_branch(&mut self, r: TypeId, w: TypeId, path: &str, from_writer_union: bool) {
+        let rbranches: Vec<TypeId> = match &self.r.ty(r).kind {
+            Kind::Union(b) => b.clone(),
+            _ => vec![r],
+        };
+        if rbranches.iter().any(|&rb| self.compatible(rb, w)) {
+            return;
+        }
+        // A branch of the same kind and name explains the failure best by its own reasons.
+        if let Some(&rb) = rbranches.iter().find(|&&rb| self.shallow_match(rb, w)) {
+            self.report(rb, w, path);
+            return;
+        }
+        let rt = self.r.ty(r);
+        let wdesc = self.w.describe(w);
+        let (msg, help) = if rbranches.len() == 1 && from_writer_union {
+            (
+                format!("{} in {{writer}} may hold {wdesc} (a branch of its union), but {{reader}} reads it as {}", shown(path), self.r.describe(r)),
+                "keep the union in {reader}, e.g. [\"null\", ...] with \"default\": null, so values of every branch stay readable".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "{} in {{writer}} may hold {wdesc}, which no branch of {{reader}}'s union {} can read",
+                    shown(path),
+                    self.r.describe(r)
+                ),
+                format!("add a branch for {wdesc} to the union in {{reader}}"),
+            )
+        };
+        self.emit(
+            &rules::AVRO_UNION_BRANCH_MISSING,
+            &rt.pointer,
+            &self.w.ty(w).pointer,
+            path,
+            msg,
+            help,
+        );
+    }
+
+    fn report_names(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let (rk, wk) = self.kinds(r, w);
+        if names_match(rk, wk) {
+            return;
+        }
+        let (Some(rn), Some(wn)) = (rk.name(), wk.name()) else {
+            return;
+        };
+        let msg = format!(
+            "{} is {} `{}` in {{reader}} but `{}` in {{writer}}, and no alias links them",
+            shown(path),
+            rk.type_name(),
+            rn.fullname(),
+            wn.fullname()
+        );
+        let help = format!(
+            "add \"aliases\": [\"{}\"] to `{}` in {{reader}}",
+            wn.fullname(),
+            rn.name
+        );
+        let (r_ptr, w_ptr) = (
+            format!("{}/name", self.r.ty(r).pointer),
+            format!("{}/name", self.w.ty(w).pointer),
+        );
+        self.emit(&rules::AVRO_NAME_MISMATCH, &r_ptr, &w_ptr, path, msg, help);
+    }
+
+    fn report_logical(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let (rl, wl) = (&self.r.ty(r).logical, &self.w.ty(w).logical);
+        if rl == wl {
+            return;
+        }
+        let (r_ptr, w_ptr) = (self.r.ty(r).pointer.clone(), self.w.ty(w).pointer.clone());
+        let show = |l: &Option<Logical>| {
+            l.as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "no logical type".into())
+        };
+        if let (Some(Logical::Decimal { .. }), Some(Logical::Decimal { .. })) = (rl, wl) {
+            let msg = format!(
+                "{} is {} in {{reader}} but {} in {{writer}}: decimals resolve only with equal precision and scale, and a changed scale changes every amount by a power of ten",
+                shown(path),
+                show(rl),
+                show(wl)
+            );
+            self.emit(&rules::AVRO_DECIMAL_MISMATCH, &r_ptr, &w_ptr, path, msg, "keep precision and scale; for another scale add a new field and deprecate this one".into());
+            return;
+        }
+        // A uuid annotation on a string changes nothing about how the string reads.
+        if matches!(
+            (rl, wl),
+            (Some(Logical::Uuid), None) | (None, Some(Logical::Uuid))
+        ) {
+            return;
+        }
+        let msg = format!(
+            "{} has {} in {{reader}} but {} in {{writer}}: the data still decodes, but its meaning changes",
+            shown(path),
+            show(rl),
+            show(wl)
+        );
+        self.emit(
+            &rules::AVRO_LOGICAL_TYPE_CHANGED,
+            &r_ptr,
+            &w_ptr,
+            path,
+            msg,
+            "keep the logical type; for another unit or representation add a new field".into(),
+        );
+    }
+}
+
+/// Two decimals agree only with equal precision and scale; anything else about logical types
+/// does not stop resolution (it is reported as a warning).
+fn decimals_agree(r: &Option<Logical>, w: &Option<Logical>) -> bool {
+    match (r, w) {
+        (Some(a @ Logical::Decimal { .. }), Some(b @ Logical::Decimal { .. })) => a == b,
+        _ => true,
+    }
+}
+
+/// A default to suggest in help text for a field of this type.
+fn example_default(s: &AvroSchema, ty: TypeId) -> String {
+    match &s.ty(ty).kind {
+        Kind::Null => "null".into(),
+        Kind::Boolean => "false".into(),
+        Kind::Int | Kind::Long => "0".into(),
+        Kind::Float | Kind::Double => "0.0".into(),
+        Kind::Bytes | Kind::String => "\"\"".into(),
+        Kind::Array(_) => "[]".into(),
+        Kind::Map(_) => "{}".into(),
+        Kind::Enum(e) => format!(
+            "\"{}\"",
+            e.symbols.first().map(String::as_str).unwrap_or("")
+        ),
+        Kind::Fixed(f) => format!("\"{}\"", "\\u0000".repeat(f.size.min(4) as usize)),
+        Kind::Union(b) => match b.first() {
+            Some(&first) => example_default(s, first),
+            None => "null".into(),
+        },
+        Kind::Record(_) => "{...} (a value for every field)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::avro::parse;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn schema(text: &str) -> AvroSchema {
+        let p = parse(Arc::new(SourceFile::new("t.avsc", text)));
+        p.schema
+            .unwrap_or_else(|| panic!("invalid schema: {:?}", p.findings))
+    }
+
+    /// Rule ids of every incompatibility when `reader` reads `writer`'s data.
+    fn rules_for(reader: &str, writer: &str) -> Vec<&'static str> {
+        check(&schema(reader), &schema(writer))
+            .iter()
+            .map(|i| i.rule.id)
+            .collect()
+    }
+
+    fn rec(fields: &str) -> String {
+        format!(r#"{{"type": "record", "name": "R", "namespace": "n", "fields": [{fields}]}}"#)
+    }
+
+    #[test]
+    fn promotions_follow_the_specification() {
+        for (reader, writer, ok) in [
+            ("long", "int", true),
+            ("float", "int", true),
+            ("double", "int", true),
+            ("float", "long", true),
+            ("double", "long", true),
+            ("double", "float", true),
+            ("bytes", "string", true),
+            ("string", "bytes", true),
+            ("int", "long", false),
+            ("long", "float", false),
+            ("float", "double", false),
+            ("int", "string", false),
+            ("boolean", "int", false),
+            ("null", "int", false),
+        ] {
+            let got = rules_for(&format!("\"{reader}\""), &format!("\"{writer}\""));
+            assert_eq!(got.is_empty(), ok, "{reader} reading {writer}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn fields_need_defaults_and_every_break_is_reported() {
+        let v1 = rec(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "string"}"#);
+        let v2 = rec(
+            r#"{"name": "a", "type": "string"}, {"name": "c", "type": "int"}, {"name": "d", "type": "int", "default": 0}"#,
+        );
+        let found = check(&schema(&v2), &schema(&v1));
+        let rules: Vec<&str> = found.iter().map(|i| i.rule.id).collect();
+        assert_eq!(rules, ["avro-type-mismatch", "avro-field-missing-default"]);
+        assert_eq!(found[1].path, "c");
+        assert_eq!(found[1].reader_pointer, "/fields/1");
+        assert!(found[1].help.contains("\"default\": 0"));
+        // The other way round: v1 reads v2 data; `b` is missing and has no default.
+        assert_eq!(
+            rules_for(&v1, &v2),
+            ["avro-type-mismatch", "avro-field-missing-default"]
+        );
+    }
+
+    #[test]
+    fn field_aliases_and_type_aliases_match() {
+        let v1 = rec(r#"{"name": "old", "type": "int"}"#);
+        let v2 = r#"{"type": "record", "name": "S", "namespace": "m", "aliases": ["n.R"], "fields": [{"name": "new", "aliases": ["old"], "type": "int"}]}"#;
+        assert!(rules_for(v2, &v1).is_empty());
+        let relative = r#"{"type": "record", "name": "S", "namespace": "n", "aliases": ["R"], "fields": [{"name": "old", "type": "int"}]}"#;
+        assert!(rules_for(relative, &v1).is_empty());
+        let renamed = r#"{"type": "record", "name": "S", "namespace": "n", "fields": [{"name": "old", "type": "int"}]}"#;
+        assert_eq!(rules_for(renamed, &v1), ["avro-name-mismatch"]);
+        let moved = r#"{"type": "record", "name": "R", "namespace": "other", "fields": [{"name": "old", "type": "int"}]}"#;
+        assert!(
+            rules_for(moved, &v1).is_empty(),
+            "a namespace-only change is compatible"
+        );
+    }
+
+    #[test]
+    fn enums_need_a_default_for_unknown_symbols() {
+        let small = r#"{"type": "enum", "name": "E", "symbols": ["A", "B"]}"#;
+        let big = r#"{"type": "enum", "name": "E", "symbols": ["A", "B", "C"]}"#;
+        let small_default =
+            r#"{"type": "enum", "name": "E", "symbols": ["A", "B"], "default": "A"}"#;
+        assert!(rules_for(big, small).is_empty());
+        assert_eq!(rules_for(small, big), ["avro-enum-symbol-missing"]);
+        assert!(rules_for(small_default, big).is_empty());
+    }
+
+    #[test]
+    fn unions_resolve_branch_by_branch() {
+        assert!(rules_for(r#"["null", "string"]"#, r#""string""#).is_empty());
+        assert_eq!(
+            rules_for(r#""string""#, r#"["null", "string"]"#),
+            ["avro-union-branch-missing"]
+        );
+        assert!(rules_for(r#"["null", "string", "int"]"#, r#"["null", "string"]"#).is_empty());
+        assert_eq!(
+            rules_for(r#"["null", "string"]"#, r#"["null", "string", "int"]"#),
+            ["avro-union-branch-missing"]
+        );
+        // int is read through promotion by the long branch.
+        assert!(rules_for(r#"["null", "long"]"#, r#"["null", "int"]"#).is_empty());
+        // A same-named record branch explains the failure by its own field.
+        let r1 = rec(r#"{"name": "a", "type": "int"}"#);
+        let r2 = rec(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "int"}"#);
+        assert_eq!(
+            rules_for(&format!(r#"["null", {r2}]"#), &format!(r#"["null", {r1}]"#)),
+            ["avro-field-missing-default"]
+        );
+    }
+
+    #[test]
+    fn fixed_sizes_and_decimals_must_agree() {
+        assert_eq!(
+            rules_for(
+                r#"{"type": "fixed", "name": "F", "size": 4}"#,
+                r#"{"type": "fixed", "name": "F", "size": 8}"#
+            ),
+            ["avro-fixed-size-mismatch"]
+        );
+        let d = |p: u32, s: u32| {
+            format!(
+                r#"{{"type": "bytes", "logicalType": "decimal", "precision": {p}, "scale": {s}}}"#
+            )
+        };
+        assert!(rules_for(&d(12, 2), &d(12, 2)).is_empty());
+        assert_eq!(rules_for(&d(12, 4), &d(12, 2)), ["avro-decimal-mismatch"]);
+        assert_eq!(
+            rules_for(&d(12, 2), r#""bytes""#),
+            ["avro-logical-type-changed"]
+        );
+        assert_eq!(
+            rules_for(
+                r#"{"type": "long", "logicalType": "timestamp-micros"}"#,
+                r#"{"type": "long", "logicalType": "timestamp-millis"}"#
+            ),
+            ["avro-logical-type-changed"]
+        );
+        assert!(
+            rules_for(
+                r#"{"type": "string", "logicalType": "uuid"}"#,
+                r#""string""#
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn recursive_types_terminate() {
+        let list = |extra: &str| {
+            format!(
+                r#"{{"type": "record", "name": "L", "fields": [{{"name": "v", "type": "int"}}, {{"name": "next", "type": ["null", "L"], "default": null}}{extra}]}}"#
+            )
+        };
+        assert!(rules_for(&list(""), &list("")).is_empty());
+        assert_eq!(
+            rules_for(&list(r#", {"name": "w", "type": "int"}"#), &list("")),
+            ["avro-field-missing-default"]
+        );
+    }
+
+    #[test]
+    fn nested_paths_name_the_element() {
+        let v1 = rec(
+            r#"{"name": "lines", "type": {"type": "array", "items": {"type": "record", "name": "Line", "fields": [{"name": "price", "type": "double"}]}}}"#,
+        );
+        let v2 = rec(
+            r#"{"name": "lines", "type": {"type": "array", "items": {"type": "record", "name": "Line", "fields": [{"name": "price", "type": "float"}]}}}"#,
+        );
+        let found = check(&schema(&v2), &schema(&v1));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, "lines[].price");
+        assert_eq!(
+            found[0].reader_pointer,
+            "/fields/0/type/items/fields/0/type"
+        );
+    }
+}

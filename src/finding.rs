@@ -1,0 +1,209 @@
+//! The one finding model every check yields and every renderer reads. A leaf: it knows the rule
+//! catalogue and the source map, nothing else.
+
+use crate::rules::Rule;
+use crate::source::{SourceFile, Span};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Compatibility,
+    Lint,
+    Layout,
+    Integrity,
+    Fixture,
+    Envelope,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compatibility => "compatibility",
+            Category::Lint => "lint",
+            Category::Layout => "layout",
+            Category::Integrity => "integrity",
+            Category::Fixture => "fixture",
+            Category::Envelope => "envelope",
+        }
+    }
+}
+
+/// Which way data flows in a compatibility finding: BACKWARD means the newer version reads data
+/// written with the older one, FORWARD the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Backward,
+    Forward,
+}
+
+/// A place in a file: the JSON pointer (empty for the whole file or a non-JSON file) and, where the
+/// parser kept it, the span with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub pointer: String,
+    pub span: Option<Span>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            pointer: String::new(),
+            span: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A location with its line and column computed from the file's text.
+    pub fn at(file: &SourceFile, pointer: impl Into<String>, span: Option<Span>) -> Self {
+        let (line, column) = match span {
+            Some(s) => {
+                let (l, c) = file.line_col(s.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        Location {
+            file: file.path.clone(),
+            pointer: pointer.into(),
+            span,
+            line,
+            column,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub subject: Option<String>,
+    /// The version the finding is about; in a pair, the newer one.
+    pub version: Option<u32>,
+    /// In a pair, the older version.
+    pub other_version: Option<u32>,
+    pub direction: Option<Direction>,
+    pub location: Option<Location>,
+    /// In a pair, the matching place in the older version's file.
+    pub other_location: Option<Location>,
+    /// A readable path to the element, e.g. `lines[].price`.
+    pub path: Option<String>,
+    pub message: String,
+    pub help: String,
+    /// Set when `evreg.yaml`'s `allow` list accepted this finding: the reason given there.
+    pub allowed: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: rule.severity,
+            subject: None,
+            version: None,
+            other_version: None,
+            direction: None,
+            location: None,
+            other_location: None,
+            path: None,
+            message: message.into(),
+            help: help.into(),
+            allowed: None,
+        }
+    }
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+    pub fn version(mut self, version: u32) -> Self {
+        self.version = Some(version);
+        self
+    }
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+    pub fn category(&self) -> Category {
+        self.rule.category
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+    /// The order reports list findings in: by subject, version, file position, then rule.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            self.subject.as_deref(),
+            self.version,
+            self.other_version,
+            self.location
+                .as_ref()
+                .map(|l| (l.file.as_str(), l.line, l.column)),
+            self.rule.id,
+        )
+    }
+}
+
+/// Counts per severity, as reports summarise them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub allowed: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+            if f.allowed.is_some() {
+                s.allowed += 1;
+            }
+        }
+        s
+    }
+}

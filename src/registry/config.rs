@@ -1,0 +1,398 @@
+//! `evreg.yaml` and `subject.yaml`: read once, validated with positions, resolved into `Settings`
+//! that every check receives. No other module reads these files.
+
+use crate::compat::Mode;
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use regex::Regex;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const DEFAULT_NAMING: &str = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*){2,}$";
+
+/// A problem in a settings file: it stops the command (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )?;
+        } else {
+            write!(f, "{}: {}", self.file, self.message)?;
+        }
+        if !self.help.is_empty() {
+            write!(f, "\n  help: {}", self.help)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// One accepted breaking change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    pub subject: String,
+    pub version: u32,
+    pub rule: String,
+    pub reason: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Registry settings, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub compatibility: Mode,
+    pub naming: Regex,
+    pub allow: Vec<Allow>,
+    /// Per-rule severity; `None` turns the rule off.
+    pub rules: BTreeMap<String, Option<Severity>>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            compatibility: Mode::Backward,
+            naming: Regex::new(DEFAULT_NAMING).expect("the default naming rule is a valid regex"),
+            allow: Vec::new(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+/// A subject's own settings from `schemas/<subject>/subject.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubjectMeta {
+    pub compatibility: Option<Mode>,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    compatibility: Option<Spanned<String>>,
+    naming: Option<Spanned<String>>,
+    allow: Option<Vec<Spanned<RawAllow>>>,
+    rules: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllow {
+    subject: String,
+    version: u32,
+    rule: String,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubjectMeta {
+    compatibility: Option<Spanned<String>>,
+    owner: Option<String>,
+    description: Option<String>,
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+    }
+}
+
+fn from_yaml<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    text: &str,
+) -> Result<Option<T>, ConfigError> {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(None);
+    }
+    serde_saphyr::from_str_with_options(text, yaml_options())
+        .map(Some)
+        .map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize))
+                .unwrap_or((0, 0));
+            let full = e.without_snippet().to_string();
+            // The library's message ends with its own position; ours is in front already.
+            let message = full
+                .split(" at line ")
+                .next()
+                .unwrap_or(&full)
+                .trim()
+                .to_string();
+            let help = help_for(&message);
+            ConfigError {
+                file: file.into(),
+                line,
+                column,
+                message,
+                help,
+            }
+        })
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("unknown field") {
+        "remove the key or fix its spelling; see the README's `evreg.yaml` section for the keys"
+            .into()
+    } else {
+        "see the README's `evreg.yaml` section for what each key takes".into()
+    }
+}
+
+fn at(file: &str, loc: &serde_saphyr::Location, message: String, help: &str) -> ConfigError {
+    ConfigError {
+        file: file.into(),
+        line: loc.line() as usize,
+        column: loc.column() as usize,
+        message,
+        help: help.into(),
+    }
+}
+
+fn mode(file: &str, value: &Spanned<String>) -> Result<Mode, ConfigError> {
+    value.value.parse().map_err(|m| {
+        at(
+            file,
+            &value.referenced,
+            m,
+            "modes are NONE, BACKWARD, FORWARD, FULL, each optionally _TRANSITIVE",
+        )
+    })
+}
+
+/// Parse `evreg.yaml` (`file` is the name shown in errors). An empty file means all defaults.
+pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
+    let mut settings = Settings::default();
+    let Some(raw) = from_yaml::<RawSettings>(file, text)? else {
+        return Ok(settings);
+    };
+    if let Some(m) = &raw.compatibility {
+        settings.compatibility = mode(file, m)?;
+    }
+    if let Some(n) = &raw.naming {
+        settings.naming = Regex::new(&n.value).map_err(|e| {
+            let first = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            at(
+                file,
+                &n.referenced,
+                format!("`naming` is not a valid regular expression: {first}"),
+                "write a regex such as ^[a-z]+(\\.[a-z-]+){2}$ (quote it in YAML)",
+            )
+        })?;
+    }
+    for a in raw.allow.unwrap_or_default() {
+        let loc = &a.referenced;
+        let a = a.value;
+        if rules::by_id(&a.rule).is_none() {
+            return Err(at(
+                file,
+                loc,
+                format!("`allow` names unknown rule `{}`", a.rule),
+                "`evreg rules` lists the rule ids",
+            ));
+        }
+        if a.reason.trim().is_empty() {
+            return Err(at(
+                file,
+                loc,
+                "an `allow` entry needs a non-empty `reason`".into(),
+                "say why the break is accepted (who agreed, which consumers were migrated)",
+            ));
+        }
+        if a.version == 0 {
+            return Err(at(
+                file,
+                loc,
+                "`version` starts at 1".into(),
+                "name the version that introduced the break",
+            ));
+        }
+        settings.allow.push(Allow {
+            subject: a.subject,
+            version: a.version,
+            rule: a.rule,
+            reason: a.reason,
+            line: loc.line() as usize,
+            column: loc.column() as usize,
+        });
+    }
+    for (id, level) in raw.rules.unwrap_or_default() {
+        if rules::by_id(&id).is_none() {
+            return Err(at(
+                file,
+                &level.referenced,
+                format!("`rules` names unknown rule `{id}`"),
+                "`evreg rules` lists the rule ids",
+            ));
+        }
+        let severity = match level.value.as_str() {
+            "off" => None,
+            s => Some(Severity::parse(s).ok_or_else(|| {
+                at(
+                    file,
+                    &level.referenced,
+                    format!("rule `{id}`: unknown level `{s}`"),
+                    "levels are error, warning, info and off",
+                )
+            })?),
+        };
+        settings.rules.insert(id, severity);
+    }
+    Ok(settings)
+}
+
+/// Parse a `subject.yaml`.
+pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigError> {
+    let Some(raw) = from_yaml::<RawSubjectMeta>(file, text)? else {
+        return Ok(SubjectMeta::default());
+    };
+    Ok(SubjectMeta {
+        compatibility: raw
+            .compatibility
+            .as_ref()
+            .map(|m| mode(file, m))
+            .transpose()?,
+        owner: raw.owner,
+        description: raw.description,
+    })
+}
+
+impl Settings {
+    /// Apply per-rule severities and the `allow` list to a check's findings. Allowed findings stay
+    /// in the report at `info` with their reason; stale `allow` entries become findings.
+    pub fn apply(&self, findings: Vec<Finding>, config_file: &str) -> Vec<Finding> {
+        let mut used = vec![false; self.allow.len()];
+        let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+        for mut f in findings {
+            if let Some(level) = self.rules.get(f.rule.id) {
+                match level {
+                    None => continue,
+                    Some(s) => f.severity = *s,
+                }
+            }
+            let hit = self.allow.iter().position(|a| {
+                f.subject.as_deref() == Some(a.subject.as_str())
+                    && f.version == Some(a.version)
+                    && f.rule.id == a.rule
+            });
+            if let Some(i) = hit {
+                used[i] = true;
+                f.allowed = Some(self.allow[i].reason.clone());
+                f.severity = Severity::Info;
+            }
+            out.push(f);
+        }
+        for (a, used) in self.allow.iter().zip(used) {
+            if used || self.rules.get(rules::ALLOW_UNUSED.id) == Some(&None) {
+                continue;
+            }
+            let mut f = Finding::new(
+                &rules::ALLOW_UNUSED,
+                format!(
+                    "the allow entry for {}@{} `{}` matches no finding",
+                    a.subject, a.version, a.rule
+                ),
+                "remove the stale entry from evreg.yaml",
+            );
+            f.location = Some(crate::finding::Location {
+                file: config_file.into(),
+                pointer: String::new(),
+                span: None,
+                line: Some(a.line),
+                column: Some(a.column),
+            });
+            if let Some(Some(s)) = self.rules.get(rules::ALLOW_UNUSED.id) {
+                f.severity = *s;
+            }
+            out.push(f);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimal_file_sets_the_mode() {
+        let s = parse_settings("evreg.yaml", "compatibility: full_transitive\n").unwrap();
+        assert_eq!(s.compatibility, Mode::FullTransitive);
+        assert!(s.naming.is_match("orders.order.placed"));
+        assert!(s.naming.is_match("orders.order.placed.v2"));
+        assert!(!s.naming.is_match("OrderPlaced"));
+        assert_eq!(
+            parse_settings("evreg.yaml", "# nothing\n")
+                .unwrap()
+                .compatibility,
+            Mode::Backward
+        );
+    }
+
+    #[test]
+    fn errors_carry_positions() {
+        let e = parse_settings(
+            "evreg.yaml",
+            "compatibility: BACKWARD\ncompatability: FULL\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("compatability"), "{e}");
+        let e = parse_settings("evreg.yaml", "compatibility: SIDEWAYS\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 16));
+        let e = parse_settings("evreg.yaml", "naming: '[a-'\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("regular expression"));
+        let e = parse_settings("evreg.yaml", "rules:\n  avro-doc-missing: loud\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = parse_settings(
+            "evreg.yaml",
+            "allow:\n  - {subject: a.b.c, version: 2, rule: avro-type-mismatch, reason: ''}\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("reason"));
+        let e = parse_settings(
+            "evreg.yaml",
+            "allow:\n  - {subject: a.b.c, version: 2, rule: avro-type-mismatch}\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("reason"), "{e}");
+    }
+
+    #[test]
+    fn subject_meta_reads_its_keys() {
+        let m = parse_subject_meta("subject.yaml", "compatibility: FULL\nowner: team-orders\n")
+            .unwrap();
+        assert_eq!(m.compatibility, Some(Mode::Full));
+        assert_eq!(m.owner.as_deref(), Some("team-orders"));
+        assert!(parse_subject_meta("subject.yaml", "owners: x\n").is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! The rule catalogue: every finding names one of these. Ids are stable: never reused or renamed.
+//! `evreg rules` lists them, `evreg explain RULE` prints one with a bad and a good example.
+
+use crate::finding::{Category, Severity};
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub bad: &'static str,
+    pub good: &'static str,
+}
+
+macro_rules! rules {
+    ($( $ident:ident { $id:literal, $cat:ident, $sev:ident, $summary:literal, $expl:literal, bad: $bad:literal, good: $good:literal } )*) => {
+        $( pub static $ident: Rule = Rule {
+            id: $id,
+            category: Category::$cat,
+            severity: Severity::$sev,
+            summary: $summary,
+            explanation: $expl,
+            bad: $bad,
+            good: $good,
+        }; )*
+        /// Every rule, in catalogue order.
+        pub static ALL: &[&Rule] = &[$( &$ident ),*];
+    };
+}
+
+rules! {
+    AVRO_TYPE_MISMATCH { "avro-type-mismatch", Compatibility, Error,
+        "the reader's type cannot read the writer's type",
+        "Avro resolves a writer's value into the reader's type only when both have the same type or \
+the writer's type promotes to the reader's: int to long, float or double; long to float or double; \
+float to double; string to bytes and bytes to string. Any other change of type (a narrowing such as \
+long to int, or string to int) makes the reader fail on every record written before.",
+        bad: r#"v1: {"name": "quantity", "type": "long"}
+v2: {"name": "quantity", "type": "int"}      long data cannot be read as int"#,
+        good: r#"v1: {"name": "quantity", "type": "int"}
+v2: {"name": "quantity", "type": "long"}     int promotes to long
+(to narrow a type, add a new field and deprecate the old one, or publish a new subject)"# }
+
+    AVRO_FIELD_MISSING_DEFAULT { "avro-field-missing-default", Compatibility, Error,
+        "a reader field is absent from the writer and has no default",
+        "When the reader schema has a field the writer schema lacks, Avro fills it from the reader \
+field's default. Without a default, reading fails. Under BACKWARD this is a field added without a \
+default; under FORWARD it is a field removed from the new version that old readers still need.",
+        bad: r#"v1: {"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]}
+v2: adds {"name": "currency", "type": "string"}"#,
+        good: r#"v2: adds {"name": "currency", "type": "string", "default": "EUR"}
+or, for an optional value: {"name": "coupon", "type": ["null", "string"], "default": null}"# }
+
+    AVRO_ENUM_SYMBOL_MISSING { "avro-enum-symbol-missing", Compatibility, Error,
+        "the writer's enum has symbols the reader's enum lacks, and the reader has no enum default",
+        "A reader that meets a symbol it does not know fails, unless its enum declares a `default` \
+symbol to use instead. Under BACKWARD this is a symbol removed; under FORWARD a symbol added. Give the \
+enum a default (in every version that reads other versions' data) before adding symbols.",
+        bad: r#"v1: {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID"]}
+v2: {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID", "REFUNDED"]}   (FORWARD: v1 cannot read REFUNDED)"#,
+        good: r#"v1: {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID", "UNKNOWN"], "default": "UNKNOWN"}
+v2: {"type": "enum", "name": "Status", "symbols": ["NEW", "PAID", "UNKNOWN", "REFUNDED"], "default": "UNKNOWN"}"# }
+
+    AVRO_UNION_BRANCH_MISSING { "avro-union-branch-missing", Compatibility, Error,
+        "a type the writer may write has no matching branch in the reader",
+        "Each branch of a writer's union must resolve against the reader (against some branch if the \
+reader is a union too), and a non-union writer type must resolve against some branch of a reader \
+union. Removing a branch, or making an optional field required (`[\"null\", T]` to `T`), breaks readers \
+of data that used the removed branch.",
+        bad: r#"v1: {"name": "coupon", "type": ["null", "string"], "default": null}
+v2: {"name": "coupon", "type": "string"}          v1 data may hold null"#,
+        good: r#"v2: keep {"name": "coupon", "type": ["null", "string"], "default": null}
+(adding a branch is backward compatible: ["null", "string", "int"])"# }
+
+    AVRO_FIXED_SIZE_MISMATCH { "avro-fixed-size-mismatch", Compatibility, Error,
+        "the fixed types have different sizes",
+        "A fixed value is exactly `size` bytes; a reader cannot read a fixed of another size.",
+        bad: r#"v1: {"type": "fixed", "name": "Hash", "size": 16}
+v2: {"type": "fixed", "name": "Hash", "size": 32}"#,
+        good: r#"v2: add a new field {"name": "hash256", "type": {"type": "fixed", "name": "Hash256", "size": 32}, ...}"# }
+
+    AVRO_NAME_MISMATCH { "avro-name-mismatch", Compatibility, Error,
+        "the named types (record, enum, fixed) have different names and no alias links them",
+        "Avro matches named types by unqualified name, or by an alias of the reader's type that names \
+the writer's full name. A rename without an alias breaks resolution. A change of namespace alone is \
+compatible.",
+        bad: r#"v1: {"type": "record", "name": "Address", ...}
+v2: {"type": "record", "name": "PostalAddress", ...}"#,
+        good: r#"v2: {"type": "record", "name": "PostalAddress", "aliases": ["com.example.Address"], ...}"# }
+
+    AVRO_DECIMAL_MISMATCH { "avro-decimal-mismatch", Compatibility, Error,
+        "decimal precision or scale differs",
+        "The Avro specification matches two decimals only when precision and scale are equal. A decimal \
+stores an unscaled integer; read with another scale, 19.99 (1999 at scale 2) becomes 1.999 or 199.9 — \
+amounts silently change by powers of ten. Apache Avro's Java checker does not catch this; evreg does.",
+        bad: r#"v1: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}
+v2: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 4}"#,
+        good: r#"keep precision and scale; for more digits add a new field (amountPrecise) and deprecate the old one"# }
+
+    AVRO_LOGICAL_TYPE_CHANGED { "avro-logical-type-changed", Compatibility, Warning,
+        "the logical type changed while the underlying type still resolves",
+        "The bytes still decode, but the reader interprets them differently: a long read as \
+timestamp-micros where timestamp-millis was written is off by a factor of 1000; bytes read as a \
+decimal were never meant as one.",
+        bad: r#"v1: {"type": "long", "logicalType": "timestamp-millis"}
+v2: {"type": "long", "logicalType": "timestamp-micros"}"#,
+        good: r#"keep the logical type; add a new field for the new unit"# }
+
+    SCHEMA_PARSE_ERROR { "schema-parse-error", Layout, Error,
+        "the schema file is not valid JSON (or not UTF-8)",
+        "Every schema version must be a UTF-8 JSON document. The finding points at the first byte that \
+could not be read.",
+        bad: r#"{"type": "record", "name": "Order", "fields": [],}     trailing comma"#,
+        good: r#"{"type": "record", "name": "Order", "fields": []}"# }
+
+    AVRO_SCHEMA_INVALID { "avro-schema-invalid", Layout, Error,
+        "the Avro schema breaks the specification",
+        "The file is JSON but not a valid Avro schema: an unknown type name, a duplicate name, an \
+invalid name, a missing attribute, a union inside a union, a default that does not fit its type. A \
+version that does not parse cannot be checked for compatibility.",
+        bad: r#"{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "strng"}]}"#,
+        good: r#"{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]}"# }
+
+    AVRO_LOGICAL_TYPE_INVALID { "avro-logical-type-invalid", Lint, Warning,
+        "a logical type is malformed and readers will ignore it",
+        "The specification tells readers to ignore an invalid logical type (a decimal with scale above \
+its precision, a timestamp on a string) and use the underlying type. That is rarely what the author \
+meant.",
+        bad: r#"{"type": "bytes", "logicalType": "decimal", "precision": 2, "scale": 4}"#,
+        good: r#"{"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 4}"# }
+
+    AVRO_UNION_DEFAULT_NOT_FIRST { "avro-union-default-not-first", Lint, Warning,
+        "a union field's default matches a branch other than the first",
+        "Avro 1.12 lets a union default match any branch, but readers before 1.12 (and many non-Java \
+libraries) require it to match the first branch and reject the schema.",
+        bad: r#"{"name": "note", "type": ["string", "null"], "default": null}"#,
+        good: r#"{"name": "note", "type": ["null", "string"], "default": null}"# }
+
+    AVRO_DOC_MISSING { "avro-doc-missing", Lint, Info,
+        "a record, enum, fixed or field has no `doc`",
+        "Schemas are the API of an event-driven system; consumers read the docs to know what a field \
+means, its unit and its invariants.",
+        bad: r#"{"name": "amount", "type": "long"}"#,
+        good: r#"{"name": "amount", "type": "long", "doc": "Total in minor units (cents) of `currency`."}"# }
+
+    LAYOUT_VERSION_GAP { "layout-version-gap", Layout, Error,
+        "a subject's versions are not numbered 1..N without gaps",
+        "Versions are whole numbers from 1 with no gaps, so `v3` always follows `v2`. A gap usually \
+means a version was deleted or misnamed; a published version must never be deleted.",
+        bad: "schemas/orders.order.placed/v1.avsc, v3.avsc",
+        good: "schemas/orders.order.placed/v1.avsc, v2.avsc, v3.avsc" }
+
+    LAYOUT_VERSION_DUPLICATE { "layout-version-duplicate", Layout, Error,
+        "two files claim the same version",
+        "One version is one file: `v2.avsc` beside `v2.schema.json` leaves it unclear which is v2.",
+        bad: "schemas/orders.order.placed/v2.avsc and v2.schema.json",
+        good: "schemas/orders.order.placed/v2.avsc" }
+
+    LAYOUT_MIXED_FORMATS { "layout-mixed-formats", Layout, Error,
+        "a subject has versions in more than one format",
+        "One subject has one format: compatibility between an Avro and a JSON Schema version is not \
+defined. Publish the new format as a new subject.",
+        bad: "schemas/orders.order.placed/v1.avsc, v2.schema.json",
+        good: "schemas/orders.order.placed/v1.avsc, v2.avsc; schemas/orders.order.placed-json/v1.schema.json" }
+
+    LAYOUT_SUBJECT_NAME { "layout-subject-name", Layout, Error,
+        "the subject folder's name does not follow the naming rule",
+        "Subject names follow `naming` in evreg.yaml; by default `{service}.{aggregate}.{event}` in \
+lower case, with an optional `.v2`-style suffix for a breaking successor.",
+        bad: "schemas/OrderPlaced/",
+        good: "schemas/orders.order.placed/" }
+
+    LAYOUT_NO_VERSIONS { "layout-no-versions", Layout, Error,
+        "a subject folder holds no schema versions",
+        "A subject exists once it has `v1.avsc` or `v1.schema.json`. An empty folder is usually a \
+misspelt name or a deleted subject.",
+        bad: "schemas/orders.order.placed/subject.yaml and nothing else",
+        good: "schemas/orders.order.placed/v1.avsc" }
+
+    LAYOUT_UNKNOWN_FILE { "layout-unknown-file", Layout, Warning,
+        "a file in a subject folder is not a schema version or subject.yaml",
+        "Only `vN.avsc`, `vN.schema.json` and `subject.yaml` belong in a subject folder; anything else \
+is ignored, which usually means a misnamed version (`V2.avsc`, `v2.json`, `v02.avsc`).",
+        bad: "schemas/orders.order.placed/v2.json",
+        good: "schemas/orders.order.placed/v2.schema.json" }
+
+    LAYOUT_OUTSIDE_REGISTRY { "layout-outside-registry", Layout, Error,
+        "a symbolic link points outside the registry",
+        "Every schema must live in the repository so its history is reviewed and versioned with it. \
+evreg does not follow links that leave the registry root.",
+        bad: "schemas/orders.order.placed/v1.avsc -> /tmp/order.avsc",
+        good: "copy the file into schemas/orders.order.placed/v1.avsc" }
+
+    ENGINE_UNSUPPORTED { "engine-unsupported", Layout, Warning,
+        "this subject's format has no compatibility engine in this build",
+        "The subject is listed and its files are parsed as JSON, but its versions are not compared.",
+        bad: "schemas/shipping.parcel.dispatched/v2.schema.json (not compared)",
+        good: "use a build of evreg whose JSON Schema engine is enabled" }
+
+    ALLOW_UNUSED { "allow-unused", Lint, Warning,
+        "an `allow` entry in evreg.yaml matches no finding",
+        "An accepted breaking change that no longer occurs is stale: remove the entry so it cannot hide \
+a future break of the same rule in the same version.",
+        bad: r#"allow: [{subject: orders.order.placed, version: 4, rule: avro-type-mismatch, reason: "..."}]   (v4 is clean)"#,
+        good: "delete the entry" }
+}
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for r in ALL {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(
+                r.id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.id
+            );
+            assert!(!r.summary.is_empty() && !r.explanation.is_empty());
+            assert!(!r.bad.is_empty() && !r.good.is_empty());
+        }
+    }
+}
