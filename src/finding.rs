@@ -173,7 +173,7 @@ impl Finding {
         (
             self.subject.as_deref(),
             self.version,
-            self.other_version,
+            std::cmp::Reverse(self.other_version),
             self.location
                 .as_ref()
                 .map(|l| (l.file.as_str(), l.line, l.column)),

@@ -198,6 +198,7 @@ pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> Stri
             );
         }
         out.push_str(&text);
+        out.push('\n');
     }
     let summary = report.summary();
     let mark = if report.has_errors() { "✗" } else { "✓" };
