@@ -58,9 +58,31 @@ fn parse_file(source: Arc<SourceFile>, format: Format) -> (Option<Model>, Vec<Fi
 /// subject's latest version, and compatibility of every version with the versions its mode names.
 pub fn check(reg: &Registry) -> Report {
     let mut findings = reg.findings.clone();
-    for subject in &reg.subjects {
-        findings.extend(check_subject(reg, subject));
-    }
+    // Subjects are independent: check them on every core, in contiguous chunks.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(reg.subjects.len().max(1));
+    let chunk = reg.subjects.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = reg
+            .subjects
+            .chunks(chunk)
+            .map(|subjects| {
+                scope.spawn(move || {
+                    subjects
+                        .iter()
+                        .flat_map(|s| check_subject(reg, s))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(found) => findings.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
     let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
     Report::new(findings, reg.sources())
 }

@@ -7,18 +7,28 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// `evreg` run in `dir` with a fixed terminal width and no colour, so output is reproducible.
 fn evreg(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("evreg").unwrap();
-    cmd.current_dir(dir).env("COLUMNS", "100").env("NO_COLOR", "1").env_remove("EVREG_OUTPUT").env_remove("EVREG_REGISTRY");
+    cmd.current_dir(dir)
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1")
+        .env_remove("EVREG_OUTPUT")
+        .env_remove("EVREG_REGISTRY");
     cmd
 }
 
 fn json_of(dir: &Path, args: &[&str]) -> (Value, i32) {
-    let out = evreg(dir).args(args).args(["--output", "json"]).output().unwrap();
+    let out = evreg(dir)
+        .args(args)
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
     let code = out.status.code().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
@@ -26,7 +36,12 @@ fn json_of(dir: &Path, args: &[&str]) -> (Value, i32) {
 }
 
 fn rules(report: &Value) -> Vec<String> {
-    report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// A writable copy of a data registry.
@@ -57,13 +72,19 @@ fn a_clean_registry_passes() {
 
 #[test]
 fn the_registry_is_found_from_a_subfolder() {
-    evreg(&data("ok").join("schemas/shop.order.placed")).arg("check").assert().success();
+    evreg(&data("ok").join("schemas/shop.order.placed"))
+        .arg("check")
+        .assert()
+        .success();
 }
 
 #[test]
 fn breaking_changes_are_all_reported_with_locations() {
     let out = evreg(&data("breaking")).arg("check").assert().code(1);
-    insta::assert_snapshot!("breaking_human", String::from_utf8_lossy(&out.get_output().stdout));
+    insta::assert_snapshot!(
+        "breaking_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
     let (report, code) = json_of(&data("breaking"), &["check"]);
     assert_eq!(code, 1);
     assert_eq!(report["ok"], false);
@@ -77,12 +98,22 @@ fn transitive_findings_name_both_versions() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["subject"] == "shop.order.placed" && f["rule"] == "avro-field-missing-default")
-        .map(|f| (f["version"].as_u64().unwrap(), f["other_version"].as_u64().unwrap()))
+        .filter(|f| {
+            f["subject"] == "shop.order.placed" && f["rule"] == "avro-field-missing-default"
+        })
+        .map(|f| {
+            (
+                f["version"].as_u64().unwrap(),
+                f["other_version"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // v3 adds `currency` without a default (against v2 and v1) and drops `channel`'s default,
     // which v1 never wrote.
-    assert!(pairs.contains(&(3, 2)) && pairs.contains(&(3, 1)), "{pairs:?}");
+    assert!(
+        pairs.contains(&(3, 2)) && pairs.contains(&(3, 1)),
+        "{pairs:?}"
+    );
 }
 
 #[test]
@@ -103,8 +134,16 @@ fn layout_problems_are_findings() {
             "layout-version-gap",
         ]
     );
-    let gap = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "layout-version-gap").unwrap();
-    assert!(gap["message"].as_str().unwrap().contains("lacks v2"), "{gap}");
+    let gap = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "layout-version-gap")
+        .unwrap();
+    assert!(
+        gap["message"].as_str().unwrap().contains("lacks v2"),
+        "{gap}"
+    );
 }
 
 #[test]
@@ -126,7 +165,11 @@ fn a_bad_settings_file_stops_with_its_position() {
 #[test]
 fn outside_a_registry_the_command_says_how_to_start() {
     let tmp = tempfile::tempdir().unwrap();
-    evreg(tmp.path()).arg("check").assert().code(2).stderr(predicate::str::contains("evreg init"));
+    evreg(tmp.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("evreg init"));
 }
 
 #[test]
@@ -134,12 +177,27 @@ fn allow_entries_accept_a_break_and_stale_ones_are_reported() {
     let (report, code) = json_of(&data("allow"), &["check"]);
     assert_eq!(code, 0, "{report}");
     let findings = report["findings"].as_array().unwrap();
-    let accepted = findings.iter().find(|f| f["rule"] == "avro-field-missing-default").unwrap();
+    let accepted = findings
+        .iter()
+        .find(|f| f["rule"] == "avro-field-missing-default")
+        .unwrap();
     assert_eq!(accepted["severity"], "info");
-    assert_eq!(accepted["allowed"], "all consumers were migrated first (OPS-42)");
-    let stale = findings.iter().find(|f| f["rule"] == "allow-unused").unwrap();
-    assert_eq!((stale["file"].as_str(), stale["line"].as_u64()), (Some("evreg.yaml"), Some(7)));
-    assert!(!rules(&report).contains(&"avro-doc-missing".to_string()), "turned off in evreg.yaml");
+    assert_eq!(
+        accepted["allowed"],
+        "all consumers were migrated first (OPS-42)"
+    );
+    let stale = findings
+        .iter()
+        .find(|f| f["rule"] == "allow-unused")
+        .unwrap();
+    assert_eq!(
+        (stale["file"].as_str(), stale["line"].as_u64()),
+        (Some("evreg.yaml"), Some(7))
+    );
+    assert!(
+        !rules(&report).contains(&"avro-doc-missing".to_string()),
+        "turned off in evreg.yaml"
+    );
 }
 
 #[test]
@@ -150,22 +208,57 @@ fn compat_compares_two_files() {
     assert_eq!(report["compatible"], false);
     assert_eq!(report["mode"], "BACKWARD");
     insta::assert_json_snapshot!("compat_json", report);
-    let (report, code) = json_of(&dir, &["compat", "compatible-old.avsc", "compatible-new.avsc", "--mode", "full_transitive"]);
+    let (report, code) = json_of(
+        &dir,
+        &[
+            "compat",
+            "compatible-old.avsc",
+            "compatible-new.avsc",
+            "--mode",
+            "full_transitive",
+        ],
+    );
     assert_eq!((code, &report["compatible"]), (0, &Value::Bool(true)));
     // v3 only widens what v2 may read (int to long is a promotion): forward holds.
-    evreg(&dir).args(["compat", "old.avsc", "new.avsc", "--mode", "forward"]).assert().success();
-    let out = evreg(&dir).args(["compat", "old.avsc", "new.avsc", "--mode", "FULL"]).assert().code(1);
-    insta::assert_snapshot!("compat_full_human", String::from_utf8_lossy(&out.get_output().stdout));
-    evreg(&dir).args(["compat", "new.avsc", "old.avsc", "--mode", "none"]).assert().success();
+    evreg(&dir)
+        .args(["compat", "old.avsc", "new.avsc", "--mode", "forward"])
+        .assert()
+        .success();
+    let out = evreg(&dir)
+        .args(["compat", "old.avsc", "new.avsc", "--mode", "FULL"])
+        .assert()
+        .code(1);
+    insta::assert_snapshot!(
+        "compat_full_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    evreg(&dir)
+        .args(["compat", "new.avsc", "old.avsc", "--mode", "none"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn compat_refuses_what_it_cannot_decide() {
     let dir = data("pairs");
-    evreg(&dir).args(["compat", "a.json", "b.json"]).assert().code(2).stderr(predicate::str::contains("not supported yet"));
-    evreg(&dir).args(["compat", "old.avsc", "a.json"]).assert().code(2);
-    evreg(&dir).args(["compat", "old.avsc", "missing.avsc"]).assert().code(2).stderr(predicate::str::contains("missing.avsc"));
-    evreg(&dir).args(["compat", "old.avsc", "new.avsc", "--mode", "sideways"]).assert().code(2);
+    evreg(&dir)
+        .args(["compat", "a.json", "b.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not supported yet"));
+    evreg(&dir)
+        .args(["compat", "old.avsc", "a.json"])
+        .assert()
+        .code(2);
+    evreg(&dir)
+        .args(["compat", "old.avsc", "missing.avsc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.avsc"));
+    evreg(&dir)
+        .args(["compat", "old.avsc", "new.avsc", "--mode", "sideways"])
+        .assert()
+        .code(2);
     let bad = data("invalid").join("schemas/shop.bad.type/v1.avsc");
     let (report, code) = json_of(&dir, &["compat", "old.avsc", bad.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -179,24 +272,61 @@ fn add_writes_the_next_version_only_when_compatible() {
     let subject = dir.join("schemas/shop.order.placed");
     let good = dir.join("good.avsc");
     let v2 = fs::read_to_string(subject.join("v2.avsc")).unwrap();
-    fs::write(&good, v2.replace(r#""doc": "Coupon code."}"#, r#""doc": "Coupon code."},
-    {"name": "channel", "type": "string", "default": "web", "doc": "Sales channel."}"#)).unwrap();
+    fs::write(
+        &good,
+        v2.replace(
+            r#""doc": "Coupon code."}"#,
+            r#""doc": "Coupon code."},
+    {"name": "channel", "type": "string", "default": "web", "doc": "Sales channel."}"#,
+        ),
+    )
+    .unwrap();
     let bad = dir.join("bad.avsc");
     fs::write(&bad, v2.replace(r#""type": "int""#, r#""type": "string""#)).unwrap();
 
-    evreg(dir).args(["add", "shop.order.placed", "bad.avsc"]).assert().code(1).stderr(predicate::str::contains("nothing was written"));
+    evreg(dir)
+        .args(["add", "shop.order.placed", "bad.avsc"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"));
     assert!(!subject.join("v3.avsc").exists());
-    evreg(dir).args(["add", "shop.order.placed", "good.avsc", "--dry-run"]).assert().success();
+    evreg(dir)
+        .args(["add", "shop.order.placed", "good.avsc", "--dry-run"])
+        .assert()
+        .success();
     assert!(!subject.join("v3.avsc").exists());
-    evreg(dir).args(["add", "shop.order.placed", "good.avsc"]).assert().success().stderr(predicate::str::contains("v3.avsc"));
-    assert_eq!(fs::read_to_string(subject.join("v3.avsc")).unwrap(), fs::read_to_string(&good).unwrap());
-    evreg(dir).args(["add", "shop.order.shipped", "good.avsc"]).assert().success();
+    evreg(dir)
+        .args(["add", "shop.order.placed", "good.avsc"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("v3.avsc"));
+    assert_eq!(
+        fs::read_to_string(subject.join("v3.avsc")).unwrap(),
+        fs::read_to_string(&good).unwrap()
+    );
+    evreg(dir)
+        .args(["add", "shop.order.shipped", "good.avsc"])
+        .assert()
+        .success();
     assert!(dir.join("schemas/shop.order.shipped/v1.avsc").exists());
-    evreg(dir).args(["add", "../escape.x.y", "good.avsc"]).assert().code(2);
-    evreg(dir).args(["add", "shop.order.placed", "a.json"]).assert().code(2);
+    evreg(dir)
+        .args(["add", "../escape.x.y", "good.avsc"])
+        .assert()
+        .code(2);
+    evreg(dir)
+        .args(["add", "shop.order.placed", "a.json"])
+        .assert()
+        .code(2);
     evreg(dir).arg("check").assert().success();
-    let leftovers: Vec<_> = fs::read_dir(&subject).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 4, "v1, v2, v3 and subject.yaml, no temporary files: {leftovers:?}");
+    let leftovers: Vec<_> = fs::read_dir(&subject)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        4,
+        "v1, v2, v3 and subject.yaml, no temporary files: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -204,21 +334,39 @@ fn init_scaffolds_once() {
     let tmp = tempfile::tempdir().unwrap();
     evreg(tmp.path()).args(["init", "reg"]).assert().success();
     let root = tmp.path().join("reg");
-    for p in ["evreg.yaml", "schemas", "fixtures", ".github/workflows/evreg.yml"] {
+    for p in [
+        "evreg.yaml",
+        "schemas",
+        "fixtures",
+        ".github/workflows/evreg.yml",
+    ] {
         assert!(root.join(p).exists(), "{p}");
     }
     evreg(&root).arg("check").assert().success();
     fs::write(root.join("evreg.yaml"), "compatibility: FULL\n").unwrap();
-    evreg(tmp.path()).args(["init", "reg"]).assert().code(2).stderr(predicate::str::contains("already exists"));
-    assert_eq!(fs::read_to_string(root.join("evreg.yaml")).unwrap(), "compatibility: FULL\n");
+    evreg(tmp.path())
+        .args(["init", "reg"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(
+        fs::read_to_string(root.join("evreg.yaml")).unwrap(),
+        "compatibility: FULL\n"
+    );
 }
 
 #[test]
 fn list_and_show_describe_the_registry() {
     let dir = data("ok");
     let out = evreg(&dir).arg("list").assert().success();
-    insta::assert_snapshot!("list_human", String::from_utf8_lossy(&out.get_output().stdout));
-    let out = evreg(&dir).args(["list", "--output", "json"]).assert().success();
+    insta::assert_snapshot!(
+        "list_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    let out = evreg(&dir)
+        .args(["list", "--output", "json"])
+        .assert()
+        .success();
     let list: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(list[1]["subject"], "shop.order.placed");
     assert_eq!(list[1]["owner"], "team-orders");
@@ -226,21 +374,42 @@ fn list_and_show_describe_the_registry() {
     let (shown, _) = json_of(&dir, &["show", "shop.order.placed@1"]);
     assert_eq!(shown["version"], 1);
     assert_eq!(shown["schema"]["name"], "OrderPlaced");
-    evreg(&dir).args(["show", "shop.order.placed"]).assert().success().stdout(predicate::str::contains("\"coupon\""));
-    evreg(&dir).args(["show", "shop.order.placed@9"]).assert().code(2).stderr(predicate::str::contains("v1..v2"));
-    evreg(&dir).args(["show", "order.placed"]).assert().code(2).stderr(predicate::str::contains("did you mean shop.order.placed"));
+    evreg(&dir)
+        .args(["show", "shop.order.placed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"coupon\""));
+    evreg(&dir)
+        .args(["show", "shop.order.placed@9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("v1..v2"));
+    evreg(&dir)
+        .args(["show", "order.placed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean shop.order.placed"));
 }
 
 #[test]
 fn rules_and_explain() {
     let out = evreg(&data("ok")).arg("rules").assert().success();
-    insta::assert_snapshot!("rules_human", String::from_utf8_lossy(&out.get_output().stdout));
+    insta::assert_snapshot!(
+        "rules_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
     evreg(&data("ok"))
         .args(["explain", "avro-field-missing-default"])
         .assert()
         .success()
         .stdout(predicate::str::contains("Bad:").and(predicate::str::contains("Good:")));
-    evreg(&data("ok")).args(["explain", "field-missing"]).assert().code(2).stderr(predicate::str::contains("did you mean avro-field-missing-default"));
+    evreg(&data("ok"))
+        .args(["explain", "field-missing"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean avro-field-missing-default",
+        ));
 }
 
 #[test]
@@ -253,28 +422,64 @@ fn hostile_files_are_findings_not_crashes() {
         fs::create_dir_all(&d).unwrap();
         d
     };
-    fs::write(dir("shop.bad.utf8").join("v1.avsc"), b"{\"type\": \"str\xffing\"}").unwrap();
-    fs::write(dir("shop.bad.deep").join("v1.avsc"), "[".repeat(10_000) + &"]".repeat(10_000)).unwrap();
+    fs::write(
+        dir("shop.bad.utf8").join("v1.avsc"),
+        b"{\"type\": \"str\xffing\"}",
+    )
+    .unwrap();
+    fs::write(
+        dir("shop.bad.deep").join("v1.avsc"),
+        "[".repeat(10_000) + &"]".repeat(10_000),
+    )
+    .unwrap();
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("x.avsc"), "\"string\"").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(outside.path().join("x.avsc"), dir("shop.bad.link").join("v1.avsc")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.avsc"),
+        dir("shop.bad.link").join("v1.avsc"),
+    )
+    .unwrap();
     let (report, code) = json_of(root, &["check"]);
     assert_eq!(code, 1);
     let by_subject = |s: &str| -> Vec<String> {
-        report["findings"].as_array().unwrap().iter().filter(|f| f["subject"] == s).map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["subject"] == s)
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(by_subject("shop.bad.utf8"), ["schema-parse-error"]);
     assert_eq!(by_subject("shop.bad.deep"), ["schema-parse-error"]);
     #[cfg(unix)]
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "layout-outside-registry"));
-    let utf8 = report["findings"].as_array().unwrap().iter().find(|f| f["subject"] == "shop.bad.utf8").unwrap();
-    assert_eq!((utf8["line"].as_u64(), utf8["column"].as_u64()), (Some(1), Some(14)));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "layout-outside-registry")
+    );
+    let utf8 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["subject"] == "shop.bad.utf8")
+        .unwrap();
+    assert_eq!(
+        (utf8["line"].as_u64(), utf8["column"].as_u64()),
+        (Some(1), Some(14))
+    );
 }
 
 #[test]
 fn output_can_be_chosen_by_environment() {
-    let out = evreg(&data("ok")).arg("check").env("EVREG_OUTPUT", "json").assert().success();
+    let out = evreg(&data("ok"))
+        .arg("check")
+        .env("EVREG_OUTPUT", "json")
+        .assert()
+        .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["ok"], true);
 }
