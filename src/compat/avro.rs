@@ -27,6 +27,8 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         w: writer,
         reported: HashSet::new(),
         memo: HashMap::new(),
+        in_progress: HashSet::new(),
+        assumed: false,
         out: Vec::new(),
     };
     c.report(reader.root, writer.root, "");
@@ -75,9 +77,11 @@ struct Checker<'a> {
     w: &'a AvroSchema,
     /// Pairs already reported (a named type reached twice, or through recursion, reports once).
     reported: HashSet<(TypeId, TypeId)>,
-    /// Verdicts of `compatible`; a pair under evaluation counts as compatible, which ends recursion
-    /// the way the specification's coinductive reading of recursive types demands.
+    /// Settled verdicts of `compatible`.
     memo: HashMap<(TypeId, TypeId), bool>,
+    /// Pairs being decided, and whether a verdict leaned on one of them.
+    in_progress: HashSet<(TypeId, TypeId)>,
+    assumed: bool,
     out: Vec<Incompatibility>,
 }
 
@@ -115,14 +119,27 @@ impl Checker<'_> {
         }
     }
 
-    /// A yes/no verdict, for choosing union branches without reporting.
+    /// A yes/no verdict, for choosing union branches without reporting. Recursion: a pair met
+    /// again while it is being decided is assumed compatible (the coinductive reading recursive
+    /// types need); a verdict that leaned on such an assumption is cached only once the outermost
+    /// pair is decided, so a later failure cannot leave a wrong "compatible" behind.
     fn compatible(&mut self, r: TypeId, w: TypeId) -> bool {
         if let Some(&v) = self.memo.get(&(r, w)) {
             return v;
         }
-        self.memo.insert((r, w), true);
+        if self.in_progress.contains(&(r, w)) {
+            self.assumed = true;
+            return true;
+        }
+        self.in_progress.insert((r, w));
+        let outer = std::mem::replace(&mut self.assumed, false);
         let v = self.decide(r, w);
-        self.memo.insert((r, w), v);
+        self.in_progress.remove(&(r, w));
+        let used = self.assumed;
+        if !v || !used || self.in_progress.is_empty() {
+            self.memo.insert((r, w), v);
+        }
+        self.assumed = outer || used;
         v
     }
 
@@ -639,5 +656,51 @@ mod tests {
             found[0].reader_pointer,
             "/fields/0/type/items/fields/0/type"
         );
+    }
+}
+
+#[cfg(test)]
+mod recursion_tests {
+    use super::*;
+    use crate::schema::avro::parse;
+    use crate::source::SourceFile;
+    use std::sync::Arc;
+
+    fn schema(text: &str) -> AvroSchema {
+        parse(Arc::new(SourceFile::new("t.avsc", text)))
+            .schema
+            .unwrap()
+    }
+
+    /// A record reached through a union inside a cycle whose outer pair fails: the inner verdict
+    /// leaned on the outer one and must not be cached as compatible.
+    #[test]
+    fn a_failed_cycle_leaves_no_false_verdict_behind() {
+        let v = |extra: &str| {
+            format!(
+                r#"{{"type": "record", "name": "A", "fields": [
+                    {{"name": "b", "type": ["null", {{"type": "record", "name": "B", "fields": [{{"name": "a", "type": ["null", "A"]}}]}}]}},
+                    {{"name": "x", "type": "int"}}{extra}],
+                 "aliases": []}}"#
+            )
+        };
+        let reader = schema(&v(r#", {"name": "y", "type": "int"}"#));
+        let writer = schema(&v(""));
+        let mut c = Checker {
+            r: &reader,
+            w: &writer,
+            reported: HashSet::new(),
+            memo: HashMap::new(),
+            in_progress: HashSet::new(),
+            assumed: false,
+            out: Vec::new(),
+        };
+        let (ra, wa) = (reader.root, writer.root);
+        assert!(!c.compatible(ra, wa));
+        // B contains A, so B is incompatible too.
+        let b = |s: &AvroSchema| s.named["B"];
+        assert!(!c.compatible(b(&reader), b(&writer)));
+        let found = check(&reader, &writer);
+        assert_eq!(found.len(), 1, "reported once, at A: {found:?}");
     }
 }
