@@ -2,6 +2,7 @@
 //! that every check receives. No other module reads these files.
 
 use crate::compat::Mode;
+use crate::envelope::Envelope;
 use crate::finding::{Finding, Severity};
 use crate::rules;
 use regex::Regex;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub allow: Vec<Allow>,
     /// Per-rule severity; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
+    /// The metadata every event carries around its payload.
+    pub envelope: Envelope,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             naming: Regex::new(DEFAULT_NAMING).expect("the default naming rule is a valid regex"),
             allow: Vec::new(),
             rules: BTreeMap::new(),
+            envelope: Envelope::default(),
         }
     }
 }
@@ -89,6 +93,7 @@ struct RawSettings {
     naming: Option<Spanned<String>>,
     allow: Option<Vec<Spanned<RawAllow>>>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
+    envelope: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +210,16 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
                 &n.referenced,
                 format!("`naming` is not a valid regular expression: {first}"),
                 "write a regex such as ^[a-z]+(\\.[a-z-]+){2}$ (quote it in YAML)",
+            )
+        })?;
+    }
+    if let Some(e) = &raw.envelope {
+        settings.envelope = Envelope::preset(&e.value).ok_or_else(|| {
+            at(
+                file,
+                &e.referenced,
+                format!("unknown envelope `{}`", e.value),
+                "envelopes are default, cloudevents and none",
             )
         })?;
     }

@@ -1,0 +1,299 @@
+//! The event envelope: the metadata every event carries around its payload. An envelope is data —
+//! a list of fields, each with a role and a value kind — so validation, fixtures and code
+//! generation all read the same definition. Presets: `default`, `cloudevents`, `none`.
+
+/// What a field means to evreg (how events are routed, deduplicated and traced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Unique per event; consumers deduplicate on it.
+    EventId,
+    /// Names the subject.
+    EventType,
+    /// Names the subject's version the payload follows.
+    EventVersion,
+    /// When the event happened.
+    OccurredAt,
+    /// When it was published; never before `OccurredAt`.
+    PublishedAt,
+    /// Ties together the events of one request or flow.
+    CorrelationId,
+    /// The event that caused this one.
+    CausationId,
+    /// Where the version is named by a schema URI (CloudEvents `dataschema`).
+    DataSchema,
+    /// The event's own data, validated against the subject's schema.
+    Payload,
+    /// Any other metadata.
+    Metadata,
+}
+
+/// The value a field holds, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Uuid,
+    String,
+    NonEmptyString,
+    /// A whole number, at least `min` when given.
+    Integer {
+        min: Option<i64>,
+    },
+    /// An RFC 3339 date-time.
+    Timestamp,
+    UriReference,
+    /// Exactly this string.
+    Const(String),
+    /// A value of the subject's schema at the event's version.
+    SubjectSchema,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub role: Role,
+    pub kind: Kind,
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// `default`, `cloudevents`, `none` or `custom`.
+    pub name: String,
+    /// Empty for `none`: events are bare payloads.
+    pub fields: Vec<Field>,
+}
+
+fn field(name: &str, role: Role, kind: Kind, required: bool, doc: &str) -> Field {
+    Field {
+        name: name.into(),
+        role,
+        kind,
+        required,
+        doc: doc.into(),
+    }
+}
+
+impl Envelope {
+    /// The default envelope: `eventId`, `eventType`, `eventVersion`, `occurredAt`,
+    /// `correlationId` and `payload` required; causation, publishing and aggregate metadata optional.
+    pub fn default_preset() -> Envelope {
+        use Kind::*;
+        use Role::*;
+        Envelope {
+            name: "default".into(),
+            fields: vec![
+                field(
+                    "eventId",
+                    EventId,
+                    Uuid,
+                    true,
+                    "Unique id of this event (UUID); consumers deduplicate on it.",
+                ),
+                field(
+                    "eventType",
+                    EventType,
+                    NonEmptyString,
+                    true,
+                    "The subject, e.g. `orders.order.placed`.",
+                ),
+                field(
+                    "eventVersion",
+                    EventVersion,
+                    Integer { min: Some(1) },
+                    true,
+                    "The subject version the payload follows.",
+                ),
+                field(
+                    "occurredAt",
+                    OccurredAt,
+                    Timestamp,
+                    true,
+                    "When the event happened (RFC 3339).",
+                ),
+                field(
+                    "correlationId",
+                    CorrelationId,
+                    NonEmptyString,
+                    true,
+                    "Ties together the events of one request or flow.",
+                ),
+                field(
+                    "causationId",
+                    CausationId,
+                    NonEmptyString,
+                    false,
+                    "The `eventId` of the event that caused this one.",
+                ),
+                field(
+                    "publishedAt",
+                    PublishedAt,
+                    Timestamp,
+                    false,
+                    "When the event was published (RFC 3339), never before `occurredAt`.",
+                ),
+                field(
+                    "producer",
+                    Metadata,
+                    NonEmptyString,
+                    false,
+                    "The service that produced the event.",
+                ),
+                field(
+                    "aggregateId",
+                    Metadata,
+                    NonEmptyString,
+                    false,
+                    "Id of the aggregate the event belongs to.",
+                ),
+                field(
+                    "aggregateType",
+                    Metadata,
+                    NonEmptyString,
+                    false,
+                    "Type of the aggregate the event belongs to.",
+                ),
+                field(
+                    "aggregateVersion",
+                    Metadata,
+                    Integer { min: Some(1) },
+                    false,
+                    "Version of the aggregate after the event, for ordering.",
+                ),
+                field(
+                    "payload",
+                    Payload,
+                    Kind::SubjectSchema,
+                    true,
+                    "The event's data, per the subject's schema at `eventVersion`.",
+                ),
+            ],
+        }
+    }
+
+    /// CloudEvents 1.0 (structured JSON mode), with `correlationid` and `causationid` extensions.
+    /// The version comes from `dataschema` (`…/<subject>/v2…` or `…@2`).
+    pub fn cloudevents_preset() -> Envelope {
+        use Kind::*;
+        use Role::*;
+        Envelope {
+            name: "cloudevents".into(),
+            fields: vec![
+                field(
+                    "specversion",
+                    Metadata,
+                    Const("1.0".into()),
+                    true,
+                    "The CloudEvents version, `1.0`.",
+                ),
+                field(
+                    "id",
+                    EventId,
+                    NonEmptyString,
+                    true,
+                    "Unique per `source`; consumers deduplicate on `source` + `id`.",
+                ),
+                field(
+                    "source",
+                    Metadata,
+                    UriReference,
+                    true,
+                    "The context the event happened in (URI reference).",
+                ),
+                field(
+                    "type",
+                    EventType,
+                    NonEmptyString,
+                    true,
+                    "The subject, e.g. `orders.order.placed`.",
+                ),
+                field(
+                    "time",
+                    OccurredAt,
+                    Timestamp,
+                    false,
+                    "When the event happened (RFC 3339).",
+                ),
+                field(
+                    "datacontenttype",
+                    Metadata,
+                    NonEmptyString,
+                    false,
+                    "Media type of `data`, e.g. `application/json`.",
+                ),
+                field(
+                    "dataschema",
+                    DataSchema,
+                    UriReference,
+                    false,
+                    "URI of the payload schema; names the subject version.",
+                ),
+                field(
+                    "correlationid",
+                    CorrelationId,
+                    NonEmptyString,
+                    false,
+                    "Extension: ties together the events of one flow.",
+                ),
+                field(
+                    "causationid",
+                    CausationId,
+                    NonEmptyString,
+                    false,
+                    "Extension: the `id` of the event that caused this one.",
+                ),
+                field(
+                    "data",
+                    Payload,
+                    Kind::SubjectSchema,
+                    true,
+                    "The event's data, per the subject's schema.",
+                ),
+            ],
+        }
+    }
+
+    /// No envelope: events are bare payloads.
+    pub fn none() -> Envelope {
+        Envelope {
+            name: "none".into(),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn preset(name: &str) -> Option<Envelope> {
+        match name {
+            "default" => Some(Envelope::default_preset()),
+            "cloudevents" => Some(Envelope::cloudevents_preset()),
+            "none" => Some(Envelope::none()),
+            _ => None,
+        }
+    }
+
+    /// The field playing a role, if the envelope has one.
+    pub fn field(&self, role: Role) -> Option<&Field> {
+        self.fields.iter().find(|f| f.role == role)
+    }
+}
+
+impl Default for Envelope {
+    fn default() -> Self {
+        Envelope::default_preset()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_route_events() {
+        for name in ["default", "cloudevents"] {
+            let e = Envelope::preset(name).unwrap();
+            assert!(e.field(Role::EventType).is_some(), "{name}");
+            assert!(e.field(Role::Payload).is_some(), "{name}");
+            assert!(e.field(Role::EventId).is_some(), "{name}");
+        }
+        assert!(Envelope::preset("none").unwrap().fields.is_empty());
+        assert!(Envelope::preset("soap").is_none());
+    }
+}
