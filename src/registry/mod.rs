@@ -3,6 +3,7 @@
 //! stops the command (no registry, a bad settings file, an unreadable folder) is an error.
 
 pub mod config;
+pub mod tree;
 
 use crate::compat::Mode;
 use crate::finding::{Finding, Location};
@@ -11,9 +12,9 @@ use crate::schema::{self, Format};
 use crate::source::{SourceFile, SourceMap};
 pub use config::{ConfigError, Settings, SubjectMeta};
 use std::fmt;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+pub use tree::{Entry, EntryKind, FsTree, Tree};
 
 pub const CONFIG_FILE: &str = "evreg.yaml";
 pub const SCHEMAS_DIR: &str = "schemas";
@@ -143,22 +144,33 @@ impl Registry {
         Registry::load(root)
     }
 
-    /// The registry rooted at `root` (which must hold `evreg.yaml`).
+    /// The registry rooted at `root` (which must hold `evreg.yaml`), from the working tree.
     pub fn load(root: &Path) -> Result<Registry, LoadError> {
-        let root = root.canonicalize().map_err(io(root))?;
-        let config_path = root.join(CONFIG_FILE);
-        if !config_path.is_file() {
-            return Err(LoadError::NotFound { start: root });
+        let tree = FsTree::new(root)?;
+        if !tree.is_file(CONFIG_FILE) {
+            return Err(LoadError::NotFound {
+                start: tree.root.clone(),
+            });
         }
-        let text = read_text(&config_path, CONFIG_FILE)?;
-        let settings = config::parse_settings(CONFIG_FILE, &text)?;
+        let root = tree.root.clone();
+        Registry::from_tree(&tree, root)
+    }
+
+    /// The registry as `tree` holds it; `root` is where it lives on disk (for writes and messages).
+    pub fn from_tree(tree: &dyn Tree, root: PathBuf) -> Result<Registry, LoadError> {
+        let settings = if tree.is_file(CONFIG_FILE) {
+            let text = read_text(tree, CONFIG_FILE)?;
+            config::parse_settings(CONFIG_FILE, &text)?
+        } else {
+            Settings::default()
+        };
         let mut reg = Registry {
             root,
             settings,
             subjects: Vec::new(),
             findings: Vec::new(),
         };
-        reg.discover_subjects()?;
+        reg.discover_subjects(tree)?;
         Ok(reg)
     }
 
@@ -182,69 +194,35 @@ impl Registry {
         format!("{SCHEMAS_DIR}/{name}")
     }
 
-    fn discover_subjects(&mut self) -> Result<(), LoadError> {
-        let schemas = self.root.join(SCHEMAS_DIR);
-        if !schemas.is_dir() {
-            return Ok(());
-        }
-        let mut dirs: Vec<(String, PathBuf)> = Vec::new();
-        for entry in fs::read_dir(&schemas).map_err(io(&schemas))? {
-            let entry = entry.map_err(io(&schemas))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = format!("{SCHEMAS_DIR}/{name}");
-            // Plain files beside the subject folders (like a published JSON Schema) are not subjects.
-            let Some(path) = self.inside(&entry.path(), &rel) else {
-                continue;
-            };
-            if path.is_dir() && !name.starts_with('.') {
-                dirs.push((name, path));
+    fn discover_subjects(&mut self, tree: &dyn Tree) -> Result<(), LoadError> {
+        for entry in tree.list(SCHEMAS_DIR)? {
+            let rel = format!("{SCHEMAS_DIR}/{}", entry.name);
+            match entry.kind {
+                EntryKind::Excluded(why) => self.excluded(&rel, &why),
+                // Plain files beside the subject folders (like a published JSON Schema) are not subjects.
+                EntryKind::File => {}
+                EntryKind::Dir if entry.name.starts_with('.') => {}
+                EntryKind::Dir => {
+                    let subject = self.read_subject(tree, entry.name)?;
+                    self.subjects.push(subject);
+                }
             }
-        }
-        dirs.sort();
-        for (name, path) in dirs {
-            let subject = self.read_subject(name, &path)?;
-            self.subjects.push(subject);
         }
         Ok(())
     }
 
-    /// Follow `path` if it stays inside the registry; a link leaving it becomes a finding.
-    fn inside(&mut self, path: &Path, rel: &str) -> Option<PathBuf> {
-        let meta = fs::symlink_metadata(path).ok()?;
-        if !meta.file_type().is_symlink() {
-            return Some(path.to_path_buf());
-        }
-        match path.canonicalize() {
-            Ok(target) if target.starts_with(&self.root) => Some(target),
-            Ok(target) => {
-                self.findings.push(
-                    Finding::new(
-                        &rules::LAYOUT_OUTSIDE_REGISTRY,
-                        format!(
-                            "{rel} links to {}, outside the registry; it is not read",
-                            target.display()
-                        ),
-                        "copy the file into the repository instead of linking to it",
-                    )
-                    .at(Location::file(rel)),
-                );
-                None
-            }
-            Err(_) => {
-                self.findings.push(
-                    Finding::new(
-                        &rules::LAYOUT_OUTSIDE_REGISTRY,
-                        format!("{rel} is a broken link; it is not read"),
-                        "remove the link or restore its target",
-                    )
-                    .at(Location::file(rel)),
-                );
-                None
-            }
-        }
+    fn excluded(&mut self, rel: &str, why: &str) {
+        self.findings.push(
+            Finding::new(
+                &rules::LAYOUT_OUTSIDE_REGISTRY,
+                format!("{rel} {why}; it is not read"),
+                "keep schemas as regular files inside the repository, not links",
+            )
+            .at(Location::file(rel)),
+        );
     }
 
-    fn read_subject(&mut self, name: String, dir: &Path) -> Result<Subject, LoadError> {
+    fn read_subject(&mut self, tree: &dyn Tree, name: String) -> Result<Subject, LoadError> {
         let rel_dir = Registry::subject_dir(&name);
         if !is_safe_subject_name(&name) || !self.settings.naming.is_match(&name) {
             self.findings.push(
@@ -257,29 +235,25 @@ impl Registry {
                 .at(Location::file(&rel_dir)),
             );
         }
-        let mut entries: Vec<String> = Vec::new();
-        for entry in fs::read_dir(dir).map_err(io(dir))? {
-            let entry = entry.map_err(io(dir))?;
-            entries.push(entry.file_name().to_string_lossy().into_owned());
-        }
-        entries.sort();
         let mut meta = SubjectMeta::default();
         let mut versions: Vec<Version> = Vec::new();
-        for file_name in entries {
+        for entry in tree.list(&rel_dir)? {
+            let file_name = entry.name;
             let rel = format!("{rel_dir}/{file_name}");
             if file_name.starts_with('.') {
                 continue;
             }
-            let Some(path) = self.inside(&dir.join(&file_name), &rel) else {
+            if let EntryKind::Excluded(why) = &entry.kind {
+                self.excluded(&rel, why);
                 continue;
-            };
-            if file_name == SUBJECT_FILE && path.is_file() {
-                let text = read_text(&path, &rel)?;
+            }
+            let is_file = entry.kind == EntryKind::File;
+            if file_name == SUBJECT_FILE && is_file {
+                let text = read_text(tree, &rel)?;
                 meta = config::parse_subject_meta(&rel, &text)?;
                 continue;
             }
-            let Some((number, format)) = parse_version_file(&file_name).filter(|_| path.is_file())
-            else {
+            let Some((number, format)) = parse_version_file(&file_name).filter(|_| is_file) else {
                 self.findings.push(
                     Finding::new(
                         &rules::LAYOUT_UNKNOWN_FILE,
@@ -308,7 +282,7 @@ impl Registry {
                 );
                 continue;
             }
-            let bytes = fs::read(&path).map_err(io(&path))?;
+            let bytes = tree.read(&rel)?;
             let (source, readable) = match schema::decode(&rel, bytes) {
                 Ok(source) => (source, true),
                 Err(finding) => {
@@ -386,8 +360,8 @@ impl Registry {
     }
 }
 
-fn read_text(path: &Path, rel: &str) -> Result<String, LoadError> {
-    let bytes = fs::read(path).map_err(io(path))?;
+fn read_text(tree: &dyn Tree, rel: &str) -> Result<String, LoadError> {
+    let bytes = tree.read(rel)?;
     String::from_utf8(bytes).map_err(|e| {
         LoadError::Config(ConfigError {
             file: rel.into(),
@@ -401,7 +375,6 @@ fn read_text(path: &Path, rel: &str) -> Result<String, LoadError> {
         })
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! loader (only parsed as JSON until its engine lands).
 
 pub mod avro;
+pub mod canonical;
 
 use crate::finding::{Finding, Location};
 use crate::rules;

@@ -1,0 +1,205 @@
+//! The canonical form of a schema version, and its fingerprint. A published version's canonical
+//! form never changes: whitespace, key order and documentation may, nothing else.
+//!
+//! The form is the schema's JSON with object keys sorted, no insignificant whitespace, and the
+//! documentation keys dropped where they are documentation: Avro `doc`; JSON Schema `title`,
+//! `description`, `$comment` and `examples` in schema positions (a property that happens to be
+//! called `description` stays). Defaults, aliases, custom attributes and everything else count.
+
+use crate::schema::Format;
+use crate::source::json::{Node, Value};
+use sha2::{Digest, Sha256};
+
+/// Compact canonical JSON.
+pub fn canonical_form(node: &Node, format: Format) -> String {
+    let mut out = String::new();
+    write(node, format, Position::Schema, &mut out);
+    out
+}
+
+/// `sha256:<hex>` of the canonical form.
+pub fn fingerprint(node: &Node, format: Format) -> String {
+    let digest = Sha256::digest(canonical_form(node, format).as_bytes());
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// Where a JSON value sits, which decides whether its keys are keywords.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Position {
+    /// A schema (or, for Avro, a field or any schema-level object).
+    Schema,
+    /// An object whose keys are names and whose values are schemas (`properties`, `$defs`).
+    SchemaMap,
+    /// An array of schemas (`allOf`, Avro unions and fields).
+    SchemaList,
+    /// Plain data (`default`, `enum`, `const`): nothing is dropped.
+    Data,
+}
+
+fn is_doc(key: &str, format: Format) -> bool {
+    match format {
+        Format::Avro => key == "doc",
+        Format::JsonSchema => matches!(key, "title" | "description" | "$comment" | "examples"),
+    }
+}
+
+/// The position of a keyword's value inside a schema object.
+fn child_position(key: &str, format: Format) -> Position {
+    match format {
+        Format::Avro => match key {
+            "default" => Position::Data,
+            "fields" | "type" | "items" | "values" => Position::Schema,
+            // symbols, aliases, sizes, custom attributes: data.
+            _ => Position::Data,
+        },
+        Format::JsonSchema => match key {
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                Position::SchemaMap
+            }
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" => Position::SchemaList,
+            "items"
+            | "additionalItems"
+            | "additionalProperties"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "propertyNames"
+            | "contains"
+            | "not"
+            | "if"
+            | "then"
+            | "else" => Position::Schema,
+            _ => Position::Data,
+        },
+    }
+}
+
+fn write(node: &Node, format: Format, pos: Position, out: &mut String) {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&canonical_number(&n.raw)),
+        Value::String(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                // Items of a schema array (JSON Schema `items` in tuple form, Avro unions and
+                // field lists) are schemas themselves.
+                let item_pos = match pos {
+                    Position::Schema | Position::SchemaList => Position::Schema,
+                    _ => Position::Data,
+                };
+                write(item, format, item_pos, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<_> = members
+                .iter()
+                .filter(|m| !(pos == Position::Schema && is_doc(&m.key, format)))
+                .collect();
+            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            out.push('{');
+            for (i, m) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(m.key.clone()).to_string());
+                out.push(':');
+                let child = match pos {
+                    Position::Schema => child_position(&m.key, format),
+                    Position::SchemaMap => Position::Schema,
+                    _ => Position::Data,
+                };
+                write(&m.value, format, child, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// `1.0`, `1e0` and `1` are one number to a reader of the schema; spell them one way.
+fn canonical_number(raw: &str) -> String {
+    if !raw.contains(['.', 'e', 'E']) {
+        return raw.trim_start_matches('+').to_string();
+    }
+    match raw.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        Ok(f) if f.is_finite() => format!("{f:?}"),
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::json::parse;
+
+    fn canon(text: &str, format: Format) -> String {
+        canonical_form(&parse(text).unwrap(), format)
+    }
+
+    #[test]
+    fn whitespace_order_and_docs_do_not_count() {
+        let a = r#"{"type": "record", "name": "R", "doc": "one", "fields": [{"name": "a", "type": "int", "doc": "x"}]}"#;
+        let b = r#"{
+            "fields": [{"type": "int", "name": "a"}],
+            "name": "R", "type": "record", "doc": "another text"
+        }"#;
+        assert_eq!(canon(a, Format::Avro), canon(b, Format::Avro));
+        assert_eq!(
+            fingerprint(&parse(a).unwrap(), Format::Avro),
+            fingerprint(&parse(b).unwrap(), Format::Avro)
+        );
+        assert!(fingerprint(&parse(a).unwrap(), Format::Avro).starts_with("sha256:"));
+    }
+
+    #[test]
+    fn defaults_and_data_count_even_when_they_hold_doc_keys() {
+        let a = r#"{"type": "record", "name": "R", "fields": [{"name": "m", "type": {"type": "map", "values": "string"}, "default": {"doc": "x"}}]}"#;
+        let b = r#"{"type": "record", "name": "R", "fields": [{"name": "m", "type": {"type": "map", "values": "string"}, "default": {}}]}"#;
+        assert_ne!(canon(a, Format::Avro), canon(b, Format::Avro));
+        let c = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 1}]}"#;
+        let d = r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 2}]}"#;
+        assert_ne!(canon(c, Format::Avro), canon(d, Format::Avro));
+    }
+
+    #[test]
+    fn json_schema_annotations_drop_but_properties_named_like_them_stay() {
+        let a = r#"{"type": "object", "title": "T", "properties": {"description": {"type": "string", "description": "d"}}}"#;
+        let b = r#"{"type": "object", "properties": {"description": {"type": "string"}}}"#;
+        let c = r#"{"type": "object", "properties": {}}"#;
+        assert_eq!(canon(a, Format::JsonSchema), canon(b, Format::JsonSchema));
+        assert_ne!(canon(b, Format::JsonSchema), canon(c, Format::JsonSchema));
+        assert_eq!(
+            canon(b, Format::JsonSchema),
+            r#"{"properties":{"description":{"type":"string"}},"type":"object"}"#
+        );
+        let e1 = r#"{"enum": [{"title": "x"}]}"#;
+        let e2 = r#"{"enum": [{}]}"#;
+        assert_ne!(canon(e1, Format::JsonSchema), canon(e2, Format::JsonSchema));
+    }
+
+    #[test]
+    fn numbers_have_one_spelling() {
+        assert_eq!(
+            canon(r#"{"maximum": 1.0}"#, Format::JsonSchema),
+            canon(r#"{"maximum": 1}"#, Format::JsonSchema)
+        );
+        assert_eq!(
+            canon(r#"{"maximum": 1e2}"#, Format::JsonSchema),
+            canon(r#"{"maximum": 100}"#, Format::JsonSchema)
+        );
+        assert_ne!(
+            canon(r#"{"maximum": 1.5}"#, Format::JsonSchema),
+            canon(r#"{"maximum": 1}"#, Format::JsonSchema)
+        );
+    }
+}
