@@ -54,10 +54,73 @@ fn parse_file(source: Arc<SourceFile>, format: Format) -> (Option<Model>, Vec<Fi
     }
 }
 
+/// What `check` compares against besides the registry itself.
+#[derive(Default)]
+pub struct CheckOptions<'a> {
+    /// The registry at a baseline (a git ref) and how to name it: published versions must be
+    /// unchanged there, modes not loosened.
+    pub baseline: Option<(&'a Registry, String)>,
+    /// Report only findings the baseline does not already have (adopting evreg on an old registry).
+    pub only_new: bool,
+}
+
 /// Everything `evreg check` verifies on a registry: layout, schema validity, lint of each
-/// subject's latest version, and compatibility of every version with the versions its mode names.
+/// subject's latest version, compatibility of every version with the versions its mode names,
+/// and the fingerprints in `evreg.lock`.
 pub fn check(reg: &Registry) -> Report {
+    check_with(reg, &CheckOptions::default())
+}
+
+/// `check`, with a git baseline.
+pub fn check_with(reg: &Registry, options: &CheckOptions) -> Report {
+    let mut report = check_registry(reg);
+    if let Some((base, label)) = &options.baseline {
+        let integrity = reg
+            .settings
+            .apply_severities(crate::integrity::compare(base, reg, label));
+        report.findings.extend(integrity);
+        if options.only_new {
+            let known: std::collections::HashSet<_> =
+                check_registry(base).findings.iter().map(identity).collect();
+            report.findings.retain(|f| !known.contains(&identity(f)));
+        }
+        report = Report::new(report.findings, report.sources);
+    }
+    report
+}
+
+/// What makes two findings "the same" across versions of a registry: rule, subject, versions,
+/// direction, element path and pointer (not the message, whose wording may change).
+type Identity = (
+    &'static str,
+    Option<String>,
+    Option<u32>,
+    Option<u32>,
+    Option<crate::finding::Direction>,
+    Option<String>,
+    String,
+);
+
+fn identity(f: &Finding) -> Identity {
+    (
+        f.rule.id,
+        f.subject.clone(),
+        f.version,
+        f.other_version,
+        f.direction,
+        f.path.clone(),
+        f.location
+            .as_ref()
+            .map(|l| l.pointer.clone())
+            .unwrap_or_default(),
+    )
+}
+
+fn check_registry(reg: &Registry) -> Report {
     let mut findings = reg.findings.clone();
+    if let Some(lock) = &reg.lock {
+        findings.extend(crate::integrity::check_lock(reg, lock));
+    }
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

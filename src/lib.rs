@@ -21,6 +21,7 @@ pub mod compat;
 pub mod envelope;
 pub mod finding;
 pub mod fsutil;
+pub mod integrity;
 pub mod registry;
 pub mod report;
 pub mod rules;

@@ -199,6 +199,36 @@ evreg does not follow links that leave the registry root.",
         bad: "schemas/shipping.parcel.dispatched/v2.schema.json (not compared)",
         good: "use a build of evreg whose JSON Schema engine is enabled" }
 
+    VERSION_MODIFIED { "version-modified", Integrity, Error,
+        "a published version was edited",
+        "A published version is immutable: producers and consumers in production hold it. Its \
+canonical form (the schema without whitespace, key order and documentation) must never change — not \
+a type, a default, an alias. The baseline is `evreg.lock` or, with `--against REF`, the registry at \
+that git ref.",
+        bad: "editing schemas/orders.order.placed/v2.avsc after it was released",
+        good: "revert the edit and publish the change as v3 (`evreg add orders.order.placed v3.avsc`); docs may be edited freely" }
+
+    VERSION_DELETED { "version-deleted", Integrity, Error,
+        "a published version was deleted",
+        "Data written with a published version may still be in topics, logs and archives; readers \
+need its schema. A version is never deleted; retire a subject by marking it deprecated instead.",
+        bad: "git rm schemas/orders.order.placed/v1.avsc",
+        good: "restore the file (`git checkout REF -- schemas/orders.order.placed/v1.avsc`)" }
+
+    MODE_LOOSENED { "mode-loosened", Integrity, Warning,
+        "a subject's compatibility mode promises less than it did",
+        "Consumers rely on the mode's promises (e.g. that any version can read all older data). \
+Loosening it (FULL_TRANSITIVE to BACKWARD, BACKWARD to NONE) lets the next version break them.",
+        bad: "subject.yaml: compatibility: FULL_TRANSITIVE -> NONE",
+        good: "keep the mode; publish a breaking change as a new subject" }
+
+    LOCK_STALE { "lock-stale", Integrity, Info,
+        "a version is not recorded in evreg.lock",
+        "`evreg.lock` records the fingerprint of every published version so edits are caught even \
+without git history. A version missing from it is new; record it once it is published.",
+        bad: "schemas/orders.order.placed/v4.avsc with no line in evreg.lock",
+        good: "run `evreg lock` and commit evreg.lock with the new version" }
+
     ALLOW_UNUSED { "allow-unused", Lint, Warning,
         "an `allow` entry in evreg.yaml matches no finding",
         "An accepted breaking change that no longer occurs is stale: remove the entry so it cannot hide \

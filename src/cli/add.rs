@@ -35,6 +35,9 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         return Ok(code);
     }
     plan.write(&reg).map_err(|e| e.to_string())?;
+    if let Some(fingerprint) = plan.fingerprint() {
+        super::lock::record(&reg, &plan.subject, plan.version, fingerprint)?;
+    }
     if g.output == Output::Human {
         eprintln!("added {} v{} as {}", plan.subject, plan.version, plan.file);
     }

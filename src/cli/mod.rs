@@ -5,6 +5,8 @@ mod check;
 mod compat;
 mod init;
 mod list;
+mod lock;
+mod log;
 mod rules;
 
 use crate::registry::{LoadError, Registry};
@@ -69,8 +71,13 @@ pub enum Command {
     Add(add::Args),
     /// Compare two schema files under a mode; no registry needed.
     Compat(compat::Args),
-    /// Check the registry: layout, schema validity, lint and compatibility of every version.
+    /// Check the registry: layout, schema validity, lint, compatibility of every version and
+    /// evreg.lock; with --against REF, also that published versions are unchanged since REF.
     Check(check::Args),
+    /// Record the fingerprint of every version in evreg.lock (refuses if a locked version changed).
+    Lock(lock::Args),
+    /// Show the commit, author and date that introduced each version of a subject.
+    Log(log::Args),
     /// List the rule catalogue.
     Rules,
     /// Explain one rule, with a bad and a good example.
@@ -93,6 +100,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Add(a) => add::run(a, g),
         Command::Compat(a) => compat::run(a, g),
         Command::Check(a) => check::run(a, g),
+        Command::Lock(a) => lock::run(a, g),
+        Command::Log(a) => log::run(a, g),
         Command::Rules => rules::list(g),
         Command::Explain(a) => rules::explain(a, g),
     };

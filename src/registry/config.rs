@@ -301,6 +301,21 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
 }
 
 impl Settings {
+    /// Apply per-rule severities (not the `allow` list) to findings.
+    pub fn apply_severities(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter_map(|mut f| match self.rules.get(f.rule.id) {
+                Some(None) => None,
+                Some(Some(s)) => {
+                    f.severity = *s;
+                    Some(f)
+                }
+                None => Some(f),
+            })
+            .collect()
+    }
+
     /// Apply per-rule severities and the `allow` list to a check's findings. Allowed findings stay
     /// in the report at `info` with their reason; stale `allow` entries become findings.
     pub fn apply(&self, findings: Vec<Finding>, config_file: &str) -> Vec<Finding> {

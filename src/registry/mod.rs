@@ -3,6 +3,8 @@
 //! stops the command (no registry, a bad settings file, an unreadable folder) is an error.
 
 pub mod config;
+#[cfg(feature = "git")]
+pub mod git;
 pub mod tree;
 
 use crate::compat::Mode;
@@ -28,6 +30,8 @@ pub struct Registry {
     pub subjects: Vec<Subject>,
     /// Layout findings from discovery.
     pub findings: Vec<Finding>,
+    /// `evreg.lock`, when the registry has one.
+    pub lock: Option<crate::integrity::Lock>,
 }
 
 #[derive(Debug)]
@@ -164,11 +168,18 @@ impl Registry {
         } else {
             Settings::default()
         };
+        let lock = if tree.is_file(crate::integrity::LOCK_FILE) {
+            let text = read_text(tree, crate::integrity::LOCK_FILE)?;
+            Some(crate::integrity::Lock::parse(&text)?)
+        } else {
+            None
+        };
         let mut reg = Registry {
             root,
             settings,
             subjects: Vec::new(),
             findings: Vec::new(),
+            lock,
         };
         reg.discover_subjects(tree)?;
         Ok(reg)

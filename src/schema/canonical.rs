@@ -203,3 +203,83 @@ mod tests {
         );
     }
 }
+
+/// The JSON pointer (into `new`) of the first place where two versions' canonical forms differ,
+/// or `None` when they are the same: what `version-modified` points at.
+pub fn first_difference(old: &Node, new: &Node, format: Format) -> Option<String> {
+    diff_at(old, new, format, Position::Schema, String::new())
+}
+
+fn subtree(node: &Node, format: Format, pos: Position) -> String {
+    let mut out = String::new();
+    write(node, format, pos, &mut out);
+    out
+}
+
+fn diff_at(old: &Node, new: &Node, format: Format, pos: Position, ptr: String) -> Option<String> {
+    if subtree(old, format, pos) == subtree(new, format, pos) {
+        return None;
+    }
+    match (&old.value, &new.value) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keep = |k: &str| !(pos == Position::Schema && is_doc(k, format));
+            for m in b.iter().filter(|m| keep(&m.key)) {
+                let child = match pos {
+                    Position::Schema => child_position(&m.key, format),
+                    Position::SchemaMap => Position::Schema,
+                    _ => Position::Data,
+                };
+                let here = format!(
+                    "{ptr}/{}",
+                    crate::source::json::escape_pointer_token(&m.key)
+                );
+                match a.iter().find(|x| x.key == m.key) {
+                    None => return Some(here),
+                    Some(x) => {
+                        if let Some(p) = diff_at(&x.value, &m.value, format, child, here) {
+                            return Some(p);
+                        }
+                    }
+                }
+            }
+            // Something was removed: the object itself is where it changed.
+            Some(ptr)
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            let item_pos = match pos {
+                Position::Schema | Position::SchemaList => Position::Schema,
+                _ => Position::Data,
+            };
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| diff_at(x, y, format, item_pos, format!("{ptr}/{i}")))
+                .or(Some(ptr))
+        }
+        _ => Some(ptr),
+    }
+}
+
+#[cfg(test)]
+mod difference_tests {
+    use super::*;
+    use crate::source::json::parse;
+
+    #[test]
+    fn points_at_the_first_change() {
+        let a = parse(r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "int"}]}"#).unwrap();
+        let b = parse(r#"{"type": "record", "name": "R", "doc": "new doc", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": "long"}]}"#).unwrap();
+        assert_eq!(
+            first_difference(&a, &b, Format::Avro).as_deref(),
+            Some("/fields/1/type")
+        );
+        assert_eq!(first_difference(&a, &a, Format::Avro), None);
+        let c =
+            parse(r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}]}"#)
+                .unwrap();
+        assert_eq!(
+            first_difference(&a, &c, Format::Avro).as_deref(),
+            Some("/fields")
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Published versions are immutable. The baselines: `evreg.lock` (fingerprints, checked on every
+//! `check`) and the registry at a git ref (`check --against REF`).
+
+use crate::compat::Mode;
+use crate::finding::{Finding, Location};
+use crate::registry::{ConfigError, Registry, Subject, Version};
+use crate::rules;
+use crate::schema::canonical;
+use crate::schema::parse_json;
+use crate::source::json::Node;
+use std::collections::BTreeMap;
+
+pub const LOCK_FILE: &str = "evreg.lock";
+
+const LOCK_HEADER: &str = "# evreg.lock: the fingerprint (sha256 of the canonical form) of every published version.\n# Written by `evreg lock` and `evreg add`; `evreg check` fails when a locked version changes.\n";
+
+/// `evreg.lock`: subject → version → fingerprint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lock {
+    pub entries: BTreeMap<String, BTreeMap<u32, LockEntry>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockEntry {
+    pub fingerprint: String,
+    /// 1-based line in evreg.lock (0 for entries not read from a file).
+    pub line: usize,
+}
+
+impl Lock {
+    /// Parse the lock file: `SUBJECT VERSION sha256:HEX` per line, `#` comments.
+    pub fn parse(text: &str) -> Result<Lock, ConfigError> {
+        let mut lock = Lock::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |message: String| {
+                ConfigError {
+                file: LOCK_FILE.into(),
+                line: i + 1,
+                column: 1,
+                message,
+                help: "evreg.lock is written by `evreg lock`; restore it from git (`git checkout -- evreg.lock`) rather than editing it".into(),
+            }
+            };
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let [subject, version, fingerprint] = parts[..] else {
+                return Err(err(format!(
+                    "expected `SUBJECT VERSION sha256:HEX`, found `{line}`"
+                )));
+            };
+            let version: u32 = version
+                .parse()
+                .map_err(|_| err(format!("`{version}` is not a version number")))?;
+            let hex = fingerprint.strip_prefix("sha256:").unwrap_or("");
+            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(err(format!("`{fingerprint}` is not a sha256 fingerprint")));
+            }
+            let previous = lock.entries.entry(subject.to_string()).or_default().insert(
+                version,
+                LockEntry {
+                    fingerprint: fingerprint.to_string(),
+                    line: i + 1,
+                },
+            );
+            if previous.is_some() {
+                return Err(err(format!("{subject} v{version} is listed twice")));
+            }
+        }
+        Ok(lock)
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::from(LOCK_HEADER);
+        for (subject, versions) in &self.entries {
+            for (v, e) in versions {
+                out.push_str(&format!("{subject} {v} {}\n", e.fingerprint));
+            }
+        }
+        out
+    }
+
+    pub fn get(&self, subject: &str, version: u32) -> Option<&LockEntry> {
+        self.entries.get(subject)?.get(&version)
+    }
+}
+
+/// A version's parsed JSON, or `None` if it does not parse (its finding is made elsewhere).
+fn json_of(v: &Version) -> Option<Node> {
+    if !v.readable {
+        return None;
+    }
+    parse_json(&v.source).ok()
+}
+
+/// The fingerprint of a version as it stands, if its JSON parses.
+pub fn fingerprint(v: &Version) -> Option<String> {
+    json_of(v).map(|node| canonical::fingerprint(&node, v.format))
+}
+
+fn modified(subject: &Subject, v: &Version, pointer: Option<String>, baseline: &str) -> Finding {
+    let json = json_of(v);
+    let pointer = pointer.unwrap_or_default();
+    let span = json.as_ref().and_then(|n| n.pointer_span(&pointer));
+    Finding::new(
+        &rules::VERSION_MODIFIED,
+        format!("published version {} v{} was edited: its canonical form differs from {baseline}", subject.name, v.number),
+        format!("revert the edit and publish the change as v{} instead (`evreg add`); only whitespace, key order and docs may change", subject.next_number()),
+    )
+    .subject(&subject.name)
+    .version(v.number)
+    .at(Location::at(&v.source, pointer, span))
+}
+
+fn deleted(subject: &str, version: u32, baseline: &str, file: &str) -> Finding {
+    Finding::new(
+        &rules::VERSION_DELETED,
+        format!("published version {subject} v{version} is gone; {baseline} has it"),
+        format!("restore {file} (e.g. `git checkout <ref> -- {file}`); a published version is never deleted"),
+    )
+    .subject(subject)
+    .version(version)
+    .at(Location::file(file))
+}
+
+/// Locked versions that changed or disappeared, and versions not yet locked.
+pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (name, versions) in &lock.entries {
+        let subject = reg.subject(name);
+        for (&number, entry) in versions {
+            let lock_loc = || Location {
+                file: LOCK_FILE.into(),
+                pointer: String::new(),
+                span: None,
+                line: Some(entry.line),
+                column: Some(1),
+            };
+            match subject.and_then(|s| s.version(number)) {
+                None => {
+                    let mut f = deleted(
+                        name,
+                        number,
+                        "evreg.lock",
+                        &format!("{}/v{number}.*", Registry::subject_dir(name)),
+                    );
+                    f.location = Some(lock_loc());
+                    out.push(f);
+                }
+                Some(v) => {
+                    if fingerprint(v).as_deref() != Some(entry.fingerprint.as_str()) {
+                        let Some(s) = subject else { continue };
+                        let mut f = modified(s, v, None, "the fingerprint in evreg.lock");
+                        f.other_location = Some(lock_loc());
+                        out.push(f);
+                    }
+                }
+            }
+        }
+    }
+    for s in &reg.subjects {
+        for v in &s.versions {
+            if lock.get(&s.name, v.number).is_none() {
+                out.push(
+                    Finding::new(
+                        &rules::LOCK_STALE,
+                        format!("{} v{} is not recorded in evreg.lock", s.name, v.number),
+                        "run `evreg lock` once the version is published, and commit evreg.lock",
+                    )
+                    .subject(&s.name)
+                    .version(v.number)
+                    .at(Location::file(&v.source.path)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The lock with every version of the registry recorded. Versions already locked keep their
+/// entry; a locked version that changed is returned as a finding and not re-recorded.
+pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Vec<Finding>) {
+    let mut next = lock.clone();
+    let mut added = Vec::new();
+    let findings: Vec<Finding> = check_lock(reg, lock)
+        .into_iter()
+        .filter(|f| f.rule.id != rules::LOCK_STALE.id)
+        .collect();
+    for s in &reg.subjects {
+        for v in &s.versions {
+            if lock.get(&s.name, v.number).is_some() {
+                continue;
+            }
+            if let Some(fp) = fingerprint(v) {
+                next.entries.entry(s.name.clone()).or_default().insert(
+                    v.number,
+                    LockEntry {
+                        fingerprint: fp,
+                        line: 0,
+                    },
+                );
+                added.push((s.name.clone(), v.number));
+            }
+        }
+    }
+    (next, added, findings)
+}
+
+/// What changed between the registry at a baseline (a git ref) and now: edited or deleted
+/// published versions, and loosened modes.
+pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for old_subject in &base.subjects {
+        let new_subject = current.subject(&old_subject.name);
+        for old in &old_subject.versions {
+            let Some(new) = new_subject.and_then(|s| s.version(old.number)) else {
+                out.push(deleted(
+                    &old_subject.name,
+                    old.number,
+                    baseline,
+                    &old.source.path,
+                ));
+                continue;
+            };
+            let Some(s) = new_subject else { continue };
+            let (Some(a), Some(b)) = (json_of(old), json_of(new)) else {
+                // A version that parsed at the baseline and does not now was edited.
+                if json_of(old).is_some() {
+                    out.push(modified(s, new, None, baseline));
+                }
+                continue;
+            };
+            if old.format != new.format {
+                out.push(modified(s, new, None, baseline));
+                continue;
+            }
+            if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
+                let mut f = modified(s, new, Some(pointer.clone()), baseline);
+                let span = a.pointer_span(&pointer);
+                f.other_location = Some(Location::at(&old.source, pointer, span));
+                out.push(f);
+            }
+        }
+        if let Some(s) = new_subject {
+            let (was, now) = (old_subject.mode(&base.settings), s.mode(&current.settings));
+            if loosened(was, now) {
+                let file = format!("{}/subject.yaml", Registry::subject_dir(&s.name));
+                out.push(
+                    Finding::new(
+                        &rules::MODE_LOOSENED,
+                        format!("{}'s compatibility mode went from {was} to {now}, which promises less", s.name),
+                        format!("keep {was} (in {file} or evreg.yaml); publish a breaking change as a new subject instead"),
+                    )
+                    .subject(&s.name)
+                    .at(Location::file(file)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Does `now` drop a promise `was` made (a direction, or transitivity)?
+pub fn loosened(was: Mode, now: Mode) -> bool {
+    let (wb, wf, wt) = was.promises();
+    let (nb, nf, nt) = now.promises();
+    (wb && !nb) || (wf && !nf) || (wt && !nt && (nb || nf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_round_trips_and_rejects_garbage() {
+        let fp = format!("sha256:{}", "ab".repeat(32));
+        let text = format!("# comment\norders.order.placed 1 {fp}\norders.order.placed 2 {fp}\n");
+        let lock = Lock::parse(&text).unwrap();
+        assert_eq!(lock.get("orders.order.placed", 2).unwrap().line, 3);
+        let again = Lock::parse(&lock.render()).unwrap();
+        assert_eq!(again.get("orders.order.placed", 1).unwrap().fingerprint, fp);
+        assert_eq!(again.entries.values().map(|v| v.len()).sum::<usize>(), 2);
+        assert_eq!(Lock::parse("a.b.c x sha256:00\n").unwrap_err().line, 1);
+        assert!(
+            Lock::parse(&format!("a.b.c 1 {fp}\na.b.c 1 {fp}\n"))
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
+    }
+
+    #[test]
+    fn loosening_is_losing_a_promise() {
+        assert!(loosened(Mode::FullTransitive, Mode::Backward));
+        assert!(loosened(Mode::Backward, Mode::None));
+        assert!(loosened(Mode::BackwardTransitive, Mode::Backward));
+        assert!(!loosened(Mode::Backward, Mode::Full));
+        assert!(!loosened(Mode::None, Mode::Forward));
+        assert!(!loosened(Mode::Full, Mode::Full));
+    }
+}

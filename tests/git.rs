@@ -1,0 +1,370 @@
+//! The git-aware surface end to end, in real temporary repositories made with git2.
+
+use assert_cmd::Command;
+use git2::{IndexAddOption, Repository, Signature};
+use predicates::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// A repository holding a copy of a test registry, committed once.
+struct Repo {
+    dir: tempfile::TempDir,
+    repo: Repository,
+}
+
+impl Repo {
+    fn with(registry: &str) -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&data(registry), dir.path());
+        let repo = Repository::init(dir.path()).unwrap();
+        let r = Repo { dir, repo };
+        r.commit("initial registry");
+        r
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn stage_all(&self) {
+        let mut index = self.repo.index().unwrap();
+        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        self.stage_all();
+        let mut index = self.repo.index().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new(
+            "Dana Example",
+            "dana@example.com",
+            &git2::Time::new(1_764_000_000, 60),
+        )
+        .unwrap();
+        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap();
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    fn evreg(&self) -> Command {
+        let mut cmd = Command::cargo_bin("evreg").unwrap();
+        cmd.current_dir(self.path())
+            .env("COLUMNS", "100")
+            .env("NO_COLOR", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE");
+        cmd
+    }
+
+    fn json(&self, args: &[&str]) -> (Value, i32) {
+        let out = self
+            .evreg()
+            .args(args)
+            .args(["--output", "json"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+            out.status.code().unwrap(),
+        )
+    }
+}
+
+fn rules(report: &Value) -> Vec<&str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect()
+}
+
+const V2: &str = "schemas/shop.order.placed/v2.avsc";
+
+#[test]
+fn an_edited_published_version_is_caught_at_the_change() {
+    let r = Repo::with("ok");
+    // A doc edit and reformatting are fine.
+    r.write(
+        V2,
+        &r.read(V2)
+            .replace("Units.", "Units ordered.")
+            .replace("  ", "    "),
+    );
+    let (report, code) = r.json(&["check", "--against", "HEAD"]);
+    assert_eq!((code, rules(&report)), (0, vec![]), "{report}");
+    // A changed type is not.
+    r.write(
+        V2,
+        &r.read(V2).replace(r#""type": "int""#, r#""type": "long""#),
+    );
+    let (report, code) = r.json(&["check", "--against", "HEAD"]);
+    assert_eq!(code, 1);
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "version-modified")
+        .unwrap();
+    assert_eq!(f["pointer"], "/fields/1/type");
+    assert_eq!(f["line"], 8);
+    assert_eq!(f["other_file"], V2);
+    assert!(f["message"].as_str().unwrap().contains("HEAD"));
+}
+
+#[test]
+fn a_deleted_version_and_a_loosened_mode_are_caught() {
+    let r = Repo::with("ok");
+    fs::remove_file(r.path().join("schemas/shop.order.cancelled/v2.avsc")).unwrap();
+    r.write(
+        "schemas/shop.order.placed/subject.yaml",
+        "compatibility: BACKWARD\nowner: team-orders\n",
+    );
+    let (report, code) = r.json(&["check", "--against", "HEAD"]);
+    assert_eq!(code, 1);
+    let mut found = rules(&report);
+    found.sort();
+    assert_eq!(found, ["mode-loosened", "version-deleted"]);
+}
+
+#[test]
+fn new_versions_are_checked_by_mode_against_the_ref() {
+    let r = Repo::with("ok");
+    let v3 = r.read(V2).replace(
+        r#""doc": "Coupon code."}"#,
+        r#""doc": "Coupon code."}, {"name": "channel", "type": "string", "doc": "Channel."}"#,
+    );
+    r.write("schemas/shop.order.placed/v3.avsc", &v3);
+    let (report, code) = r.json(&["check", "--against", "HEAD"]);
+    assert_eq!(code, 1);
+    assert!(
+        rules(&report)
+            .iter()
+            .all(|r| *r == "avro-field-missing-default"),
+        "{report}"
+    );
+    let v3 = v3.replace(
+        r#""type": "string", "doc": "Channel."#,
+        r#""type": "string", "default": "web", "doc": "Channel."#,
+    );
+    r.write("schemas/shop.order.placed/v3.avsc", &v3);
+    r.evreg()
+        .args(["check", "--against", "HEAD"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_missing_ref_says_how_to_fetch_it() {
+    let r = Repo::with("ok");
+    r.evreg()
+        .args(["check", "--against", "origin/main"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("`origin/main` does not exist")
+                .and(predicate::str::contains("git fetch origin main"))
+                .and(predicate::str::contains("fetch-depth: 0")),
+        );
+}
+
+#[test]
+fn outside_git_against_is_a_clear_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&data("ok"), dir.path());
+    let mut cmd = Command::cargo_bin("evreg").unwrap();
+    cmd.current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .args(["check", "--against", "main"]);
+    cmd.assert()
+        .code(2)
+        .stderr(predicate::str::contains("not inside a git repository"));
+}
+
+#[test]
+fn only_new_hides_what_the_ref_already_had() {
+    let r = Repo::with("breaking");
+    let (before, _) = r.json(&["check"]);
+    assert!(!rules(&before).is_empty());
+    r.evreg()
+        .args(["check", "--against", "HEAD", "--only-new"])
+        .assert()
+        .success();
+    // A new break shows; the old ones stay hidden.
+    let v2 = r.read("schemas/shop.payment.taken/v2.avsc");
+    r.write(
+        "schemas/shop.payment.taken/v3.avsc",
+        &v2.replace(
+            r#""fields": ["#,
+            r#""fields": [{"name": "fee", "type": "int", "doc": "Fee."},"#,
+        ),
+    );
+    let (report, code) = r.json(&["check", "--against", "HEAD", "--only-new"]);
+    assert_eq!(code, 1);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["version"] == 3),
+        "{report}"
+    );
+    assert!(rules(&report).contains(&"avro-field-missing-default"));
+    let (all, _) = r.json(&["check", "--against", "HEAD"]);
+    assert!(
+        all["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["version"] == 2)
+    );
+}
+
+#[test]
+fn the_lock_catches_edits_without_history() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&data("ok"), dir.path());
+    let evreg = || {
+        let mut c = Command::cargo_bin("evreg").unwrap();
+        c.current_dir(dir.path()).env("NO_COLOR", "1");
+        c
+    };
+    evreg()
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("shop.order.placed v2"));
+    let lock = fs::read_to_string(dir.path().join("evreg.lock")).unwrap();
+    assert_eq!(lock.lines().filter(|l| l.contains("sha256:")).count(), 4);
+    evreg()
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("up to date"));
+    evreg().arg("check").assert().success();
+    let v2 = dir.path().join(V2);
+    fs::write(
+        &v2,
+        fs::read_to_string(&v2).unwrap().replace(
+            "\"default\": null",
+            "\"default\": null, \"aliases\": [\"promo\"]",
+        ),
+    )
+    .unwrap();
+    evreg()
+        .args(["check", "--output", "json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("version-modified"));
+    evreg()
+        .arg("lock")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not written"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("evreg.lock")).unwrap(),
+        lock,
+        "a refused lock leaves the file alone"
+    );
+}
+
+#[test]
+fn add_records_the_new_version_in_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&data("ok"), dir.path());
+    let evreg = || {
+        let mut c = Command::cargo_bin("evreg").unwrap();
+        c.current_dir(dir.path()).env("NO_COLOR", "1");
+        c
+    };
+    evreg().arg("lock").assert().success();
+    fs::write(
+        dir.path().join("next.avsc"),
+        fs::read_to_string(dir.path().join(V2)).unwrap(),
+    )
+    .unwrap();
+    evreg()
+        .args(["add", "shop.order.placed", "next.avsc"])
+        .assert()
+        .success();
+    let lock = fs::read_to_string(dir.path().join("evreg.lock")).unwrap();
+    assert!(lock.contains("shop.order.placed 3 sha256:"), "{lock}");
+    evreg().arg("check").assert().success();
+}
+
+#[test]
+fn log_names_the_commit_of_each_version() {
+    let r = Repo::with("ok");
+    let v3 = r.read(V2);
+    r.write("schemas/shop.order.placed/v3.avsc", &v3);
+    r.commit("shop.order.placed v3: same as v2");
+    let out = r
+        .evreg()
+        .args(["log", "shop.order.placed", "--output", "json"])
+        .assert()
+        .success();
+    let rows: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rows[0]["summary"], "initial registry");
+    assert_eq!(rows[2]["summary"], "shop.order.placed v3: same as v2");
+    assert_eq!(rows[2]["author"], "Dana Example");
+    assert_eq!(rows[2]["date"], "2025-11-24T17:00:00+01:00");
+    r.write("schemas/shop.order.placed/v4.avsc", &v3);
+    r.evreg()
+        .args(["log", "shop.order.placed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("v4   (not committed yet)"));
+}
+
+#[test]
+fn staged_checks_the_index_not_the_working_tree() {
+    let r = Repo::with("ok");
+    let bad = r
+        .read(V2)
+        .replace(r#""type": "int""#, r#""type": "string""#);
+    r.write("schemas/shop.order.placed/v3.avsc", &bad);
+    r.stage_all();
+    // Fixed in the working tree but not staged: the commit would still carry the break.
+    fs::remove_file(r.path().join("schemas/shop.order.placed/v3.avsc")).unwrap();
+    r.evreg().arg("check").assert().success();
+    r.evreg()
+        .args(["check", "--staged"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("avro-type-mismatch"));
+}
