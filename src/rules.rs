@@ -237,6 +237,38 @@ a future break of the same rule in the same version.",
         good: "delete the entry" }
 }
 
+/// The catalogue as Markdown: `docs/rules.md`, where SARIF's help links point.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# evreg rules\n\nEvery finding names one of these rules. Ids are stable: never reused or renamed. \
+`evreg rules` lists them, `evreg explain RULE` prints one, and `rules:` in evreg.yaml changes a \
+rule's severity or turns it off.\n\nThis file is generated from `src/rules.rs` (`EVREG_UPDATE_DOCS=1 cargo test rules`).\n\n\
+| rule | category | default severity | summary |\n| --- | --- | --- | --- |\n",
+    );
+    for r in ALL {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} | {} |\n",
+            r.id,
+            r.id,
+            r.category.as_str(),
+            r.severity.as_str(),
+            r.summary
+        ));
+    }
+    for r in ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n{} · {} by default\n\n{}\n\nBad:\n\n```\n{}\n```\n\nGood:\n\n```\n{}\n```\n",
+            r.id,
+            r.category.as_str(),
+            r.severity.as_str(),
+            r.explanation,
+            r.bad,
+            r.good
+        ));
+    }
+    out
+}
+
 /// The rule with this id.
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id == id)
@@ -246,6 +278,22 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// docs/rules.md is the catalogue as generated; regenerate with EVREG_UPDATE_DOCS=1.
+    #[test]
+    fn rules_doc_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+        let want = markdown();
+        if std::env::var_os("EVREG_UPDATE_DOCS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/rules.md is stale: run `EVREG_UPDATE_DOCS=1 cargo test rules`"
+        );
+    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

@@ -483,3 +483,51 @@ fn output_can_be_chosen_by_environment() {
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["ok"], true);
 }
+
+#[test]
+fn ci_output_formats() {
+    let dir = data("breaking");
+    let out = evreg(&dir)
+        .args(["check", "--output", "github"])
+        .env_remove("GITHUB_WORKSPACE")
+        .assert()
+        .code(1);
+    insta::assert_snapshot!(
+        "breaking_github",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    let out = evreg(&dir)
+        .args(["check", "--output", "junit"])
+        .assert()
+        .code(1);
+    insta::assert_snapshot!(
+        "breaking_junit",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    let out = evreg(&dir)
+        .args(["check", "--output", "sarif"])
+        .assert()
+        .code(1);
+    let sarif: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().all(|r| {
+        r["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("#{}", r["id"].as_str().unwrap()))
+    }));
+    insta::assert_json_snapshot!("breaking_sarif_results", sarif["runs"][0]["results"]);
+    // Run from above the registry, annotations name files from where the workflow runs.
+    let out = evreg(&data(""))
+        .args(["-C", "breaking", "check", "--output", "github"])
+        .env_remove("GITHUB_WORKSPACE")
+        .assert()
+        .code(1);
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .starts_with("::error file=breaking/schemas/")
+    );
+}

@@ -37,6 +37,8 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         subjects: Some(reg.subjects.len()),
         versions: Some(reg.subjects.iter().map(|s| s.versions.len()).sum()),
         compat: None,
+        subject_names: reg.subjects.iter().map(|s| s.name.clone()).collect(),
+        path_prefix: super::path_prefix(&reg.root),
     };
     Ok(g.emit(&report, &ctx))
 }

@@ -36,7 +36,7 @@ pub fn list(g: &Global) -> Result<Exit, Failure> {
         .collect();
     match g.output {
         Output::Json => print(&to_json(&rows)),
-        Output::Human => {
+        _ => {
             let w = rows
                 .iter()
                 .map(|r| r.subject.len())
@@ -141,7 +141,7 @@ pub fn show(args: &ShowArgs, g: &Global) -> Result<Exit, Failure> {
                 schema,
             }));
         }
-        Output::Human => {
+        _ => {
             let mut out = format!(
                 "# {} v{} of {} ({}, {}{})\n# {}\n",
                 subject.name,

@@ -50,7 +50,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         .collect();
     match g.output {
         Output::Json => print(&to_json(&rows)),
-        Output::Human => {
+        _ => {
             let mut out = String::new();
             for (row, c) in rows.iter().zip(&found) {
                 match c {

@@ -50,6 +50,12 @@ pub enum Output {
     Human,
     /// A stable JSON document (schemas/evreg-report.schema.json).
     Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML: a test suite per subject, a test case per check.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +151,9 @@ impl Global {
     pub fn emit(&self, report: &Report, ctx: &Context) -> Exit {
         let text = match self.output {
             Output::Json => report::json::render(report, ctx),
+            Output::Github => report::github::render(report, ctx),
+            Output::Junit => report::junit::render(report, &ctx.subject_names),
+            Output::Sarif => report::sarif::render(report, &ctx.path_prefix),
             Output::Human => report::human::render(report, ctx, self.color(), terminal_width()),
         };
         print(&text);
@@ -153,6 +162,27 @@ impl Global {
         } else {
             EXIT_OK
         }
+    }
+}
+
+/// The registry root as seen from the repository (GitHub's workspace, else the current folder),
+/// with a trailing `/`, or empty when they are the same or unrelated.
+pub fn path_prefix(root: &std::path::Path) -> String {
+    let base = std::env::var_os("GITHUB_WORKSPACE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok());
+    let Some(base) = base.and_then(|b| b.canonicalize().ok()) else {
+        return String::new();
+    };
+    match root.strip_prefix(&base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{}/", parts.join("/"))
+        }
+        _ => String::new(),
     }
 }
 

@@ -36,7 +36,7 @@ pub fn list(g: &Global) -> Result<Exit, Failure> {
         Output::Json => print(&to_json(
             &rules::ALL.iter().map(|r| json(r)).collect::<Vec<_>>(),
         )),
-        Output::Human => {
+        _ => {
             let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut out = String::new();
             for r in rules::ALL {
@@ -71,7 +71,7 @@ pub fn explain(args: &ExplainArgs, g: &Global) -> Result<Exit, Failure> {
     })?;
     match g.output {
         Output::Json => print(&to_json(&json(rule))),
-        Output::Human => {
+        _ => {
             let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
             print(&format!(
                 "{} ({}, {} by default)\n\n{}\n\n{}\n\nBad:\n{}\nGood:\n{}",

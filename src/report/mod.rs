@@ -1,9 +1,12 @@
 //! Renderers: one file per output format, each turning the same findings into text. Renderers
 //! never decide; they only show what the checks found.
 
+pub mod github;
 #[cfg(feature = "cli")]
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::finding::{Finding, Summary};
 use crate::source::SourceMap;
@@ -33,6 +36,11 @@ pub struct Context {
     pub versions: Option<usize>,
     /// For `compat`: the mode and the verdict.
     pub compat: Option<(crate::compat::Mode, Option<bool>)>,
+    /// The subjects checked, so reports that list passes (JUnit) can name clean ones.
+    pub subject_names: Vec<String>,
+    /// The registry root relative to the repository root (`events/` or empty), for renderers
+    /// whose consumers resolve paths from the repository (GitHub annotations, SARIF).
+    pub path_prefix: String,
 }
 
 impl Context {

@@ -1,0 +1,135 @@
+//! `--output sarif`: SARIF 2.1.0, for code-scanning dashboards (GitHub code scanning and others).
+//! Every rule of the catalogue is listed with its help; results point into the files.
+
+use super::Report;
+use crate::finding::{Finding, Location, Severity};
+use crate::rules;
+use serde_json::{Value, json};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where each rule is documented: the catalogue in the project's repository.
+pub fn help_uri(rule_id: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules.md#{rule_id}",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn location(loc: &Location, message: Option<String>, prefix: &str) -> Value {
+    let mut region = serde_json::Map::new();
+    if let Some(line) = loc.line {
+        region.insert("startLine".into(), json!(line));
+    }
+    if let Some(col) = loc.column {
+        region.insert("startColumn".into(), json!(col));
+    }
+    let mut physical = json!({"artifactLocation": {"uri": format!("{prefix}{}", loc.file), "uriBaseId": "%SRCROOT%"}});
+    if !region.is_empty() {
+        physical["region"] = Value::Object(region);
+    }
+    let mut out = json!({"physicalLocation": physical});
+    if !loc.pointer.is_empty() {
+        out["logicalLocations"] = json!([{"fullyQualifiedName": loc.pointer, "kind": "member"}]);
+    }
+    if let Some(text) = message {
+        out["message"] = json!({"text": text});
+    }
+    out
+}
+
+fn result(f: &Finding, prefix: &str) -> Value {
+    let index = rules::ALL
+        .iter()
+        .position(|r| r.id == f.rule.id)
+        .unwrap_or(0);
+    let mut text = f.message.clone();
+    if let Some(s) = &f.subject {
+        let versions = match (f.version, f.other_version) {
+            (Some(v), Some(o)) => format!(" v{v}/v{o}"),
+            (Some(v), None) => format!(" v{v}"),
+            _ => String::new(),
+        };
+        text = format!("{s}{versions}: {text}");
+    }
+    if !f.help.is_empty() {
+        text.push_str(&format!(" Help: {}", f.help));
+    }
+    let mut r = json!({
+        "ruleId": f.rule.id,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": text},
+    });
+    if let Some(loc) = &f.location {
+        r["locations"] = json!([location(loc, None, prefix)]);
+    }
+    if let Some(other) = &f.other_location {
+        let label = f
+            .other_version
+            .map(|v| format!("the same place in v{v}"))
+            .unwrap_or_else(|| "the other version".into());
+        let mut rel = location(other, Some(label), prefix);
+        rel["id"] = json!(0);
+        r["relatedLocations"] = json!([rel]);
+    }
+    if let Some(reason) = &f.allowed {
+        r["suppressions"] = json!([{"kind": "external", "justification": reason}]);
+    }
+    let mut props = serde_json::Map::new();
+    props.insert("category".into(), json!(f.category().as_str()));
+    if let Some(s) = &f.subject {
+        props.insert("subject".into(), json!(s));
+    }
+    if let Some(p) = &f.path {
+        props.insert("path".into(), json!(p));
+    }
+    r["properties"] = Value::Object(props);
+    r
+}
+
+pub fn render(report: &Report, prefix: &str) -> String {
+    let rule_list: Vec<Value> = rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.explanation},
+                "help": {
+                    "text": format!("{}\n\nBad:\n{}\n\nGood:\n{}", r.explanation, r.bad, r.good),
+                    "markdown": format!("{}\n\n**Bad**\n\n```\n{}\n```\n\n**Good**\n\n```\n{}\n```", r.explanation, r.bad, r.good),
+                },
+                "helpUri": help_uri(r.id),
+                "defaultConfiguration": {"level": level(r.severity)},
+                "properties": {"category": r.category.as_str()},
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "evreg",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": rule_list,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
+            "results": report.findings.iter().map(|f| result(f, prefix)).collect::<Vec<_>>(),
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
