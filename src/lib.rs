@@ -18,6 +18,7 @@
 pub mod add;
 pub mod check;
 pub mod compat;
+pub mod diff;
 pub mod envelope;
 pub mod finding;
 pub mod fsutil;

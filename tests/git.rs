@@ -368,3 +368,129 @@ fn staged_checks_the_index_not_the_working_tree() {
         .code(1)
         .stdout(predicate::str::contains("avro-type-mismatch"));
 }
+
+#[test]
+fn the_pre_commit_hook_blocks_a_staged_break() {
+    let r = Repo::with("ok");
+    r.evreg().args(["hook", "install"]).assert().success();
+    let hook = r.path().join(".git/hooks/pre-commit");
+    let script = fs::read_to_string(&hook).unwrap();
+    assert!(script.contains("check --staged"), "{script}");
+    // Installing again replaces evreg's own hook.
+    r.evreg().args(["hook", "install"]).assert().success();
+    let bad = r
+        .read(V2)
+        .replace(r#""type": "int""#, r#""type": "string""#);
+    r.write("schemas/shop.order.placed/v3.avsc", &bad);
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(["-c", "user.name=Dana", "-c", "user.email=dana@example.com"])
+            .args(args)
+            .current_dir(r.path())
+            .env(
+                "PATH",
+                format!(
+                    "/usr/bin:/bin:{}",
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["add", "-A"]).status.success());
+    let refused = git(&["commit", "-m", "break the order event"]);
+    assert!(!refused.status.success(), "the hook lets a break through");
+    // Git hands the hook's output to the committer's terminal.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(said.contains("avro-type-mismatch"), "{said}");
+    r.write("schemas/shop.order.placed/v3.avsc", &r.read(V2));
+    assert!(git(&["add", "-A"]).status.success());
+    let accepted = git(&["commit", "-m", "v3"]);
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+}
+
+#[test]
+fn a_foreign_hook_is_never_overwritten_unasked() {
+    let r = Repo::with("ok");
+    let hook = r.path().join(".git/hooks/pre-commit");
+    fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    fs::write(&hook, "#!/bin/sh\nmake lint\n").unwrap();
+    r.evreg()
+        .args(["hook", "install"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(fs::read_to_string(&hook).unwrap(), "#!/bin/sh\nmake lint\n");
+    r.evreg()
+        .args(["hook", "install", "--force"])
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(r.path().join(".git/hooks/pre-commit.evreg-backup")).unwrap(),
+        "#!/bin/sh\nmake lint\n"
+    );
+}
+
+#[test]
+fn diff_lists_changes_and_marks_the_breaking_ones() {
+    let r = Repo::with("breaking");
+    let out = r
+        .evreg()
+        .args(["diff", "shop.order.placed"])
+        .assert()
+        .success();
+    insta::assert_snapshot!(
+        "diff_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    let (d, _) = r.json(&["diff", "shop.order.placed", "1", "2"]);
+    let d = &d["diffs"][0];
+    assert_eq!(
+        (
+            d["from"].as_str(),
+            d["to"].as_str(),
+            d["breaking"].as_bool()
+        ),
+        (Some("v1"), Some("v2"), Some(false))
+    );
+    assert_eq!(d["changes"][0]["kind"], "field-added");
+    // Since a ref: an edited published version and a new version.
+    r.write(
+        "schemas/shop.payment.taken/v1.avsc",
+        &r.read("schemas/shop.payment.taken/v1.avsc")
+            .replace("\"CASH\", ", ""),
+    );
+    r.write(
+        "schemas/shop.order.placed/v4.avsc",
+        &r.read("schemas/shop.order.placed/v3.avsc"),
+    );
+    let (d, code) = r.json(&["diff", "--against", "HEAD"]);
+    assert_eq!(code, 0);
+    let pairs: Vec<(&str, &str, &str)> = d["diffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["subject"].as_str().unwrap(),
+                d["from"].as_str().unwrap(),
+                d["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("shop.order.placed", "HEAD:v3", "v4"),
+            ("shop.payment.taken", "HEAD:v1", "v1")
+        ]
+    );
+}

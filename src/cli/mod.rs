@@ -3,6 +3,8 @@
 mod add;
 mod check;
 mod compat;
+mod diff;
+mod hook;
 mod init;
 mod list;
 mod lock;
@@ -80,6 +82,12 @@ pub enum Command {
     /// Check the registry: layout, schema validity, lint, compatibility of every version and
     /// evreg.lock; with --against REF, also that published versions are unchanged since REF.
     Check(check::Args),
+    /// What changed between two versions (default: the last two), or in every subject since a
+    /// git ref: a semantic change list, each marked breaking or not, and a text diff.
+    Diff(diff::Args),
+    /// Git hooks: `evreg hook install` runs `evreg check --staged` before every commit.
+    #[command(subcommand)]
+    Hook(hook::HookCommand),
     /// Record the fingerprint of every version in evreg.lock (refuses if a locked version changed).
     Lock(lock::Args),
     /// Show the commit, author and date that introduced each version of a subject.
@@ -106,6 +114,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Add(a) => add::run(a, g),
         Command::Compat(a) => compat::run(a, g),
         Command::Check(a) => check::run(a, g),
+        Command::Diff(a) => diff::run(a, g),
+        Command::Hook(a) => hook::run(a, g),
         Command::Lock(a) => lock::run(a, g),
         Command::Log(a) => log::run(a, g),
         Command::Rules => rules::list(g),
