@@ -121,6 +121,8 @@ fn check_registry(reg: &Registry) -> Report {
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
     }
+    let catalog = crate::validate::events::Catalog::new(reg);
+    findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

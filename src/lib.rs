@@ -28,6 +28,8 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod suggest;
+pub mod validate;
 
 #[cfg(feature = "cli")]
 pub mod cli;

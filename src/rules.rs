@@ -229,6 +229,112 @@ without git history. A version missing from it is new; record it once it is publ
         bad: "schemas/orders.order.placed/v4.avsc with no line in evreg.lock",
         good: "run `evreg lock` and commit evreg.lock with the new version" }
 
+    ENVELOPE_FIELD_MISSING { "envelope-field-missing", Envelope, Error,
+        "a required envelope field is missing",
+        "The envelope is part of the API: without `eventId` consumers cannot deduplicate a redelivered \
+event, without `correlationId` nobody can trace a flow, without `eventType` and `eventVersion` the \
+event cannot be routed to its schema.",
+        bad: r#"{"eventType": "orders.order.placed", "eventVersion": 2, "payload": {...}}"#,
+        good: r#"{"eventId": "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b", "eventType": "orders.order.placed", "eventVersion": 2, "occurredAt": "2026-11-25T08:30:00Z", "correlationId": "checkout-7f3a", "payload": {...}}"# }
+
+    ENVELOPE_FIELD_INVALID { "envelope-field-invalid", Envelope, Error,
+        "an envelope field has the wrong form",
+        "Each envelope field has a form: `eventId` a UUID, `occurredAt` and `publishedAt` RFC 3339 \
+date-times with an offset, `eventVersion` and `aggregateVersion` whole numbers from 1, ids non-empty \
+strings.",
+        bad: r#""occurredAt": "25/11/2026 08:30""#,
+        good: r#""occurredAt": "2026-11-25T08:30:00Z""# }
+
+    ENVELOPE_TIME_ORDER { "envelope-time-order", Envelope, Error,
+        "the event was published before it occurred",
+        "`publishedAt` can never be before `occurredAt`; when it is, one of the clocks or the mapping \
+is wrong, and consumers ordering by time will misorder events.",
+        bad: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:29:00Z""#,
+        good: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:30:01Z""# }
+
+    ENVELOPE_UNKNOWN_FIELD { "envelope-unknown-field", Envelope, Warning,
+        "the envelope holds a field the configured envelope does not define",
+        "Usually a misspelt metadata field (`eventID`, `correlation_id`), which consumers will not find.",
+        bad: r#""correlation_id": "checkout-7f3a""#,
+        good: r#""correlationId": "checkout-7f3a""# }
+
+    EVENT_UNKNOWN_SUBJECT { "event-unknown-subject", Envelope, Error,
+        "the event names a subject the registry does not have",
+        "Events are routed to their schema by the envelope's event type. An unknown type is a typo or a \
+subject that was never registered.",
+        bad: r#""eventType": "orders.order.plcaed""#,
+        good: r#""eventType": "orders.order.placed"   (see `evreg list`)"# }
+
+    EVENT_UNKNOWN_VERSION { "event-unknown-version", Envelope, Error,
+        "the event names a version its subject does not have",
+        "The envelope's version must name a registered version of the subject.",
+        bad: r#""eventType": "orders.order.placed", "eventVersion": 9"#,
+        good: r#""eventVersion": 3   (the subject has v1..v3)"# }
+
+    EVENT_INVALID_JSON { "event-invalid-json", Fixture, Error,
+        "an event is not valid JSON",
+        "Each event (each line of an NDJSON stream) must be one UTF-8 JSON value. The rest of the stream \
+is still validated.",
+        bad: r#"{"eventId": "3f2a…", "payload": {"qty": 2,}}"#,
+        good: r#"{"eventId": "3f2a…", "payload": {"qty": 2}}"# }
+
+    PAYLOAD_INVALID { "payload-invalid", Fixture, Error,
+        "the payload does not fit the schema of the version its envelope names",
+        "The event's data must be valid under the subject's schema at the envelope's version; the finding \
+points at the value and at the schema element it breaks.",
+        bad: r#""payload": {"quantity": "2"}     quantity is an int"#,
+        good: r#""payload": {"quantity": 2}"# }
+
+    FIXTURE_UNEXPECTEDLY_VALID { "fixture-unexpectedly-valid", Fixture, Error,
+        "a negative fixture is accepted",
+        "Files under `fixtures/<subject>/vN/invalid/` are samples the version must reject. One that \
+validates means the schema is looser than intended (a missing `required`, an open enum) or the sample \
+is no longer negative.",
+        bad: "fixtures/orders.order.placed/v1/invalid/quantity-as-string.json validates",
+        good: "tighten the schema in a new version, or move the sample out of invalid/" }
+
+    FIXTURE_MISMATCH { "fixture-mismatch", Fixture, Error,
+        "a fixture's envelope names another subject or version than its folder",
+        "A sample under `fixtures/<subject>/vN/` must be an event of that subject and version, or the \
+check proves nothing about the version it sits under.",
+        bad: r#"fixtures/orders.order.placed/v2/a.json with "eventVersion": 1"#,
+        good: r#""eventVersion": 2, or move the file to fixtures/orders.order.placed/v1/"# }
+
+    FIXTURE_ORPHAN { "fixture-orphan", Fixture, Error,
+        "fixtures for a subject or version that does not exist",
+        "`fixtures/<subject>/vN/` must name a registered subject and version.",
+        bad: "fixtures/orders.order.placd/v1/",
+        good: "fixtures/orders.order.placed/v1/" }
+
+    FIXTURE_REPLAY_FAILED { "fixture-replay-failed", Fixture, Error,
+        "a sample of one version cannot be read by a version the mode promises can read it",
+        "Each valid fixture of version N is replayed against every version the subject's mode says can \
+read it (BACKWARD: later versions; FORWARD: earlier ones). Avro samples are really encoded with the \
+writer schema and decoded with the reader schema; JSON Schema samples are validated against the reader.",
+        bad: "v3 cannot decode a v2 sample: field `currency` has no default",
+        good: "give the new field a default so old data stays readable" }
+
+    ENGINE_DISAGREEMENT { "engine-disagreement", Fixture, Error,
+        "replay failed where the static compatibility check passed",
+        "The static engine said the reader can read the writer, but a real sample failed. One of the two \
+is wrong: please report it with the schemas and the sample.",
+        bad: "check passes, replay of fixtures/x/v1/a.json into v2 fails",
+        good: "no disagreement" }
+
+    FIXTURE_REPLAY_SKIPPED { "fixture-replay-skipped", Fixture, Info,
+        "a replay could not run",
+        "Replay needs both schemas to load in Apache Avro and the sample to convert to Avro; when either \
+fails the sample is validated but not replayed.",
+        bad: "schema uses a construct Apache Avro's parser rejects",
+        good: "nothing to do unless the reason surprises you" }
+
+    FIXTURE_MISSING { "fixture-missing", Fixture, Info,
+        "a version has no sample events",
+        "Samples document a version by example and feed validation and replay. `evreg fixture new \
+SUBJECT@N` writes one to start from.",
+        bad: "schemas/orders.order.placed/v3.avsc and no fixtures/orders.order.placed/v3/",
+        good: "fixtures/orders.order.placed/v3/with-coupon.json" }
+
     ALLOW_UNUSED { "allow-unused", Lint, Warning,
         "an `allow` entry in evreg.yaml matches no finding",
         "An accepted breaking change that no longer occurs is stale: remove the entry so it cannot hide \

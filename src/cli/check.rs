@@ -36,9 +36,9 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let ctx = Context {
         subjects: Some(reg.subjects.len()),
         versions: Some(reg.subjects.iter().map(|s| s.versions.len()).sum()),
-        compat: None,
         subject_names: reg.subjects.iter().map(|s| s.name.clone()).collect(),
         path_prefix: super::path_prefix(&reg.root),
+        ..Context::default()
     };
     Ok(g.emit(&report, &ctx))
 }

@@ -88,17 +88,11 @@ pub fn show(args: &ShowArgs, g: &Global) -> Result<Exit, Failure> {
     let reg = g.registry()?;
     let (name, number) = parse_subject_ref(&args.subject)?;
     let subject = reg.subject(name).ok_or_else(|| {
-        let known: Vec<&str> = reg
-            .subjects
-            .iter()
-            .map(|s| s.name.as_str())
-            .filter(|s| s.contains(name) || name.contains(s))
-            .collect();
-        let hint = if known.is_empty() {
-            "`evreg list` shows the subjects".to_string()
-        } else {
-            format!("did you mean {}?", known.join(", "))
-        };
+        let hint = crate::suggest::hint(
+            name,
+            reg.subjects.iter().map(|s| s.name.as_str()),
+            "`evreg list` shows the subjects",
+        );
         format!(
             "no subject `{name}` in {}\n  help: {hint}",
             Registry::subject_dir("")

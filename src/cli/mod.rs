@@ -4,12 +4,14 @@ mod add;
 mod check;
 mod compat;
 mod diff;
+mod fixture;
 mod hook;
 mod init;
 mod list;
 mod lock;
 mod log;
 mod rules;
+mod validate;
 
 use crate::registry::{LoadError, Registry};
 use crate::report::{self, Context, Report};
@@ -92,6 +94,12 @@ pub enum Command {
     Lock(lock::Args),
     /// Show the commit, author and date that introduced each version of a subject.
     Log(log::Args),
+    /// Validate sample events (envelope and payload): the registry's fixtures, or event files and
+    /// streams routed by their envelope.
+    Validate(validate::Args),
+    /// Sample events: `evreg fixture new SUBJECT[@N]` writes a valid example to start from.
+    #[command(subcommand)]
+    Fixture(fixture::FixtureCommand),
     /// List the rule catalogue.
     Rules,
     /// Explain one rule, with a bad and a good example.
@@ -118,6 +126,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Hook(a) => hook::run(a, g),
         Command::Lock(a) => lock::run(a, g),
         Command::Log(a) => log::run(a, g),
+        Command::Validate(a) => validate::run(a, g),
+        Command::Fixture(a) => fixture::run(a, g),
         Command::Rules => rules::list(g),
         Command::Explain(a) => rules::explain(a, g),
     };

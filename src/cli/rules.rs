@@ -57,16 +57,11 @@ pub fn list(g: &Global) -> Result<Exit, Failure> {
 
 pub fn explain(args: &ExplainArgs, g: &Global) -> Result<Exit, Failure> {
     let rule = rules::by_id(&args.rule).ok_or_else(|| {
-        let near: Vec<&str> = rules::ALL
-            .iter()
-            .map(|r| r.id)
-            .filter(|id| id.contains(args.rule.as_str()) || args.rule.contains(id))
-            .collect();
-        let hint = if near.is_empty() {
-            "`evreg rules` lists every rule".to_string()
-        } else {
-            format!("did you mean {}?", near.join(", "))
-        };
+        let hint = crate::suggest::hint(
+            &args.rule,
+            rules::ALL.iter().map(|r| r.id),
+            "`evreg rules` lists every rule",
+        );
         format!("unknown rule `{}`\n  help: {hint}", args.rule)
     })?;
     match g.output {

@@ -32,6 +32,19 @@ pub struct Registry {
     pub findings: Vec<Finding>,
     /// `evreg.lock`, when the registry has one.
     pub lock: Option<crate::integrity::Lock>,
+    /// Sample events under `fixtures/`.
+    pub fixtures: Vec<Fixture>,
+}
+
+/// A sample event: `fixtures/<subject>/vN/NAME.json`, or under `invalid/` for one the version
+/// must reject.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub subject: String,
+    pub version: u32,
+    pub negative: bool,
+    pub source: Arc<SourceFile>,
+    pub readable: bool,
 }
 
 #[derive(Debug)]
@@ -180,8 +193,10 @@ impl Registry {
             subjects: Vec::new(),
             findings: Vec::new(),
             lock,
+            fixtures: Vec::new(),
         };
         reg.discover_subjects(tree)?;
+        reg.discover_fixtures(tree)?;
         Ok(reg)
     }
 
@@ -220,6 +235,121 @@ impl Registry {
             }
         }
         Ok(())
+    }
+
+    fn discover_fixtures(&mut self, tree: &dyn Tree) -> Result<(), LoadError> {
+        for subject_dir in tree.list(FIXTURES_DIR)? {
+            let rel = format!("{FIXTURES_DIR}/{}", subject_dir.name);
+            match &subject_dir.kind {
+                EntryKind::Excluded(why) => {
+                    self.excluded(&rel, why);
+                    continue;
+                }
+                EntryKind::File => {
+                    if !subject_dir.name.starts_with('.') {
+                        self.unknown_fixture_file(&rel, None);
+                    }
+                    continue;
+                }
+                EntryKind::Dir if subject_dir.name.starts_with('.') => continue,
+                EntryKind::Dir => {}
+            }
+            let name = subject_dir.name.clone();
+            let Some(versions) = self
+                .subject(&name)
+                .map(|s| s.versions.iter().map(|v| v.number).collect::<Vec<_>>())
+            else {
+                self.findings.push(
+                    Finding::new(
+                        &rules::FIXTURE_ORPHAN,
+                        format!("{rel} holds samples for `{name}`, which is not a subject"),
+                        "rename the folder after a subject (`evreg list`), or remove it",
+                    )
+                    .at(Location::file(&rel)),
+                );
+                continue;
+            };
+            for version_dir in tree.list(&rel)? {
+                let vrel = format!("{rel}/{}", version_dir.name);
+                if version_dir.name.starts_with('.') {
+                    continue;
+                }
+                let number = version_dir
+                    .name
+                    .strip_prefix('v')
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .filter(|n| *n > 0 && !version_dir.name[1..].starts_with('0'));
+                match (&version_dir.kind, number) {
+                    (EntryKind::Excluded(why), _) => self.excluded(&vrel, why),
+                    (EntryKind::Dir, Some(n)) if versions.contains(&n) => {
+                        self.read_fixture_dir(tree, &name, n, &vrel, false)?;
+                        let invalid = format!("{vrel}/invalid");
+                        self.read_fixture_dir(tree, &name, n, &invalid, true)?;
+                    }
+                    (EntryKind::Dir, Some(n)) => self.findings.push(
+                        Finding::new(
+                            &rules::FIXTURE_ORPHAN,
+                            format!("{vrel} holds samples for v{n}, which `{name}` does not have"),
+                            "move the samples to an existing version's folder",
+                        )
+                        .subject(&name)
+                        .at(Location::file(&vrel)),
+                    ),
+                    _ => self.unknown_fixture_file(&vrel, Some(&name)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_fixture_dir(
+        &mut self,
+        tree: &dyn Tree,
+        subject: &str,
+        version: u32,
+        rel: &str,
+        negative: bool,
+    ) -> Result<(), LoadError> {
+        for entry in tree.list(rel)? {
+            let frel = format!("{rel}/{}", entry.name);
+            match entry.kind {
+                _ if entry.name.starts_with('.') => {}
+                EntryKind::Excluded(why) => self.excluded(&frel, &why),
+                EntryKind::Dir if !negative && entry.name == "invalid" => {}
+                EntryKind::File if entry.name.ends_with(".json") => {
+                    let bytes = tree.read(&frel)?;
+                    let (source, readable) = match schema::decode(&frel, bytes) {
+                        Ok(source) => (source, true),
+                        Err(mut finding) => {
+                            finding.rule = &rules::EVENT_INVALID_JSON;
+                            self.findings
+                                .push(finding.subject(subject).version(version));
+                            (Arc::new(SourceFile::new(&frel, String::new())), false)
+                        }
+                    };
+                    self.fixtures.push(Fixture {
+                        subject: subject.to_string(),
+                        version,
+                        negative,
+                        source,
+                        readable,
+                    });
+                }
+                _ => self.unknown_fixture_file(&frel, Some(subject)),
+            }
+        }
+        Ok(())
+    }
+
+    fn unknown_fixture_file(&mut self, rel: &str, subject: Option<&str>) {
+        let mut f = Finding::new(
+            &rules::LAYOUT_UNKNOWN_FILE,
+            format!("{rel} is not where evreg looks for samples; it is ignored"),
+            "samples live in fixtures/<subject>/vN/*.json, negative ones in fixtures/<subject>/vN/invalid/*.json",
+        )
+        .at(Location::file(rel));
+        f.subject = subject.map(str::to_string);
+        self.findings.push(f);
     }
 
     fn excluded(&mut self, rel: &str, why: &str) {

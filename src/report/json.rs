@@ -27,6 +27,10 @@ struct JsonSummary {
     subjects: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     versions: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<usize>,
 }
 
 /// One finding, flat, so `jq '.findings[] | .file'` needs no nesting.
@@ -92,6 +96,8 @@ pub fn render(report: &Report, ctx: &Context) -> String {
             counts: report.summary(),
             subjects: ctx.subjects,
             versions: ctx.versions,
+            events: ctx.events.map(|e| e.0),
+            rejected: ctx.events.map(|e| e.1),
         },
     };
     let mut text =

@@ -24,6 +24,19 @@ impl Report {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Report { findings, sources }
     }
+    /// A report in the order of the files' lines (event streams read best that way).
+    pub fn in_file_order(mut findings: Vec<Finding>, sources: SourceMap) -> Report {
+        findings.sort_by(|a, b| {
+            let key = |f: &Finding| {
+                f.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line, l.column))
+            };
+            key(a).cmp(&key(b)).then_with(|| a.rule.id.cmp(b.rule.id))
+        });
+        Report { findings, sources }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
     }
@@ -41,6 +54,8 @@ pub struct Context {
     /// The registry root relative to the repository root (`events/` or empty), for renderers
     /// whose consumers resolve paths from the repository (GitHub annotations, SARIF).
     pub path_prefix: String,
+    /// For `validate`: events read and events rejected.
+    pub events: Option<(usize, usize)>,
 }
 
 impl Context {
@@ -76,6 +91,15 @@ impl Context {
         } else {
             String::new()
         };
+        if let Some((n, rejected)) = self.events {
+            let events = format!("{n} event{}", if n == 1 { "" } else { "s" });
+            let rejected = if rejected > 0 {
+                format!(", {rejected} rejected")
+            } else {
+                String::new()
+            };
+            return format!("{counts} in {events}{rejected}{allowed}");
+        }
         match self.compat {
             Some((mode, Some(true))) => format!("compatible under {mode} ({counts}{allowed})"),
             Some((mode, Some(false))) => format!("incompatible under {mode}: {counts}{allowed}"),

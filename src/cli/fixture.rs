@@ -1,0 +1,125 @@
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, print};
+use crate::check::{Model, parse_subject};
+use crate::validate::events::{Catalog, Expect};
+use crate::validate::example;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum FixtureCommand {
+    /// Write a valid example event for SUBJECT[@N] (default: the latest version) under
+    /// fixtures/<subject>/vN/, built from the schema's defaults and first enum symbols.
+    New(NewArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// SUBJECT or SUBJECT@N.
+    pub subject: String,
+    /// File name under fixtures/<subject>/vN/ (default: example.json, example-2.json, …).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Print the event instead of writing it.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
+    let FixtureCommand::New(args) = command;
+    let reg = g.registry()?;
+    let (name, number) = super::list::parse_subject_ref(&args.subject)?;
+    let subject = reg
+        .subject(name)
+        .ok_or_else(|| format!("no subject `{name}`\n  help: `evreg list` shows the subjects"))?;
+    let number = number
+        .or(subject.latest().map(|v| v.number))
+        .ok_or_else(|| format!("`{name}` has no versions"))?;
+    let index = subject
+        .versions
+        .iter()
+        .position(|v| v.number == number)
+        .ok_or_else(|| format!("`{name}` has no version {number}"))?;
+    let version = &subject.versions[index];
+    let (models, _) = parse_subject(subject);
+    let payload = match &models[index] {
+        Some(Model::Avro(s)) => example::avro_payload(s),
+        Some(_) => {
+            let value: serde_json::Value = serde_json::from_str(&version.source.text)
+                .map_err(|e| format!("{}: {e}", version.source.path))?;
+            example::json_payload(&value)
+        }
+        None => {
+            return Err(format!(
+                "{} does not parse; `evreg check` says why",
+                version.source.path
+            ));
+        }
+    };
+    let event = example::event(
+        &reg.settings.envelope,
+        name,
+        number,
+        &version.source.path,
+        payload,
+    );
+    // Never hand out an example that fails: say what to fill in instead.
+    let catalog = Catalog::new(&reg);
+    let expect = if catalog.is_whole_event(&event) {
+        Expect::Routed
+    } else {
+        Expect::Payload(name, Some(number))
+    };
+    let problems: Vec<String> = catalog
+        .validate(&event, expect)
+        .problems
+        .iter()
+        .filter(|p| p.rule.severity == crate::Severity::Error)
+        .map(|p| format!("{}: {}", p.pointer, p.message))
+        .collect();
+    let text = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&event).unwrap_or_default()
+    );
+    if args.stdout {
+        print(&text);
+    } else {
+        let dir = reg
+            .root
+            .join(crate::registry::FIXTURES_DIR)
+            .join(name)
+            .join(format!("v{number}"));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let file = match &args.name {
+            Some(n) => dir.join(if n.ends_with(".json") {
+                n.clone()
+            } else {
+                format!("{n}.json")
+            }),
+            None => (1..)
+                .map(|i| {
+                    dir.join(if i == 1 {
+                        "example.json".to_string()
+                    } else {
+                        format!("example-{i}.json")
+                    })
+                })
+                .find(|p| !p.exists())
+                .unwrap_or_else(|| dir.join("example.json")),
+        };
+        crate::fsutil::create_new_atomic(&file, text.as_bytes()).map_err(|e| {
+            format!(
+                "cannot write {}: {e}\n  help: choose another --name; nothing was overwritten",
+                file.display()
+            )
+        })?;
+        eprintln!("wrote {}", file.display());
+    }
+    if problems.is_empty() {
+        Ok(EXIT_OK)
+    } else {
+        eprintln!(
+            "the example does not validate yet; fill in:\n  {}",
+            problems.join("\n  ")
+        );
+        Ok(EXIT_FINDINGS)
+    }
+}

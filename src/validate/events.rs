@@ -1,0 +1,493 @@
+//! One event: its envelope checked field by field, routed by the envelope to a subject version,
+//! and its payload validated against that version's schema.
+
+use super::{Problem, avro, formats};
+use crate::check::{Model, parse_subject};
+use crate::envelope::{Envelope, Field, Kind as FieldKind, Role};
+use crate::registry::Registry;
+use crate::rules::{self, Rule};
+use crate::schema::Format;
+use crate::schema::avro::AvroSchema;
+use crate::source::json::escape_pointer_token;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A version's schema, ready to validate payloads.
+pub enum PayloadSchema {
+    Avro {
+        schema: Box<AvroSchema>,
+        #[cfg(feature = "replay")]
+        apache: Result<apache_avro::Schema, String>,
+    },
+    Json(Box<jsonschema::Validator>),
+}
+
+/// Every version of every subject, compiled once, and the envelope.
+pub struct Catalog {
+    pub envelope: Envelope,
+    pub schemas: HashMap<(String, u32), PayloadSchema>,
+    /// The schema file of each version, for pointing findings at it.
+    pub files: HashMap<(String, u32), std::sync::Arc<crate::source::SourceFile>>,
+    pub latest: HashMap<String, u32>,
+    pub versions: HashMap<String, Vec<u32>>,
+    /// Parsed schema files, to locate schema pointers.
+    docs: HashMap<(String, u32), crate::source::json::Node>,
+}
+
+impl Catalog {
+    /// Compile every version that parses. Versions that do not are left out (their findings come
+    /// from `check`), so events naming them get an `event-unknown-version`-free skip.
+    pub fn new(reg: &Registry) -> Catalog {
+        let mut schemas = HashMap::new();
+        let mut files = HashMap::new();
+        let mut latest = HashMap::new();
+        let mut versions = HashMap::new();
+        let mut docs = HashMap::new();
+        for s in &reg.subjects {
+            let (models, _) = parse_subject(s);
+            versions.insert(
+                s.name.clone(),
+                s.versions.iter().map(|v| v.number).collect(),
+            );
+            if let Some(v) = s.latest() {
+                latest.insert(s.name.clone(), v.number);
+            }
+            for (v, model) in s.versions.iter().zip(models) {
+                files.insert((s.name.clone(), v.number), v.source.clone());
+                if let Ok(doc) = crate::source::json::parse(&v.source.text) {
+                    docs.insert((s.name.clone(), v.number), doc);
+                }
+                let compiled = match (model, v.format) {
+                    (Some(Model::Avro(schema)), _) => Some(PayloadSchema::Avro {
+                        #[cfg(feature = "replay")]
+                        apache: super::replay::apache_schema(&v.source.text),
+                        schema: Box::new(schema),
+                    }),
+                    (Some(_), Format::JsonSchema) => {
+                        compile_json(&v.source).map(|v| PayloadSchema::Json(Box::new(v)))
+                    }
+                    _ => None,
+                };
+                if let Some(c) = compiled {
+                    schemas.insert((s.name.clone(), v.number), c);
+                }
+            }
+        }
+        Catalog {
+            envelope: reg.settings.envelope.clone(),
+            schemas,
+            files,
+            latest,
+            versions,
+            docs,
+        }
+    }
+
+    /// Where a schema pointer of a subject version is, for findings.
+    pub fn schema_location(
+        &self,
+        subject: &str,
+        version: u32,
+        pointer: &str,
+    ) -> Option<crate::finding::Location> {
+        let key = (subject.to_string(), version);
+        let file = self.files.get(&key)?;
+        let span = self.docs.get(&key).and_then(|d| d.pointer_span(pointer));
+        Some(crate::finding::Location::at(file, pointer, span))
+    }
+}
+
+/// A JSON Schema validator for one version, offline: formats asserted, remote refs never fetched.
+fn compile_json(source: &crate::source::SourceFile) -> Option<jsonschema::Validator> {
+    let value: Value = serde_json::from_str(&source.text).ok()?;
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_base_uri(format!("file:///evreg/{}", source.path))
+        .build(&value)
+        .ok()
+}
+
+/// A problem with an event: the rule, where in the event (a JSON pointer), and where in the
+/// schema when the payload is at fault.
+#[derive(Debug, Clone)]
+pub struct EventProblem {
+    pub rule: &'static Rule,
+    pub pointer: String,
+    /// (subject, version, schema pointer) for payload problems.
+    pub schema: Option<(String, u32, String)>,
+    pub message: String,
+    pub help: String,
+}
+
+/// What an event is expected to be.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect<'a> {
+    /// Route by the envelope.
+    Routed,
+    /// A bare payload of this subject (at this version, or the latest).
+    Payload(&'a str, Option<u32>),
+}
+
+/// The outcome for one event: where it was routed, and what is wrong with it.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub subject: Option<String>,
+    pub version: Option<u32>,
+    pub problems: Vec<EventProblem>,
+    /// The JSON pointer of the payload inside the event (`/payload`, `/data`, or empty).
+    pub payload_pointer: String,
+}
+
+impl Catalog {
+    /// Does this value look like a whole event (rather than a bare payload)?
+    pub fn is_whole_event(&self, value: &Value) -> bool {
+        match self.envelope.field(Role::EventType) {
+            Some(f) => value.get(&f.name).is_some(),
+            None => false,
+        }
+    }
+
+    pub fn validate(&self, value: &Value, expect: Expect) -> Outcome {
+        match expect {
+            Expect::Payload(subject, version) => {
+                let mut out = Outcome {
+                    subject: Some(subject.to_string()),
+                    ..Outcome::default()
+                };
+                let version = version.or_else(|| self.latest.get(subject).copied());
+                match self.check_target(subject, version, "") {
+                    Ok(v) => {
+                        out.version = Some(v);
+                        out.problems = self.payload(subject, v, value, "");
+                    }
+                    Err(p) => out.problems.push(p),
+                }
+                out
+            }
+            Expect::Routed => self.whole(value),
+        }
+    }
+
+    fn check_target(
+        &self,
+        subject: &str,
+        version: Option<u32>,
+        at: &str,
+    ) -> Result<u32, EventProblem> {
+        let Some(versions) = self.versions.get(subject) else {
+            let help = crate::suggest::hint(
+                subject,
+                self.versions.keys().map(String::as_str),
+                "`evreg list` shows the subjects",
+            );
+            return Err(EventProblem {
+                rule: &rules::EVENT_UNKNOWN_SUBJECT,
+                pointer: at.to_string(),
+                schema: None,
+                message: format!("no subject `{subject}` in the registry"),
+                help,
+            });
+        };
+        match version {
+            Some(v) if versions.contains(&v) => Ok(v),
+            Some(v) => Err(EventProblem {
+                rule: &rules::EVENT_UNKNOWN_VERSION,
+                pointer: at.to_string(),
+                schema: None,
+                message: format!("`{subject}` has no version {v}"),
+                help: format!(
+                    "its versions are v1..v{}",
+                    versions.iter().max().unwrap_or(&0)
+                ),
+            }),
+            None => Err(EventProblem {
+                rule: &rules::EVENT_UNKNOWN_VERSION,
+                pointer: at.to_string(),
+                schema: None,
+                message: format!("`{subject}` has no versions"),
+                help: "register one with `evreg add`".into(),
+            }),
+        }
+    }
+
+    fn whole(&self, value: &Value) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(obj) = value.as_object() else {
+            out.problems.push(EventProblem {
+                rule: &rules::ENVELOPE_FIELD_MISSING,
+                pointer: String::new(),
+                schema: None,
+                message: format!(
+                    "an event is a JSON object with the {} envelope's fields, not {}",
+                    self.envelope.name,
+                    describe(value)
+                ),
+                help: "wrap the payload in the envelope, or validate bare payloads with --subject"
+                    .into(),
+            });
+            return out;
+        };
+        for f in &self.envelope.fields {
+            let at = format!("/{}", escape_pointer_token(&f.name));
+            match obj.get(&f.name) {
+                None if f.required => out.problems.push(EventProblem {
+                    rule: &rules::ENVELOPE_FIELD_MISSING,
+                    pointer: String::new(),
+                    schema: None,
+                    message: format!("the envelope has no `{}`", f.name),
+                    help: format!("add `{}`: {}", f.name, f.doc),
+                }),
+                None => {}
+                Some(v) => {
+                    if let Some(why) = field_problem(f, v) {
+                        out.problems.push(EventProblem {
+                            rule: &rules::ENVELOPE_FIELD_INVALID,
+                            pointer: at,
+                            schema: None,
+                            message: format!("`{}` {why}", f.name),
+                            help: f.doc.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        // Ordering of the event's times.
+        let time = |role| {
+            self.envelope.field(role).and_then(|f| {
+                obj.get(&f.name)
+                    .and_then(Value::as_str)
+                    .and_then(formats::parse_rfc3339)
+                    .map(|t| (f, t))
+            })
+        };
+        if let (Some((occurred, a)), Some((published, b))) =
+            (time(Role::OccurredAt), time(Role::PublishedAt))
+            && b < a
+        {
+            out.problems.push(EventProblem {
+                rule: &rules::ENVELOPE_TIME_ORDER,
+                pointer: format!("/{}", escape_pointer_token(&published.name)),
+                schema: None,
+                message: format!("`{}` is before `{}`", published.name, occurred.name),
+                help:
+                    "an event is published after it occurs; check the producer's clock and mapping"
+                        .into(),
+            });
+        }
+        if self.envelope.name == "default" {
+            for k in obj
+                .keys()
+                .filter(|k| !self.envelope.fields.iter().any(|f| &f.name == *k))
+            {
+                let near = crate::suggest::similar(
+                    &k.to_lowercase().replace('_', ""),
+                    self.envelope
+                        .fields
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .filter(|n| n.to_lowercase() == k.to_lowercase().replace('_', ""))
+                        .chain(self.envelope.fields.iter().map(|f| f.name.as_str())),
+                );
+                out.problems.push(EventProblem {
+                    rule: &rules::ENVELOPE_UNKNOWN_FIELD,
+                    pointer: format!("/{}", escape_pointer_token(k)),
+                    schema: None,
+                    message: format!("`{k}` is not a field of the default envelope"),
+                    help: match near.first() {
+                        Some(f) => format!("did you mean `{f}`?"),
+                        None => "put event data in the payload; envelope fields are listed in the README".into(),
+                    },
+                });
+            }
+        }
+        // Route.
+        let Some(type_field) = self.envelope.field(Role::EventType) else {
+            return out;
+        };
+        let Some(subject) = obj.get(&type_field.name).and_then(Value::as_str) else {
+            return out;
+        };
+        out.subject = Some(subject.to_string());
+        let version = self.version_of(obj);
+        let type_at = format!("/{}", escape_pointer_token(&type_field.name));
+        let version = match (version, self.versions.contains_key(subject)) {
+            (Some(v), _) => Some(v),
+            // CloudEvents without a versioned dataschema: the latest version.
+            (None, true) if self.envelope.field(Role::EventVersion).is_none() => {
+                self.latest.get(subject).copied()
+            }
+            (None, _) => None,
+        };
+        let at = self
+            .envelope
+            .field(Role::EventVersion)
+            .map(|f| format!("/{}", escape_pointer_token(&f.name)))
+            .unwrap_or(type_at.clone());
+        match self.check_target(
+            subject,
+            version,
+            if self.versions.contains_key(subject) {
+                &at
+            } else {
+                &type_at
+            },
+        ) {
+            Ok(v) => {
+                out.version = Some(v);
+                if let Some(pf) = self.envelope.field(Role::Payload) {
+                    out.payload_pointer = format!("/{}", escape_pointer_token(&pf.name));
+                    if let Some(payload) = obj.get(&pf.name) {
+                        let found = self.payload(subject, v, payload, &out.payload_pointer);
+                        out.problems.extend(found);
+                    }
+                }
+            }
+            Err(p) if version.is_none() && self.versions.contains_key(subject) => {
+                // The version field itself is missing or invalid: already reported.
+                let _ = p;
+            }
+            Err(p) => out.problems.push(p),
+        }
+        out
+    }
+
+    /// The version an envelope names: its version field, or a CloudEvents `dataschema` ending in
+    /// `/vN`, `/vN.avsc`, `/vN.schema.json` or `@N`.
+    fn version_of(&self, obj: &serde_json::Map<String, Value>) -> Option<u32> {
+        if let Some(f) = self.envelope.field(Role::EventVersion) {
+            return obj
+                .get(&f.name)
+                .and_then(Value::as_u64)
+                .and_then(|v| u32::try_from(v).ok());
+        }
+        let f = self.envelope.field(Role::DataSchema)?;
+        let uri = obj.get(&f.name)?.as_str()?;
+        version_in_uri(uri)
+    }
+
+    /// Validate a payload against a subject version; pointers are prefixed with `at`.
+    pub fn payload(
+        &self,
+        subject: &str,
+        version: u32,
+        payload: &Value,
+        at: &str,
+    ) -> Vec<EventProblem> {
+        let Some(schema) = self.schemas.get(&(subject.to_string(), version)) else {
+            return Vec::new();
+        };
+        let problems: Vec<Problem> = match schema {
+            PayloadSchema::Avro { schema, .. } => avro::validate(schema, payload),
+            PayloadSchema::Json(v) => v
+                .iter_errors(payload)
+                .map(|e| Problem {
+                    pointer: e.instance_path().to_string(),
+                    schema_pointer: e.schema_path().to_string(),
+                    message: shorten(e.to_string()),
+                })
+                .collect(),
+        };
+        problems
+            .into_iter()
+            .map(|p| EventProblem {
+                rule: &rules::PAYLOAD_INVALID,
+                pointer: format!("{at}{}", p.pointer),
+                schema: Some((subject.to_string(), version, p.schema_pointer)),
+                message: p.message,
+                help: format!("make the value fit {subject} v{version}, or name the version it was written with"),
+            })
+            .collect()
+    }
+}
+
+/// Validator messages quote the offending value; keep a huge one from flooding the report.
+fn shorten(message: String) -> String {
+    if message.chars().count() <= 300 {
+        message
+    } else {
+        format!("{}…", message.chars().take(300).collect::<String>())
+    }
+}
+
+pub fn version_in_uri(uri: &str) -> Option<u32> {
+    if let Some((_, n)) = uri.rsplit_once('@') {
+        return n.parse().ok();
+    }
+    let last = uri.trim_end_matches('/').rsplit('/').next()?;
+    let stem = last.split('.').next()?;
+    stem.strip_prefix('v')?.parse().ok()
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Why a value does not fit an envelope field, if it does not.
+fn field_problem(f: &Field, v: &Value) -> Option<String> {
+    match &f.kind {
+        FieldKind::Uuid => match v.as_str() {
+            Some(s) if formats::is_uuid(s) => None,
+            Some(s) => Some(format!(
+                "must be a UUID, found {}",
+                crate::suggest::quote(s)
+            )),
+            None => Some(format!("must be a UUID string, found {}", describe(v))),
+        },
+        FieldKind::String => {
+            (!v.is_string()).then(|| format!("must be a string, found {}", describe(v)))
+        }
+        FieldKind::NonEmptyString => match v.as_str() {
+            Some(s) if !s.trim().is_empty() => None,
+            Some(_) => Some("must not be empty".into()),
+            None => Some(format!("must be a string, found {}", describe(v))),
+        },
+        FieldKind::Integer { min } => match v.as_i64() {
+            Some(n) if min.is_none_or(|m| n >= m) => None,
+            Some(n) => Some(format!("must be at least {}, found {n}", min.unwrap_or(0))),
+            None => Some(format!("must be a whole number, found {}", describe(v))),
+        },
+        FieldKind::Timestamp => match v.as_str() {
+            Some(s) if formats::parse_rfc3339(s).is_some() => None,
+            Some(s) => Some(format!(
+                "must be an RFC 3339 date-time with an offset (2026-11-25T08:30:00Z), found {}",
+                crate::suggest::quote(s)
+            )),
+            None => Some(format!(
+                "must be an RFC 3339 date-time string, found {}",
+                describe(v)
+            )),
+        },
+        FieldKind::UriReference => match v.as_str() {
+            Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => None,
+            _ => Some("must be a URI reference".into()),
+        },
+        FieldKind::Const(c) => (v.as_str() != Some(c.as_str())).then(|| format!("must be \"{c}\"")),
+        FieldKind::SubjectSchema => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_in_schema_uris() {
+        assert_eq!(
+            version_in_uri("https://schemas.example.com/orders.order.placed/v2"),
+            Some(2)
+        );
+        assert_eq!(
+            version_in_uri("schemas/orders.order.placed/v3.avsc"),
+            Some(3)
+        );
+        assert_eq!(version_in_uri("urn:evreg:orders.order.placed@4"), Some(4));
+        assert_eq!(version_in_uri("https://example.com/orders"), None);
+    }
+}

@@ -1,0 +1,283 @@
+//! Fixtures: every sample must be accepted by its version, every negative sample rejected, and
+//! every sample replayed into the versions its subject's mode promises can read it.
+
+use super::events::{Catalog, EventProblem, Expect, Outcome, PayloadSchema};
+use crate::compat::Pair;
+use crate::finding::{Direction, Finding, Location};
+use crate::registry::{Fixture, Registry};
+use crate::rules;
+use crate::source::SourceFile;
+use crate::source::json::{self, Node};
+use serde_json::Value;
+
+/// A finding for an event problem, located in the event's file and in the schema.
+pub fn finding(
+    p: &EventProblem,
+    file: &SourceFile,
+    doc: Option<&Node>,
+    catalog: &Catalog,
+    subject: Option<&str>,
+    version: Option<u32>,
+) -> Finding {
+    let span = doc.and_then(|d| d.pointer_span(&p.pointer));
+    let mut f = Finding::new(p.rule, p.message.clone(), p.help.clone()).at(Location::at(
+        file,
+        p.pointer.clone(),
+        span,
+    ));
+    f.subject = subject.map(str::to_string);
+    f.version = version;
+    if let Some((s, v, ptr)) = &p.schema {
+        f.other_location = catalog.schema_location(s, *v, ptr);
+    }
+    f
+}
+
+/// Check every fixture of the registry.
+pub fn check_fixtures(reg: &Registry, catalog: &Catalog) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in reg.fixtures.iter().filter(|f| f.readable) {
+        out.extend(check_fixture(reg, catalog, f));
+    }
+    // Once a registry keeps samples, a version without any is worth a note.
+    for s in reg.subjects.iter().filter(|_| !reg.fixtures.is_empty()) {
+        for v in &s.versions {
+            if !reg
+                .fixtures
+                .iter()
+                .any(|f| f.subject == s.name && f.version == v.number && !f.negative)
+            {
+                out.push(
+                    Finding::new(
+                        &rules::FIXTURE_MISSING,
+                        format!("{} v{} has no sample events", s.name, v.number),
+                        format!(
+                            "`evreg fixture new {}@{}` writes one to start from",
+                            s.name, v.number
+                        ),
+                    )
+                    .subject(&s.name)
+                    .version(v.number)
+                    .at(Location::file(format!("fixtures/{}/v{}", s.name, v.number))),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_fixture(reg: &Registry, catalog: &Catalog, fx: &Fixture) -> Vec<Finding> {
+    let file = &fx.source;
+    let doc = match json::parse(&file.text) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = crate::source::Span::new(e.offset, e.offset + 1);
+            return vec![
+                Finding::new(
+                    &rules::EVENT_INVALID_JSON,
+                    format!("{} is not valid JSON: {}", file.path, e.message),
+                    "fix the JSON at the position shown",
+                )
+                .subject(&fx.subject)
+                .version(fx.version)
+                .at(Location::at(file, "", Some(span))),
+            ];
+        }
+    };
+    let value = doc.to_serde();
+    let whole = catalog.is_whole_event(&value);
+    let outcome = if whole {
+        catalog.validate(&value, Expect::Routed)
+    } else {
+        catalog.validate(&value, Expect::Payload(&fx.subject, Some(fx.version)))
+    };
+    let mut out = Vec::new();
+    let named_elsewhere = whole
+        && (outcome.subject.as_deref() != Some(fx.subject.as_str())
+            || outcome.version.is_some_and(|v| v != fx.version));
+    if named_elsewhere {
+        let named = format!(
+            "{} v{}",
+            outcome.subject.as_deref().unwrap_or("?"),
+            outcome.version.map_or("?".to_string(), |v| v.to_string())
+        );
+        out.push(
+            Finding::new(
+                &rules::FIXTURE_MISMATCH,
+                format!(
+                    "{} sits under {} v{} but its envelope names {named}",
+                    file.path, fx.subject, fx.version
+                ),
+                format!(
+                    "fix the envelope, or move the file to fixtures/{}/v{}/",
+                    outcome.subject.as_deref().unwrap_or("<subject>"),
+                    outcome.version.unwrap_or(1)
+                ),
+            )
+            .subject(&fx.subject)
+            .version(fx.version)
+            .at(Location::at(file, "", Some(doc.span))),
+        );
+    }
+    let errors: Vec<&EventProblem> = outcome
+        .problems
+        .iter()
+        .filter(|p| p.rule.severity == crate::Severity::Error)
+        .collect();
+    if fx.negative {
+        if errors.is_empty() && !named_elsewhere {
+            out.push(
+                Finding::new(
+                    &rules::FIXTURE_UNEXPECTEDLY_VALID,
+                    format!(
+                        "{} is a negative sample, but {} v{} accepts it",
+                        file.path, fx.subject, fx.version
+                    ),
+                    "tighten the schema in a new version, or move the sample out of invalid/",
+                )
+                .subject(&fx.subject)
+                .version(fx.version)
+                .at(Location::at(file, "", Some(doc.span))),
+            );
+        }
+        return out;
+    }
+    out.extend(outcome.problems.iter().map(|p| {
+        finding(
+            p,
+            file,
+            Some(&doc),
+            catalog,
+            Some(&fx.subject),
+            Some(fx.version),
+        )
+    }));
+    if errors.is_empty() && !named_elsewhere {
+        out.extend(replay(reg, catalog, fx, &doc, &value, &outcome));
+    }
+    out
+}
+
+/// Replay a valid sample into every version the mode promises can read it.
+fn replay(
+    reg: &Registry,
+    catalog: &Catalog,
+    fx: &Fixture,
+    doc: &Node,
+    value: &Value,
+    outcome: &Outcome,
+) -> Vec<Finding> {
+    let Some(subject) = reg.subject(&fx.subject) else {
+        return Vec::new();
+    };
+    let mode = subject.mode(&reg.settings);
+    let payload = if outcome.payload_pointer.is_empty() {
+        Some(value)
+    } else {
+        value.pointer(&outcome.payload_pointer)
+    };
+    let Some(payload) = payload else {
+        return Vec::new();
+    };
+    let mut readers: Vec<(u32, Direction)> = Vec::new();
+    for v in &subject.versions {
+        for pair in mode.pairs(v.number) {
+            let (reader, writer) = Pair::reader_writer(pair);
+            if writer == fx.version && !readers.iter().any(|(r, _)| *r == reader) {
+                readers.push((reader, pair.direction));
+            }
+        }
+    }
+    let file = &fx.source;
+    let span = doc
+        .pointer_span(&outcome.payload_pointer)
+        .or(Some(doc.span));
+    let mut out = Vec::new();
+    for (reader, direction) in readers {
+        let key = |v: u32| (fx.subject.clone(), v);
+        let (Some(w), Some(r)) = (
+            catalog.schemas.get(&key(fx.version)),
+            catalog.schemas.get(&key(reader)),
+        ) else {
+            continue;
+        };
+        let failure: Result<(), String> = match (w, r) {
+            (PayloadSchema::Json(_), PayloadSchema::Json(_)) => {
+                let problems = catalog.payload(&fx.subject, reader, payload, "");
+                match problems.first() {
+                    None => Ok(()),
+                    Some(p) => Err(format!("{} (at `{}`)", p.message, p.pointer)),
+                }
+            }
+            #[cfg(feature = "replay")]
+            (
+                PayloadSchema::Avro {
+                    schema: ws,
+                    apache: wa,
+                },
+                PayloadSchema::Avro { apache: ra, .. },
+            ) => match (wa, ra) {
+                (Ok(wa), Ok(ra)) => super::replay::replay(ws, wa, ra, payload),
+                (Err(e), _) | (_, Err(e)) => {
+                    out.push(
+                        Finding::new(&rules::FIXTURE_REPLAY_SKIPPED, format!("{} not replayed into v{reader}: Apache Avro cannot load a schema: {e}", file.path), "the sample is still validated against its own version")
+                            .subject(&fx.subject)
+                            .version(fx.version)
+                            .at(Location::at(file, outcome.payload_pointer.clone(), span)),
+                    );
+                    continue;
+                }
+            },
+            _ => continue,
+        };
+        let Err(why) = failure else { continue };
+        let (new, old) = match direction {
+            Direction::Backward => (reader, fx.version),
+            Direction::Forward => (fx.version, reader),
+        };
+        let mut f = Finding::new(
+            &rules::FIXTURE_REPLAY_FAILED,
+            format!(
+                "v{reader} cannot read this v{} sample ({}): {why}",
+                fx.version, file.path
+            ),
+            format!(
+                "{} promises v{reader} reads v{} data; fix the schema change, not the sample",
+                mode, fx.version
+            ),
+        )
+        .subject(&fx.subject)
+        .at(Location::at(file, outcome.payload_pointer.clone(), span));
+        f.version = Some(new);
+        f.other_version = Some(old);
+        f.direction = Some(direction);
+        let statically_compatible = static_verdict(catalog, &fx.subject, reader, fx.version);
+        out.push(f.clone());
+        if statically_compatible == Some(true) {
+            let mut d = f;
+            d.rule = &rules::ENGINE_DISAGREEMENT;
+            d.severity = rules::ENGINE_DISAGREEMENT.severity;
+            d.message = format!(
+                "the compatibility check says v{reader} reads v{} data, but replaying {} failed: {why}",
+                fx.version, file.path
+            );
+            d.help = "one of the two is wrong; please report it with both schema versions and this sample".into();
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// What the static engine says about `reader` reading `writer` (Avro only).
+fn static_verdict(catalog: &Catalog, subject: &str, reader: u32, writer: u32) -> Option<bool> {
+    let get = |v: u32| match catalog.schemas.get(&(subject.to_string(), v)) {
+        Some(PayloadSchema::Avro { schema, .. }) => Some(schema),
+        _ => None,
+    };
+    let found = crate::compat::avro::check(get(reader)?, get(writer)?);
+    Some(
+        !found
+            .iter()
+            .any(|i| i.rule.severity == crate::Severity::Error),
+    )
+}

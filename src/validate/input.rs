@@ -1,0 +1,259 @@
+//! Events from files and streams. A `.json` file is one event; `.ndjson` / `.jsonl` files and
+//! standard input are streams of one event per line. One bad line never stops the rest.
+
+use super::events::{Catalog, Expect};
+use super::fixtures::finding;
+use crate::finding::{Finding, Location};
+use crate::rules;
+use crate::source::json;
+use crate::source::{SourceFile, SourceMap, Span};
+use std::sync::Arc;
+
+pub struct Input {
+    /// As findings name it: the path, or `<stdin>`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub stream: bool,
+}
+
+impl Input {
+    /// Streams by extension; everything else is one document.
+    pub fn is_stream_name(name: &str) -> bool {
+        name.ends_with(".ndjson") || name.ends_with(".jsonl")
+    }
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub events: usize,
+    pub rejected: usize,
+}
+
+/// Validate every event of every input.
+pub fn validate_inputs(
+    catalog: &Catalog,
+    inputs: &[Input],
+    expect: Expect,
+) -> (Vec<Finding>, SourceMap, Tally) {
+    let mut findings = Vec::new();
+    let mut sources = SourceMap::default();
+    let mut tally = Tally::default();
+    for input in inputs {
+        // A stream that is one JSON document over several lines (pretty-printed) is one event:
+        // two or more NDJSON events never parse as one document.
+        let one_document = input.stream
+            && input.bytes.contains(&b'\n')
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&input.bytes).is_ok();
+        let (found, t) = if input.stream && !one_document {
+            stream(catalog, input, expect)
+        } else {
+            let (found, t, source) = document(catalog, input, expect);
+            if let Some(s) = source {
+                sources.insert(s);
+            }
+            (found, t)
+        };
+        findings.extend(found);
+        tally.events += t.events;
+        tally.rejected += t.rejected;
+    }
+    (findings, sources, tally)
+}
+
+fn tag(mut f: Finding, subject: Option<&str>, version: Option<u32>) -> Finding {
+    f.subject = subject.map(str::to_string);
+    f.version = version;
+    f
+}
+
+fn document(
+    catalog: &Catalog,
+    input: &Input,
+    expect: Expect,
+) -> (Vec<Finding>, Tally, Option<Arc<SourceFile>>) {
+    let tally = Tally {
+        events: 1,
+        rejected: 1,
+    };
+    let file = match crate::schema::decode(&input.name, input.bytes.clone()) {
+        Ok(f) => f,
+        Err(mut f) => {
+            f.rule = &rules::EVENT_INVALID_JSON;
+            return (vec![f], tally, None);
+        }
+    };
+    let doc = match json::parse(&file.text) {
+        Ok(d) => d,
+        Err(e) => {
+            let f = Finding::new(
+                &rules::EVENT_INVALID_JSON,
+                format!("{} is not valid JSON: {}", input.name, e.message),
+                "fix the JSON at the position shown",
+            )
+            .at(Location::at(
+                &file,
+                "",
+                Some(Span::new(e.offset, e.offset + 1)),
+            ));
+            return (vec![f], tally, Some(file));
+        }
+    };
+    let value = doc.to_serde();
+    let outcome = catalog.validate(&value, expect);
+    let found: Vec<Finding> = outcome
+        .problems
+        .iter()
+        .map(|p| {
+            finding(
+                p,
+                &file,
+                Some(&doc),
+                catalog,
+                outcome.subject.as_deref(),
+                outcome.version,
+            )
+        })
+        .collect();
+    let rejected = usize::from(found.iter().any(Finding::is_error));
+    (
+        found,
+        Tally {
+            events: 1,
+            rejected,
+        },
+        Some(file),
+    )
+}
+
+/// A place in a stream: the line, and the column of the value at `pointer` within it.
+fn stream_location(name: &str, line_no: usize, line: &str, pointer: &str) -> Location {
+    let column = json::parse(line)
+        .ok()
+        .and_then(|d| d.pointer_span(pointer))
+        .map(|s| line.get(..s.start).map_or(1, |p| p.chars().count() + 1))
+        .unwrap_or(1);
+    Location {
+        file: name.to_string(),
+        pointer: pointer.to_string(),
+        span: None,
+        line: Some(line_no),
+        column: Some(column),
+    }
+}
+
+fn invalid_line(name: &str, line_no: usize, column: usize, message: String) -> Finding {
+    Finding::new(&rules::EVENT_INVALID_JSON, message, "each line of a stream must be one JSON value (NDJSON); the other lines were still validated").at(Location {
+        file: name.to_string(),
+        pointer: String::new(),
+        span: None,
+        line: Some(line_no),
+        column: Some(column),
+    })
+}
+
+fn stream(catalog: &Catalog, input: &Input, expect: Expect) -> (Vec<Finding>, Tally) {
+    // Split into lines first (cheap), then validate them on every core.
+    let lines: Vec<(usize, &[u8])> = input
+        .bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = lines.len().div_ceil(threads).max(1);
+    let mut results: Vec<(Vec<Finding>, Tally)> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = lines
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || validate_lines(catalog, &input.name, part, expect)))
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(r) => results.push(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    let mut findings = Vec::new();
+    let mut tally = Tally::default();
+    for (f, t) in results {
+        findings.extend(f);
+        tally.events += t.events;
+        tally.rejected += t.rejected;
+    }
+    (findings, tally)
+}
+
+fn validate_lines(
+    catalog: &Catalog,
+    name: &str,
+    lines: &[(usize, &[u8])],
+    expect: Expect,
+) -> (Vec<Finding>, Tally) {
+    let mut out = Vec::new();
+    let mut tally = Tally::default();
+    for &(line_no, raw) in lines {
+        tally.events += 1;
+        let before = out.len();
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(e) => {
+                let col = String::from_utf8_lossy(&raw[..e.valid_up_to()])
+                    .chars()
+                    .count()
+                    + 1;
+                out.push(invalid_line(
+                    name,
+                    line_no,
+                    col,
+                    format!("line {line_no} is not UTF-8 text (invalid byte at column {col})"),
+                ));
+                tally.rejected += 1;
+                continue;
+            }
+        };
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                out.push(invalid_line(name, line_no, 1, format!("line {line_no} starts with a UTF-8 byte-order mark; NDJSON has none (the event after it was still validated)")));
+                rest
+            }
+            None => text,
+        };
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                out.push(invalid_line(
+                    name,
+                    line_no,
+                    e.column().max(1),
+                    format!("line {line_no} is not valid JSON: {msg}"),
+                ));
+                tally.rejected += 1;
+                continue;
+            }
+        };
+        let outcome = catalog.validate(&value, expect);
+        for p in &outcome.problems {
+            let mut f = tag(
+                Finding::new(p.rule, p.message.clone(), p.help.clone()),
+                outcome.subject.as_deref(),
+                outcome.version,
+            );
+            f.location = Some(stream_location(name, line_no, text, &p.pointer));
+            if let Some((s, v, ptr)) = &p.schema {
+                f.other_location = catalog.schema_location(s, *v, ptr);
+            }
+            out.push(f);
+        }
+        if out[before..].iter().any(Finding::is_error) {
+            tally.rejected += 1;
+        }
+    }
+    (out, tally)
+}
