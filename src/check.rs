@@ -121,7 +121,11 @@ fn check_registry(reg: &Registry) -> Report {
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
     }
-    let catalog = crate::validate::events::Catalog::new(reg);
+    // Events may name any subject, but fixtures sit under theirs: compile only what they need.
+    let with_fixtures: std::collections::HashSet<&str> =
+        reg.fixtures.iter().map(|f| f.subject.as_str()).collect();
+    let catalog =
+        crate::validate::events::Catalog::for_subjects(reg, |s| with_fixtures.contains(s));
     findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
