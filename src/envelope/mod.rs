@@ -275,6 +275,47 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// The envelope as a JSON Schema (draft 2020-12), published under `schemas/` for producers and
+    /// consumers that validate with other tools. The payload is any value here: its schema depends
+    /// on the event's type and version.
+    pub fn json_schema(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut properties = serde_json::Map::new();
+        for f in &self.fields {
+            let mut p = match &f.kind {
+                Kind::Uuid => json!({"type": "string", "format": "uuid"}),
+                Kind::String => json!({"type": "string"}),
+                Kind::NonEmptyString => json!({"type": "string", "minLength": 1}),
+                Kind::Integer { min: Some(m) } => json!({"type": "integer", "minimum": m}),
+                Kind::Integer { min: None } => json!({"type": "integer"}),
+                Kind::Timestamp => json!({"type": "string", "format": "date-time"}),
+                Kind::UriReference => {
+                    json!({"type": "string", "format": "uri-reference", "minLength": 1})
+                }
+                Kind::Const(c) => json!({"const": c}),
+                Kind::SubjectSchema => json!({}),
+            };
+            p["description"] = json!(f.doc);
+            properties.insert(f.name.clone(), p);
+        }
+        let required: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str())
+            .collect();
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": format!("urn:evreg:envelope:{}", self.name),
+            "title": format!("evreg `{}` event envelope", self.name),
+            "type": "object",
+            "required": required,
+            "properties": properties,
+        })
+    }
+}
+
 impl Default for Envelope {
     fn default() -> Self {
         Envelope::default_preset()
@@ -284,6 +325,29 @@ impl Default for Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// schemas/envelope-*.schema.json are the presets as generated; EVREG_UPDATE_DOCS=1 rewrites them.
+    #[test]
+    fn published_envelope_schemas_are_current() {
+        for name in ["default", "cloudevents"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("schemas/envelope-{name}.schema.json"));
+            let want = format!(
+                "{}\n",
+                serde_json::to_string_pretty(&Envelope::preset(name).unwrap().json_schema())
+                    .unwrap()
+            );
+            if std::env::var_os("EVREG_UPDATE_DOCS").is_some() {
+                std::fs::write(&path, &want).unwrap();
+            }
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap_or_default(),
+                want,
+                "{} is stale: run `EVREG_UPDATE_DOCS=1 cargo test envelope`",
+                path.display()
+            );
+        }
+    }
 
     #[test]
     fn presets_route_events() {
