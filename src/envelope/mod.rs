@@ -316,6 +316,159 @@ impl Envelope {
     }
 }
 
+/// The `envelope:` setting: a preset name, or a mapping that starts from a preset (`preset`,
+/// default `default`), drops fields (`remove`) and adds or replaces fields (`fields`).
+pub fn from_setting(v: &serde_json::Value) -> Result<Envelope, String> {
+    use serde_json::Value;
+    if let Value::String(name) = v {
+        return Envelope::preset(name).ok_or_else(|| {
+            format!("unknown envelope `{name}`; the presets are default, cloudevents and none")
+        });
+    }
+    let Value::Object(m) = v else {
+        return Err("`envelope` must be a preset name or a mapping".into());
+    };
+    if let Some(k) = m
+        .keys()
+        .find(|k| !["preset", "fields", "remove"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "unknown key `{k}` in `envelope`; it takes preset, fields and remove"
+        ));
+    }
+    let base = match m.get("preset") {
+        None => "default",
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => return Err("`envelope.preset` must be a preset name".into()),
+    };
+    let mut env =
+        Envelope::preset(base).ok_or_else(|| format!("unknown envelope preset `{base}`"))?;
+    env.name = "custom".into();
+    if let Some(remove) = m.get("remove") {
+        let names = remove
+            .as_array()
+            .ok_or("`envelope.remove` must be a list of field names")?;
+        for n in names {
+            let n = n
+                .as_str()
+                .ok_or("`envelope.remove` must be a list of field names")?;
+            let before = env.fields.len();
+            env.fields.retain(|f| f.name != n);
+            if env.fields.len() == before {
+                return Err(format!(
+                    "`envelope.remove` names `{n}`, which the `{base}` envelope does not have"
+                ));
+            }
+        }
+    }
+    for (i, f) in m
+        .get("fields")
+        .map(|f| f.as_array().ok_or("`envelope.fields` must be a list"))
+        .transpose()?
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let f = f
+            .as_object()
+            .ok_or_else(|| format!("`envelope.fields[{i}]` must be a mapping"))?;
+        if let Some(k) = f
+            .keys()
+            .find(|k| !["name", "type", "required", "role", "doc"].contains(&k.as_str()))
+        {
+            return Err(format!(
+                "unknown key `{k}` in `envelope.fields[{i}]`; a field takes name, type, required, role and doc"
+            ));
+        }
+        let name = f
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("`envelope.fields[{i}]` needs a `name`"))?;
+        let ty = f.get("type").and_then(Value::as_str).unwrap_or("string");
+        let kind = match ty {
+            "uuid" => Kind::Uuid,
+            "string" => Kind::String,
+            "non-empty-string" => Kind::NonEmptyString,
+            "integer" => Kind::Integer { min: None },
+            "positive-integer" => Kind::Integer { min: Some(1) },
+            "timestamp" => Kind::Timestamp,
+            "uri-reference" => Kind::UriReference,
+            "payload" => Kind::SubjectSchema,
+            t if t.starts_with("const:") => Kind::Const(t["const:".len()..].to_string()),
+            t => {
+                return Err(format!(
+                    "`envelope.fields[{i}].type` `{t}` is not a field type (uuid, string, non-empty-string, integer, positive-integer, timestamp, uri-reference, payload, const:VALUE)"
+                ));
+            }
+        };
+        let role = match f.get("role").and_then(Value::as_str).unwrap_or(
+            if kind == Kind::SubjectSchema {
+                "payload"
+            } else {
+                "metadata"
+            },
+        ) {
+            "event-id" => Role::EventId,
+            "event-type" => Role::EventType,
+            "event-version" => Role::EventVersion,
+            "occurred-at" => Role::OccurredAt,
+            "published-at" => Role::PublishedAt,
+            "correlation-id" => Role::CorrelationId,
+            "causation-id" => Role::CausationId,
+            "data-schema" => Role::DataSchema,
+            "payload" => Role::Payload,
+            "metadata" => Role::Metadata,
+            r => {
+                return Err(format!(
+                    "`envelope.fields[{i}].role` `{r}` is not a role (event-id, event-type, event-version, occurred-at, published-at, correlation-id, causation-id, data-schema, payload, metadata)"
+                ));
+            }
+        };
+        let required = match f.get("required") {
+            None => true,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(format!(
+                    "`envelope.fields[{i}].required` must be true or false"
+                ));
+            }
+        };
+        let doc = f
+            .get("doc")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        // A field with a routing role takes that role over from the preset's field.
+        if role != Role::Metadata {
+            env.fields.retain(|g| g.role != role || g.name == name);
+        }
+        let field = Field {
+            name: name.to_string(),
+            role,
+            kind,
+            required,
+            doc,
+        };
+        match env.fields.iter_mut().find(|g| g.name == name) {
+            Some(g) => *g = field,
+            None => env.fields.push(field),
+        }
+    }
+    for role in [Role::EventType, Role::Payload] {
+        if !env.fields.is_empty() && env.field(role).is_none() {
+            return Err(format!(
+                "the envelope has no field with role `{}`; events could not be routed",
+                if role == Role::EventType {
+                    "event-type"
+                } else {
+                    "payload"
+                }
+            ));
+        }
+    }
+    Ok(env)
+}
+
 impl Default for Envelope {
     fn default() -> Self {
         Envelope::default_preset()
@@ -347,6 +500,32 @@ mod tests {
                 path.display()
             );
         }
+    }
+
+    #[test]
+    fn custom_envelopes_start_from_a_preset() {
+        let v = serde_json::json!({"preset": "default", "remove": ["producer"], "fields": [
+            {"name": "tenantId", "type": "non-empty-string", "doc": "Tenant."},
+            {"name": "id", "type": "uuid", "role": "event-id"}]});
+        let e = from_setting(&v).unwrap();
+        assert!(
+            e.fields
+                .iter()
+                .all(|f| f.name != "producer" && f.name != "eventId")
+        );
+        assert_eq!(e.field(Role::EventId).unwrap().name, "id");
+        assert!(e.fields.iter().any(|f| f.name == "tenantId" && f.required));
+        assert!(
+            from_setting(&serde_json::json!({"preset": "default", "colour": 1}))
+                .unwrap_err()
+                .contains("colour")
+        );
+        assert!(
+            from_setting(&serde_json::json!({"remove": ["payload"]}))
+                .unwrap_err()
+                .contains("payload")
+        );
+        assert!(from_setting(&serde_json::json!("soap")).is_err());
     }
 
     #[test]

@@ -11,6 +11,8 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::fmt;
 
+const ENVELOPE_HELP: &str = "write `envelope: default` (or cloudevents, none), or a mapping {preset, fields: [{name, type, required, role, doc}], remove: [names]}; see the README";
+
 pub const DEFAULT_NAMING: &str = r"^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*){2,}$";
 
 /// A problem in a settings file: it stops the command (exit 2).
@@ -93,7 +95,7 @@ struct RawSettings {
     naming: Option<Spanned<String>>,
     allow: Option<Vec<Spanned<RawAllow>>>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
-    envelope: Option<Spanned<String>>,
+    envelope: Option<Spanned<serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -214,14 +216,8 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
         })?;
     }
     if let Some(e) = &raw.envelope {
-        settings.envelope = Envelope::preset(&e.value).ok_or_else(|| {
-            at(
-                file,
-                &e.referenced,
-                format!("unknown envelope `{}`", e.value),
-                "envelopes are default, cloudevents and none",
-            )
-        })?;
+        settings.envelope = crate::envelope::from_setting(&e.value)
+            .map_err(|m| at(file, &e.referenced, m, ENVELOPE_HELP))?;
     }
     for a in raw.allow.unwrap_or_default() {
         let loc = &a.referenced;
@@ -415,6 +411,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("reason"), "{e}");
+    }
+
+    #[test]
+    fn envelopes_are_presets_or_mappings() {
+        let s = parse_settings("evreg.yaml", "envelope: cloudevents\n").unwrap();
+        assert_eq!(s.envelope.name, "cloudevents");
+        let s = parse_settings("evreg.yaml", "envelope:\n  preset: default\n  fields:\n    - {name: tenantId, type: non-empty-string}\n").unwrap();
+        assert!(s.envelope.fields.iter().any(|f| f.name == "tenantId"));
+        let e = parse_settings(
+            "evreg.yaml",
+            "compatibility: FULL\nenvelope:\n  preset: defualt\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("defualt"));
     }
 
     #[test]
