@@ -29,8 +29,14 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         memo: HashMap::new(),
         in_progress: HashSet::new(),
         assumed: false,
+        logical_changed: false,
         out: Vec::new(),
     };
+    // Most pairs in a healthy registry are compatible: decide first without building paths and
+    // messages, and walk again for the details only when something breaks.
+    if c.compatible(reader.root, writer.root) && !c.logical_changed {
+        return Vec::new();
+    }
     c.report(reader.root, writer.root, "");
     c.out
 }
@@ -82,6 +88,8 @@ struct Checker<'a> {
     /// Pairs being decided, and whether a verdict leaned on one of them.
     in_progress: HashSet<(TypeId, TypeId)>,
     assumed: bool,
+    /// Set when a pair under comparison differs in logical type.
+    logical_changed: bool,
     out: Vec<Incompatibility>,
 }
 
@@ -145,6 +153,10 @@ impl Checker<'_> {
 
     fn decide(&mut self, r: TypeId, w: TypeId) -> bool {
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        if rt.logical != wt.logical {
+            // A warning `report` would give; `compatible` alone cannot say so.
+            self.logical_changed = true;
+        }
         if let Kind::Union(wbs) = &wt.kind {
             return wbs.iter().all(|&wb| self.compatible(r, wb));
         }
@@ -693,6 +705,7 @@ mod recursion_tests {
             memo: HashMap::new(),
             in_progress: HashSet::new(),
             assumed: false,
+            logical_changed: false,
             out: Vec::new(),
         };
         let (ra, wa) = (reader.root, writer.root);
