@@ -799,13 +799,14 @@ impl Parser<'_> {
         let aliases = self.aliases(node, ptr, &name.namespace, true);
         let doc = self.doc(node, ptr);
         let mut symbols: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         match node.get("symbols").map(|s| s.as_array()) {
             Some(Some(items)) => {
                 for (i, s) in items.iter().enumerate() {
                     let sptr = format!("{ptr}/symbols/{i}");
                     match s.as_str() {
                         Some(s) if !valid_name(s) => self.error(&sptr, format!("`{s}` is not a valid enum symbol"), "symbols start with a letter or `_` and hold only letters, digits and `_`"),
-                        Some(s) if symbols.iter().any(|x| x == s) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
+                        Some(s) if !seen.insert(s.to_string()) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
                         Some(s) => symbols.push(s.to_string()),
                         None => self.error(&sptr, "an enum symbol must be a string".into(), "quote the symbol"),
                     }

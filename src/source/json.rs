@@ -274,6 +274,8 @@ impl Parser<'_> {
         self.enter()?;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        // Large objects check duplicates through a set, so a hostile file cannot make this quadratic.
+        let mut seen: Option<std::collections::HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -288,7 +290,18 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = Span::new(key_start, self.pos);
-            if members.iter().any(|m| m.key == key) {
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None if members.len() >= 16 => {
+                    let mut set: std::collections::HashSet<String> =
+                        members.iter().map(|m| m.key.clone()).collect();
+                    let dup = !set.insert(key.clone());
+                    seen = Some(set);
+                    dup
+                }
+                None => members.iter().any(|m| m.key == key),
+            };
+            if duplicate {
                 return Err(ParseError {
                     message: format!("duplicate key `{key}`: a key may appear once per object"),
                     offset: key_start,
@@ -541,6 +554,19 @@ mod tests {
         let err = parse(r#"{"a": 1, "a": 2}"#).unwrap_err();
         assert_eq!(err.offset, 9);
         assert!(err.message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn wide_objects_stay_linear() {
+        let mut text = String::from("{");
+        for i in 0..200_000 {
+            text.push_str(&format!("\"k{i}\": {i},"));
+        }
+        text.push_str("\"k7\": 0}");
+        let started = std::time::Instant::now();
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("duplicate key `k7`"));
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]
