@@ -5,9 +5,9 @@
 //!
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
+use crate::fasthash::{IdMap, IdSet};
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
-use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incompatibility {
@@ -25,9 +25,9 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
     let mut c = Checker {
         r: reader,
         w: writer,
-        reported: HashSet::new(),
-        memo: HashMap::new(),
-        in_progress: HashSet::new(),
+        reported: IdSet::default(),
+        memo: IdMap::default(),
+        in_progress: IdSet::default(),
         assumed: false,
         logical_changed: false,
         out: Vec::new(),
@@ -82,11 +82,11 @@ struct Checker<'a> {
     r: &'a AvroSchema,
     w: &'a AvroSchema,
     /// Pairs already reported (a named type reached twice, or through recursion, reports once).
-    reported: HashSet<(TypeId, TypeId)>,
+    reported: IdSet<(TypeId, TypeId)>,
     /// Settled verdicts of `compatible`.
-    memo: HashMap<(TypeId, TypeId), bool>,
+    memo: IdMap<(TypeId, TypeId), bool>,
     /// Pairs being decided, and whether a verdict leaned on one of them.
-    in_progress: HashSet<(TypeId, TypeId)>,
+    in_progress: IdSet<(TypeId, TypeId)>,
     assumed: bool,
     /// Set when a pair under comparison differs in logical type.
     logical_changed: bool,
@@ -701,9 +701,9 @@ mod recursion_tests {
         let mut c = Checker {
             r: &reader,
             w: &writer,
-            reported: HashSet::new(),
-            memo: HashMap::new(),
-            in_progress: HashSet::new(),
+            reported: IdSet::default(),
+            memo: IdMap::default(),
+            in_progress: IdSet::default(),
             assumed: false,
             logical_changed: false,
             out: Vec::new(),
