@@ -2,6 +2,7 @@
 //! that every check receives. No other module reads these files.
 
 use crate::compat::Mode;
+use crate::compat::json::Policy;
 use crate::finding::{Finding, Severity};
 use crate::rules;
 use regex::Regex;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub allow: Vec<Allow>,
     /// Per-rule severity; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
+    /// How JSON Schema subjects treat open content models (default strict).
+    pub policy: Policy,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             naming: Regex::new(DEFAULT_NAMING).expect("the default naming rule is a valid regex"),
             allow: Vec::new(),
             rules: BTreeMap::new(),
+            policy: Policy::Strict,
         }
     }
 }
@@ -78,6 +82,7 @@ impl Default for Settings {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubjectMeta {
     pub compatibility: Option<Mode>,
+    pub policy: Option<Policy>,
     pub owner: Option<String>,
     pub description: Option<String>,
 }
@@ -89,6 +94,7 @@ struct RawSettings {
     naming: Option<Spanned<String>>,
     allow: Option<Vec<Spanned<RawAllow>>>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
+    policy: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +110,7 @@ struct RawAllow {
 #[serde(deny_unknown_fields)]
 struct RawSubjectMeta {
     compatibility: Option<Spanned<String>>,
+    policy: Option<Spanned<String>>,
     owner: Option<String>,
     description: Option<String>,
 }
@@ -182,6 +189,17 @@ fn mode(file: &str, value: &Spanned<String>) -> Result<Mode, ConfigError> {
     })
 }
 
+fn policy(file: &str, value: &Spanned<String>) -> Result<Policy, ConfigError> {
+    Policy::parse(&value.value).ok_or_else(|| {
+        at(
+            file,
+            &value.referenced,
+            format!("unknown policy `{}`", value.value),
+            "policies are strict (set semantics, the default) and lenient (Confluent's lenient JSON Schema checks)",
+        )
+    })
+}
+
 /// Parse `evreg.yaml` (`file` is the name shown in errors). An empty file means all defaults.
 pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     let mut settings = Settings::default();
@@ -190,6 +208,9 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     };
     if let Some(m) = &raw.compatibility {
         settings.compatibility = mode(file, m)?;
+    }
+    if let Some(p) = &raw.policy {
+        settings.policy = policy(file, p)?;
     }
     if let Some(n) = &raw.naming {
         settings.naming = Regex::new(&n.value).map_err(|e| {
@@ -280,6 +301,7 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
             .as_ref()
             .map(|m| mode(file, m))
             .transpose()?,
+        policy: raw.policy.as_ref().map(|p| policy(file, p)).transpose()?,
         owner: raw.owner,
         description: raw.description,
     })
@@ -394,5 +416,11 @@ mod tests {
         assert_eq!(m.compatibility, Some(Mode::Full));
         assert_eq!(m.owner.as_deref(), Some("team-orders"));
         assert!(parse_subject_meta("subject.yaml", "owners: x\n").is_err());
+        let m = parse_subject_meta("subject.yaml", "policy: lenient\n").unwrap();
+        assert_eq!(m.policy, Some(Policy::Lenient));
+        let e = parse_subject_meta("subject.yaml", "policy: loose\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 9));
+        let s = parse_settings("evreg.yaml", "policy: LENIENT\n").unwrap();
+        assert_eq!(s.policy, Policy::Lenient);
     }
 }

@@ -52,6 +52,10 @@ impl Subject {
     pub fn mode(&self, settings: &Settings) -> Mode {
         self.meta.compatibility.unwrap_or(settings.compatibility)
     }
+    /// The JSON Schema policy: the subject's own, else the registry's.
+    pub fn policy(&self, settings: &Settings) -> crate::compat::json::Policy {
+        self.meta.policy.unwrap_or(settings.policy)
+    }
     pub fn version(&self, number: u32) -> Option<&Version> {
         self.versions.iter().find(|v| v.number == number)
     }

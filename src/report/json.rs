@@ -51,6 +51,8 @@ pub struct JsonFinding<'a> {
     pub message: &'a str,
     pub help: &'a str,
     pub allowed: Option<&'a str>,
+    /// An instance the writer accepts and the reader rejects (compatibility findings), or null.
+    pub example: Option<&'a serde_json::Value>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -77,6 +79,7 @@ impl<'a> JsonFinding<'a> {
             message: &f.message,
             help: &f.help,
             allowed: f.allowed.as_deref(),
+            example: f.example.as_ref(),
         }
     }
 }
