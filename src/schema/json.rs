@@ -844,8 +844,10 @@ impl Compiler<'_> {
             return id;
         }
         let value = self.files[file].value.clone();
-        let v = value.pointer(pointer).cloned().unwrap_or(Value::Bool(true));
-        let kind = self.compile_value(file, pointer, &v);
+        let kind = match value.pointer(pointer) {
+            Some(v) => self.compile_value(file, pointer, v),
+            None => Kind::Bool(true),
+        };
         self.nodes[id].kind = kind;
         self.depth -= 1;
         id

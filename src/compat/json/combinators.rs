@@ -102,7 +102,15 @@ impl Checker<'_> {
             if !own.is_empty() {
                 self.sub(&with, *s, true);
             } else {
-                let ex = self.example(&ao, &[r], Vec::new());
+                let mut targeted = Vec::new();
+                if let (Some(Value::Object(mut base)), Some(pa)) =
+                    (self.witness(&ao), view::member_alt(self.w, &m.objs, p))
+                    && let Some(v) = self.witness(&pa)
+                {
+                    base.insert(p.clone(), v);
+                    targeted.push(Value::Object(base));
+                }
+                let ex = self.example(&ao, &[r], targeted);
                 let inc = self
                     .inc(
                         &rules::JSON_DEPENDENT_SCHEMA_ADDED,
@@ -337,6 +345,25 @@ impl Checker<'_> {
         false
     }
 
+    /// Set the properties a reader schema pins with `const`/`enum` (so the value meets an `if`).
+    fn satisfy_consts(&self, v: Value, r: NodeId) -> Value {
+        let (Value::Object(mut m), Some(k)) = (v.clone(), self.r.keywords(r)) else {
+            return v;
+        };
+        for (name, s) in &k.properties {
+            if let Some(sk) = self.r.keywords(*s) {
+                let pinned = sk
+                    .const_value
+                    .clone()
+                    .or_else(|| sk.enum_values.as_ref().and_then(|e| e.first().cloned()));
+                if let Some(p) = pinned {
+                    m.insert(name.clone(), p);
+                }
+            }
+        }
+        Value::Object(m)
+    }
+
     /// The reader's `if`/`then`/`else`.
     fn conditional(
         &mut self,
@@ -360,7 +387,12 @@ impl Checker<'_> {
                 if same_if {
                     self.sub(a, t, true);
                 } else {
-                    let ex = self.example(a, &[r], Vec::new());
+                    let targeted = self
+                        .witness(a)
+                        .map(|w| self.satisfy_consts(w, i))
+                        .into_iter()
+                        .collect();
+                    let ex = self.example(a, &[r], targeted);
                     let inc = self
                         .inc(
                             &rules::JSON_CONDITIONAL_CHANGED,

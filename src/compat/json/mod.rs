@@ -164,6 +164,15 @@ impl<'a> Checker<'a> {
         v
     }
 
+    /// `sub` in report mode against every node of a conjunction, reporting all of them.
+    pub(crate) fn sub_every(&mut self, alt: &Alt, rs: &[NodeId]) -> bool {
+        let mut ok = true;
+        for &x in rs {
+            ok &= self.sub(alt, x, true);
+        }
+        ok
+    }
+
     fn decide(&mut self, alt: &Alt, r: NodeId, report: bool) -> bool {
         let alts = match view::expand(self.w, alt) {
             Ok(a) => a,

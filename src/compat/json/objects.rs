@@ -109,10 +109,21 @@ impl Checker<'_> {
                 continue;
             }
             self.trail.push((Step::Prop(name.clone()), a_obj.clone()));
-            let pass = rs.iter().all(|&x| self.sub(&wa, x, false));
-            if !pass {
-                let w_named = self.w_declares(m, name);
-                let r_named = class == "properties";
+            let w_named = self.w_declares(m, name);
+            let r_named = class == "properties";
+            // Where both sides (or neither) declare the property, its own reasons are the
+            // findings (warnings included); otherwise the change of content model is.
+            let detailed = report && r_named == w_named;
+            let pass = if detailed {
+                self.sub_every(&wa, &rs)
+            } else {
+                rs.iter().all(|&x| self.sub(&wa, x, false))
+            };
+            if detailed {
+                if !pass {
+                    ok = false;
+                }
+            } else if !pass {
                 let open = wa.pos.is_empty();
                 let closed = rs.iter().any(|&x| self.r.is_false(x));
                 let required = k.required.contains(name);
@@ -193,10 +204,6 @@ impl Checker<'_> {
                             .example(ex)
                             .severity(severity);
                         self.push(inc);
-                    } else {
-                        for &x in &rs {
-                            self.sub(&wa, x, true);
-                        }
                     }
                 }
             }
