@@ -12,8 +12,8 @@ use crate::finding::{Finding, Location};
 use crate::rules;
 use crate::source::SourceFile;
 use crate::source::json::{self as sj, Node, escape_pointer_token, unescape_pointer_token};
+use ahash::AHashMap as HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -634,7 +634,7 @@ struct Compiler<'p> {
     drafts: Vec<Draft>,
     /// Absolute URIs (of `$id`s, `$anchor`s and files) → (file, pointer).
     resources: HashMap<String, (usize, String)>,
-    memo: HashMap<(usize, String), NodeId>,
+    memo: HashMap<usize, HashMap<String, NodeId>>,
     nodes: Vec<SchemaNode>,
     findings: Vec<Finding>,
     depth: usize,
@@ -714,6 +714,14 @@ impl Compiler<'_> {
         self.resources
             .entry(uri.clone())
             .or_insert((file, String::new()));
+        let text = &self.files[file].source.text;
+        if !text.contains("$id")
+            && !text.contains("$anchor")
+            && !text.contains("$dynamicAnchor")
+            && !text.contains("\"id\"")
+        {
+            return;
+        }
         let value = self.files[file].value.clone();
         let draft = self.drafts[file];
         self.index_at(file, &value, String::new(), &uri, draft, 0);
@@ -827,11 +835,26 @@ impl Compiler<'_> {
 
     /// Compile the schema at (file, pointer), once.
     fn compile(&mut self, file: usize, pointer: &str) -> NodeId {
-        if let Some(&id) = self.memo.get(&(file, pointer.to_string())) {
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
+            return id;
+        }
+        let value = self.files[file].value.clone();
+        match value.pointer(pointer) {
+            Some(v) => self.compile_v(file, pointer, v),
+            None => self.new_node(file, pointer, Kind::Bool(true)),
+        }
+    }
+
+    /// Compile `v`, the schema at (file, pointer), once.
+    fn compile_v(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
             return id;
         }
         let id = self.new_node(file, pointer, Kind::Bool(true));
-        self.memo.insert((file, pointer.to_string()), id);
+        self.memo
+            .entry(file)
+            .or_default()
+            .insert(pointer.to_string(), id);
         self.depth += 1;
         if self.depth > MAX_COMPILE_DEPTH {
             self.invalid(
@@ -843,11 +866,7 @@ impl Compiler<'_> {
             self.depth -= 1;
             return id;
         }
-        let value = self.files[file].value.clone();
-        let kind = match value.pointer(pointer) {
-            Some(v) => self.compile_value(file, pointer, v),
-            None => Kind::Bool(true),
-        };
+        let kind = self.compile_value(file, pointer, v);
         self.nodes[id].kind = kind;
         self.depth -= 1;
         id
@@ -1112,7 +1131,11 @@ impl Compiler<'_> {
                         self.invalid(file, &format!("{p}/{}", escape_pointer_token(name)), format!("`patternProperties` key is not a valid regular expression: {e}"), "write an ECMA-262 regular expression");
                         continue;
                     }
-                    let id = self.compile(file, &format!("{p}/{}", escape_pointer_token(name)));
+                    let id = self.compile_v(
+                        file,
+                        &format!("{p}/{}", escape_pointer_token(name)),
+                        &m[name.as_str()],
+                    );
                     out.push((name.clone(), id));
                 }
                 match key {
@@ -1121,9 +1144,9 @@ impl Compiler<'_> {
                     _ => k.dependent_schemas = out,
                 }
             }
-            "additionalProperties" => k.additional_properties = Some(self.compile(file, p)),
-            "unevaluatedProperties" if d19 => k.unevaluated_properties = Some(self.compile(file, p)),
-            "propertyNames" if d6 => k.property_names = Some(self.compile(file, p)),
+            "additionalProperties" => k.additional_properties = Some(self.compile_v(file, p, val)),
+            "unevaluatedProperties" if d19 => k.unevaluated_properties = Some(self.compile_v(file, p, val)),
+            "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
             "required" => {
                 match val.as_array().filter(|a| a.iter().all(Value::is_string)) {
                     Some(a) => k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect(),
@@ -1156,7 +1179,7 @@ impl Compiler<'_> {
                     match dep {
                         Value::Array(a) if a.iter().all(Value::is_string) => k.dependent_required.push((name.clone(), a.iter().filter_map(|s| s.as_str().map(String::from)).collect())),
                         Value::Object(_) | Value::Bool(_) => {
-                            let id = self.compile(file, &dp);
+                            let id = self.compile_v(file, &dp, dep);
                             k.dependent_schemas.push((name.clone(), id));
                         }
                         _ => self.invalid(file, &dp, "each `dependencies` value must be an array of names or a schema".into(), "e.g. [\"expiry\"]"),
@@ -1165,31 +1188,31 @@ impl Compiler<'_> {
             }
             "items" => match val {
                 Value::Array(a) if !d20 => {
-                    k.prefix_items = (0..a.len()).map(|i| self.compile(file, &format!("{p}/{i}"))).collect();
+                    k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
                     if let Some(ai) = obj.get("additionalItems") {
-                        let _ = ai;
-                        k.items = Some(self.compile(file, &format!("{}/additionalItems", parent(p))));
+                        k.items =
+                            Some(self.compile_v(file, &format!("{}/additionalItems", parent(p)), ai));
                     }
                 }
                 Value::Array(_) => self.invalid(file, p, "in 2020-12 `items` is one schema; the array form is `prefixItems`".into(), "rename `items` to `prefixItems` (and `additionalItems` to `items`)"),
-                _ => k.items = Some(self.compile(file, p)),
+                _ => k.items = Some(self.compile_v(file, p, val)),
             },
             // Without an `items` array, additionalItems has no effect; it is still checked.
             "additionalItems" if !d20 && !obj.get("items").is_some_and(Value::is_array) => {
-                self.compile(file, p);
+                self.compile_v(file, p, val);
             }
             "prefixItems" if d20 => match val.as_array() {
-                Some(a) => k.prefix_items = (0..a.len()).map(|i| self.compile(file, &format!("{p}/{i}"))).collect(),
+                Some(a) => k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect(),
                 None => self.invalid(file, p, "`prefixItems` must be an array of schemas".into(), "e.g. \"prefixItems\": [{\"type\": \"string\"}]"),
             },
-            "unevaluatedItems" if d19 => k.unevaluated_items = Some(self.compile(file, p)),
+            "unevaluatedItems" if d19 => k.unevaluated_items = Some(self.compile_v(file, p, val)),
             "minItems" => k.min_items = self.count(file, p, key, val),
             "maxItems" => k.max_items = self.count(file, p, key, val),
             "uniqueItems" => match val.as_bool() {
                 Some(b) => k.unique_items = b,
                 None => self.invalid(file, p, "`uniqueItems` must be a boolean".into(), "\"uniqueItems\": true"),
             },
-            "contains" if d6 => k.contains = Some(self.compile(file, p)),
+            "contains" if d6 => k.contains = Some(self.compile_v(file, p, val)),
             "minContains" if d19 => k.min_contains = self.count(file, p, key, val),
             "maxContains" if d19 => k.max_contains = self.count(file, p, key, val),
             "allOf" | "anyOf" | "oneOf" => {
@@ -1197,17 +1220,17 @@ impl Compiler<'_> {
                     self.invalid(file, p, format!("`{key}` must be a non-empty array of schemas"), "e.g. \"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]");
                     return;
                 };
-                let ids = (0..a.len()).map(|i| self.compile(file, &format!("{p}/{i}"))).collect();
+                let ids = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
                 match key {
                     "allOf" => k.all_of = ids,
                     "anyOf" => k.any_of = ids,
                     _ => k.one_of = ids,
                 }
             }
-            "not" => k.not = Some(self.compile(file, p)),
-            "if" if d7 => k.if_ = Some(self.compile(file, p)),
-            "then" if d7 => k.then_ = Some(self.compile(file, p)),
-            "else" if d7 => k.else_ = Some(self.compile(file, p)),
+            "not" => k.not = Some(self.compile_v(file, p, val)),
+            "if" if d7 => k.if_ = Some(self.compile_v(file, p, val)),
+            "then" if d7 => k.then_ = Some(self.compile_v(file, p, val)),
+            "else" if d7 => k.else_ = Some(self.compile_v(file, p, val)),
             "$defs" | "definitions" if !val.is_object() => {
                 self.invalid(file, p, format!("`{key}` must be an object of schemas"), "e.g. \"$defs\": {\"Money\": {…}}");
             }

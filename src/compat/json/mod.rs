@@ -26,7 +26,7 @@ use super::Incompatibility;
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::json::{JsonSchema, Keywords, Kind, NodeId, json_eq};
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use view::Alt;
 
 /// How the engine treats open content models, per subject.
