@@ -25,6 +25,8 @@ CASES = [
     ("tests/data/layout", ["check"]),
     ("tests/data/allow", ["check"]),
     ("tests/data/pairs", ["compat", "old.avsc", "new.avsc", "--mode", "full"]),
+    ("tests/data/json-refs", ["check"]),
+    ("tests/data/json-rules/json-required-added", ["compat", "old.schema.json", "new.schema.json", "--mode", "full"]),
     (".", ["check"]),
 ]
 

@@ -1,11 +1,12 @@
 //! `evreg add`: register the next version of a subject, only if the subject's mode accepts it.
 
-use crate::check::{Model, avro_pair, parse_subject};
+use crate::check::{Model, model_pair, parse_file, parse_subject};
 use crate::finding::Finding;
 use crate::fsutil;
 use crate::registry::{self, Registry};
 use crate::report::Report;
-use crate::schema::{self, Format, avro};
+use crate::schema::json::FileProvider;
+use crate::schema::{self, Format};
 use crate::source::SourceMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -133,31 +134,33 @@ pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddEr
         Err(f) => findings.push(f),
         Ok(source) => {
             sources.insert(source.clone());
-            match format {
-                Format::Avro => {
-                    let parsed = avro::parse(source);
-                    findings.extend(parsed.findings);
-                    if let (Some(new), Some(subj)) = (parsed.schema, existing) {
-                        let (models, _) = parse_subject(subj);
-                        let mode = subj.mode(&reg.settings);
-                        for pair in mode.pairs(version) {
-                            let Some(i) = subj.versions.iter().position(|v| v.number == pair.old)
-                            else {
-                                continue;
-                            };
-                            let Some(Model::Avro(old)) = &models[i] else {
-                                continue;
-                            };
-                            sources.insert(subj.versions[i].source.clone());
-                            let labels = (format!("v{version}"), format!("v{}", pair.old));
-                            findings.extend(avro_pair(pair, &new, old, &labels));
+            let provider = FileProvider::new(&reg.root);
+            let (model, found) = parse_file(source, &rel, format, &provider);
+            findings.extend(found);
+            if let Some(Model::Json(s)) = &model {
+                for f in s.files.iter().skip(1) {
+                    sources.insert(f.source.clone());
+                }
+            }
+            if let (Some(new), Some(subj)) = (model, existing) {
+                let (models, _) = parse_subject(subj, &provider);
+                let mode = subj.mode(&reg.settings);
+                let policy = subj.policy(&reg.settings);
+                for pair in mode.pairs(version) {
+                    let Some(i) = subj.versions.iter().position(|v| v.number == pair.old) else {
+                        continue;
+                    };
+                    let Some(old) = &models[i] else {
+                        continue;
+                    };
+                    sources.insert(subj.versions[i].source.clone());
+                    if let Model::Json(s) = old {
+                        for f in s.files.iter().skip(1) {
+                            sources.insert(f.source.clone());
                         }
                     }
-                }
-                Format::JsonSchema => {
-                    if let Err(f) = schema::parse_json(&source) {
-                        findings.push(f);
-                    }
+                    let labels = (format!("v{version}"), format!("v{}", pair.old));
+                    findings.extend(model_pair(pair, &new, old, policy, &labels));
                 }
             }
         }

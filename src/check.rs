@@ -1,28 +1,51 @@
 //! `evreg check` and `evreg compat` as library calls: files → models → engines → findings.
 //! Nothing here prints.
 
-use crate::compat::{self, Mode, Pair};
+use crate::compat::json::Policy;
+use crate::compat::{self, Incompatibility, Mode, Pair};
 use crate::finding::{Direction, Finding, Location, Summary};
 use crate::registry::{self, Registry, Subject};
 use crate::report::Report;
 use crate::rules;
 use crate::schema::avro::{self, AvroSchema, Kind};
+use crate::schema::json::{FileProvider, JsonSchema};
 use crate::schema::{self, Format};
 use crate::source::{SourceFile, SourceMap};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A parsed version of a subject, in its format's model.
 pub enum Model {
     Avro(AvroSchema),
-    /// JSON Schema versions are parsed as JSON only until their engine lands.
-    Json,
+    Json(JsonSchema),
+}
+
+/// A schema model that maps (file, pointer) to a location: file 0 is the version's own file,
+/// others are files its references reach.
+pub trait Locate {
+    fn locate(&self, file: usize, pointer: &str) -> Location;
+}
+
+impl Locate for AvroSchema {
+    fn locate(&self, _file: usize, pointer: &str) -> Location {
+        self.location(pointer)
+    }
+}
+
+impl Locate for JsonSchema {
+    fn locate(&self, file: usize, pointer: &str) -> Location {
+        self.location(file, pointer)
+    }
 }
 
 /// Parse every version of a subject once. Returns the models (None where a version is invalid)
-/// and the parse findings, tagged with subject and version.
-pub fn parse_subject(subject: &Subject) -> (Vec<Option<Model>>, Vec<Finding>) {
+/// and the parse findings, tagged with subject and version. `provider` reads the other files
+/// JSON Schema `$ref`s reach.
+pub fn parse_subject(
+    subject: &Subject,
+    provider: &FileProvider,
+) -> (Vec<Option<Model>>, Vec<Finding>) {
     let mut models = Vec::with_capacity(subject.versions.len());
     let mut findings = Vec::new();
     for v in &subject.versions {
@@ -30,7 +53,7 @@ pub fn parse_subject(subject: &Subject) -> (Vec<Option<Model>>, Vec<Finding>) {
             models.push(None);
             continue;
         }
-        let (model, found) = parse_file(v.source.clone(), v.format);
+        let (model, found) = parse_file(v.source.clone(), &v.source.path, v.format, provider);
         findings.extend(
             found
                 .into_iter()
@@ -41,16 +64,22 @@ pub fn parse_subject(subject: &Subject) -> (Vec<Option<Model>>, Vec<Finding>) {
     (models, findings)
 }
 
-fn parse_file(source: Arc<SourceFile>, format: Format) -> (Option<Model>, Vec<Finding>) {
+/// Parse one file in its format; `rel` is its path relative to the provider's root.
+pub fn parse_file(
+    source: Arc<SourceFile>,
+    rel: &str,
+    format: Format,
+    provider: &FileProvider,
+) -> (Option<Model>, Vec<Finding>) {
     match format {
         Format::Avro => {
             let parsed = avro::parse(source);
             (parsed.schema.map(Model::Avro), parsed.findings)
         }
-        Format::JsonSchema => match schema::parse_json(&source) {
-            Ok(_) => (Some(Model::Json), Vec::new()),
-            Err(f) => (None, vec![f]),
-        },
+        Format::JsonSchema => {
+            let loaded = schema::json::load(source, rel, provider);
+            (loaded.schema.map(Model::Json), loaded.findings)
+        }
     }
 }
 
@@ -127,6 +156,11 @@ fn check_registry(reg: &Registry) -> Report {
     let catalog =
         crate::validate::events::Catalog::for_subjects(reg, |s| with_fixtures.contains(s));
     findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
+    let mut sources = reg.sources();
+    // `$ref`s resolve among the files the registry was read from (the working tree, a git ref
+    // or the index alike), never from whatever else is on disk.
+    let provider = FileProvider::in_memory(reg.root.clone(), reg.all_files());
+    let provider = &provider;
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -138,26 +172,47 @@ fn check_registry(reg: &Registry) -> Report {
             .chunks(chunk)
             .map(|subjects| {
                 scope.spawn(move || {
-                    subjects
-                        .iter()
-                        .flat_map(|s| check_subject(reg, s))
-                        .collect::<Vec<_>>()
+                    let mut found = Vec::new();
+                    let mut files = Vec::new();
+                    for s in subjects {
+                        found.extend(check_subject(reg, s, provider, &mut files));
+                    }
+                    (found, files)
                 })
             })
             .collect();
         for h in handles {
             match h.join() {
-                Ok(found) => findings.extend(found),
+                Ok((found, files)) => {
+                    findings.extend(found);
+                    for f in files {
+                        sources.insert(f);
+                    }
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
     });
     let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
-    Report::new(findings, reg.sources())
+    Report::new(findings, sources)
 }
 
-fn check_subject(reg: &Registry, subject: &Subject) -> Vec<Finding> {
-    let (models, mut findings) = parse_subject(subject);
+fn check_subject(
+    reg: &Registry,
+    subject: &Subject,
+    provider: &FileProvider,
+    files: &mut Vec<Arc<SourceFile>>,
+) -> Vec<Finding> {
+    let (models, mut findings) = parse_subject(subject, provider);
+    for m in models.iter().flatten() {
+        if let Model::Json(s) = m {
+            for f in s.files.iter().skip(1) {
+                if !files.iter().any(|x| x.path == f.source.path) {
+                    files.push(f.source.clone());
+                }
+            }
+        }
+    }
     if let Some(Some(Model::Avro(latest))) = models.last() {
         let n = subject.versions.last().map_or(0, |v| v.number);
         findings.extend(
@@ -166,26 +221,14 @@ fn check_subject(reg: &Registry, subject: &Subject) -> Vec<Finding> {
                 .map(|f| f.subject(&subject.name).version(n)),
         );
     }
-    if subject.format == Some(Format::JsonSchema) {
-        findings.push(
-            Finding::new(
-                &rules::ENGINE_UNSUPPORTED,
-                format!("`{}` is a JSON Schema subject; its files are parsed, but its versions are not compared yet", subject.name),
-                "until the JSON Schema engine lands, review JSON Schema changes by hand",
-            )
-            .subject(&subject.name)
-            .at(Location::file(Registry::subject_dir(&subject.name))),
-        );
-    }
     let mode = subject.mode(&reg.settings);
-    let model_of = |n: u32| -> Option<(u32, &AvroSchema)> {
+    let policy = subject.policy(&reg.settings);
+    let model_of = |n: u32| -> Option<&Model> {
         let i = subject.versions.iter().position(|v| v.number == n)?;
-        match models.get(i) {
-            Some(Some(Model::Avro(s))) if subject.versions[i].format == Format::Avro => {
-                Some((n, s))
-            }
-            _ => None,
+        if Some(subject.versions[i].format) != subject.format {
+            return None;
         }
+        models.get(i)?.as_ref()
     };
     for v in &subject.versions {
         for pair in mode.pairs(v.number) {
@@ -194,7 +237,7 @@ fn check_subject(reg: &Registry, subject: &Subject) -> Vec<Finding> {
             };
             let labels = (format!("v{}", pair.new), format!("v{}", pair.old));
             findings.extend(
-                avro_pair(pair, new.1, old.1, &labels)
+                model_pair(pair, new, old, policy, &labels)
                     .into_iter()
                     .map(|f| f.subject(&subject.name)),
             );
@@ -203,36 +246,92 @@ fn check_subject(reg: &Registry, subject: &Subject) -> Vec<Finding> {
     findings
 }
 
-/// The findings of one pair: each incompatibility located in the new version's file, with the
-/// matching place in the old one.
+/// The findings of one pair of models of the same format (none for models of different formats).
+pub fn model_pair(
+    pair: Pair,
+    new: &Model,
+    old: &Model,
+    policy: Policy,
+    labels: &(String, String),
+) -> Vec<Finding> {
+    match (new, old) {
+        (Model::Avro(n), Model::Avro(o)) => avro_pair(pair, n, o, labels),
+        (Model::Json(n), Model::Json(o)) => json_pair(pair, n, o, policy, labels),
+        _ => Vec::new(),
+    }
+}
+
+/// The findings of one Avro pair.
 pub fn avro_pair(
     pair: Pair,
     new: &AvroSchema,
     old: &AvroSchema,
     labels: &(String, String),
 ) -> Vec<Finding> {
-    let (reader, writer, reader_label, writer_label) = match pair.direction {
-        Direction::Backward => (new, old, &labels.0, &labels.1),
-        Direction::Forward => (old, new, &labels.1, &labels.0),
+    let (reader, writer) = match pair.direction {
+        Direction::Backward => (new, old),
+        Direction::Forward => (old, new),
+    };
+    pair_findings(pair, compat::avro::check(reader, writer), new, old, labels)
+}
+
+/// The findings of one JSON Schema pair.
+pub fn json_pair(
+    pair: Pair,
+    new: &JsonSchema,
+    old: &JsonSchema,
+    policy: Policy,
+    labels: &(String, String),
+) -> Vec<Finding> {
+    let (reader, writer) = match pair.direction {
+        Direction::Backward => (new, old),
+        Direction::Forward => (old, new),
+    };
+    pair_findings(
+        pair,
+        compat::json::check(reader, writer, policy),
+        new,
+        old,
+        labels,
+    )
+}
+
+/// Turn an engine's incompatibilities into findings: each located in the new version's files,
+/// with the matching place in the old one, its messages naming the versions.
+pub fn pair_findings(
+    pair: Pair,
+    incs: Vec<Incompatibility>,
+    new: &dyn Locate,
+    old: &dyn Locate,
+    labels: &(String, String),
+) -> Vec<Finding> {
+    let (reader_label, writer_label) = match pair.direction {
+        Direction::Backward => (&labels.0, &labels.1),
+        Direction::Forward => (&labels.1, &labels.0),
     };
     let fill = |s: &str| {
         s.replace("{reader}", reader_label)
             .replace("{writer}", writer_label)
     };
-    compat::avro::check(reader, writer)
-        .into_iter()
+    incs.into_iter()
         .map(|inc| {
-            let (new_ptr, old_ptr) = match pair.direction {
-                Direction::Backward => (&inc.reader_pointer, &inc.writer_pointer),
-                Direction::Forward => (&inc.writer_pointer, &inc.reader_pointer),
+            let reader = (inc.reader_file, inc.reader_pointer.as_str());
+            let writer = (inc.writer_file, inc.writer_pointer.as_str());
+            let (new_at, old_at) = match pair.direction {
+                Direction::Backward => (reader, writer),
+                Direction::Forward => (writer, reader),
             };
             let mut f = Finding::new(inc.rule, fill(&inc.message), fill(&inc.help))
-                .at(new.location(new_ptr));
+                .at(new.locate(new_at.0, new_at.1));
+            if let Some(s) = inc.severity {
+                f.severity = s;
+            }
             f.version = (pair.new > 0).then_some(pair.new);
             f.other_version = (pair.old > 0).then_some(pair.old);
             f.direction = Some(pair.direction);
-            f.other_location = Some(old.location(old_ptr));
+            f.other_location = Some(old.locate(old_at.0, old_at.1));
             f.path = (!inc.path.is_empty()).then(|| inc.path.clone());
+            f.example = inc.example;
             f
         })
         .collect()
@@ -284,7 +383,6 @@ pub enum CompatError {
     Io { path: String, error: std::io::Error },
     UnknownFormat { path: String },
     FormatsDiffer,
-    Unsupported(Format),
 }
 
 impl fmt::Display for CompatError {
@@ -298,11 +396,6 @@ impl fmt::Display for CompatError {
             CompatError::FormatsDiffer => write!(
                 f,
                 "the two files have different formats; compatibility is defined between versions of one format"
-            ),
-            CompatError::Unsupported(format) => write!(
-                f,
-                "{} compatibility is not supported yet; Avro (.avsc) is",
-                format.name()
             ),
         }
     }
@@ -324,6 +417,7 @@ pub fn compat_files(
     new: &Path,
     mode: Mode,
     format: Option<Format>,
+    policy: Policy,
 ) -> Result<CompatOutcome, CompatError> {
     let read = |p: &Path| -> Result<(Result<Arc<SourceFile>, Finding>, Format), CompatError> {
         let path = p.display().to_string();
@@ -343,19 +437,23 @@ pub fn compat_files(
     if old_fmt != new_fmt {
         return Err(CompatError::FormatsDiffer);
     }
-    if old_fmt != Format::Avro {
-        return Err(CompatError::Unsupported(old_fmt));
-    }
     let mut sources = SourceMap::default();
     let mut findings = Vec::new();
     let mut models = Vec::new();
-    for src in [old_src, new_src] {
+    for (src, path) in [(old_src, old), (new_src, new)] {
         match src {
             Ok(src) => {
                 sources.insert(src.clone());
-                let parsed = avro::parse(src);
-                findings.extend(parsed.findings);
-                models.push(parsed.schema);
+                let (root, rel) = loose_root(path);
+                let provider = FileProvider::new(root);
+                let (model, found) = parse_file(src, &rel, old_fmt, &provider);
+                if let Some(Model::Json(s)) = &model {
+                    for f in s.files.iter().skip(1) {
+                        sources.insert(f.source.clone());
+                    }
+                }
+                findings.extend(found);
+                models.push(model);
             }
             Err(f) => {
                 findings.push(f);
@@ -376,7 +474,7 @@ pub fn compat_files(
                     old: 0,
                     ..pair
                 };
-                findings.extend(avro_pair(pair, new_s, old_s, &labels));
+                findings.extend(model_pair(pair, new_s, old_s, policy, &labels));
             }
             Some(!findings[before..].iter().any(Finding::is_error))
         }
@@ -386,6 +484,29 @@ pub fn compat_files(
         report: Report::new(findings, sources),
         compatible,
     })
+}
+
+/// Where a loose file's `$ref`s to other files are read from: the registry it lies in (the
+/// nearest folder upwards with evreg.yaml), else its own folder. Returns the root and the file's
+/// path relative to it.
+fn loose_root(path: &Path) -> (PathBuf, String) {
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = dir
+        .ancestors()
+        .find(|d| d.join(registry::CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| dir.clone());
+    let rel = abs
+        .strip_prefix(&root)
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_else(|_| display_name(&path.display().to_string()));
+    (root, rel)
 }
 
 fn display_name(path: &str) -> String {

@@ -131,6 +131,9 @@ pub struct Finding {
     pub help: String,
     /// Set when `evreg.yaml`'s `allow` list accepted this finding: the reason given there.
     pub allowed: Option<String>,
+    /// For a compatibility finding: a small instance the writer accepts and the reader rejects,
+    /// checked against both schemas.
+    pub example: Option<serde_json::Value>,
 }
 
 impl Finding {
@@ -148,6 +151,7 @@ impl Finding {
             message: message.into(),
             help: help.into(),
             allowed: None,
+            example: None,
         }
     }
     pub fn subject(mut self, subject: impl Into<String>) -> Self {

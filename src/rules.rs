@@ -108,6 +108,274 @@ decimal were never meant as one.",
 v2: {"type": "long", "logicalType": "timestamp-micros"}"#,
         good: r#"keep the logical type; add a new field for the new unit"# }
 
+    JSON_TYPE_NARROWED { "json-type-narrowed", Compatibility, Error,
+        "the reader accepts fewer JSON types than the writer may write",
+        "A value's type must be one the reader's `type` allows. Removing a type (`[\"string\", \"null\"]` to \
+`\"string\"`), changing it (`string` to `integer`), narrowing `number` to `integer`, or giving a type to a \
+place that had none (`{}` or `true` accepts anything) rejects data the writer produced. `integer` widening \
+to `number` is compatible.",
+        bad: r#"v1: {"properties": {"note": {"type": ["string", "null"]}}}
+v2: {"properties": {"note": {"type": "string"}}}       v1 data may hold "note": null"#,
+        good: r#"v2: {"properties": {"note": {"type": ["string", "null"]}}}
+(widening is safe: "integer" → "number", "string" → ["string", "null"])"# }
+
+    JSON_ENUM_NARROWED { "json-enum-narrowed", Compatibility, Error,
+        "the reader's `enum` lacks a value the writer may write",
+        "An `enum` lists every accepted value. Removing a value, or adding an `enum` where any value \
+was allowed, rejects data that holds the other values. Adding values widens the set (backward compatible, \
+forward incompatible).",
+        bad: r#"v1: {"enum": ["NEW", "PAID", "REFUNDED"]}
+v2: {"enum": ["NEW", "PAID"]}          v1 data may hold "REFUNDED""#,
+        good: r#"v2: {"enum": ["NEW", "PAID", "REFUNDED", "CANCELLED"]}   (adding is backward compatible)"# }
+
+    JSON_CONST_CHANGED { "json-const-changed", Compatibility, Error,
+        "the reader's `const` differs from what the writer may write",
+        "`const` accepts exactly one value. Changing it, or adding it where other values were allowed, \
+rejects every other value the writer produced.",
+        bad: r#"v1: {"properties": {"kind": {"const": "refund"}}}
+v2: {"properties": {"kind": {"const": "refund.v2"}}}"#,
+        good: r#"keep the const; a different kind of event is a new subject"# }
+
+    JSON_FORMAT_CHANGED { "json-format-changed", Compatibility, Warning,
+        "the reader declares a `format` the writer did not",
+        "`format` is an annotation by default (drafts 2019-09 and 2020-12, and how most validators run): it \
+does not change which instances are valid, so the change is compatible under set semantics. But readers \
+that assert formats (or generated code that parses `date-time`) will reject values the writer never \
+promised to format that way.",
+        bad: r#"v1: {"type": "string"}
+v2: {"type": "string", "format": "date-time"}"#,
+        good: r#"declare the format from the first version, or add a new property with the format"# }
+
+    JSON_MIN_LENGTH_INCREASED { "json-min-length-increased", Compatibility, Error,
+        "the reader's `minLength` is larger than the writer's",
+        "Strings shorter than the reader's `minLength` that the writer allowed are rejected.",
+        bad: r#"v1: {"type": "string", "minLength": 1}
+v2: {"type": "string", "minLength": 3}      "ab" is valid under v1 only"#,
+        good: r#"v2: {"type": "string", "minLength": 1}   (lowering minLength is backward compatible)"# }
+
+    JSON_MAX_LENGTH_DECREASED { "json-max-length-decreased", Compatibility, Error,
+        "the reader's `maxLength` is smaller than the writer's (or new)",
+        "Strings longer than the reader's `maxLength` that the writer allowed are rejected. Adding a \
+`maxLength` where there was none is a decrease from unbounded.",
+        bad: r#"v1: {"type": "string", "maxLength": 64}
+v2: {"type": "string", "maxLength": 32}"#,
+        good: r#"v2: {"type": "string", "maxLength": 128}   (raising maxLength is backward compatible)"# }
+
+    JSON_PATTERN_CHANGED { "json-pattern-changed", Compatibility, Error,
+        "the reader's `pattern` is new or differs from the writer's",
+        "Whether one regular expression accepts every string another accepts is not decided in \
+general; evreg accepts a `pattern` only when the writer has the identical one (or the writer's values are \
+a known finite set that all match). A changed or added pattern is reported.",
+        bad: r#"v1: {"type": "string", "pattern": "^[A-Z]{3}$"}
+v2: {"type": "string", "pattern": "^[A-Z]{3}-[0-9]+$"}"#,
+        good: r#"keep the pattern; remove it to widen; for a new format add a new property"# }
+
+    JSON_MINIMUM_INCREASED { "json-minimum-increased", Compatibility, Error,
+        "the reader's lower bound (`minimum`/`exclusiveMinimum`) is higher than the writer's (or new)",
+        "Numbers between the writer's lower bound and the reader's are rejected. `exclusiveMinimum` is \
+compared with its openness: `minimum: 0` to `exclusiveMinimum: 0` rejects 0 (and for integers, \
+`exclusiveMinimum: 0` equals `minimum: 1`). Both the draft-04 boolean form and the numeric form are read.",
+        bad: r#"v1: {"type": "integer", "minimum": 0}
+v2: {"type": "integer", "minimum": 1}       0 is valid under v1 only"#,
+        good: r#"v2: {"type": "integer", "minimum": -10}   (lowering it is backward compatible)"# }
+
+    JSON_MAXIMUM_DECREASED { "json-maximum-decreased", Compatibility, Error,
+        "the reader's upper bound (`maximum`/`exclusiveMaximum`) is lower than the writer's (or new)",
+        "Numbers between the reader's upper bound and the writer's are rejected.",
+        bad: r#"v1: {"type": "number", "maximum": 100}
+v2: {"type": "number", "exclusiveMaximum": 100}      100 is valid under v1 only"#,
+        good: r#"v2: {"type": "number", "maximum": 1000}"# }
+
+    JSON_MULTIPLE_OF_CHANGED { "json-multiple-of-changed", Compatibility, Error,
+        "the reader's `multipleOf` does not divide every value the writer allows",
+        "A reader with `multipleOf: d` accepts a writer with `multipleOf: m` only when m is a multiple of d: \
+a finer divisor accepts a coarser one (0.01 accepts 0.05, 1 accepts 5), not the reverse.",
+        bad: r#"v1: {"type": "number", "multipleOf": 0.01}
+v2: {"type": "number", "multipleOf": 0.05}      0.01 is valid under v1 only"#,
+        good: r#"v2: {"type": "number", "multipleOf": 0.001}   (finer: backward compatible)"# }
+
+    JSON_PROPERTY_ADDED_TO_OPEN_MODEL { "json-property-added-to-open-model", Compatibility, Error,
+        "a property with constraints is new in the reader, but the writer's object is open",
+        "An open content model (no `additionalProperties`, or `true`) lets writers put any value under \
+any name. A reader that adds property `note` with a type rejects old data that used `note` for something \
+else. Confluent's lenient policy (`policy: lenient`) passes an optional added property as a warning.",
+        bad: r#"v1: {"type": "object", "properties": {"id": {"type": "string"}}}
+v2: adds "note": {"type": "string"}       {"id": "a", "note": 5} is valid under v1 only"#,
+        good: r#"close the model in v1 ("additionalProperties": false), then adding an optional property is safe;
+or use policy: lenient if no producer ever wrote undeclared properties"# }
+
+    JSON_PROPERTY_ADDED_TO_PARTIALLY_OPEN_MODEL { "json-property-added-to-partially-open-model", Compatibility, Error,
+        "a property is new in the reader, and the writer's `additionalProperties`/`patternProperties` schema allows values the new property rejects",
+        "In a partially open model, undeclared properties must match the `additionalProperties` (or a \
+matching `patternProperties`/`unevaluatedProperties`) schema. Adding a property is safe only when that \
+schema covers the new property's schema.",
+        bad: r#"v1: {"additionalProperties": {"type": "string"}}
+v2: adds "count": {"type": "integer"}      {"count": "x"} is valid under v1 only"#,
+        good: r#"v2: adds "label": {"type": "string"}   (the additionalProperties schema covers it)"# }
+
+    JSON_PROPERTY_REMOVED_FROM_CLOSED_MODEL { "json-property-removed-from-closed-model", Compatibility, Error,
+        "a property the writer may write is gone from the reader, whose model is closed",
+        "With `additionalProperties: false` the reader rejects every undeclared property, so removing a \
+property rejects old data that had it. Confluent's lenient policy passes this as a warning.",
+        bad: r#"v1: {"properties": {"id": {}, "note": {}}, "additionalProperties": false}
+v2: {"properties": {"id": {}}, "additionalProperties": false}"#,
+        good: r#"keep the property (mark it deprecated in its description) while any writer may send it"# }
+
+    JSON_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_MODEL { "json-property-removed-from-partially-open-model", Compatibility, Error,
+        "a property the writer may write is gone from the reader, and the reader's additional/pattern schema does not accept its values",
+        "After a removal, the property falls under the reader's `additionalProperties` (or matching \
+`patternProperties`/`unevaluatedProperties`) schema, which must accept every value the writer allowed \
+there.",
+        bad: r#"v1: {"properties": {"n": {"type": "integer"}}, "additionalProperties": {"type": "string"}}
+v2: {"additionalProperties": {"type": "string"}}"#,
+        good: r#"keep the property, or make the additionalProperties schema accept its values"# }
+
+    JSON_ADDITIONAL_PROPERTIES_NARROWED { "json-additional-properties-narrowed", Compatibility, Error,
+        "the reader accepts fewer undeclared properties than the writer",
+        "Closing an open model (`additionalProperties: false`, or `unevaluatedProperties: false`), or \
+narrowing the schema of undeclared properties, rejects data whose extra properties the writer allowed.",
+        bad: r#"v1: {"type": "object"}
+v2: {"type": "object", "additionalProperties": false}"#,
+        good: r#"close the model in the first version; later, declare every property writers may send"# }
+
+    JSON_PATTERN_PROPERTIES_CHANGED { "json-pattern-properties-changed", Compatibility, Error,
+        "the reader's `patternProperties` may reject properties the writer allows",
+        "evreg compares `patternProperties` by pattern text: a new or changed pattern, or a narrower schema \
+under the same pattern, may reject properties the writer allowed (whether two patterns overlap is not \
+decided).",
+        bad: r#"v1: {"patternProperties": {"^x-": {"type": "string"}}}
+v2: {"patternProperties": {"^x-": {"type": "string", "maxLength": 8}}}"#,
+        good: r#"keep each pattern and its schema; widen the schema if needed"# }
+
+    JSON_REQUIRED_ADDED { "json-required-added", Compatibility, Error,
+        "the reader requires a property the writer does not",
+        "Data written without the property is rejected. Under BACKWARD this is a newly required property; \
+under FORWARD, a property no longer required by the new version that old readers still require.",
+        bad: r#"v1: {"required": ["id"]}
+v2: {"required": ["id", "currency"]}       {"id": "a"} is valid under v1 only"#,
+        good: r#"add the property as optional; require it in a new subject, or once every writer sends it (FORWARD)"# }
+
+    JSON_DEPENDENT_REQUIRED_ADDED { "json-dependent-required-added", Compatibility, Error,
+        "the reader requires a property when another is present (`dependentRequired`/`dependencies`), the writer does not",
+        "Data that has the trigger property without the dependent one is rejected.",
+        bad: r#"v1: {"properties": {"card": {}, "expiry": {}}}
+v2: adds "dependentRequired": {"card": ["expiry"]}"#,
+        good: r#"declare the dependency from the first version"# }
+
+    JSON_DEPENDENT_SCHEMA_ADDED { "json-dependent-schema-added", Compatibility, Error,
+        "the reader applies a `dependentSchemas`/`dependencies` schema the writer does not satisfy",
+        "When the trigger property is present, the whole object must match the dependent schema; the \
+writer's data was never held to it.",
+        bad: r#"v2: adds "dependentSchemas": {"card": {"required": ["expiry"]}}"#,
+        good: r#"declare the dependent schema from the first version"# }
+
+    JSON_MIN_PROPERTIES_INCREASED { "json-min-properties-increased", Compatibility, Error,
+        "the reader's `minProperties` is larger than the writer guarantees",
+        "Objects with fewer properties than the reader's `minProperties` are rejected.",
+        bad: r#"v1: {"type": "object"}
+v2: {"type": "object", "minProperties": 1}       {} is valid under v1 only"#,
+        good: r#"keep minProperties at most the number of required properties the writer has"# }
+
+    JSON_MAX_PROPERTIES_DECREASED { "json-max-properties-decreased", Compatibility, Error,
+        "the reader's `maxProperties` is smaller than the writer's (or new)",
+        "Objects with more properties than the reader's `maxProperties` are rejected.",
+        bad: r#"v1: {"maxProperties": 10}
+v2: {"maxProperties": 5}"#,
+        good: r#"v2: {"maxProperties": 20}"# }
+
+    JSON_PROPERTY_NAMES_NARROWED { "json-property-names-narrowed", Compatibility, Error,
+        "the reader's `propertyNames` may reject names the writer allows",
+        "Every property name must match the reader's `propertyNames` schema.",
+        bad: r#"v1: {"type": "object"}
+v2: {"type": "object", "propertyNames": {"maxLength": 8}}"#,
+        good: r#"declare propertyNames from the first version, or close the model"# }
+
+    JSON_ITEMS_NARROWED { "json-items-narrowed", Compatibility, Error,
+        "the reader accepts fewer array items (positions) than the writer",
+        "The reader's `items: false` (or `additionalItems: false`, `unevaluatedItems: false`) after a shorter \
+tuple rejects arrays the writer allowed to be longer.",
+        bad: r#"v1: {"prefixItems": [{"type": "string"}]}
+v2: {"prefixItems": [{"type": "string"}], "items": false}      ["a", 1] is valid under v1 only"#,
+        good: r#"keep the tuple open, or close it from the first version"# }
+
+    JSON_MIN_ITEMS_INCREASED { "json-min-items-increased", Compatibility, Error,
+        "the reader's `minItems` is larger than the writer's",
+        "Arrays shorter than the reader's `minItems` are rejected.",
+        bad: r#"v1: {"type": "array"}
+v2: {"type": "array", "minItems": 1}      [] is valid under v1 only"#,
+        good: r#"v2: {"type": "array", "minItems": 0}"# }
+
+    JSON_MAX_ITEMS_DECREASED { "json-max-items-decreased", Compatibility, Error,
+        "the reader's `maxItems` is smaller than the writer's (or new)",
+        "Arrays longer than the reader's `maxItems` are rejected.",
+        bad: r#"v1: {"type": "array", "maxItems": 100}
+v2: {"type": "array", "maxItems": 10}"#,
+        good: r#"v2: {"type": "array", "maxItems": 1000}"# }
+
+    JSON_UNIQUE_ITEMS_ADDED { "json-unique-items-added", Compatibility, Error,
+        "the reader requires unique items, the writer does not",
+        "Arrays with repeated items that the writer allowed are rejected.",
+        bad: r#"v1: {"type": "array"}
+v2: {"type": "array", "uniqueItems": true}     [1, 1] is valid under v1 only"#,
+        good: r#"require uniqueness from the first version"# }
+
+    JSON_CONTAINS_NARROWED { "json-contains-narrowed", Compatibility, Error,
+        "the reader's `contains` (with `minContains`/`maxContains`) is not guaranteed by the writer",
+        "The reader requires a number of items matching its `contains` schema; the writer must guarantee \
+at least as many matching items (and at most `maxContains`).",
+        bad: r#"v1: {"type": "array"}
+v2: {"type": "array", "contains": {"const": "primary"}}      [] is valid under v1 only"#,
+        good: r#"declare contains from the first version, with the same or a wider schema"# }
+
+    JSON_ANY_OF_NARROWED { "json-any-of-narrowed", Compatibility, Error,
+        "no branch of the reader's `anyOf` accepts some value the writer allows",
+        "Each writer value must match at least one branch of the reader's `anyOf`. Removing a branch, or \
+narrowing the branch that matched, rejects data. Adding a branch widens.",
+        bad: r#"v1: {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+v2: {"anyOf": [{"type": "string"}]}"#,
+        good: r#"v2: {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}"# }
+
+    JSON_ONE_OF_NARROWED { "json-one-of-narrowed", Compatibility, Error,
+        "a writer value may match no branch, or more than one branch, of the reader's `oneOf`",
+        "`oneOf` requires exactly one matching branch. Removing a branch narrows; adding a branch is safe \
+only when it is disjoint from the others (different types, or a different `const` discriminator), \
+otherwise a value may now match two branches and be rejected.",
+        bad: r#"v1: {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+v2: {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "number"}]}    1 matches two branches"#,
+        good: r#"v2: {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}   (disjoint branch)"# }
+
+    JSON_NOT_CHANGED { "json-not-changed", Compatibility, Error,
+        "the reader's `not` may exclude values the writer allows",
+        "A reader with `not: S` rejects everything S accepts; the writer's values must be provably outside \
+S (for example the writer has the same `not`, or a type S does not accept).",
+        bad: r#"v1: {"type": "string"}
+v2: {"type": "string", "not": {"const": ""}}      "" is valid under v1 only"#,
+        good: r#"declare the exclusion from the first version"# }
+
+    JSON_CONDITIONAL_CHANGED { "json-conditional-changed", Compatibility, Error,
+        "the reader's `if`/`then`/`else` may reject values the writer allows",
+        "Where the reader's `if` holds, values must match `then`, elsewhere `else`. evreg proves this when \
+the writer has the same condition with narrower branches, when the writer's values all match the \
+branch, or when they cannot match the condition.",
+        bad: r#"v2: adds "if": {"properties": {"method": {"const": "card"}}}, "then": {"required": ["last4"]}"#,
+        good: r#"declare the conditional from the first version; later only widen its branches"# }
+
+    JSON_UNDECIDABLE { "json-undecidable", Compatibility, Warning,
+        "evreg cannot decide this construct; review the change by hand",
+        "Some constructs are outside what evreg decides structurally: `$dynamicRef`/`$recursiveRef`, \
+combinations that expand into too many alternatives, nesting deeper than the engine follows. Rather than \
+pass them silently, evreg names the construct in a warning.",
+        bad: r##"{"$dynamicRef": "#node"}"##,
+        good: r#"use a plain $ref where the schema is not meant to be extended"# }
+
+    JSON_SCHEMA_INVALID { "json-schema-invalid", Layout, Error,
+        "the JSON Schema is invalid or a `$ref` cannot be resolved",
+        "The file is JSON but not a schema evreg can compare: a keyword with the wrong type (`\"maxLength\": \
+\"5\"`), an unknown type name, a regular expression that does not compile, a `$ref` to nothing, to a \
+remote URL (evreg never fetches) or outside the registry, or a `$ref` cycle with no structure in between.",
+        bad: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Mony"}}, "$defs": {"Money": {}}}"##,
+        good: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Money"}}, "$defs": {"Money": {}}}"## }
+
     SCHEMA_PARSE_ERROR { "schema-parse-error", Layout, Error,
         "the schema file is not valid JSON (or not UTF-8)",
         "Every schema version must be a UTF-8 JSON document. The finding points at the first byte that \

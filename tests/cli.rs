@@ -242,10 +242,10 @@ fn compat_compares_two_files() {
 fn compat_refuses_what_it_cannot_decide() {
     let dir = data("pairs");
     evreg(&dir)
-        .args(["compat", "a.json", "b.json"])
+        .args(["compat", "a.json", "old.avsc"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not supported yet"));
+        .stderr(predicate::str::contains("different formats"));
     evreg(&dir)
         .args(["compat", "old.avsc", "a.json"])
         .assert()
@@ -528,4 +528,124 @@ fn ci_output_formats() {
         String::from_utf8_lossy(&out.get_output().stdout)
             .starts_with("::error file=breaking/schemas/")
     );
+}
+
+#[test]
+fn json_schema_refs_across_files_are_followed_and_located() {
+    let dir = data("json-refs");
+    let (report, code) = json_of(&dir, &["check"]);
+    assert_eq!(code, 1, "{report}");
+    insta::assert_json_snapshot!("json_refs_json", report);
+    let findings = report["findings"].as_array().unwrap();
+    // v3 narrows the shared Money (maximum 1000): found against v2 and v1, located in the shared file.
+    let maxes: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "json-maximum-decreased")
+        .collect();
+    assert_eq!(maxes.len(), 2, "{report}");
+    for f in maxes {
+        assert_eq!(f["file"], "schemas/common.schema.json");
+        assert_eq!(f["path"], "total.amount");
+        assert!(
+            f["example"]["total"]["amount"].as_i64().unwrap() > 1000,
+            "{f}"
+        );
+    }
+    let out = evreg(&dir).arg("check").assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("schemas/common.schema.json:"), "{text}");
+    assert!(text.contains("example: {"), "{text}");
+}
+
+#[test]
+fn json_compat_compares_two_files() {
+    let dir = data("json-rules/json-property-added-to-open-model");
+    let out = evreg(&dir)
+        .args(["compat", "old.schema.json", "new.schema.json"])
+        .assert()
+        .code(1);
+    insta::assert_snapshot!(
+        "json_compat_human",
+        String::from_utf8_lossy(&out.get_output().stdout)
+    );
+    evreg(&dir)
+        .args([
+            "compat",
+            "old.schema.json",
+            "new.schema.json",
+            "--policy",
+            "lenient",
+        ])
+        .assert()
+        .success();
+    evreg(&dir)
+        .args([
+            "compat",
+            "old.schema.json",
+            "new.schema.json",
+            "--mode",
+            "forward",
+        ])
+        .assert()
+        .success();
+    evreg(&data("pairs"))
+        .args(["compat", "a.json", "b.json", "--type", "json-schema"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn hostile_json_schemas_are_errors_with_positions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::write(root.join("evreg.yaml"), "compatibility: BACKWARD\n").unwrap();
+    let cases: &[(&str, String)] = &[
+        ("shop.bad.keyword", r#"{"type": "object", "properties": {"a": {"maxLength": "5"}}}"#.into()),
+        ("shop.bad.type", r#"{"type": "strng"}"#.into()),
+        ("shop.bad.ref", r##"{"properties": {"a": {"$ref": "#/$defs/nope"}}}"##.into()),
+        ("shop.bad.remote", r#"{"$ref": "https://example.com/schemas/money.json"}"#.into()),
+        ("shop.bad.outside", r#"{"$ref": "../../../etc/passwd"}"#.into()),
+        ("shop.bad.cycle", r##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##.into()),
+        ("shop.bad.regex", r#"{"type": "string", "pattern": "([a-z"}"#.into()),
+        ("shop.bad.deep", "{\"not\": ".repeat(10_000) + "{}" + &"}".repeat(10_000)),
+    ];
+    for (name, text) in cases {
+        let d = root.join("schemas").join(name);
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("v1.schema.json"), text).unwrap();
+    }
+    let (report, code) = json_of(root, &["check"]);
+    assert_eq!(code, 1);
+    for (name, _) in cases {
+        let f: Vec<_> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["subject"] == *name)
+            .collect();
+        assert_eq!(f.len(), 1, "{name}: {f:?}");
+        let rule = if *name == "shop.bad.deep" {
+            "schema-parse-error"
+        } else {
+            "json-schema-invalid"
+        };
+        assert_eq!(f[0]["rule"], rule, "{name}");
+        assert!(f[0]["line"].as_u64().is_some(), "{name}: no position");
+    }
+    let msg = |name: &str| -> String {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["subject"] == name)
+            .unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(msg("shop.bad.remote").contains("network"));
+    assert!(msg("shop.bad.outside").contains("leaves the registry"));
+    assert!(msg("shop.bad.cycle").contains("cycle"));
+    assert!(msg("shop.bad.regex").contains("regular expression"));
+    assert!(msg("shop.bad.ref").contains("points to nothing"));
 }

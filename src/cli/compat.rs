@@ -16,6 +16,15 @@ pub struct Args {
     /// Schema format; by default from the extension (.avsc Avro, .json JSON Schema).
     #[arg(long = "type", value_enum)]
     pub format: Option<FormatArg>,
+    /// JSON Schema policy: strict (set semantics) or lenient (Confluent's lenient checks).
+    #[arg(long, value_enum, default_value = "strict")]
+    pub policy: PolicyArg,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum PolicyArg {
+    Strict,
+    Lenient,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
@@ -33,8 +42,12 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         FormatArg::Avro => Format::Avro,
         FormatArg::JsonSchema => Format::JsonSchema,
     });
-    let outcome =
-        crate::compat_files(&args.old, &args.new, args.mode, format).map_err(|e| e.to_string())?;
+    let policy = match args.policy {
+        PolicyArg::Strict => crate::compat::json::Policy::Strict,
+        PolicyArg::Lenient => crate::compat::json::Policy::Lenient,
+    };
+    let outcome = crate::compat_files(&args.old, &args.new, args.mode, format, policy)
+        .map_err(|e| e.to_string())?;
     let ctx = Context {
         compat: Some((args.mode, outcome.compatible)),
         ..Context::default()

@@ -38,7 +38,8 @@ pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
         .position(|v| v.number == number)
         .ok_or_else(|| format!("`{name}` has no version {number}"))?;
     let version = &subject.versions[index];
-    let (models, _) = parse_subject(subject);
+    let provider = crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
+    let (models, _) = parse_subject(subject, &provider);
     let payload = match &models[index] {
         Some(Model::Avro(s)) => example::avro_payload(s),
         Some(_) => {

@@ -5,20 +5,10 @@
 //!
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
+pub use super::Incompatibility;
 use crate::fasthash::{IdMap, IdSet};
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incompatibility {
-    pub rule: &'static Rule,
-    pub reader_pointer: String,
-    pub writer_pointer: String,
-    /// Readable path to the element, e.g. `lines[].price`; empty at the root.
-    pub path: String,
-    pub message: String,
-    pub help: String,
-}
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can).
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
@@ -204,9 +194,13 @@ impl Checker<'_> {
             rule,
             reader_pointer: r_ptr.to_string(),
             writer_pointer: w_ptr.to_string(),
+            reader_file: 0,
+            writer_file: 0,
             path: path.to_string(),
             message,
             help,
+            severity: None,
+            example: None,
         });
     }
 

@@ -1,11 +1,34 @@
 //! Compatibility modes and the pairs they generate. A mode is only a generator of (reader, writer)
-//! pairs; the engines (`avro`, and the JSON Schema engine later) never know which mode asked.
+//! pairs; the engines (`avro`, `json`) never know which mode asked.
 
 pub mod avro;
+pub mod json;
 
-use crate::finding::Direction;
+use crate::finding::{Direction, Severity};
+use crate::rules::Rule;
 use std::fmt;
 use std::str::FromStr;
+
+/// One reason a reader cannot read a writer's data, as both engines report it. Messages say
+/// `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incompatibility {
+    pub rule: &'static Rule,
+    pub reader_pointer: String,
+    pub writer_pointer: String,
+    /// Which of the reader's files the pointer is in (0: the version's own file; others are files
+    /// its `$ref`s reach).
+    pub reader_file: usize,
+    pub writer_file: usize,
+    /// Readable path to the element, e.g. `lines[].price`; empty at the root.
+    pub path: String,
+    pub message: String,
+    pub help: String,
+    /// Overrides the rule's default severity (a lenient policy's warnings).
+    pub severity: Option<Severity>,
+    /// A small instance the writer accepts and the reader rejects, checked against both schemas.
+    pub example: Option<serde_json::Value>,
+}
 
 /// The modes as Confluent Schema Registry defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,6 +2,7 @@
 //! that every check receives. No other module reads these files.
 
 use crate::compat::Mode;
+use crate::compat::json::Policy;
 use crate::envelope::Envelope;
 use crate::finding::{Finding, Severity};
 use crate::rules;
@@ -66,6 +67,8 @@ pub struct Settings {
     pub rules: BTreeMap<String, Option<Severity>>,
     /// The metadata every event carries around its payload.
     pub envelope: Envelope,
+    /// How JSON Schema subjects treat open content models (default strict).
+    pub policy: Policy,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             allow: Vec::new(),
             rules: BTreeMap::new(),
             envelope: Envelope::default(),
+            policy: Policy::Strict,
         }
     }
 }
@@ -84,6 +88,7 @@ impl Default for Settings {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubjectMeta {
     pub compatibility: Option<Mode>,
+    pub policy: Option<Policy>,
     pub owner: Option<String>,
     pub description: Option<String>,
 }
@@ -96,6 +101,7 @@ struct RawSettings {
     allow: Option<Vec<Spanned<RawAllow>>>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
     envelope: Option<Spanned<serde_json::Value>>,
+    policy: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -111,6 +117,7 @@ struct RawAllow {
 #[serde(deny_unknown_fields)]
 struct RawSubjectMeta {
     compatibility: Option<Spanned<String>>,
+    policy: Option<Spanned<String>>,
     owner: Option<String>,
     description: Option<String>,
 }
@@ -189,6 +196,17 @@ fn mode(file: &str, value: &Spanned<String>) -> Result<Mode, ConfigError> {
     })
 }
 
+fn policy(file: &str, value: &Spanned<String>) -> Result<Policy, ConfigError> {
+    Policy::parse(&value.value).ok_or_else(|| {
+        at(
+            file,
+            &value.referenced,
+            format!("unknown policy `{}`", value.value),
+            "policies are strict (set semantics, the default) and lenient (Confluent's lenient JSON Schema checks)",
+        )
+    })
+}
+
 /// Parse `evreg.yaml` (`file` is the name shown in errors). An empty file means all defaults.
 pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     let mut settings = Settings::default();
@@ -197,6 +215,9 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     };
     if let Some(m) = &raw.compatibility {
         settings.compatibility = mode(file, m)?;
+    }
+    if let Some(p) = &raw.policy {
+        settings.policy = policy(file, p)?;
     }
     if let Some(n) = &raw.naming {
         settings.naming = Regex::new(&n.value).map_err(|e| {
@@ -291,6 +312,7 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
             .as_ref()
             .map(|m| mode(file, m))
             .transpose()?,
+        policy: raw.policy.as_ref().map(|p| policy(file, p)).transpose()?,
         owner: raw.owner,
         description: raw.description,
     })
@@ -435,5 +457,11 @@ mod tests {
         assert_eq!(m.compatibility, Some(Mode::Full));
         assert_eq!(m.owner.as_deref(), Some("team-orders"));
         assert!(parse_subject_meta("subject.yaml", "owners: x\n").is_err());
+        let m = parse_subject_meta("subject.yaml", "policy: lenient\n").unwrap();
+        assert_eq!(m.policy, Some(Policy::Lenient));
+        let e = parse_subject_meta("subject.yaml", "policy: loose\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 9));
+        let s = parse_settings("evreg.yaml", "policy: LENIENT\n").unwrap();
+        assert_eq!(s.policy, Policy::Lenient);
     }
 }

@@ -34,6 +34,8 @@ pub struct Registry {
     pub lock: Option<crate::integrity::Lock>,
     /// Sample events under `fixtures/`.
     pub fixtures: Vec<Fixture>,
+    /// Plain files directly under `schemas/`: shared definitions that versions `$ref`.
+    pub shared: Vec<Arc<SourceFile>>,
 }
 
 /// A sample event: `fixtures/<subject>/vN/NAME.json`, or under `invalid/` for one the version
@@ -69,6 +71,10 @@ pub struct Version {
 impl Subject {
     pub fn mode(&self, settings: &Settings) -> Mode {
         self.meta.compatibility.unwrap_or(settings.compatibility)
+    }
+    /// The JSON Schema policy: the subject's own, else the registry's.
+    pub fn policy(&self, settings: &Settings) -> crate::compat::json::Policy {
+        self.meta.policy.unwrap_or(settings.policy)
     }
     pub fn version(&self, number: u32) -> Option<&Version> {
         self.versions.iter().find(|v| v.number == number)
@@ -194,6 +200,7 @@ impl Registry {
             findings: Vec::new(),
             lock,
             fixtures: Vec::new(),
+            shared: Vec::new(),
         };
         reg.discover_subjects(tree)?;
         reg.discover_fixtures(tree)?;
@@ -215,6 +222,17 @@ impl Registry {
         map
     }
 
+    /// Every schema file read: versions and shared definitions (what `$ref`s may reach).
+    pub fn all_files(&self) -> Vec<Arc<SourceFile>> {
+        let mut files: Vec<Arc<SourceFile>> = self
+            .subjects
+            .iter()
+            .flat_map(|s| s.versions.iter().map(|v| v.source.clone()))
+            .collect();
+        files.extend(self.shared.iter().cloned());
+        files
+    }
+
     /// The folder path of a subject, relative to the root, as findings show it.
     pub fn subject_dir(name: &str) -> String {
         format!("{SCHEMAS_DIR}/{name}")
@@ -225,7 +243,16 @@ impl Registry {
             let rel = format!("{SCHEMAS_DIR}/{}", entry.name);
             match entry.kind {
                 EntryKind::Excluded(why) => self.excluded(&rel, &why),
-                // Plain files beside the subject folders (like a published JSON Schema) are not subjects.
+                // Plain files beside the subject folders are not subjects: shared definitions
+                // that versions `$ref` (and published documents such as evreg's report schema).
+                EntryKind::File
+                    if entry.name.ends_with(".json") || entry.name.ends_with(".avsc") =>
+                {
+                    let bytes = tree.read(&rel)?;
+                    if let Ok(source) = schema::decode(&rel, bytes) {
+                        self.shared.push(source);
+                    }
+                }
                 EntryKind::File => {}
                 EntryKind::Dir if entry.name.starts_with('.') => {}
                 EntryKind::Dir => {

@@ -121,6 +121,30 @@ fn scope(f: &Finding) -> String {
     s.trim().to_string()
 }
 
+/// How a pair finding names its reader and writer: `v2`, or (two loose files) their file names.
+fn reader_writer_names(f: &Finding) -> (String, String) {
+    let name = |loc: Option<&Location>, fallback: &str| {
+        loc.map(|l| {
+            std::path::Path::new(&l.file)
+                .file_name()
+                .map_or(l.file.clone(), |n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| fallback.to_string())
+    };
+    let new = f
+        .version
+        .map(|v| format!("v{v}"))
+        .unwrap_or_else(|| name(f.location.as_ref(), "the new schema"));
+    let old = f
+        .other_version
+        .map(|v| format!("v{v}"))
+        .unwrap_or_else(|| name(f.other_location.as_ref(), "the old schema"));
+    match f.direction {
+        Some(Direction::Forward) => (old, new),
+        _ => (new, old),
+    }
+}
+
 fn diag(f: &Finding, sources: &SourceMap) -> Diag {
     let scope = scope(f);
     let mut message = if scope.is_empty() {
@@ -130,6 +154,12 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
     };
     if let Some(reason) = &f.allowed {
         message.push_str(&format!(" [accepted in evreg.yaml: {reason}]"));
+    }
+    if let Some(example) = &f.example {
+        let (reader, writer) = reader_writer_names(f);
+        message.push_str(&format!(
+            "\n  example: {example} is accepted by {writer} but rejected by {reader}"
+        ));
     }
     let here = match f.version {
         Some(v) => format!("v{v}"),

@@ -55,6 +55,8 @@ pub struct JsonFinding<'a> {
     pub message: &'a str,
     pub help: &'a str,
     pub allowed: Option<&'a str>,
+    /// An instance the writer accepts and the reader rejects (compatibility findings), or null.
+    pub example: Option<&'a serde_json::Value>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -81,6 +83,7 @@ impl<'a> JsonFinding<'a> {
             message: &f.message,
             help: &f.help,
             allowed: f.allowed.as_deref(),
+            example: f.example.as_ref(),
         }
     }
 }

@@ -1,12 +1,13 @@
-//! Loading schema files into models that keep positions: `avro` for `.avsc`, and the JSON Schema
-//! loader (only parsed as JSON until its engine lands).
+//! Loading schema files into models that keep positions: `avro` for `.avsc`, `json` for JSON
+//! Schema (`$ref` resolution across the registry's files included).
 
 pub mod avro;
 pub mod canonical;
+pub mod json;
 
 use crate::finding::{Finding, Location};
 use crate::rules;
-use crate::source::json::{self, Node};
+use crate::source::json::{self as source_json, Node};
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
 
@@ -62,7 +63,7 @@ pub fn decode(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Finding> {
 
 /// Parse a file as JSON, or say where and why it is not.
 pub fn parse_json(file: &SourceFile) -> Result<Node, Finding> {
-    json::parse(&file.text).map_err(|e| {
+    source_json::parse(&file.text).map_err(|e| {
         Finding::new(
             &rules::SCHEMA_PARSE_ERROR,
             format!("{} is not valid JSON: {}", file.path, e.message),

@@ -48,6 +48,8 @@ impl Catalog {
         let mut latest = HashMap::new();
         let mut versions = HashMap::new();
         let mut docs = HashMap::new();
+        let provider =
+            crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
         for s in &reg.subjects {
             // Every subject routes; only the wanted ones are compiled.
             versions.insert(
@@ -60,7 +62,7 @@ impl Catalog {
             if !wanted(&s.name) {
                 continue;
             }
-            let (models, _) = parse_subject(s);
+            let (models, _) = parse_subject(s, &provider);
             for (v, model) in s.versions.iter().zip(models) {
                 files.insert((s.name.clone(), v.number), v.source.clone());
                 if let Ok(doc) = crate::source::json::parse(&v.source.text) {
@@ -72,8 +74,9 @@ impl Catalog {
                         apache: super::replay::apache_schema(&v.source.text),
                         schema: Box::new(schema),
                     }),
-                    (Some(_), Format::JsonSchema) => {
-                        compile_json(&v.source).map(|v| PayloadSchema::Json(Box::new(v)))
+                    (Some(Model::Json(js)), Format::JsonSchema) => {
+                        crate::compat::json::example::validator(&js, true)
+                            .map(|v| PayloadSchema::Json(Box::new(v)))
                     }
                     _ => None,
                 };
@@ -104,16 +107,6 @@ impl Catalog {
         let span = self.docs.get(&key).and_then(|d| d.pointer_span(pointer));
         Some(crate::finding::Location::at(file, pointer, span))
     }
-}
-
-/// A JSON Schema validator for one version, offline: formats asserted, remote refs never fetched.
-fn compile_json(source: &crate::source::SourceFile) -> Option<jsonschema::Validator> {
-    let value: Value = serde_json::from_str(&source.text).ok()?;
-    jsonschema::options()
-        .should_validate_formats(true)
-        .with_base_uri(format!("file:///evreg/{}", source.path))
-        .build(&value)
-        .ok()
 }
 
 /// A problem with an event: the rule, where in the event (a JSON pointer), and where in the

@@ -1,0 +1,441 @@
+//! The reader's applicators: `anyOf`, `oneOf` (branches matched per writer type; a `oneOf` branch
+//! must also be provably exclusive of the others), `not`, `if`/`then`/`else`,
+//! `dependentSchemas`. (`$ref` and `allOf` are plain conjunctions, walked in `mod.rs`.)
+
+use super::Checker;
+use super::eval;
+use super::view::{self, Alt, Merged};
+use crate::rules;
+use crate::schema::json::{Keywords, Kind, NodeId, json_eq, types};
+use serde_json::Value;
+
+const TYPE_BITS: [u8; 7] = [
+    types::NULL,
+    types::BOOLEAN,
+    types::OBJECT,
+    types::ARRAY,
+    types::STRING,
+    types::INTEGER,
+    types::FRACTION,
+];
+
+impl Checker<'_> {
+    pub(super) fn combinators(
+        &mut self,
+        a: &Alt,
+        m: &Merged,
+        r: NodeId,
+        k: &Keywords,
+        report: bool,
+    ) -> bool {
+        let mut ok = true;
+        if !k.any_of.is_empty() && !self.branches(a, m, r, &k.any_of, false, report) {
+            ok = false;
+            if !report {
+                return false;
+            }
+        }
+        if !k.one_of.is_empty() && !self.branches(a, m, r, &k.one_of, true, report) {
+            ok = false;
+            if !report {
+                return false;
+            }
+        }
+        if let Some(x) = k.not
+            && !self.disjoint(a, x, 0)
+        {
+            ok = false;
+            if !report {
+                return false;
+            }
+            let ex = self.example(a, &[r], Vec::new());
+            let inc = self
+                .inc(
+                    &rules::JSON_NOT_CHANGED,
+                    self.rp(r, "not"),
+                    self.wp(a, "not"),
+                    format!(
+                        "{} must not match {{reader}}'s `not` schema, but {{writer}} may write values that do (or evreg cannot show they do not)",
+                        self.shown()
+                    ),
+                    "declare the exclusion from the first version",
+                )
+                .example(ex);
+            self.push(inc);
+        }
+        if let Some(i) = k.if_
+            && !self.conditional(a, r, i, k.then_, k.else_, report)
+        {
+            ok = false;
+            if !report {
+                return false;
+            }
+        }
+        for (p, s) in &k.dependent_schemas {
+            let Some(_) = view::member_alt(self.w, &m.objs, p) else {
+                continue;
+            };
+            let ao = a.with_types(types::OBJECT);
+            let own: Vec<NodeId> = a
+                .pos
+                .iter()
+                .filter_map(|&n| {
+                    self.w.keywords(n).and_then(|wk| {
+                        wk.dependent_schemas
+                            .iter()
+                            .find(|(q, _)| q == p)
+                            .map(|(_, x)| *x)
+                    })
+                })
+                .collect();
+            let mut with = ao.clone();
+            for &x in &own {
+                with = with.and(x);
+            }
+            if self.sub(&with, *s, false) {
+                continue;
+            }
+            ok = false;
+            if !report {
+                return false;
+            }
+            if !own.is_empty() {
+                self.sub(&with, *s, true);
+            } else {
+                let mut targeted = Vec::new();
+                if let (Some(Value::Object(mut base)), Some(pa)) =
+                    (self.witness(&ao), view::member_alt(self.w, &m.objs, p))
+                    && let Some(v) = self.witness(&pa)
+                {
+                    base.insert(p.clone(), v);
+                    targeted.push(Value::Object(base));
+                }
+                let ex = self.example(&ao, &[r], targeted);
+                let inc = self
+                    .inc(
+                        &rules::JSON_DEPENDENT_SCHEMA_ADDED,
+                        self.rp(*s, ""),
+                        self.wp(a, ""),
+                        format!(
+                            "when `{p}` is present{}, {{reader}} applies a dependent schema {{writer}} does not guarantee",
+                            self.at_path()
+                        ),
+                        "declare the dependent schema from the first version",
+                    )
+                    .example(ex);
+                self.push(inc);
+            }
+        }
+        ok
+    }
+
+    /// `anyOf` (or, with `one`, `oneOf`): each writer value must match a branch (exactly one).
+    fn branches(
+        &mut self,
+        a: &Alt,
+        m: &Merged,
+        r: NodeId,
+        bs: &[NodeId],
+        one: bool,
+        report: bool,
+    ) -> bool {
+        if self.branch_fits(a, bs, one).is_some() {
+            return true;
+        }
+        let mut ok = true;
+        for t in TYPE_BITS {
+            if m.types & t == 0 {
+                continue;
+            }
+            let at = a.with_types(t);
+            if view::merged(self.w, &at).types == 0 {
+                continue;
+            }
+            if self.branch_fits(&at, bs, one).is_some() {
+                continue;
+            }
+            ok = false;
+            if !report {
+                return false;
+            }
+            let cands: Vec<NodeId> = bs
+                .iter()
+                .copied()
+                .filter(|&b| self.reader_types(b, 0) & t != 0)
+                .collect();
+            let accepting: Vec<usize> = bs
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| self.sub(&at, b, false))
+                .map(|(i, _)| i)
+                .collect();
+            if cands.len() == 1 && accepting.is_empty() {
+                // One branch is meant for these values: its own reasons say why it rejects them.
+                let before = self.out.len();
+                self.sub(&at, cands[0], true);
+                if self.out[before..]
+                    .iter()
+                    .any(|i| i.rule.severity == crate::finding::Severity::Error)
+                {
+                    continue;
+                }
+            }
+            let kw = if one { "oneOf" } else { "anyOf" };
+            let rule = if one {
+                &rules::JSON_ONE_OF_NARROWED
+            } else {
+                &rules::JSON_ANY_OF_NARROWED
+            };
+            let msg = if one && !accepting.is_empty() {
+                format!(
+                    "{} may be a {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
+                    self.shown(),
+                    types::describe(t),
+                    accepting[0]
+                )
+            } else {
+                format!(
+                    "{} may be a {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
+                    self.shown(),
+                    types::describe(t)
+                )
+            };
+            let ex = self.example(&at, &[r], Vec::new());
+            let inc = self
+                .inc(
+                    rule,
+                    self.rp(r, kw),
+                    self.wp(a, kw),
+                    msg,
+                    if one {
+                        "keep every branch; add only branches disjoint from the others (another type, or another const discriminator)"
+                    } else {
+                        "keep every branch (and its width); adding branches is safe"
+                    },
+                )
+                .example(ex);
+            self.push(inc);
+        }
+        ok
+    }
+
+    fn branch_fits(&mut self, a: &Alt, bs: &[NodeId], one: bool) -> Option<usize> {
+        for (i, &b) in bs.iter().enumerate() {
+            if self.sub(a, b, false)
+                && (!one
+                    || bs
+                        .iter()
+                        .enumerate()
+                        .all(|(j, &o)| j == i || self.disjoint(a, o, 0)))
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// The types a reader schema may accept (an upper bound).
+    pub(super) fn reader_types(&self, r: NodeId, depth: usize) -> u8 {
+        if depth > 32 {
+            return types::ALL;
+        }
+        let k = match &self.r.node(r).kind {
+            Kind::Bool(true) => return types::ALL,
+            Kind::Bool(false) => return 0,
+            Kind::Keywords(k) => k,
+        };
+        let mut t = k.types.unwrap_or(types::ALL);
+        if let Some(c) = &k.const_value {
+            t &= types::of_value(c);
+        }
+        if let Some(e) = &k.enum_values {
+            t &= e.iter().fold(0, |acc, v| acc | types::of_value(v));
+        }
+        for &x in k.ref_.iter().chain(&k.all_of) {
+            t &= self.reader_types(x, depth + 1);
+        }
+        for list in [&k.any_of, &k.one_of] {
+            if !list.is_empty() {
+                t &= list
+                    .iter()
+                    .fold(0, |acc, &b| acc | self.reader_types(b, depth + 1));
+            }
+        }
+        t
+    }
+
+    /// The reader nodes that always apply with `r` (through `$ref` and `allOf`).
+    fn reader_conj(&self, r: NodeId) -> Vec<NodeId> {
+        let mut out = vec![r];
+        let mut i = 0;
+        while i < out.len() && out.len() < 64 {
+            if let Some(k) = self.r.keywords(out[i]) {
+                for &x in k.ref_.iter().chain(&k.all_of) {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Can no instance of `a` match reader schema `r`? (true only when shown.)
+    pub(super) fn disjoint(&mut self, a: &Alt, r: NodeId, depth: usize) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        if self.r.is_false(r) || a.neg.iter().any(|&n| self.equal(n, r)) {
+            return true;
+        }
+        let m = view::merged(self.w, a);
+        if m.types == 0 {
+            return true;
+        }
+        let rt = self.reader_types(r, 0);
+        if m.types & rt == 0 {
+            return true;
+        }
+        if let Some(vals) = &m.values
+            && vals
+                .iter()
+                .all(|v| eval::accepts(self.r, r, v) == Some(false))
+        {
+            return true;
+        }
+        for rn in self.reader_conj(r) {
+            let Some(rk) = self.r.keywords(rn) else {
+                continue;
+            };
+            let rvals: Option<Vec<Value>> = match (&rk.const_value, &rk.enum_values) {
+                (Some(c), _) => Some(vec![c.clone()]),
+                (None, Some(e)) => Some(e.clone()),
+                _ => None,
+            };
+            if let Some(vs) = rvals {
+                if vs
+                    .iter()
+                    .all(|v| eval::alt_accepts(self.w, a, v) == Some(false))
+                {
+                    return true;
+                }
+                if let Some(wv) = &m.values
+                    && wv.iter().all(|x| !vs.iter().any(|y| json_eq(x, y)))
+                {
+                    return true;
+                }
+            }
+            // A discriminator: a property both require, with disjoint schemas.
+            if m.types & rt & !types::OBJECT == 0 {
+                for name in &rk.required {
+                    if !m.required.contains(name) {
+                        continue;
+                    }
+                    let Some(wa) = view::member_alt(self.w, &m.objs, name) else {
+                        return true;
+                    };
+                    let (own, matched) = rk.named(name, self.r);
+                    if matched && own.into_iter().any(|o| self.disjoint(&wa, o, depth + 1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Set the properties a reader schema pins with `const`/`enum` (so the value meets an `if`).
+    fn satisfy_consts(&self, v: Value, r: NodeId) -> Value {
+        let (Value::Object(mut m), Some(k)) = (v.clone(), self.r.keywords(r)) else {
+            return v;
+        };
+        for (name, s) in &k.properties {
+            if let Some(sk) = self.r.keywords(*s) {
+                let pinned = sk
+                    .const_value
+                    .clone()
+                    .or_else(|| sk.enum_values.as_ref().and_then(|e| e.first().cloned()));
+                if let Some(p) = pinned {
+                    m.insert(name.clone(), p);
+                }
+            }
+        }
+        Value::Object(m)
+    }
+
+    /// The reader's `if`/`then`/`else`.
+    fn conditional(
+        &mut self,
+        a: &Alt,
+        r: NodeId,
+        i: NodeId,
+        then_: Option<NodeId>,
+        else_: Option<NodeId>,
+        report: bool,
+    ) -> bool {
+        let same_if = a.pos.iter().any(|&w| self.equal(w, i));
+        let not_if = a.neg.iter().any(|&w| self.equal(w, i));
+        let mut ok = true;
+        if let Some(t) = then_ {
+            let fine = not_if || self.sub(a, t, false) || self.disjoint(a, i, 0);
+            if !fine {
+                ok = false;
+                if !report {
+                    return false;
+                }
+                if same_if {
+                    self.sub(a, t, true);
+                } else {
+                    let targeted = self
+                        .witness(a)
+                        .map(|w| self.satisfy_consts(w, i))
+                        .into_iter()
+                        .collect();
+                    let ex = self.example(a, &[r], targeted);
+                    let inc = self
+                        .inc(
+                            &rules::JSON_CONDITIONAL_CHANGED,
+                            self.rp(r, "then"),
+                            self.wp(a, "if"),
+                            format!(
+                                "where {{reader}}'s `if` holds, {} must match its `then`, which {{writer}} does not guarantee",
+                                self.shown()
+                            ),
+                            "declare the conditional from the first version; later, only widen its branches",
+                        )
+                        .example(ex);
+                    self.push(inc);
+                }
+            }
+        }
+        if let Some(e) = else_ {
+            let fine = same_if || self.sub(a, e, false) || self.sub(a, i, false);
+            if !fine {
+                ok = false;
+                if !report {
+                    return false;
+                }
+                if not_if {
+                    self.sub(a, e, true);
+                } else {
+                    let ex = self.example(a, &[r], Vec::new());
+                    let inc = self
+                        .inc(
+                            &rules::JSON_CONDITIONAL_CHANGED,
+                            self.rp(r, "else"),
+                            self.wp(a, "if"),
+                            format!(
+                                "where {{reader}}'s `if` fails, {} must match its `else`, which {{writer}} does not guarantee",
+                                self.shown()
+                            ),
+                            "declare the conditional from the first version; later, only widen its branches",
+                        )
+                        .example(ex);
+                    self.push(inc);
+                }
+            }
+        }
+        ok
+    }
+}

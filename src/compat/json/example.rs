@@ -1,0 +1,366 @@
+//! Example instances: a small JSON value the writer accepts and the reader rejects, built from the
+//! structural difference (the values near a changed bound, the writer's own values, a minimal
+//! instance of the writer) and placed where the difference is, inside a minimal writer instance.
+//! Every example is checked with the `jsonschema` crate against both whole schemas before it is
+//! shown; where none passes, there is no example.
+
+use super::eval;
+use super::numbers::num;
+use super::strings::strings_of_len;
+use super::view::{self, Alt, int_lower, int_upper};
+use super::{Checker, Step};
+use crate::schema::json::{JsonSchema, NodeId, types};
+use serde_json::{Map, Value, json};
+
+/// Candidates tried per example.
+const MAX_TRIES: usize = 64;
+
+impl Checker<'_> {
+    /// An instance of the whole writer schema that the whole reader rejects, whose value at the
+    /// current trail is one the writer alternative `a` accepts and the reader nodes `rs` reject.
+    pub(super) fn example(
+        &mut self,
+        a: &Alt,
+        rs: &[NodeId],
+        targeted: Vec<Value>,
+    ) -> Option<Value> {
+        let mut cands = targeted;
+        cands.extend(self.generic_candidates(a, rs));
+        let mut tried = 0;
+        let mut seen: Vec<Value> = Vec::new();
+        for c in cands {
+            if tried >= MAX_TRIES {
+                break;
+            }
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c.clone());
+            if eval::alt_accepts(self.w, a, &c) != Some(true) {
+                continue;
+            }
+            if !rs
+                .iter()
+                .any(|&x| eval::accepts(self.r, x, &c) == Some(false))
+            {
+                continue;
+            }
+            tried += 1;
+            let Some(full) = self.embed(c) else { continue };
+            if self.verify(&full) {
+                return Some(full);
+            }
+        }
+        None
+    }
+
+    fn generic_candidates(&self, a: &Alt, rs: &[NodeId]) -> Vec<Value> {
+        let mut out = Vec::new();
+        if a.pos.is_empty() {
+            // Anything goes in the writer: plain values read best.
+            out.extend([
+                json!(5),
+                json!("text"),
+                json!(true),
+                Value::Null,
+                json!(1.5),
+            ]);
+        }
+        let alts = view::expand(self.w, a).unwrap_or_default();
+        for alt in alts.iter().take(8) {
+            let m = view::merged(self.w, alt);
+            if let Some(vs) = &m.values {
+                out.extend(vs.iter().cloned());
+            }
+            for t in [
+                types::OBJECT,
+                types::ARRAY,
+                types::STRING,
+                types::INTEGER,
+                types::FRACTION,
+                types::BOOLEAN,
+                types::NULL,
+            ] {
+                if m.types & t != 0
+                    && let Some(v) = self.witness(&alt.with_types(t))
+                {
+                    out.push(v);
+                }
+            }
+            for &x in rs {
+                let Some(k) = self.r.keywords(x) else {
+                    continue;
+                };
+                if let Some(n) = k.max_length {
+                    out.extend(strings_of_len(&m, n + 1));
+                }
+                if let Some(n) = k.min_length
+                    && n > 0
+                {
+                    out.extend(strings_of_len(&m, n - 1));
+                }
+                for b in [k.lower, k.upper].into_iter().flatten() {
+                    for d in [0.0, -1.0, 1.0, -0.5, 0.5] {
+                        out.push(num(b.value + d));
+                    }
+                }
+                if let Some(d) = k.multiple_of {
+                    out.extend([num(1.0), num(d / 2.0), num(d * 1.5)]);
+                }
+            }
+            if let Some(l) = int_lower(m.lower) {
+                out.push(num(l));
+            }
+            if let Some(u) = int_upper(m.upper) {
+                out.push(num(u));
+            }
+        }
+        out.extend([
+            Value::Null,
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(5),
+            json!(-1),
+            json!(1.5),
+            json!(""),
+            json!("a"),
+            json!("text"),
+            json!({}),
+            json!([]),
+            json!(["a"]),
+            json!([1]),
+            json!({"a": 1}),
+        ]);
+        out
+    }
+
+    /// Place `local` at the trail's position inside minimal writer instances.
+    fn embed(&self, local: Value) -> Option<Value> {
+        let mut cur = local;
+        for (step, parent) in self.trail.iter().rev() {
+            match step {
+                Step::Prop(name) => {
+                    let mut base = match self.witness(&parent.with_types(types::OBJECT)) {
+                        Some(Value::Object(m)) => m,
+                        _ => Map::new(),
+                    };
+                    base.insert(name.clone(), cur);
+                    cur = Value::Object(base);
+                }
+                Step::Item(i) => {
+                    let idx = i.unwrap_or(0);
+                    let pa = parent.with_types(types::ARRAY);
+                    let alts = view::expand(self.w, &pa).ok()?;
+                    let alt = alts.first()?;
+                    let m = view::merged(self.w, alt);
+                    let mut items = Vec::new();
+                    for j in 0..idx {
+                        items.push(self.witness(&view::item_alt(self.w, &m.arrs, j)?)?);
+                    }
+                    items.push(cur);
+                    let mut j = idx + 1;
+                    while (items.len() as u64) < m.min_items && j < 1000 {
+                        items.push(self.witness(&view::item_alt(self.w, &m.arrs, j)?)?);
+                        j += 1;
+                    }
+                    cur = Value::Array(items);
+                }
+            }
+        }
+        Some(cur)
+    }
+
+    /// Is `v` valid under the whole writer schema and invalid under the whole reader schema,
+    /// according to the `jsonschema` crate?
+    fn verify(&mut self, v: &Value) -> bool {
+        if self.validators.is_none() {
+            self.validators = Some((validator(self.w, false), validator(self.r, false)));
+        }
+        match &self.validators {
+            Some((Some(w), Some(r))) => w.is_valid(v) && !r.is_valid(v),
+            _ => false,
+        }
+    }
+
+    /// A minimal instance of writer alternative `a`.
+    pub(super) fn witness(&self, a: &Alt) -> Option<Value> {
+        witness(self.w, a, 0)
+    }
+}
+
+/// A `jsonschema` validator for a loaded schema: offline, its other files in an in-memory
+/// registry under the URIs evreg gave them. Formats are annotations when checking the engine's
+/// examples (as the engine reads them) and assertions when validating events.
+pub fn validator(s: &JsonSchema, assert_formats: bool) -> Option<jsonschema::Validator> {
+    let (root, base, others) = s.resources();
+    let mut builder = jsonschema::Registry::new();
+    for (uri, value) in others {
+        builder = builder.add(uri, value.clone()).ok()?;
+    }
+    let registry = builder.prepare().ok()?;
+    jsonschema::options()
+        .with_draft(s.draft.jsonschema())
+        .with_base_uri(base)
+        .with_registry(&registry)
+        .should_validate_formats(assert_formats)
+        .offline()
+        .build(root)
+        .ok()
+}
+
+/// A minimal instance of `a` in schema `s` (None where none is found quickly).
+pub fn witness(s: &JsonSchema, a: &Alt, depth: usize) -> Option<Value> {
+    if depth > 12 {
+        return None;
+    }
+    let alts = view::expand(s, a).ok()?;
+    for alt in alts.iter().take(8) {
+        let m = view::merged(s, alt);
+        if m.types == 0 {
+            continue;
+        }
+        if let Some(vs) = &m.values {
+            if let Some(v) = vs
+                .iter()
+                .find(|v| eval::alt_accepts(s, alt, v) != Some(false))
+            {
+                return Some(v.clone());
+            }
+            continue;
+        }
+        for t in [
+            types::OBJECT,
+            types::ARRAY,
+            types::STRING,
+            types::INTEGER,
+            types::FRACTION,
+            types::BOOLEAN,
+            types::NULL,
+        ] {
+            if m.types & t == 0 {
+                continue;
+            }
+            let Some(v) = build(s, alt, &m, t, depth) else {
+                continue;
+            };
+            if eval::alt_accepts(s, alt, &v) != Some(false) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+fn build(s: &JsonSchema, a: &Alt, m: &view::Merged, t: u8, depth: usize) -> Option<Value> {
+    match t {
+        types::OBJECT => {
+            let mut map = Map::new();
+            for name in &m.required {
+                let wa = view::member_alt(s, &m.objs, name)?;
+                map.insert(name.clone(), witness(s, &wa, depth + 1)?);
+            }
+            let mut i = 0;
+            while (map.len() as u64) < m.min_props && i < 64 {
+                i += 1;
+                let name = format!("p{i}");
+                if let Some(wa) = view::member_alt(s, &m.objs, &name)
+                    && let Some(v) = witness(s, &wa, depth + 1)
+                {
+                    map.insert(name, v);
+                }
+            }
+            Some(Value::Object(map))
+        }
+        types::ARRAY => {
+            let mut need = m.min_items as usize;
+            let mut contains: Vec<(NodeId, usize)> = Vec::new();
+            for &n in &m.arrs {
+                if let Some(k) = s.keywords(n)
+                    && let Some(c) = k.contains
+                {
+                    let c_min = k.min_contains.unwrap_or(1) as usize;
+                    contains.push((c, c_min));
+                    need = need.max(c_min);
+                }
+            }
+            let mut items = Vec::new();
+            for i in 0..need.min(64) {
+                let mut ia = view::item_alt(s, &m.arrs, i)?;
+                for &(c, c_min) in &contains {
+                    if i < c_min {
+                        ia = ia.and(c);
+                    }
+                }
+                items.push(witness(s, &ia, depth + 1)?);
+            }
+            Some(Value::Array(items))
+        }
+        types::STRING => {
+            let n = m.min_len;
+            strings_of_len(m, n)
+                .into_iter()
+                .chain(
+                    m.patterns
+                        .iter()
+                        .filter_map(|p| jsonschema_regex::pattern_witness(p).map(Value::String)),
+                )
+                .find(|v| eval::alt_accepts(s, a, v) != Some(false))
+        }
+        types::INTEGER => {
+            let lo = int_lower(m.lower);
+            let hi = int_upper(m.upper);
+            let step = m
+                .multiples
+                .iter()
+                .copied()
+                .filter(|x| x.fract() == 0.0)
+                .fold(1.0f64, lcm);
+            let mut start = match (lo, hi) {
+                (Some(l), _) => l,
+                (None, Some(h)) => h.min(0.0),
+                (None, None) => 0.0,
+            };
+            start = (start / step).ceil() * step;
+            if hi.is_some_and(|h| start > h) {
+                return None;
+            }
+            Some(num(start))
+        }
+        types::FRACTION => {
+            if !m.multiples.is_empty() {
+                let d = m.multiples[0];
+                if d.fract() != 0.0 {
+                    let lo = m.lower.map_or(0.0, |b| b.value);
+                    let mut x = ((lo / d).floor() + 1.0) * d;
+                    if x.fract() == 0.0 {
+                        x += d;
+                    }
+                    return Some(num(x));
+                }
+                return None;
+            }
+            let x = match (m.lower, m.upper) {
+                (Some(l), Some(h)) => (l.value + h.value) / 2.0,
+                (Some(l), None) => l.value + 0.5,
+                (None, Some(h)) => h.value - 0.5,
+                (None, None) => 0.5,
+            };
+            let x = if x.fract() == 0.0 { x + 0.25 } else { x };
+            Some(num(x))
+        }
+        types::BOOLEAN => Some(Value::Bool(true)),
+        _ => Some(Value::Null),
+    }
+}
+
+fn lcm(a: f64, b: f64) -> f64 {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let (x, y) = (a as u64, b as u64);
+    if x == 0 || y == 0 {
+        return a.max(b);
+    }
+    (x / gcd(x, y) * y) as f64
+}

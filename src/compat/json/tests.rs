@@ -1,0 +1,512 @@
+//! The engine on small schema pairs, in both directions. `backward(old, new)` lists the rule ids
+//! when `new` reads `old`'s data; every example shown must be valid under the writer and invalid
+//! under the reader (checked again here with the jsonschema crate).
+
+use super::*;
+use crate::schema::json::{FileProvider, load};
+use crate::source::SourceFile;
+use std::sync::Arc;
+
+fn schema(text: &str) -> JsonSchema {
+    let dir = std::env::temp_dir();
+    let provider = FileProvider::new(dir);
+    let l = load(
+        Arc::new(SourceFile::new("x.schema.json", text)),
+        "x.schema.json",
+        &provider,
+    );
+    assert!(
+        l.findings.is_empty(),
+        "{text}: {:?}",
+        l.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    l.schema.unwrap()
+}
+
+fn incs(reader: &str, writer: &str, policy: Policy) -> Vec<Incompatibility> {
+    let (r, w) = (schema(reader), schema(writer));
+    let out = check(&r, &w, policy);
+    let verdict = accepts(&r, &w, policy);
+    let errors = out
+        .iter()
+        .any(|i| i.severity.unwrap_or(i.rule.severity) == Severity::Error);
+    let undecidable = out.iter().any(|i| i.rule.id == "json-undecidable");
+    assert!(
+        undecidable || verdict != errors,
+        "probe and report disagree for reader {reader} / writer {writer}: {verdict} {out:#?}"
+    );
+    let (rv, wv) = (
+        example::validator(&r, false).unwrap(),
+        example::validator(&w, false).unwrap(),
+    );
+    for i in &out {
+        if let Some(ex) = &i.example {
+            assert!(
+                wv.is_valid(ex) && !rv.is_valid(ex),
+                "bad example {ex} for {}",
+                i.rule.id
+            );
+        }
+    }
+    out
+}
+
+/// Rule ids when `new` reads data written with `old`.
+fn backward(old: &str, new: &str) -> Vec<&'static str> {
+    incs(new, old, Policy::Strict)
+        .iter()
+        .map(|i| i.rule.id)
+        .collect()
+}
+
+/// Rule ids when `old` reads data written with `new`.
+fn forward(old: &str, new: &str) -> Vec<&'static str> {
+    backward(new, old)
+}
+
+#[test]
+fn types_widen_and_narrow() {
+    assert!(backward(r#"{"type": "integer"}"#, r#"{"type": "number"}"#).is_empty());
+    assert_eq!(
+        forward(r#"{"type": "integer"}"#, r#"{"type": "number"}"#),
+        ["json-type-narrowed"]
+    );
+    assert_eq!(
+        backward(r#"{"type": ["string", "null"]}"#, r#"{"type": "string"}"#),
+        ["json-type-narrowed"]
+    );
+    assert_eq!(
+        backward("{}", r#"{"type": "string"}"#),
+        ["json-type-narrowed"]
+    );
+    assert_eq!(backward("true", "false"), ["json-type-narrowed"]);
+    assert!(backward("false", r#"{"type": "string"}"#).is_empty());
+    assert!(
+        backward(
+            r#"{"type": "number", "multipleOf": 1}"#,
+            r#"{"type": "integer"}"#
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn enums_and_consts() {
+    let v1 = r#"{"enum": ["NEW", "PAID", "REFUNDED"]}"#;
+    let v2 = r#"{"enum": ["NEW", "PAID"]}"#;
+    assert_eq!(backward(v1, v2), ["json-enum-narrowed"]);
+    assert!(forward(v1, v2).is_empty());
+    assert_eq!(
+        backward(r#"{"const": "a"}"#, r#"{"const": "b"}"#),
+        ["json-const-changed"]
+    );
+    assert_eq!(
+        backward(r#"{"type": "string"}"#, r#"{"enum": ["a"]}"#),
+        ["json-enum-narrowed"]
+    );
+    assert!(backward(r#"{"type": "boolean"}"#, r#"{"enum": [true, false]}"#).is_empty());
+    assert!(
+        backward(
+            r#"{"enum": [1, 2]}"#,
+            r#"{"type": "integer", "maximum": 2}"#
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        backward(
+            r#"{"enum": [1, 5]}"#,
+            r#"{"type": "integer", "maximum": 2}"#
+        ),
+        ["json-maximum-decreased"]
+    );
+    assert!(backward(r#"{"const": 1.0}"#, r#"{"const": 1}"#).is_empty());
+}
+
+#[test]
+fn strings() {
+    let s = |k: &str| format!(r#"{{"type": "string", {k}}}"#);
+    assert_eq!(
+        backward(&s(r#""maxLength": 64"#), &s(r#""maxLength": 32"#)),
+        ["json-max-length-decreased"]
+    );
+    assert!(forward(&s(r#""maxLength": 64"#), &s(r#""maxLength": 32"#)).is_empty());
+    assert_eq!(
+        backward(r#"{"type": "string"}"#, &s(r#""maxLength": 32"#)),
+        ["json-max-length-decreased"]
+    );
+    assert_eq!(
+        backward(&s(r#""minLength": 1"#), &s(r#""minLength": 3"#)),
+        ["json-min-length-increased"]
+    );
+    assert_eq!(
+        backward(&s(r#""pattern": "^a""#), &s(r#""pattern": "^b""#)),
+        ["json-pattern-changed"]
+    );
+    assert!(
+        backward(
+            &s(r#""pattern": "^[a-z]+$""#),
+            &s(r#""pattern": "^[a-z]+$""#)
+        )
+        .is_empty()
+    );
+    assert!(backward(&s(r#""pattern": "^[a-z]+$""#), r#"{"type": "string"}"#).is_empty());
+    // format is an annotation: a warning, not a break
+    let out = incs(
+        &s(r#""format": "date-time""#),
+        r#"{"type": "string"}"#,
+        Policy::Strict,
+    );
+    assert_eq!(
+        out.iter().map(|i| i.rule.id).collect::<Vec<_>>(),
+        ["json-format-changed"]
+    );
+    assert_eq!(out[0].rule.severity, Severity::Warning);
+}
+
+#[test]
+fn numbers_and_exclusive_bounds() {
+    let n = |k: &str| format!(r#"{{"type": "number", {k}}}"#);
+    let i = |k: &str| format!(r#"{{"type": "integer", {k}}}"#);
+    assert_eq!(
+        backward(&n(r#""minimum": 0"#), &n(r#""exclusiveMinimum": 0"#)),
+        ["json-minimum-increased"]
+    );
+    assert!(forward(&n(r#""minimum": 0"#), &n(r#""exclusiveMinimum": 0"#)).is_empty());
+    // for integers, exclusiveMinimum 0 is minimum 1
+    assert!(backward(&i(r#""minimum": 1"#), &i(r#""exclusiveMinimum": 0"#)).is_empty());
+    assert!(forward(&i(r#""minimum": 1"#), &i(r#""exclusiveMinimum": 0"#)).is_empty());
+    assert_eq!(
+        backward(&n(r#""maximum": 100"#), &n(r#""exclusiveMaximum": 100"#)),
+        ["json-maximum-decreased"]
+    );
+    let d4 = |k: &str| {
+        format!(
+            r#"{{"$schema": "http://json-schema.org/draft-04/schema#", "type": "number", {k}}}"#
+        )
+    };
+    assert_eq!(
+        backward(
+            &d4(r#""maximum": 5"#),
+            &d4(r#""maximum": 5, "exclusiveMaximum": true"#)
+        ),
+        ["json-maximum-decreased"]
+    );
+    assert!(
+        backward(
+            &d4(r#""maximum": 5, "exclusiveMaximum": true"#),
+            &n(r#""exclusiveMaximum": 5"#)
+        )
+        .is_empty()
+    );
+    assert!(backward(&n(r#""multipleOf": 0.05"#), &n(r#""multipleOf": 0.01"#)).is_empty());
+    assert_eq!(
+        backward(&n(r#""multipleOf": 0.01"#), &n(r#""multipleOf": 0.05"#)),
+        ["json-multiple-of-changed"]
+    );
+    assert!(backward(r#"{"type": "integer"}"#, &i(r#""multipleOf": 1"#)).is_empty());
+}
+
+#[test]
+fn content_models() {
+    let open1 = r#"{"type": "object", "properties": {"id": {"type": "string"}}}"#;
+    let open2 = r#"{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}}"#;
+    assert_eq!(
+        backward(open1, open2),
+        ["json-property-added-to-open-model"]
+    );
+    assert!(
+        forward(open1, open2).is_empty(),
+        "removing from an open model is fine"
+    );
+    let closed1 = r#"{"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": false}"#;
+    let closed2 = r#"{"type": "object", "properties": {"id": {"type": "string"}, "note": {"type": "string"}}, "additionalProperties": false}"#;
+    assert!(
+        backward(closed1, closed2).is_empty(),
+        "adding optional to a closed model is fine"
+    );
+    assert_eq!(
+        forward(closed1, closed2),
+        ["json-property-removed-from-closed-model"]
+    );
+    let part1 = r#"{"type": "object", "additionalProperties": {"type": "string"}}"#;
+    let covered = r#"{"type": "object", "properties": {"note": {"type": "string"}}, "additionalProperties": {"type": "string"}}"#;
+    let uncovered = r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": {"type": "string"}}"#;
+    assert!(backward(part1, covered).is_empty());
+    assert_eq!(
+        backward(part1, uncovered),
+        ["json-property-added-to-partially-open-model"]
+    );
+    assert_eq!(
+        forward(part1, uncovered),
+        ["json-property-removed-from-partially-open-model"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "object"}"#,
+            r#"{"type": "object", "additionalProperties": false}"#
+        ),
+        ["json-additional-properties-narrowed"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "object"}"#,
+            r#"{"type": "object", "unevaluatedProperties": false}"#
+        ),
+        ["json-additional-properties-narrowed"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"patternProperties": {"^x-": {"type": "string"}}}"#,
+            r#"{"patternProperties": {"^x-": {"type": "string", "maxLength": 3}}}"#
+        ),
+        ["json-pattern-properties-changed"]
+    );
+}
+
+#[test]
+fn the_example_answers_why_adding_a_field_breaks() {
+    let out = incs(
+        r#"{"type": "object", "properties": {"note": {"type": "string"}}}"#,
+        r#"{"type": "object"}"#,
+        Policy::Strict,
+    );
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].example, Some(serde_json::json!({"note": 5})));
+    assert_eq!(out[0].path, "note");
+}
+
+#[test]
+fn lenient_policy_turns_two_breaks_into_warnings() {
+    let open1 = r#"{"type": "object", "properties": {"id": {}}}"#;
+    let open2 = r#"{"type": "object", "properties": {"id": {}, "note": {"type": "string"}}}"#;
+    let out = incs(open2, open1, Policy::Lenient);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].severity, Some(Severity::Warning));
+    let required = r#"{"type": "object", "properties": {"id": {}, "note": {"type": "string"}}, "required": ["note"]}"#;
+    let out = incs(required, open1, Policy::Lenient);
+    assert!(
+        out.iter().any(|i| i.severity.is_none()),
+        "a required addition stays an error"
+    );
+    let closed1 = r#"{"properties": {"id": {}, "note": {}}, "additionalProperties": false}"#;
+    let closed2 = r#"{"properties": {"id": {}}, "additionalProperties": false}"#;
+    let out = incs(closed2, closed1, Policy::Lenient);
+    assert_eq!(out[0].rule.id, "json-property-removed-from-closed-model");
+    assert_eq!(out[0].severity, Some(Severity::Warning));
+}
+
+#[test]
+fn object_constraints() {
+    assert_eq!(
+        backward(
+            r#"{"required": ["id"]}"#,
+            r#"{"required": ["id", "currency"]}"#
+        ),
+        ["json-required-added"]
+    );
+    assert!(
+        forward(
+            r#"{"required": ["id"]}"#,
+            r#"{"required": ["id", "currency"]}"#
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        backward("{}", r#"{"minProperties": 1}"#),
+        ["json-min-properties-increased"]
+    );
+    assert_eq!(
+        backward(r#"{"maxProperties": 10}"#, r#"{"maxProperties": 5}"#),
+        ["json-max-properties-decreased"]
+    );
+    assert!(
+        backward(
+            r#"{"properties": {"a": {}, "b": {}}, "additionalProperties": false}"#,
+            r#"{"maxProperties": 2}"#
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        backward("{}", r#"{"dependentRequired": {"card": ["expiry"]}}"#),
+        ["json-dependent-required-added"]
+    );
+    assert_eq!(
+        backward("{}", r#"{"propertyNames": {"maxLength": 8}}"#),
+        ["json-property-names-narrowed"]
+    );
+    assert!(
+        backward(
+            r#"{"propertyNames": {"maxLength": 4}}"#,
+            r#"{"propertyNames": {"maxLength": 8}}"#
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        backward(
+            "{}",
+            r#"{"dependentSchemas": {"card": {"required": ["expiry"]}}}"#
+        ),
+        ["json-dependent-schema-added"]
+    );
+    let d7 = r#"{"$schema": "http://json-schema.org/draft-07/schema#", "dependencies": {"card": ["expiry"]}}"#;
+    assert!(backward(d7, d7).is_empty());
+}
+
+#[test]
+fn arrays() {
+    assert_eq!(
+        backward(
+            r#"{"type": "array", "items": {"type": "integer"}}"#,
+            r#"{"type": "array", "items": {"type": "string"}}"#
+        ),
+        ["json-type-narrowed"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "array"}"#,
+            r#"{"type": "array", "minItems": 1}"#
+        ),
+        ["json-min-items-increased"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "array", "maxItems": 100}"#,
+            r#"{"type": "array", "maxItems": 10}"#
+        ),
+        ["json-max-items-decreased"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "array"}"#,
+            r#"{"type": "array", "uniqueItems": true}"#
+        ),
+        ["json-unique-items-added"]
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "array"}"#,
+            r#"{"type": "array", "contains": {"const": "x"}}"#
+        ),
+        ["json-contains-narrowed"]
+    );
+    assert!(
+        backward(
+            r#"{"contains": {"const": "x"}, "minContains": 2}"#,
+            r#"{"contains": {"type": "string"}}"#
+        )
+        .is_empty()
+    );
+    let t1 = r#"{"prefixItems": [{"type": "string"}]}"#;
+    let t2 = r#"{"prefixItems": [{"type": "string"}], "items": false}"#;
+    assert_eq!(backward(t1, t2), ["json-items-narrowed"]);
+    assert!(forward(t1, t2).is_empty());
+    let d7a = r#"{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}], "additionalItems": {"type": "integer"}}"#;
+    let d7b = r#"{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": false}"#;
+    assert!(backward(d7b, d7a).is_empty());
+    assert_eq!(backward(d7a, d7b), ["json-items-narrowed"]);
+}
+
+#[test]
+fn combinators() {
+    let any2 = r#"{"anyOf": [{"type": "string"}, {"type": "integer"}]}"#;
+    let any1 = r#"{"anyOf": [{"type": "string"}]}"#;
+    assert_eq!(backward(any2, any1), ["json-any-of-narrowed"]);
+    assert!(forward(any2, any1).is_empty());
+    assert!(backward(r#"{"type": ["string", "integer"]}"#, any2).is_empty());
+    let one2 = r#"{"oneOf": [{"type": "string"}, {"type": "integer"}]}"#;
+    let one3 = r#"{"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}"#;
+    let overlap = r#"{"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "number"}]}"#;
+    assert!(backward(one2, one3).is_empty(), "a disjoint branch widens");
+    assert_eq!(forward(one2, one3), ["json-one-of-narrowed"]);
+    assert_eq!(backward(one2, overlap), ["json-one-of-narrowed"]);
+    let disc = |extra: &str| {
+        format!(
+            r#"{{"oneOf": [{{"properties": {{"kind": {{"const": "a"}}}}, "required": ["kind"]}}, {{"properties": {{"kind": {{"const": "b"}}}}, "required": ["kind"]}}{extra}]}}"#
+        )
+    };
+    assert!(
+        backward(
+            &disc(""),
+            &disc(r#", {"properties": {"kind": {"const": "c"}}, "required": ["kind"]}"#)
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        backward(
+            r#"{"type": "string"}"#,
+            r#"{"type": "string", "not": {"const": ""}}"#
+        ),
+        ["json-not-changed"]
+    );
+    let n = r#"{"type": "string", "not": {"const": ""}}"#;
+    assert!(backward(n, n).is_empty());
+    assert!(backward(r#"{"type": "integer"}"#, r#"{"not": {"type": "string"}}"#).is_empty());
+    let cond = r#"{"if": {"properties": {"m": {"const": "card"}}, "required": ["m"]}, "then": {"required": ["last4"]}}"#;
+    assert_eq!(backward("{}", cond), ["json-conditional-changed"]);
+    assert!(backward(cond, cond).is_empty());
+    let narrower = r#"{"if": {"properties": {"m": {"const": "card"}}, "required": ["m"]}, "then": {"required": ["last4"], "properties": {"last4": {"maxLength": 4}}}}"#;
+    assert_eq!(
+        backward(cond, narrower),
+        ["json-property-added-to-open-model"]
+    );
+    assert!(
+        backward(
+            r#"{"allOf": [{"type": "string"}, {"maxLength": 4}]}"#,
+            r#"{"type": "string", "maxLength": 5}"#
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn refs_and_recursion() {
+    let list = |leaf: &str| {
+        format!(
+            r##"{{"$defs": {{"node": {{"type": "object", "properties": {{"value": {leaf}, "next": {{"$ref": "#/$defs/node"}}}}}}}}, "$ref": "#/$defs/node"}}"##
+        )
+    };
+    let ints = list(r#"{"type": "integer"}"#);
+    let nums = list(r#"{"type": "number"}"#);
+    assert!(backward(&ints, &ints).is_empty());
+    assert!(
+        backward(&ints, &nums).is_empty(),
+        "number reads integer, at every depth"
+    );
+    let out = incs(&ints, &nums, Policy::Strict);
+    assert_eq!(
+        out.iter().map(|i| i.rule.id).collect::<Vec<_>>(),
+        ["json-type-narrowed"]
+    );
+    assert_eq!(
+        out[0].path, "value",
+        "reported once, where the recursive definition is first met"
+    );
+    // A reference and the schema it names inline are the same schema.
+    let inline = r#"{"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}}"#;
+    let via_ref = r##"{"type": "object", "properties": {"a": {"$ref": "#/$defs/short"}}, "$defs": {"short": {"$anchor": "s", "type": "string", "maxLength": 3}}}"##;
+    let via_anchor = r##"{"type": "object", "properties": {"a": {"$ref": "#s"}}, "$defs": {"short": {"$anchor": "s", "type": "string", "maxLength": 3}}}"##;
+    assert!(backward(inline, via_ref).is_empty());
+    assert!(backward(via_anchor, inline).is_empty());
+    let longer = r##"{"type": "object", "properties": {"a": {"$ref": "#/definitions/s"}}, "definitions": {"s": {"type": "string", "maxLength": 5}}}"##;
+    assert_eq!(backward(longer, via_ref), ["json-max-length-decreased"]);
+}
+
+#[test]
+fn annotations_change_nothing() {
+    let a = r#"{"type": "object", "title": "A", "description": "x", "properties": {"id": {"type": "string", "default": "a", "examples": ["b"], "$comment": "c"}}}"#;
+    let b = r#"{"type": "object", "title": "B", "properties": {"id": {"type": "string", "description": "the id"}}}"#;
+    assert!(backward(a, b).is_empty());
+    assert!(forward(a, b).is_empty());
+}
+
+#[test]
+fn undecidable_constructs_are_named() {
+    let dynamic =
+        r##"{"$defs": {"n": {"$dynamicAnchor": "n", "type": "object"}}, "$dynamicRef": "#n"}"##;
+    let out = incs(dynamic, r#"{"type": "object"}"#, Policy::Strict);
+    assert!(
+        out.iter()
+            .any(|i| i.rule.id == "json-undecidable" && i.message.contains("$dynamicRef")),
+        "{out:#?}"
+    );
+}

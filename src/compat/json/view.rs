@@ -1,0 +1,594 @@
+//! The writer's side as the engine sees it: a conjunction of schema nodes (`Alt`), with the
+//! disjunctions (`anyOf`, `oneOf`, `if`/`then`/`else`) expanded into alternatives, and the facts
+//! its keywords establish together (`Merged`): types, finite value sets, bounds, required
+//! properties.
+
+use super::eval;
+use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types};
+use serde_json::Value;
+
+/// An instance set: every node in `pos` accepts it, no node in `neg` accepts it, and its type is
+/// in `types`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Alt {
+    pub pos: Vec<NodeId>,
+    pub neg: Vec<NodeId>,
+    pub types: u8,
+}
+
+impl Alt {
+    pub fn of(id: NodeId) -> Alt {
+        Alt {
+            pos: vec![id],
+            neg: Vec::new(),
+            types: types::ALL,
+        }
+    }
+    /// Anything at all.
+    pub fn any() -> Alt {
+        Alt {
+            pos: Vec::new(),
+            neg: Vec::new(),
+            types: types::ALL,
+        }
+    }
+    pub fn and(&self, id: NodeId) -> Alt {
+        let mut a = self.clone();
+        if !a.pos.contains(&id) {
+            a.pos.push(id);
+        }
+        a
+    }
+    pub fn with_types(&self, t: u8) -> Alt {
+        let mut a = self.clone();
+        a.types &= t;
+        a
+    }
+}
+
+/// An expansion would exceed `MAX_ALTS` alternatives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany;
+
+/// The most alternatives one expansion may produce before the engine gives up (and says so).
+pub const MAX_ALTS: usize = 64;
+
+enum Task {
+    Node(NodeId),
+    Any(Vec<NodeId>),
+    One(Vec<NodeId>),
+    If(NodeId, Option<NodeId>, Option<NodeId>),
+}
+
+/// Expand an alternative's disjunctions: the result's union is the same instance set (a `oneOf`
+/// branch carries the other branches as negations; an `else` carries its `if` as one). `Err` when
+/// there would be more than `MAX_ALTS` alternatives.
+pub fn expand(s: &JsonSchema, alt: &Alt) -> Result<Vec<Alt>, TooMany> {
+    let acc = Alt {
+        pos: Vec::new(),
+        neg: alt.neg.clone(),
+        types: alt.types,
+    };
+    let tasks = alt.pos.iter().rev().map(|&n| Task::Node(n)).collect();
+    let mut out = Vec::new();
+    go(s, tasks, acc, &mut out)?;
+    Ok(out)
+}
+
+fn go(
+    s: &JsonSchema,
+    mut tasks: Vec<Task>,
+    mut acc: Alt,
+    out: &mut Vec<Alt>,
+) -> Result<(), TooMany> {
+    loop {
+        if let Some(i) = tasks.iter().rposition(|t| matches!(t, Task::Node(_))) {
+            let Task::Node(n) = tasks.remove(i) else {
+                unreachable!()
+            };
+            if acc.pos.contains(&n) {
+                continue;
+            }
+            match &s.node(n).kind {
+                Kind::Bool(true) => continue,
+                Kind::Bool(false) => return Ok(()),
+                Kind::Keywords(k) => {
+                    acc.pos.push(n);
+                    if let Some(t) = k.types {
+                        acc.types &= t;
+                        if acc.types == 0 {
+                            return Ok(());
+                        }
+                    }
+                    if let Some(x) = k.not
+                        && !acc.neg.contains(&x)
+                    {
+                        acc.neg.push(x);
+                    }
+                    if let Some(r) = k.ref_ {
+                        tasks.push(Task::Node(r));
+                    }
+                    for &a in k.all_of.iter().rev() {
+                        tasks.push(Task::Node(a));
+                    }
+                    if !k.any_of.is_empty() {
+                        tasks.insert(0, Task::Any(k.any_of.clone()));
+                    }
+                    if !k.one_of.is_empty() {
+                        tasks.insert(0, Task::One(k.one_of.clone()));
+                    }
+                    if let Some(i) = k.if_ {
+                        tasks.insert(0, Task::If(i, k.then_, k.else_));
+                    }
+                }
+            }
+            continue;
+        }
+        match tasks.pop() {
+            None => {
+                if out.len() >= MAX_ALTS {
+                    return Err(TooMany);
+                }
+                out.push(acc);
+                return Ok(());
+            }
+            Some(Task::Node(_)) => unreachable!(),
+            Some(Task::Any(bs)) => {
+                for b in bs {
+                    let mut t = clone_tasks(&tasks);
+                    t.push(Task::Node(b));
+                    go(s, t, acc.clone(), out)?;
+                }
+                return Ok(());
+            }
+            Some(Task::One(bs)) => {
+                for (i, &b) in bs.iter().enumerate() {
+                    let mut a = acc.clone();
+                    for (j, &o) in bs.iter().enumerate() {
+                        if j != i && !a.neg.contains(&o) {
+                            a.neg.push(o);
+                        }
+                    }
+                    let mut t = clone_tasks(&tasks);
+                    t.push(Task::Node(b));
+                    go(s, t, a, out)?;
+                }
+                return Ok(());
+            }
+            Some(Task::If(i, then_, else_)) => {
+                let mut t = clone_tasks(&tasks);
+                t.push(Task::Node(i));
+                if let Some(th) = then_ {
+                    t.push(Task::Node(th));
+                }
+                go(s, t, acc.clone(), out)?;
+                let mut a = acc;
+                if !a.neg.contains(&i) {
+                    a.neg.push(i);
+                }
+                let mut t = tasks;
+                if let Some(e) = else_ {
+                    t.push(Task::Node(e));
+                }
+                return go(s, t, a, out);
+            }
+        }
+    }
+}
+
+fn clone_tasks(t: &[Task]) -> Vec<Task> {
+    t.iter()
+        .map(|t| match t {
+            Task::Node(n) => Task::Node(*n),
+            Task::Any(v) => Task::Any(v.clone()),
+            Task::One(v) => Task::One(v.clone()),
+            Task::If(a, b, c) => Task::If(*a, *b, *c),
+        })
+        .collect()
+}
+
+/// What an (expanded) alternative's keywords establish together.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub types: u8,
+    /// The instances, when they form a known finite set (`enum`, `const`, or only null/boolean).
+    pub values: Option<Vec<Value>>,
+    pub min_len: u64,
+    pub max_len: Option<u64>,
+    pub patterns: Vec<String>,
+    pub formats: Vec<String>,
+    pub lower: Option<Bound>,
+    pub upper: Option<Bound>,
+    pub multiples: Vec<f64>,
+    /// Nodes with object keywords.
+    pub objs: Vec<NodeId>,
+    pub required: Vec<String>,
+    pub min_props: u64,
+    pub max_props: Option<u64>,
+    /// Nodes with array keywords.
+    pub arrs: Vec<NodeId>,
+    pub min_items: u64,
+    pub max_items: Option<u64>,
+    pub unique: bool,
+}
+
+fn kw(s: &JsonSchema, id: NodeId) -> Option<&Keywords> {
+    s.keywords(id)
+}
+
+pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
+    let mut m = Merged {
+        types: alt.types,
+        values: None,
+        min_len: 0,
+        max_len: None,
+        patterns: Vec::new(),
+        formats: Vec::new(),
+        lower: None,
+        upper: None,
+        multiples: Vec::new(),
+        objs: Vec::new(),
+        required: Vec::new(),
+        min_props: 0,
+        max_props: None,
+        arrs: Vec::new(),
+        min_items: 0,
+        max_items: None,
+        unique: false,
+    };
+    for &n in &alt.pos {
+        let Some(k) = kw(s, n) else {
+            if s.is_false(n) {
+                m.types = 0;
+            }
+            continue;
+        };
+        if let Some(t) = k.types {
+            m.types &= t;
+        }
+        let mut set: Option<Vec<Value>> = k.enum_values.clone();
+        if let Some(c) = &k.const_value {
+            set = Some(match set {
+                Some(vs) => vs.into_iter().filter(|v| json_eq(v, c)).collect(),
+                None => vec![c.clone()],
+            });
+        }
+        if let Some(vs) = set {
+            m.values = Some(match m.values.take() {
+                None => vs,
+                Some(old) => old
+                    .into_iter()
+                    .filter(|v| vs.iter().any(|w| json_eq(v, w)))
+                    .collect(),
+            });
+        }
+        if let Some(x) = k.min_length {
+            m.min_len = m.min_len.max(x);
+        }
+        if let Some(x) = k.max_length {
+            m.max_len = Some(m.max_len.map_or(x, |y| y.min(x)));
+        }
+        if let Some(p) = &k.pattern {
+            m.patterns.push(p.clone());
+        }
+        if let Some(f) = &k.format {
+            m.formats.push(f.clone());
+        }
+        if let Some(b) = k.lower {
+            m.lower = crate::schema::json::tighter(m.lower, b, true);
+        }
+        if let Some(b) = k.upper {
+            m.upper = crate::schema::json::tighter(m.upper, b, false);
+        }
+        if let Some(x) = k.multiple_of {
+            m.multiples.push(x);
+        }
+        if k.has_object_keywords() {
+            m.objs.push(n);
+        }
+        for r in &k.required {
+            if !m.required.contains(r) {
+                m.required.push(r.clone());
+            }
+        }
+        if let Some(x) = k.min_properties {
+            m.min_props = m.min_props.max(x);
+        }
+        if let Some(x) = k.max_properties {
+            m.max_props = Some(m.max_props.map_or(x, |y| y.min(x)));
+        }
+        if k.has_array_keywords() {
+            m.arrs.push(n);
+        }
+        if let Some(x) = k.min_items {
+            m.min_items = m.min_items.max(x);
+        }
+        if let Some(x) = k.max_items {
+            m.max_items = Some(m.max_items.map_or(x, |y| y.min(x)));
+        }
+        m.unique |= k.unique_items;
+    }
+    // A negated schema that accepts every value of a type excludes that type.
+    for &n in &alt.neg {
+        for t in [
+            types::NULL,
+            types::BOOLEAN,
+            types::OBJECT,
+            types::ARRAY,
+            types::STRING,
+            types::INTEGER,
+            types::FRACTION,
+        ] {
+            if m.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
+                m.types &= !t;
+            }
+        }
+    }
+    // An integral multipleOf admits no fractions.
+    if m.multiples.iter().any(|x| x.fract() == 0.0) {
+        m.types &= !types::FRACTION;
+    }
+    if m.values.is_none() && m.types != 0 && m.types & !(types::NULL | types::BOOLEAN) == 0 {
+        let mut vs = Vec::new();
+        if m.types & types::NULL != 0 {
+            vs.push(Value::Null);
+        }
+        if m.types & types::BOOLEAN != 0 {
+            vs.push(Value::Bool(false));
+            vs.push(Value::Bool(true));
+        }
+        m.values = Some(vs);
+    }
+    if let Some(vs) = m.values.take() {
+        let kept: Vec<Value> = vs
+            .into_iter()
+            .filter(|v| types::of_value(v) & m.types != 0)
+            .filter(|v| eval::alt_accepts(s, alt, v) != Some(false))
+            .collect();
+        m.types &= kept.iter().fold(0, |t, v| t | types::of_value(v));
+        m.values = Some(kept);
+    }
+    // Contradictions leave a type empty.
+    if m.max_len.is_some_and(|x| x < m.min_len) {
+        m.types &= !types::STRING;
+    }
+    if let (Some(lo), Some(hi)) = (m.lower, m.upper)
+        && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
+    {
+        m.types &= !types::NUMBER;
+    }
+    if let (Some(lo), Some(hi)) = (int_lower(m.lower), int_upper(m.upper))
+        && lo > hi
+    {
+        m.types &= !types::INTEGER;
+    }
+    if m.max_props
+        .is_some_and(|x| x < m.min_props.max(m.required.len() as u64))
+    {
+        m.types &= !types::OBJECT;
+    }
+    if m.types & types::OBJECT != 0
+        && m.required
+            .iter()
+            .any(|r| member_alt(s, &m.objs, r).is_none())
+    {
+        m.types &= !types::OBJECT;
+    }
+    if m.max_items.is_some_and(|x| x < m.min_items) {
+        m.types &= !types::ARRAY;
+    }
+    m
+}
+
+/// Does schema `n` accept every value of type `t`? (true only when shown.)
+pub fn accepts_all_of_type(s: &JsonSchema, n: NodeId, t: u8, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    let k = match &s.node(n).kind {
+        Kind::Bool(b) => return *b,
+        Kind::Keywords(k) => k,
+    };
+    if k.types.is_some_and(|ts| ts & t != t)
+        || k.enum_values.is_some()
+        || k.const_value.is_some()
+        || !k.undecidable.is_empty()
+        || !k.any_of.is_empty()
+        || !k.one_of.is_empty()
+        || k.not.is_some()
+        || k.if_.is_some()
+    {
+        return false;
+    }
+    let own = match t {
+        types::STRING => {
+            k.min_length.is_none_or(|x| x == 0) && k.max_length.is_none() && k.pattern.is_none()
+        }
+        types::INTEGER | types::FRACTION => {
+            k.lower.is_none() && k.upper.is_none() && k.multiple_of.is_none()
+        }
+        types::OBJECT => !k.has_object_keywords() && k.dependent_schemas.is_empty(),
+        types::ARRAY => !k.has_array_keywords(),
+        _ => true,
+    };
+    own && k
+        .ref_
+        .iter()
+        .chain(&k.all_of)
+        .all(|&c| accepts_all_of_type(s, c, t, depth + 1))
+}
+
+/// The smallest integer a lower bound admits.
+pub fn int_lower(b: Option<Bound>) -> Option<f64> {
+    let b = b?;
+    let c = b.value.ceil();
+    Some(if b.exclusive && c == b.value {
+        c + 1.0
+    } else {
+        c
+    })
+}
+
+/// The largest integer an upper bound admits.
+pub fn int_upper(b: Option<Bound>) -> Option<f64> {
+    let b = b?;
+    let f = b.value.floor();
+    Some(if b.exclusive && f == b.value {
+        f - 1.0
+    } else {
+        f
+    })
+}
+
+/// Does `node`, or any schema it applies in place, evaluate property `name`? With `sure`, only
+/// through applicators that always apply (`$ref`, `allOf`).
+pub fn evaluates_property(s: &JsonSchema, node: NodeId, name: &str, sure: bool) -> bool {
+    let mut seen = Vec::new();
+    eval_prop(s, node, name, sure, &mut seen)
+}
+
+fn eval_prop(s: &JsonSchema, node: NodeId, name: &str, sure: bool, seen: &mut Vec<NodeId>) -> bool {
+    if seen.contains(&node) || seen.len() > 256 {
+        return false;
+    }
+    seen.push(node);
+    let Some(k) = s.keywords(node) else {
+        return false;
+    };
+    if k.additional_properties.is_some()
+        || k.unevaluated_properties.is_some() && seen.len() > 1
+        || k.properties.iter().any(|(n, _)| n == name)
+        || k.pattern_properties
+            .iter()
+            .any(|(p, _)| s.pattern_matches(p, name).unwrap_or(true))
+    {
+        return true;
+    }
+    let mut children: Vec<NodeId> = k.ref_.iter().chain(&k.all_of).copied().collect();
+    if !sure {
+        children.extend(k.any_of.iter().chain(&k.one_of).copied());
+        children.extend(
+            k.if_
+                .iter()
+                .chain(k.then_.iter())
+                .chain(k.else_.iter())
+                .copied(),
+        );
+        children.extend(k.dependent_schemas.iter().map(|(_, x)| *x));
+    }
+    children
+        .into_iter()
+        .any(|c| eval_prop(s, c, name, sure, seen))
+}
+
+/// Like `evaluates_property` for array item `index`.
+pub fn evaluates_item(s: &JsonSchema, node: NodeId, index: usize, sure: bool) -> bool {
+    let mut seen = Vec::new();
+    eval_item(s, node, index, sure, &mut seen)
+}
+
+fn eval_item(
+    s: &JsonSchema,
+    node: NodeId,
+    index: usize,
+    sure: bool,
+    seen: &mut Vec<NodeId>,
+) -> bool {
+    if seen.contains(&node) || seen.len() > 256 {
+        return false;
+    }
+    seen.push(node);
+    let Some(k) = s.keywords(node) else {
+        return false;
+    };
+    if k.items.is_some()
+        || index < k.prefix_items.len()
+        || (!sure && k.contains.is_some())
+        || k.unevaluated_items.is_some() && seen.len() > 1
+    {
+        return true;
+    }
+    let mut children: Vec<NodeId> = k.ref_.iter().chain(&k.all_of).copied().collect();
+    if !sure {
+        children.extend(k.any_of.iter().chain(&k.one_of).copied());
+        children.extend(
+            k.if_
+                .iter()
+                .chain(k.then_.iter())
+                .chain(k.else_.iter())
+                .copied(),
+        );
+    }
+    children
+        .into_iter()
+        .any(|c| eval_item(s, c, index, sure, seen))
+}
+
+/// The writer's schema for property `name` of an object the nodes `objs` constrain (the
+/// conjunction of each node's own schema for it); `None` when the property cannot be present.
+/// `unevaluatedProperties` is applied only where no in-place applicator may evaluate the name,
+/// which widens the writer (a sound approximation).
+pub fn member_alt(s: &JsonSchema, objs: &[NodeId], name: &str) -> Option<Alt> {
+    let mut alt = Alt::any();
+    for &n in objs {
+        let Some(k) = s.keywords(n) else { continue };
+        if let Some(pn) = k.property_names
+            && eval::accepts(s, pn, &Value::String(name.to_string())) == Some(false)
+        {
+            return None;
+        }
+        let (own, matched) = k.named(name, s);
+        if matched {
+            for o in own {
+                alt = alt.and(o);
+            }
+        } else if let Some(ap) = k.additional_properties {
+            alt = alt.and(ap);
+        } else if let Some(u) = k.unevaluated_properties {
+            let others = k.in_place().any(|c| evaluates_property(s, c, name, false));
+            if !others {
+                alt = alt.and(u);
+            }
+        }
+    }
+    if alt.pos.iter().any(|&p| s.is_false(p)) {
+        return None;
+    }
+    Some(alt)
+}
+
+/// The writer's schema for array item `index` (None when no array may have that item).
+pub fn item_alt(s: &JsonSchema, arrs: &[NodeId], index: usize) -> Option<Alt> {
+    let mut alt = Alt::any();
+    for &n in arrs {
+        let Some(k) = s.keywords(n) else { continue };
+        if index < k.prefix_items.len() {
+            alt = alt.and(k.prefix_items[index]);
+        } else if let Some(it) = k.items {
+            alt = alt.and(it);
+        } else if let Some(u) = k.unevaluated_items {
+            let others =
+                k.contains.is_some() || k.in_place().any(|c| evaluates_item(s, c, index, false));
+            if !others {
+                alt = alt.and(u);
+            }
+        }
+    }
+    if alt.pos.iter().any(|&p| s.is_false(p)) {
+        return None;
+    }
+    Some(alt)
+}
+
+/// The most items the writer's arrays may hold, from `maxItems` and closed tuples.
+pub fn max_items(s: &JsonSchema, m: &Merged) -> Option<u64> {
+    let mut max = m.max_items;
+    for &n in &m.arrs {
+        let Some(k) = s.keywords(n) else { continue };
+        if k.items.is_some_and(|i| s.is_false(i)) {
+            let l = k.prefix_items.len() as u64;
+            max = Some(max.map_or(l, |x| x.min(l)));
+        }
+    }
+    max
+}

@@ -1,0 +1,1595 @@
+//! JSON Schema loading: the draft (`$schema`; 4, 6, 7, 2019-09, 2020-12), every keyword checked
+//! for its type with its position, and `$ref`s resolved — inside the file (`#/$defs/…`,
+//! `#/definitions/…`, `$anchor`, embedded `$id`s) and to other files of the registry by relative
+//! path, confined to the registry root. A remote `http(s)` reference is refused: nothing ever
+//! reaches the network.
+//!
+//! The result is an arena of nodes, each remembering its file and JSON pointer, which the
+//! compatibility engine (`compat::json`) walks. Recursive schemas are graphs, not trees: a `$ref`
+//! is an edge to the node of its target, compiled once.
+
+use crate::finding::{Finding, Location};
+use crate::rules;
+use crate::source::SourceFile;
+use crate::source::json::{self as sj, Node, escape_pointer_token, unescape_pointer_token};
+use ahash::AHashMap as HashMap;
+use serde_json::Value;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub type NodeId = usize;
+
+/// The JSON Schema drafts evreg reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Draft {
+    D4,
+    D6,
+    D7,
+    D2019,
+    D2020,
+}
+
+impl Draft {
+    pub fn name(self) -> &'static str {
+        match self {
+            Draft::D4 => "draft-04",
+            Draft::D6 => "draft-06",
+            Draft::D7 => "draft-07",
+            Draft::D2019 => "2019-09",
+            Draft::D2020 => "2020-12",
+        }
+    }
+    /// The draft a `$schema` URI names.
+    pub fn from_uri(uri: &str) -> Option<Draft> {
+        let u = uri.trim_end_matches('#').trim_end_matches('/');
+        let u = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"))?;
+        match u {
+            "json-schema.org/draft-04/schema" => Some(Draft::D4),
+            "json-schema.org/draft-06/schema" => Some(Draft::D6),
+            "json-schema.org/draft-07/schema" => Some(Draft::D7),
+            "json-schema.org/draft/2019-09/schema" => Some(Draft::D2019),
+            "json-schema.org/draft/2020-12/schema" => Some(Draft::D2020),
+            _ => None,
+        }
+    }
+    pub fn jsonschema(self) -> jsonschema::Draft {
+        match self {
+            Draft::D4 => jsonschema::Draft::Draft4,
+            Draft::D6 => jsonschema::Draft::Draft6,
+            Draft::D7 => jsonschema::Draft::Draft7,
+            Draft::D2019 => jsonschema::Draft::Draft201909,
+            Draft::D2020 => jsonschema::Draft::Draft202012,
+        }
+    }
+}
+
+/// JSON types as bits; `number` is `INTEGER | FRACTION`, so integer ⊂ number falls out of set
+/// inclusion.
+pub mod types {
+    pub const NULL: u8 = 1;
+    pub const BOOLEAN: u8 = 2;
+    pub const OBJECT: u8 = 4;
+    pub const ARRAY: u8 = 8;
+    pub const STRING: u8 = 16;
+    pub const INTEGER: u8 = 32;
+    /// Numbers that are not integers.
+    pub const FRACTION: u8 = 64;
+    pub const NUMBER: u8 = INTEGER | FRACTION;
+    pub const ALL: u8 = 127;
+
+    pub fn of_name(name: &str) -> Option<u8> {
+        Some(match name {
+            "null" => NULL,
+            "boolean" => BOOLEAN,
+            "object" => OBJECT,
+            "array" => ARRAY,
+            "string" => STRING,
+            "integer" => INTEGER,
+            "number" => NUMBER,
+            _ => return None,
+        })
+    }
+
+    /// The type bit of a JSON value.
+    pub fn of_value(v: &serde_json::Value) -> u8 {
+        use serde_json::Value::*;
+        match v {
+            Null => NULL,
+            Bool(_) => BOOLEAN,
+            Object(_) => OBJECT,
+            Array(_) => ARRAY,
+            String(_) => STRING,
+            Number(n) => {
+                if n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0) {
+                    INTEGER
+                } else {
+                    FRACTION
+                }
+            }
+        }
+    }
+
+    /// `string`, `integer or null`, `number` …
+    pub fn describe(t: u8) -> String {
+        let mut names = Vec::new();
+        for (bit, name) in [
+            (NULL, "null"),
+            (BOOLEAN, "boolean"),
+            (OBJECT, "object"),
+            (ARRAY, "array"),
+            (STRING, "string"),
+        ] {
+            if t & bit != 0 {
+                names.push(name);
+            }
+        }
+        match t & NUMBER {
+            NUMBER => names.push("number"),
+            INTEGER => names.push("integer"),
+            FRACTION => names.push("non-integer number"),
+            _ => {}
+        }
+        match names.len() {
+            0 => "nothing".into(),
+            1 => names[0].into(),
+            _ => {
+                let last = names.pop().unwrap_or_default();
+                format!("{} or {last}", names.join(", "))
+            }
+        }
+    }
+}
+
+/// A numeric bound: `minimum` (closed) or `exclusiveMinimum` (open), and the keyword it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+    pub keyword: &'static str,
+}
+
+#[derive(Debug)]
+pub struct SchemaNode {
+    /// Index into `JsonSchema::files`.
+    pub file: usize,
+    pub pointer: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    Bool(bool),
+    Keywords(Box<Keywords>),
+}
+
+/// The keywords of one schema object, parsed. Absent keywords are empty; annotations (`title`,
+/// `description`, `default`, `examples`, `$comment`) and unknown keywords are not kept: they do not
+/// change which instances are valid.
+#[derive(Debug, Default)]
+pub struct Keywords {
+    pub types: Option<u8>,
+    pub enum_values: Option<Vec<Value>>,
+    pub const_value: Option<Value>,
+    pub format: Option<String>,
+    // strings
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    // numbers
+    pub lower: Option<Bound>,
+    pub upper: Option<Bound>,
+    pub multiple_of: Option<f64>,
+    // objects
+    pub properties: Vec<(String, NodeId)>,
+    pub pattern_properties: Vec<(String, NodeId)>,
+    pub additional_properties: Option<NodeId>,
+    pub unevaluated_properties: Option<NodeId>,
+    pub required: Vec<String>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    pub dependent_schemas: Vec<(String, NodeId)>,
+    pub property_names: Option<NodeId>,
+    // arrays
+    /// `prefixItems`, or the array form of `items` before 2020-12.
+    pub prefix_items: Vec<NodeId>,
+    /// The schema for items after the prefix: `items` (2020-12, or the schema form before), or
+    /// `additionalItems` after an `items` array.
+    pub items: Option<NodeId>,
+    pub unevaluated_items: Option<NodeId>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub contains: Option<NodeId>,
+    pub min_contains: Option<u64>,
+    pub max_contains: Option<u64>,
+    // combinators
+    pub all_of: Vec<NodeId>,
+    pub any_of: Vec<NodeId>,
+    pub one_of: Vec<NodeId>,
+    pub not: Option<NodeId>,
+    pub if_: Option<NodeId>,
+    pub then_: Option<NodeId>,
+    pub else_: Option<NodeId>,
+    pub ref_: Option<NodeId>,
+    /// Constructs the engine cannot reason about (`$dynamicRef`, `$recursiveRef`), by keyword.
+    pub undecidable: Vec<&'static str>,
+    /// The schema is a `$ref` and nothing else that constrains instances.
+    pub only_ref: bool,
+}
+
+impl Keywords {
+    /// Does this schema constrain objects at all (its own keywords, not its applicators)?
+    pub fn has_object_keywords(&self) -> bool {
+        !self.properties.is_empty()
+            || !self.pattern_properties.is_empty()
+            || self.additional_properties.is_some()
+            || self.unevaluated_properties.is_some()
+            || !self.required.is_empty()
+            || self.min_properties.is_some()
+            || self.max_properties.is_some()
+            || !self.dependent_required.is_empty()
+            || self.property_names.is_some()
+    }
+    pub fn has_array_keywords(&self) -> bool {
+        !self.prefix_items.is_empty()
+            || self.items.is_some()
+            || self.unevaluated_items.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+            || self.unique_items
+            || self.contains.is_some()
+    }
+    /// Applicators that apply to the instance itself (not to a member or item).
+    pub fn in_place(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.all_of
+            .iter()
+            .chain(&self.any_of)
+            .chain(&self.one_of)
+            .chain(self.not.iter())
+            .chain(self.if_.iter())
+            .chain(self.then_.iter())
+            .chain(self.else_.iter())
+            .chain(self.ref_.iter())
+            .chain(self.dependent_schemas.iter().map(|(_, s)| s))
+            .copied()
+    }
+    /// The own schema of property `name` before additional/unevaluated: `properties[name]` and
+    /// every matching `patternProperties` schema.
+    pub fn named(&self, name: &str, schema: &JsonSchema) -> (Vec<NodeId>, bool) {
+        let mut out: Vec<NodeId> = self
+            .properties
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, s)| *s)
+            .collect();
+        let mut matched = !out.is_empty();
+        for (p, s) in &self.pattern_properties {
+            if schema.pattern_matches(p, name).unwrap_or(true) {
+                out.push(*s);
+                matched = true;
+            }
+        }
+        (out, matched)
+    }
+}
+
+/// A file a schema reads: the version itself or one its `$ref`s reach.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub source: Arc<SourceFile>,
+    pub json: Arc<Node>,
+    pub value: Arc<Value>,
+}
+
+/// One version's schema, with every file it references.
+#[derive(Debug)]
+pub struct JsonSchema {
+    pub nodes: Vec<SchemaNode>,
+    pub root: NodeId,
+    /// `files[0]` is the version's own file.
+    pub files: Vec<LoadedFile>,
+    /// The base URI of each file (`evreg:/schemas/…` for registry files).
+    pub uris: Vec<String>,
+    pub draft: Draft,
+    regexes: Mutex<HashMap<String, Option<Arc<fancy_regex::Regex>>>>,
+}
+
+impl JsonSchema {
+    pub fn node(&self, id: NodeId) -> &SchemaNode {
+        &self.nodes[id]
+    }
+    pub fn keywords(&self, id: NodeId) -> Option<&Keywords> {
+        match &self.nodes[id].kind {
+            Kind::Keywords(k) => Some(k),
+            Kind::Bool(_) => None,
+        }
+    }
+    pub fn is_true(&self, id: NodeId) -> bool {
+        matches!(self.nodes[id].kind, Kind::Bool(true))
+    }
+    pub fn is_false(&self, id: NodeId) -> bool {
+        matches!(self.nodes[id].kind, Kind::Bool(false))
+    }
+    /// The location of a pointer in one of the schema's files.
+    pub fn location(&self, file: usize, pointer: &str) -> Location {
+        let f = &self.files[file.min(self.files.len() - 1)];
+        Location::at(&f.source, pointer, f.json.pointer_span(pointer))
+    }
+    /// The pointer of `keyword` in node `id` if it is written there, else the node's pointer.
+    pub fn keyword_pointer(&self, id: NodeId, keyword: &str) -> String {
+        let n = &self.nodes[id];
+        let p = format!("{}/{}", n.pointer, escape_pointer_token(keyword));
+        if self.files[n.file].json.pointer(&p).is_some() {
+            p
+        } else {
+            n.pointer.clone()
+        }
+    }
+    /// Whether the ECMA-262 `pattern` matches `text` (None when the regex cannot run).
+    pub fn pattern_matches(&self, pattern: &str, text: &str) -> Option<bool> {
+        let re = {
+            let mut cache = self.regexes.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .entry(pattern.to_string())
+                .or_insert_with(|| compile_pattern(pattern).ok().map(Arc::new))
+                .clone()
+        };
+        re?.is_match(text).ok()
+    }
+    /// The resources the `jsonschema` crate needs to validate an instance against this schema:
+    /// the root document with its base URI, and every other file under its URI.
+    pub fn resources(&self) -> (&Value, &str, Vec<(&str, &Value)>) {
+        let others = self
+            .files
+            .iter()
+            .zip(&self.uris)
+            .skip(1)
+            .map(|(f, u)| (u.as_str(), f.value.as_ref()))
+            .collect();
+        (&self.files[0].value, &self.uris[0], others)
+    }
+}
+
+/// Compile an ECMA-262 pattern as the jsonschema crate does.
+pub fn compile_pattern(pattern: &str) -> Result<fancy_regex::Regex, String> {
+    let translated = jsonschema_regex::to_rust_regex(pattern)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| pattern.to_string());
+    fancy_regex::Regex::new(&translated).map_err(|e| {
+        let text = e.to_string();
+        text.lines().last().unwrap_or(&text).trim().to_string()
+    })
+}
+
+/// Where `$ref`s to other files are read from: the registry root (or, for two loose files, the
+/// folder `compat` was given), with a cache shared by every version that reads the same file.
+pub struct FileProvider {
+    pub root: PathBuf,
+    cache: Mutex<HashMap<String, Result<LoadedFile, String>>>,
+    /// When set, the only files there are (a registry read from git holds its files in memory).
+    files: Option<HashMap<String, Arc<SourceFile>>>,
+}
+
+impl FileProvider {
+    pub fn new(root: impl Into<PathBuf>) -> FileProvider {
+        FileProvider {
+            root: root.into(),
+            cache: Mutex::new(HashMap::new()),
+            files: None,
+        }
+    }
+
+    /// A provider serving only `files` (by their registry-relative paths).
+    pub fn in_memory(
+        root: impl Into<PathBuf>,
+        files: impl IntoIterator<Item = Arc<SourceFile>>,
+    ) -> FileProvider {
+        FileProvider {
+            root: root.into(),
+            cache: Mutex::new(HashMap::new()),
+            files: Some(files.into_iter().map(|f| (f.path.clone(), f)).collect()),
+        }
+    }
+
+    /// Read `rel` (a `/`-separated path relative to the root, already normalised); refuses paths
+    /// that leave the root, also through symbolic links.
+    pub fn load(&self, rel: &str) -> Result<LoadedFile, String> {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(rel)
+        {
+            return hit.clone();
+        }
+        let result = self.read(rel);
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), result.clone());
+        result
+    }
+
+    fn read(&self, rel: &str) -> Result<LoadedFile, String> {
+        let source = match &self.files {
+            Some(files) => files
+                .get(rel)
+                .cloned()
+                .ok_or_else(|| format!("{rel} is not a file of the registry"))?,
+            None => self.read_disk(rel)?,
+        };
+        let json = sj::parse(&source.text).map_err(|e| {
+            let (l, c) = source.line_col(e.offset);
+            format!("{rel}:{l}:{c}: not valid JSON: {}", e.message)
+        })?;
+        let value = json.to_serde();
+        Ok(LoadedFile {
+            source,
+            json: Arc::new(json),
+            value: Arc::new(value),
+        })
+    }
+
+    fn read_disk(&self, rel: &str) -> Result<Arc<SourceFile>, String> {
+        let path = self.root.join(rel);
+        let root = self.root.canonicalize().map_err(|e| e.to_string())?;
+        let real = path
+            .canonicalize()
+            .map_err(|e| format!("cannot read {rel}: {e}"))?;
+        if !real.starts_with(&root) {
+            return Err(format!("{rel} lies outside the registry; it is not read"));
+        }
+        let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {rel}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))?;
+        Ok(Arc::new(SourceFile::new(rel, text)))
+    }
+}
+
+/// The base URI of a registry file.
+pub fn file_uri(rel: &str) -> String {
+    format!("evreg:/{rel}")
+}
+
+/// Resolve a URI reference against a base (RFC 3986 §5.2, enough for schema references).
+pub fn resolve_uri(base: &str, reference: &str) -> String {
+    fn scheme_of(s: &str) -> Option<usize> {
+        let i = s.find(':')?;
+        let head = &s[..i];
+        (!head.is_empty()
+            && head.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then_some(i)
+    }
+    if scheme_of(reference).is_some() {
+        return normalise(reference);
+    }
+    let base = base.split('#').next().unwrap_or("");
+    if reference.is_empty() {
+        return base.to_string();
+    }
+    if let Some(frag) = reference.strip_prefix('#') {
+        return format!("{base}#{frag}");
+    }
+    let Some(si) = scheme_of(base) else {
+        return reference.to_string();
+    };
+    let scheme = &base[..=si];
+    let rest = &base[si + 1..];
+    if reference.starts_with("//") {
+        return normalise(&format!("{scheme}{reference}"));
+    }
+    let (authority, path) = if let Some(r) = rest.strip_prefix("//") {
+        match r.find('/') {
+            Some(i) => (format!("//{}", &r[..i]), &r[i..]),
+            None => (format!("//{r}"), ""),
+        }
+    } else {
+        (String::new(), rest)
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let merged = if reference.starts_with('/') {
+        reference.to_string()
+    } else if reference.starts_with('?') {
+        format!("{path}{reference}")
+    } else {
+        let dir = match path.rfind('/') {
+            Some(i) => &path[..=i],
+            None => "/",
+        };
+        format!("{dir}{reference}")
+    };
+    normalise(&format!("{scheme}{authority}{merged}"))
+}
+
+/// Remove `.` and `..` segments from a URI's path (never above its root).
+fn normalise(uri: &str) -> String {
+    let (main, frag) = match uri.split_once('#') {
+        Some((m, f)) => (m, Some(f)),
+        None => (uri, None),
+    };
+    let Some(ci) = main.find(':') else {
+        return uri.to_string();
+    };
+    let (scheme, rest) = main.split_at(ci + 1);
+    let (authority, path) = if let Some(r) = rest.strip_prefix("//") {
+        match r.find('/') {
+            Some(i) => (format!("//{}", &r[..i]), r[i..].to_string()),
+            None => (format!("//{r}"), String::new()),
+        }
+    } else {
+        (String::new(), rest.to_string())
+    };
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (path, None),
+    };
+    let absolute = path.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." => {}
+            ".." => {
+                out.pop();
+            }
+            "" if i > 0 && i + 1 < segments.len() => {}
+            s => out.push(s),
+        }
+    }
+    let mut p = out.join("/");
+    if absolute && !p.starts_with('/') {
+        p.insert(0, '/');
+    }
+    if matches!(segments.last(), Some(&"." | &"..")) && !p.ends_with('/') {
+        p.push('/');
+    }
+    let mut s = format!("{scheme}{authority}{p}");
+    if let Some(q) = query {
+        s.push('?');
+        s.push_str(&q);
+    }
+    if let Some(f) = frag {
+        s.push('#');
+        s.push_str(f);
+    }
+    s
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The outcome of loading: a schema, or the findings that say why not (each with its position).
+pub struct Loaded {
+    pub schema: Option<JsonSchema>,
+    pub findings: Vec<Finding>,
+}
+
+/// The deepest chain of nested schemas (across `$ref`s) compiled before giving up.
+const MAX_COMPILE_DEPTH: usize = 512;
+
+/// Load a JSON Schema version. `rel` is its path relative to `provider.root`, where its relative
+/// `$ref`s are resolved from (for a registry version, its `source.path`).
+pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Loaded {
+    let json = match super::parse_json(&source) {
+        Ok(n) => n,
+        Err(f) => {
+            return Loaded {
+                schema: None,
+                findings: vec![f],
+            };
+        }
+    };
+    let value = json.to_serde();
+    let root_file = LoadedFile {
+        source: source.clone(),
+        json: Arc::new(json),
+        value: Arc::new(value),
+    };
+    let mut c = Compiler {
+        provider,
+        files: vec![root_file],
+        uris: vec![file_uri(rel)],
+        drafts: Vec::new(),
+        resources: HashMap::new(),
+        memo: HashMap::new(),
+        nodes: Vec::new(),
+        findings: Vec::new(),
+        depth: 0,
+    };
+    let draft = match c.draft_of(0, Draft::D2020) {
+        Ok(d) => d,
+        Err(f) => {
+            return Loaded {
+                schema: None,
+                findings: vec![f],
+            };
+        }
+    };
+    c.drafts.push(draft);
+    c.index(0);
+    let root = c.compile(0, "");
+    if c.findings.is_empty() {
+        c.check_cycles(root);
+    }
+    let findings = std::mem::take(&mut c.findings);
+    if !findings.is_empty() {
+        return Loaded {
+            schema: None,
+            findings,
+        };
+    }
+    Loaded {
+        schema: Some(JsonSchema {
+            nodes: c.nodes,
+            root,
+            files: c.files,
+            uris: c.uris,
+            draft,
+            regexes: Mutex::new(HashMap::new()),
+        }),
+        findings,
+    }
+}
+
+struct Compiler<'p> {
+    provider: &'p FileProvider,
+    files: Vec<LoadedFile>,
+    uris: Vec<String>,
+    drafts: Vec<Draft>,
+    /// Absolute URIs (of `$id`s, `$anchor`s and files) → (file, pointer).
+    resources: HashMap<String, (usize, String)>,
+    memo: HashMap<usize, HashMap<String, NodeId>>,
+    nodes: Vec<SchemaNode>,
+    findings: Vec<Finding>,
+    depth: usize,
+}
+
+/// Keywords that do not constrain instances (beside a `$ref`, they leave it a plain reference).
+const NOT_CONSTRAINTS: &[&str] = &[
+    "$ref",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "definitions",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+];
+
+/// Keywords whose value is a schema / a map of schemas / an array of schemas.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "not",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "items",
+];
+const MAP_KEYWORDS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+    "dependencies",
+];
+const ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+
+impl Compiler<'_> {
+    fn invalid(&mut self, file: usize, pointer: &str, message: String, help: &str) {
+        let f = &self.files[file];
+        let loc = Location::at(&f.source, pointer, f.json.pointer_span(pointer));
+        self.findings
+            .push(Finding::new(&rules::JSON_SCHEMA_INVALID, message, help.to_string()).at(loc));
+    }
+
+    fn draft_of(&mut self, file: usize, default: Draft) -> Result<Draft, Finding> {
+        let f = &self.files[file];
+        let Some(s) = f.value.get("$schema") else {
+            return Ok(default);
+        };
+        let loc = || Location::at(&f.source, "/$schema", f.json.pointer_span("/$schema"));
+        match s.as_str().map(Draft::from_uri) {
+            Some(Some(d)) => Ok(d),
+            _ => Err(Finding::new(
+                &rules::JSON_SCHEMA_INVALID,
+                format!("`$schema` {s} names no draft evreg reads"),
+                "use https://json-schema.org/draft/2020-12/schema (or draft/2019-09, draft-07, draft-06, draft-04)",
+            )
+            .at(loc())),
+        }
+    }
+
+    /// Record every `$id` and `$anchor` of a file with the pointer it names.
+    fn index(&mut self, file: usize) {
+        let uri = self.uris[file].clone();
+        self.resources
+            .entry(uri.clone())
+            .or_insert((file, String::new()));
+        let text = &self.files[file].source.text;
+        if !text.contains("$id")
+            && !text.contains("$anchor")
+            && !text.contains("$dynamicAnchor")
+            && !text.contains("\"id\"")
+        {
+            return;
+        }
+        let value = self.files[file].value.clone();
+        let draft = self.drafts[file];
+        self.index_at(file, &value, String::new(), &uri, draft, 0);
+    }
+
+    fn index_at(
+        &mut self,
+        file: usize,
+        v: &Value,
+        pointer: String,
+        base: &str,
+        draft: Draft,
+        depth: usize,
+    ) {
+        let Some(obj) = v.as_object() else { return };
+        if depth > sj::MAX_DEPTH {
+            return;
+        }
+        let mut base = base.to_string();
+        let id_key = if draft == Draft::D4 { "id" } else { "$id" };
+        // Before 2019-09 a `$ref` hides its siblings, `$id` included.
+        let hidden = draft <= Draft::D7 && obj.contains_key("$ref");
+        if let Some(Value::String(id)) = obj.get(id_key)
+            && !hidden
+        {
+            if let Some(anchor) = id.strip_prefix('#') {
+                // draft 6/7 plain-name fragment: an anchor
+                let key = format!("{}#{anchor}", base.split('#').next().unwrap_or(""));
+                self.resources.entry(key).or_insert((file, pointer.clone()));
+            } else {
+                base = resolve_uri(&base, id);
+                let key = base.trim_end_matches('#').to_string();
+                self.resources.entry(key).or_insert((file, pointer.clone()));
+            }
+        }
+        if draft >= Draft::D2019
+            && let Some(Value::String(a)) = obj.get("$anchor")
+        {
+            let key = format!("{}#{a}", base.split('#').next().unwrap_or(""));
+            self.resources.entry(key).or_insert((file, pointer.clone()));
+        }
+        if draft == Draft::D2020
+            && let Some(Value::String(a)) = obj.get("$dynamicAnchor")
+        {
+            let key = format!("{}#{a}", base.split('#').next().unwrap_or(""));
+            self.resources.entry(key).or_insert((file, pointer.clone()));
+        }
+        for (k, child) in obj {
+            let kp = format!("{pointer}/{}", escape_pointer_token(k));
+            if SCHEMA_KEYWORDS.contains(&k.as_str()) && child.is_object() {
+                self.index_at(file, child, kp.clone(), &base, draft, depth + 1);
+            }
+            if MAP_KEYWORDS.contains(&k.as_str())
+                && let Some(m) = child.as_object()
+            {
+                for (name, s) in m {
+                    let p = format!("{kp}/{}", escape_pointer_token(name));
+                    self.index_at(file, s, p, &base, draft, depth + 1);
+                }
+            }
+            if ARRAY_KEYWORDS.contains(&k.as_str())
+                && let Some(a) = child.as_array()
+            {
+                for (i, s) in a.iter().enumerate() {
+                    self.index_at(file, s, format!("{kp}/{i}"), &base, draft, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// The base URI in force at `pointer` of `file`.
+    fn base_at(&self, file: usize, pointer: &str) -> String {
+        let mut base = self.uris[file].clone();
+        let draft = self.drafts[file];
+        let id_key = if draft == Draft::D4 { "id" } else { "$id" };
+        let mut v: &Value = &self.files[file].value;
+        let apply = |v: &Value, base: &mut String| {
+            if let Some(Value::String(id)) = v.get(id_key)
+                && !id.starts_with('#')
+                && !(draft <= Draft::D7 && v.get("$ref").is_some())
+            {
+                *base = resolve_uri(base, id);
+            }
+        };
+        apply(v, &mut base);
+        if pointer.is_empty() {
+            return base;
+        }
+        for tok in pointer.trim_start_matches('/').split('/') {
+            let tok = unescape_pointer_token(tok);
+            let next = match v {
+                Value::Object(m) => m.get(&tok),
+                Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)),
+                _ => None,
+            };
+            let Some(n) = next else { break };
+            v = n;
+            apply(v, &mut base);
+        }
+        base
+    }
+
+    fn new_node(&mut self, file: usize, pointer: &str, kind: Kind) -> NodeId {
+        self.nodes.push(SchemaNode {
+            file,
+            pointer: pointer.to_string(),
+            kind,
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Compile the schema at (file, pointer), once.
+    fn compile(&mut self, file: usize, pointer: &str) -> NodeId {
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
+            return id;
+        }
+        let value = self.files[file].value.clone();
+        match value.pointer(pointer) {
+            Some(v) => self.compile_v(file, pointer, v),
+            None => self.new_node(file, pointer, Kind::Bool(true)),
+        }
+    }
+
+    /// Compile `v`, the schema at (file, pointer), once.
+    fn compile_v(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
+            return id;
+        }
+        let id = self.new_node(file, pointer, Kind::Bool(true));
+        self.memo
+            .entry(file)
+            .or_default()
+            .insert(pointer.to_string(), id);
+        self.depth += 1;
+        if self.depth > MAX_COMPILE_DEPTH {
+            self.invalid(
+                file,
+                pointer,
+                format!("schemas nest deeper than {MAX_COMPILE_DEPTH} levels (through `$ref`s)"),
+                "flatten the schema; real event schemas nest a few dozen levels at most",
+            );
+            self.depth -= 1;
+            return id;
+        }
+        let kind = self.compile_value(file, pointer, v);
+        self.nodes[id].kind = kind;
+        self.depth -= 1;
+        id
+    }
+
+    fn compile_value(&mut self, file: usize, pointer: &str, v: &Value) -> Kind {
+        let draft = self.drafts[file];
+        let obj = match v {
+            Value::Bool(b) if draft >= Draft::D6 => return Kind::Bool(*b),
+            Value::Object(o) => o,
+            _ => {
+                self.invalid(
+                    file,
+                    pointer,
+                    format!(
+                        "a schema must be an object{}, not {}",
+                        if draft >= Draft::D6 {
+                            " or a boolean"
+                        } else {
+                            ""
+                        },
+                        kind_name(v)
+                    ),
+                    "write {} (any value), {\"type\": \"string\"}, …",
+                );
+                return Kind::Bool(true);
+            }
+        };
+        let mut k = Keywords::default();
+        let at = |kw: &str| format!("{pointer}/{}", escape_pointer_token(kw));
+        if let Some(r) = obj.get("$ref") {
+            let Some(r) = r.as_str() else {
+                self.invalid(
+                    file,
+                    &at("$ref"),
+                    "`$ref` must be a string".into(),
+                    "write a URI reference such as \"#/$defs/Money\"",
+                );
+                return Kind::Bool(true);
+            };
+            if let Some(target) = self.reference(file, pointer, &at("$ref"), r) {
+                k.ref_ = Some(target);
+            }
+            if draft <= Draft::D7 {
+                // Before 2019-09, `$ref` replaces the whole schema object.
+                k.only_ref = true;
+                return Kind::Keywords(Box::new(k));
+            }
+        }
+        for (key, val) in obj {
+            let p = at(key);
+            self.keyword(file, draft, &p, key, val, obj, &mut k);
+        }
+        k.only_ref = k.ref_.is_some()
+            && obj
+                .keys()
+                .all(|key| NOT_CONSTRAINTS.contains(&key.as_str()));
+        Kind::Keywords(Box::new(k))
+    }
+
+    fn reference(
+        &mut self,
+        file: usize,
+        pointer: &str,
+        ref_pointer: &str,
+        r: &str,
+    ) -> Option<NodeId> {
+        let base = self.base_at(file, pointer);
+        if base.starts_with("evreg:/") && escapes_root(&base["evreg:/".len()..], r) {
+            self.invalid(
+                file,
+                ref_pointer,
+                format!("`$ref` \"{r}\" leaves the registry; evreg reads only files inside it"),
+                "keep shared definitions inside the registry (e.g. schemas/money.schema.json) and refer to them by relative path",
+            );
+            return None;
+        }
+        let abs = resolve_uri(&base, r);
+        let (doc, frag) = match abs.split_once('#') {
+            Some((d, f)) => (d.to_string(), percent_decode(f)),
+            None => (abs.clone(), String::new()),
+        };
+        let target = if let Some((f, p)) = self.resources.get(&doc).cloned() {
+            Some((f, p))
+        } else if let Some(rel) = doc.strip_prefix("evreg:/") {
+            match self.load_file(rel, file) {
+                Ok(f) => Some((f, String::new())),
+                Err(e) => {
+                    self.invalid(
+                        file,
+                        ref_pointer,
+                        format!("`$ref` \"{r}\": {e}"),
+                        "a `$ref` to another file names it by its path relative to this file, e.g. \"../money.schema.json#/$defs/Money\"",
+                    );
+                    return None;
+                }
+            }
+        } else {
+            let remote = doc.starts_with("http://") || doc.starts_with("https://");
+            self.invalid(
+                file,
+                ref_pointer,
+                if remote {
+                    format!(
+                        "`$ref` \"{r}\" is remote ({doc}); evreg never fetches schemas from the network"
+                    )
+                } else {
+                    format!("`$ref` \"{r}\" resolves to {doc}, which is no file of the registry and no `$id` of the loaded schemas")
+                },
+                "copy the referenced schema into the registry and refer to it by relative path, e.g. \"../money.schema.json\"",
+            );
+            return None;
+        };
+        let (tf, tp) = target?;
+        let ptr = if frag.is_empty() {
+            tp
+        } else if frag.starts_with('/') {
+            format!("{tp}{frag}")
+        } else {
+            let key = format!("{doc}#{frag}");
+            match self.resources.get(&key).cloned() {
+                Some((af, ap)) => return Some(self.compile(af, &ap)),
+                None => {
+                    self.invalid(
+                        file,
+                        ref_pointer,
+                        format!("`$ref` \"{r}\" names anchor `{frag}`, which no schema declares"),
+                        "declare it with \"$anchor\" (2019-09 and later) or point at the schema with a JSON pointer (#/$defs/…)",
+                    );
+                    return None;
+                }
+            }
+        };
+        if self.files[tf].value.pointer(&ptr).is_none() {
+            self.invalid(
+                file,
+                ref_pointer,
+                format!(
+                    "`$ref` \"{r}\" points to nothing: {} has no {}",
+                    self.files[tf].source.path,
+                    if ptr.is_empty() { "root" } else { &ptr }
+                ),
+                "fix the pointer (a typo in $defs/definitions?) or add the definition",
+            );
+            return None;
+        }
+        Some(self.compile(tf, &ptr))
+    }
+
+    fn load_file(&mut self, rel: &str, from: usize) -> Result<usize, String> {
+        let clean = clean_rel(rel).ok_or_else(|| format!("{rel} leaves the registry"))?;
+        if let Some(i) = self.files.iter().position(|f| f.source.path == clean) {
+            return Ok(i);
+        }
+        let loaded = self.provider.load(&clean)?;
+        self.files.push(loaded);
+        self.uris.push(file_uri(&clean));
+        let i = self.files.len() - 1;
+        let default = self.drafts[from];
+        let d = self.draft_of(i, default).map_err(|f| f.message)?;
+        self.drafts.push(d);
+        self.index(i);
+        Ok(i)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn keyword(
+        &mut self,
+        file: usize,
+        draft: Draft,
+        p: &str,
+        key: &str,
+        val: &Value,
+        obj: &serde_json::Map<String, Value>,
+        k: &mut Keywords,
+    ) {
+        let d6 = draft >= Draft::D6;
+        let d7 = draft >= Draft::D7;
+        let d19 = draft >= Draft::D2019;
+        let d20 = draft >= Draft::D2020;
+        match key {
+            "type" => {
+                let names: Vec<&Value> = match val {
+                    Value::Array(a) => a.iter().collect(),
+                    v => vec![v],
+                };
+                let mut t = 0u8;
+                for n in names {
+                    match n.as_str().and_then(types::of_name) {
+                        Some(b) => t |= b,
+                        None => {
+                            self.invalid(file, p, format!("`type` names an unknown type {n}"), "types are null, boolean, object, array, number, integer and string");
+                            return;
+                        }
+                    }
+                }
+                k.types = Some(t);
+            }
+            "enum" => match val.as_array() {
+                Some(a) => k.enum_values = Some(a.clone()),
+                None => self.invalid(file, p, "`enum` must be an array".into(), "write \"enum\": [\"a\", \"b\"]"),
+            },
+            "const" if d6 => k.const_value = Some(val.clone()),
+            "format" => match val.as_str() {
+                Some(s) => k.format = Some(s.to_string()),
+                None => self.invalid(file, p, "`format` must be a string".into(), "e.g. \"format\": \"date-time\""),
+            },
+            "minLength" => k.min_length = self.count(file, p, key, val),
+            "maxLength" => k.max_length = self.count(file, p, key, val),
+            "pattern" => match val.as_str() {
+                Some(s) => match compile_pattern(s) {
+                    Ok(_) => k.pattern = Some(s.to_string()),
+                    Err(e) => self.invalid(file, p, format!("`pattern` is not a valid regular expression: {e}"), "write an ECMA-262 regular expression; escape backslashes in JSON (\"\\\\d+\")"),
+                },
+                None => self.invalid(file, p, "`pattern` must be a string".into(), "e.g. \"pattern\": \"^[A-Z]{3}$\""),
+            },
+            "minimum" | "maximum" => {
+                let Some(n) = self.number(file, p, key, val) else { return };
+                let excl_key = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                let exclusive = draft == Draft::D4 && obj.get(excl_key) == Some(&Value::Bool(true));
+                let b = Bound { value: n, exclusive, keyword: if key == "minimum" { "minimum" } else { "maximum" } };
+                let slot = if key == "minimum" { &mut k.lower } else { &mut k.upper };
+                *slot = tighter(*slot, b, key == "minimum");
+            }
+            "exclusiveMinimum" | "exclusiveMaximum" => {
+                if draft == Draft::D4 {
+                    if !val.is_boolean() {
+                        self.invalid(file, p, format!("in draft-04 `{key}` is a boolean that modifies `{}`", if key == "exclusiveMinimum" { "minimum" } else { "maximum" }), "write \"exclusiveMinimum\": true beside \"minimum\", or move to a later draft where it is a number");
+                    }
+                    return;
+                }
+                if val.is_boolean() {
+                    self.invalid(file, p, format!("`{key}` is a number since draft-06 (the boolean form is draft-04's)"), "write \"exclusiveMinimum\": 0 instead of \"minimum\": 0, \"exclusiveMinimum\": true");
+                    return;
+                }
+                let Some(n) = self.number(file, p, key, val) else { return };
+                let lower = key == "exclusiveMinimum";
+                let b = Bound { value: n, exclusive: true, keyword: if lower { "exclusiveMinimum" } else { "exclusiveMaximum" } };
+                let slot = if lower { &mut k.lower } else { &mut k.upper };
+                *slot = tighter(*slot, b, lower);
+            }
+            "multipleOf" => {
+                if let Some(n) = self.number(file, p, key, val) {
+                    if n > 0.0 {
+                        k.multiple_of = Some(n);
+                    } else {
+                        self.invalid(file, p, "`multipleOf` must be greater than 0".into(), "e.g. \"multipleOf\": 0.01");
+                    }
+                }
+            }
+            "properties" | "patternProperties" | "dependentSchemas" if key != "dependentSchemas" || d19 => {
+                let Some(m) = val.as_object() else {
+                    self.invalid(file, p, format!("`{key}` must be an object of schemas"), "e.g. \"properties\": {\"id\": {\"type\": \"string\"}}");
+                    return;
+                };
+                let mut out = Vec::new();
+                for name in self.keys_in_order(file, p, m) {
+                    let name = &name;
+                    if key == "patternProperties"
+                        && let Err(e) = compile_pattern(name)
+                    {
+                        self.invalid(file, &format!("{p}/{}", escape_pointer_token(name)), format!("`patternProperties` key is not a valid regular expression: {e}"), "write an ECMA-262 regular expression");
+                        continue;
+                    }
+                    let id = self.compile_v(
+                        file,
+                        &format!("{p}/{}", escape_pointer_token(name)),
+                        &m[name.as_str()],
+                    );
+                    out.push((name.clone(), id));
+                }
+                match key {
+                    "properties" => k.properties = out,
+                    "patternProperties" => k.pattern_properties = out,
+                    _ => k.dependent_schemas = out,
+                }
+            }
+            "additionalProperties" => k.additional_properties = Some(self.compile_v(file, p, val)),
+            "unevaluatedProperties" if d19 => k.unevaluated_properties = Some(self.compile_v(file, p, val)),
+            "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
+            "required" => {
+                match val.as_array().filter(|a| a.iter().all(Value::is_string)) {
+                    Some(a) => k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect(),
+                    None => self.invalid(file, p, "`required` must be an array of property names".into(), "e.g. \"required\": [\"id\", \"amount\"]"),
+                }
+            }
+            "minProperties" => k.min_properties = self.count(file, p, key, val),
+            "maxProperties" => k.max_properties = self.count(file, p, key, val),
+            "dependentRequired" if d19 => {
+                let Some(m) = val.as_object() else {
+                    self.invalid(file, p, "`dependentRequired` must be an object of arrays of names".into(), "e.g. \"dependentRequired\": {\"card\": [\"expiry\"]}");
+                    return;
+                };
+                for (name, deps) in m {
+                    match deps.as_array().filter(|a| a.iter().all(Value::is_string)) {
+                        Some(a) => k.dependent_required.push((name.clone(), a.iter().filter_map(|s| s.as_str().map(String::from)).collect())),
+                        None => self.invalid(file, &format!("{p}/{}", escape_pointer_token(name)), "each `dependentRequired` value must be an array of names".into(), "e.g. [\"expiry\"]"),
+                    }
+                }
+            }
+            "dependencies" if !d19 => {
+                let Some(m) = val.as_object() else {
+                    self.invalid(file, p, "`dependencies` must be an object".into(), "e.g. \"dependencies\": {\"card\": [\"expiry\"]}");
+                    return;
+                };
+                for name in self.keys_in_order(file, p, m) {
+                    let dep = &m[&name];
+                    let name = &name;
+                    let dp = format!("{p}/{}", escape_pointer_token(name));
+                    match dep {
+                        Value::Array(a) if a.iter().all(Value::is_string) => k.dependent_required.push((name.clone(), a.iter().filter_map(|s| s.as_str().map(String::from)).collect())),
+                        Value::Object(_) | Value::Bool(_) => {
+                            let id = self.compile_v(file, &dp, dep);
+                            k.dependent_schemas.push((name.clone(), id));
+                        }
+                        _ => self.invalid(file, &dp, "each `dependencies` value must be an array of names or a schema".into(), "e.g. [\"expiry\"]"),
+                    }
+                }
+            }
+            "items" => match val {
+                Value::Array(a) if !d20 => {
+                    k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
+                    if let Some(ai) = obj.get("additionalItems") {
+                        k.items =
+                            Some(self.compile_v(file, &format!("{}/additionalItems", parent(p)), ai));
+                    }
+                }
+                Value::Array(_) => self.invalid(file, p, "in 2020-12 `items` is one schema; the array form is `prefixItems`".into(), "rename `items` to `prefixItems` (and `additionalItems` to `items`)"),
+                _ => k.items = Some(self.compile_v(file, p, val)),
+            },
+            // Without an `items` array, additionalItems has no effect; it is still checked.
+            "additionalItems" if !d20 && !obj.get("items").is_some_and(Value::is_array) => {
+                self.compile_v(file, p, val);
+            }
+            "prefixItems" if d20 => match val.as_array() {
+                Some(a) => k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect(),
+                None => self.invalid(file, p, "`prefixItems` must be an array of schemas".into(), "e.g. \"prefixItems\": [{\"type\": \"string\"}]"),
+            },
+            "unevaluatedItems" if d19 => k.unevaluated_items = Some(self.compile_v(file, p, val)),
+            "minItems" => k.min_items = self.count(file, p, key, val),
+            "maxItems" => k.max_items = self.count(file, p, key, val),
+            "uniqueItems" => match val.as_bool() {
+                Some(b) => k.unique_items = b,
+                None => self.invalid(file, p, "`uniqueItems` must be a boolean".into(), "\"uniqueItems\": true"),
+            },
+            "contains" if d6 => k.contains = Some(self.compile_v(file, p, val)),
+            "minContains" if d19 => k.min_contains = self.count(file, p, key, val),
+            "maxContains" if d19 => k.max_contains = self.count(file, p, key, val),
+            "allOf" | "anyOf" | "oneOf" => {
+                let Some(a) = val.as_array().filter(|a| !a.is_empty()) else {
+                    self.invalid(file, p, format!("`{key}` must be a non-empty array of schemas"), "e.g. \"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}]");
+                    return;
+                };
+                let ids = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
+                match key {
+                    "allOf" => k.all_of = ids,
+                    "anyOf" => k.any_of = ids,
+                    _ => k.one_of = ids,
+                }
+            }
+            "not" => k.not = Some(self.compile_v(file, p, val)),
+            "if" if d7 => k.if_ = Some(self.compile_v(file, p, val)),
+            "then" if d7 => k.then_ = Some(self.compile_v(file, p, val)),
+            "else" if d7 => k.else_ = Some(self.compile_v(file, p, val)),
+            "$defs" | "definitions" if !val.is_object() => {
+                self.invalid(file, p, format!("`{key}` must be an object of schemas"), "e.g. \"$defs\": {\"Money\": {…}}");
+            }
+            "$dynamicRef" if d20 => k.undecidable.push("$dynamicRef"),
+            "$recursiveRef" if draft == Draft::D2019 => k.undecidable.push("$recursiveRef"),
+            "$id" | "$anchor" | "$dynamicAnchor" | "$schema" if !val.is_string() => {
+                self.invalid(file, p, format!("`{key}` must be a string"), "write a string");
+            }
+            _ => {}
+        }
+        if (key == "then" || key == "else") && d7 && obj.get("if").is_none() {
+            // Without `if`, `then` and `else` are ignored.
+            match key {
+                "then" => k.then_ = None,
+                _ => k.else_ = None,
+            }
+        }
+        if draft >= Draft::D2019 && key == "minContains" && obj.get("contains").is_none() {
+            k.min_contains = None;
+        }
+        if draft >= Draft::D2019 && key == "maxContains" && obj.get("contains").is_none() {
+            k.max_contains = None;
+        }
+    }
+
+    /// An object's keys in the order the file writes them (findings follow the document).
+    fn keys_in_order(
+        &self,
+        file: usize,
+        p: &str,
+        m: &serde_json::Map<String, Value>,
+    ) -> Vec<String> {
+        match self.files[file].json.pointer(p).and_then(|n| n.as_object()) {
+            Some(members) => members.iter().map(|mb| mb.key.clone()).collect(),
+            None => m.keys().cloned().collect(),
+        }
+    }
+
+    fn count(&mut self, file: usize, p: &str, key: &str, val: &Value) -> Option<u64> {
+        let n = val.as_u64().or_else(|| {
+            val.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        });
+        if n.is_none() {
+            self.invalid(
+                file,
+                p,
+                format!(
+                    "`{key}` must be a non-negative integer, not {}",
+                    kind_name_or_value(val)
+                ),
+                "e.g. \"maxLength\": 64",
+            );
+        }
+        n
+    }
+
+    fn number(&mut self, file: usize, p: &str, key: &str, val: &Value) -> Option<f64> {
+        let n = val.as_f64();
+        if n.is_none() {
+            self.invalid(
+                file,
+                p,
+                format!("`{key}` must be a number, not {}", kind_name(val)),
+                "e.g. \"minimum\": 0",
+            );
+        }
+        n
+    }
+
+    /// A cycle of `$ref`s (or other in-place applicators) that never reaches a keyword that
+    /// descends into the instance would make validation loop forever: it is an error.
+    fn check_cycles(&mut self, root: NodeId) {
+        let n = self.nodes.len();
+        let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+        let _ = root;
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            // iterative DFS over in-place edges
+            let mut stack: Vec<(NodeId, Vec<NodeId>, usize)> = vec![(start, self.edges(start), 0)];
+            state[start] = 1;
+            while let Some((node, edges, i)) = stack.last_mut() {
+                if *i < edges.len() {
+                    let next = edges[*i];
+                    *i += 1;
+                    match state[next] {
+                        0 => {
+                            state[next] = 1;
+                            let e = self.edges(next);
+                            stack.push((next, e, 0));
+                        }
+                        1 => {
+                            let _ = node;
+                            let (file, pointer) =
+                                (self.nodes[next].file, self.nodes[next].pointer.clone());
+                            let ptr = if self.files[file]
+                                .json
+                                .pointer(&format!("{pointer}/$ref"))
+                                .is_some()
+                            {
+                                format!("{pointer}/$ref")
+                            } else {
+                                pointer
+                            };
+                            self.invalid(
+                                file,
+                                &ptr,
+                                "this `$ref` is part of a cycle that never descends into the instance (a schema defined as itself); validating it would never end".into(),
+                                "break the cycle: a recursive schema must recurse through `properties`, `items` or similar",
+                            );
+                            return;
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[*node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    fn edges(&self, id: NodeId) -> Vec<NodeId> {
+        match &self.nodes[id].kind {
+            Kind::Keywords(k) => k.in_place().collect(),
+            Kind::Bool(_) => Vec::new(),
+        }
+    }
+}
+
+/// Does a relative reference climb above the root from `base_path` (a root-relative file path)?
+fn escapes_root(base_path: &str, reference: &str) -> bool {
+    let path = reference.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() || path.starts_with('/') || path.contains(':') {
+        return false;
+    }
+    let mut depth = base_path.trim_start_matches('/').split('/').count() as i64 - 1;
+    for seg in path.split('/') {
+        match seg {
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            "." | "" => {}
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+fn parent(p: &str) -> &str {
+    p.rsplit_once('/').map_or("", |(a, _)| a)
+}
+
+/// Normalise a registry-relative path; None when it climbs above the root.
+fn clean_rel(rel: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for c in Path::new(&percent_decode(rel)).components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir | Component::RootDir => {}
+            Component::Prefix(_) => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The tighter of two bounds (lower: the larger, upper: the smaller; open beats closed at a tie).
+pub fn tighter(a: Option<Bound>, b: Bound, lower: bool) -> Option<Bound> {
+    Some(match a {
+        None => b,
+        Some(a) => {
+            if a.value == b.value {
+                if b.exclusive { b } else { a }
+            } else if (a.value < b.value) == lower {
+                b
+            } else {
+                a
+            }
+        }
+    })
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn kind_name_or_value(v: &Value) -> String {
+    match v {
+        Value::Number(n) => n.to_string(),
+        v => kind_name(v).to_string(),
+    }
+}
+
+/// JSON Schema's equality: numbers compare by value (`1` equals `1.0`), objects by members.
+pub fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x == y,
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A stable short rendering of a value for messages.
+pub fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(57).collect::<String>())
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_resolve_like_rfc_3986() {
+        let b = "evreg:/schemas/a.b.c/v1.schema.json";
+        assert_eq!(
+            resolve_uri(b, "../money.schema.json"),
+            "evreg:/schemas/money.schema.json"
+        );
+        assert_eq!(
+            resolve_uri(b, "#/$defs/x"),
+            "evreg:/schemas/a.b.c/v1.schema.json#/$defs/x"
+        );
+        assert_eq!(resolve_uri(b, "../../../../x.json"), "evreg:/x.json");
+        assert_eq!(
+            resolve_uri("https://example.com/a/b.json", "c.json#x"),
+            "https://example.com/a/c.json#x"
+        );
+        assert_eq!(resolve_uri(b, "https://e.com/x"), "https://e.com/x");
+        assert_eq!(clean_rel("schemas/../x.json").as_deref(), Some("x.json"));
+        assert_eq!(clean_rel("../x.json"), None);
+    }
+
+    fn load_text(text: &str) -> Loaded {
+        let dir = tempfile::tempdir().unwrap();
+        let provider = FileProvider::new(dir.path());
+        load(
+            Arc::new(SourceFile::new("v1.schema.json", text)),
+            "v1.schema.json",
+            &provider,
+        )
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        load_text(text)
+            .findings
+            .into_iter()
+            .map(|f| {
+                let l = f.location.unwrap();
+                format!("{}:{}: {}", l.pointer, l.line.unwrap_or(0), f.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bad_keywords_are_errors_with_positions() {
+        let e = errors(r##"{"type": "object", "properties": {"a": {"maxLength": "5"}}}"##);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("/properties/a/maxLength:1:"), "{e:?}");
+        assert!(errors(r##"{"type": "strin"}"##)[0].contains("unknown type"));
+        assert!(errors(r##"{"pattern": "(unclosed"}"##)[0].contains("regular expression"));
+        assert!(errors(r##"{"$ref": "#/$defs/nope"}"##)[0].contains("points to nothing"));
+        assert!(errors(r##"{"$ref": "https://example.com/x.json"}"##)[0].contains("remote"));
+        assert!(errors(r##"{"$ref": "#"}"##)[0].contains("cycle"));
+        assert!(
+            errors(r##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"allOf": [{"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}"##)[0]
+                .contains("cycle")
+        );
+        assert!(errors(r##"{"$ref": "../../x.json"}"##)[0].contains("leaves the registry"));
+        assert!(errors(r##"{"$schema": "http://example.com/s"}"##)[0].contains("no draft"));
+        assert!(errors(r##"{"items": [true]}"##)[0].contains("prefixItems"));
+        assert!(
+            errors(r##"{"$schema": "http://json-schema.org/draft-07/schema#", "exclusiveMinimum": true}"##)[0]
+                .contains("draft-06")
+        );
+        assert!(errors(r##"{"$schema": "http://json-schema.org/draft-04/schema#", "minimum": 0, "exclusiveMinimum": true}"##).is_empty());
+    }
+
+    #[test]
+    fn recursive_schemas_compile_to_graphs() {
+        let l = load_text(
+            r##"{"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}}}, "$ref": "#/$defs/node"}"##,
+        );
+        assert!(l.findings.is_empty());
+        let s = l.schema.unwrap();
+        assert!(s.nodes.len() < 10);
+    }
+
+    #[test]
+    fn anchors_and_ids_resolve() {
+        let l = load_text(
+            r##"{"$defs": {"m": {"$anchor": "money", "type": "integer"}, "e": {"$id": "urn:x:e", "type": "string"}}, "properties": {"a": {"$ref": "#money"}, "b": {"$ref": "urn:x:e"}}}"##,
+        );
+        assert!(l.findings.is_empty(), "{:?}", l.findings);
+    }
+
+    #[test]
+    fn drafts_are_read() {
+        let l = load_text(
+            r##"{"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 5, "exclusiveMaximum": true}"##,
+        );
+        let s = l.schema.unwrap();
+        assert_eq!(s.draft, Draft::D4);
+        let k = s.keywords(s.root).unwrap();
+        assert!(k.upper.unwrap().exclusive);
+    }
+}
