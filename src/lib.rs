@@ -20,7 +20,6 @@ pub mod check;
 pub mod compat;
 pub mod diff;
 pub mod envelope;
-pub mod fasthash;
 pub mod finding;
 pub mod fsutil;
 pub mod integrity;

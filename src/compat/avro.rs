@@ -6,18 +6,18 @@
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
 pub use super::Incompatibility;
-use crate::fasthash::{IdMap, IdSet};
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
+use ahash::{AHashMap, AHashSet};
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can).
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
     let mut c = Checker {
         r: reader,
         w: writer,
-        reported: IdSet::default(),
-        memo: IdMap::default(),
-        in_progress: IdSet::default(),
+        reported: AHashSet::default(),
+        memo: AHashMap::default(),
+        in_progress: AHashSet::default(),
         assumed: false,
         logical_changed: false,
         out: Vec::new(),
@@ -72,11 +72,11 @@ struct Checker<'a> {
     r: &'a AvroSchema,
     w: &'a AvroSchema,
     /// Pairs already reported (a named type reached twice, or through recursion, reports once).
-    reported: IdSet<(TypeId, TypeId)>,
+    reported: AHashSet<(TypeId, TypeId)>,
     /// Settled verdicts of `compatible`.
-    memo: IdMap<(TypeId, TypeId), bool>,
+    memo: AHashMap<(TypeId, TypeId), bool>,
     /// Pairs being decided, and whether a verdict leaned on one of them.
-    in_progress: IdSet<(TypeId, TypeId)>,
+    in_progress: AHashSet<(TypeId, TypeId)>,
     assumed: bool,
     /// Set when a pair under comparison differs in logical type.
     logical_changed: bool,
@@ -695,9 +695,9 @@ mod recursion_tests {
         let mut c = Checker {
             r: &reader,
             w: &writer,
-            reported: IdSet::default(),
-            memo: IdMap::default(),
-            in_progress: IdSet::default(),
+            reported: AHashSet::default(),
+            memo: AHashMap::default(),
+            in_progress: AHashSet::default(),
             assumed: false,
             logical_changed: false,
             out: Vec::new(),
