@@ -43,7 +43,7 @@ pub fn validate_inputs(
         // A stream that is one JSON document over several lines (pretty-printed) is one event:
         // two or more NDJSON events never parse as one document.
         let one_document = input.stream
-            && input.bytes.contains(&b'\n')
+            && first_line_is_partial(&input.bytes)
             && serde_json::from_slice::<serde::de::IgnoredAny>(&input.bytes).is_ok();
         let (found, t) = if input.stream && !one_document {
             stream(catalog, input, expect)
@@ -59,6 +59,18 @@ pub fn validate_inputs(
         tally.rejected += t.rejected;
     }
     (findings, sources, tally)
+}
+
+/// Is the first non-empty line not a JSON value on its own (so the input may be one document
+/// spread over lines)? Cheap: NDJSON streams answer on their first line.
+fn first_line_is_partial(bytes: &[u8]) -> bool {
+    let Some(line) = bytes
+        .split(|b| *b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+    else {
+        return false;
+    };
+    line.len() < bytes.len() && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
 }
 
 fn tag(mut f: Finding, subject: Option<&str>, version: Option<u32>) -> Finding {
