@@ -56,7 +56,7 @@ pub fn names_match(reader: &Kind, writer: &Kind) -> bool {
 }
 
 /// Can a writer primitive be promoted to the reader's?
-fn promotes(reader: &Kind, writer: &Kind) -> bool {
+pub fn promotes(reader: &Kind, writer: &Kind) -> bool {
     use Kind::*;
     matches!(
         (reader, writer),
@@ -83,7 +83,8 @@ struct Checker<'a> {
     out: Vec<Incompatibility>,
 }
 
-fn join(path: &str, field: &str) -> String {
+/// `lines[]` + `price` → `lines[].price`: the readable paths findings and diffs name.
+pub fn join(path: &str, field: &str) -> String {
     if path.is_empty() {
         field.to_string()
     } else {
@@ -91,9 +92,10 @@ fn join(path: &str, field: &str) -> String {
     }
 }
 
-fn shown(path: &str) -> String {
+/// A path as messages quote it.
+pub fn shown(path: &str) -> String {
     if path.is_empty() {
-        "the schema root".to_string()
+        "the root".to_string()
     } else {
         format!("`{path}`")
     }

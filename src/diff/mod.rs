@@ -6,7 +6,7 @@
 //! change's path, so diff and check cannot disagree.
 
 use crate::compat::Mode;
-use crate::compat::avro::{self as engine, names_match, writer_field};
+use crate::compat::avro::{self as engine, join, names_match, promotes, shown as at, writer_field};
 use crate::schema::Format;
 use crate::schema::avro::{AvroSchema, Kind, TypeId};
 use crate::source::json::{Node, Value};
@@ -87,22 +87,6 @@ struct Walker<'a> {
     new: &'a AvroSchema,
     seen: HashSet<(TypeId, TypeId)>,
     out: Vec<Change>,
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        "the root".to_string()
-    } else {
-        format!("`{path}`")
-    }
 }
 
 impl Walker<'_> {
@@ -315,7 +299,7 @@ impl Walker<'_> {
                 self.logical(o, n, path)
             }
             _ => {
-                let kind = if engine_promotes(&nt.kind, &ot.kind) {
+                let kind = if promotes(&nt.kind, &ot.kind) {
                     "type-promoted"
                 } else {
                     "type-changed"
@@ -396,18 +380,6 @@ impl Walker<'_> {
             );
         }
     }
-}
-
-fn engine_promotes(reader: &Kind, writer: &Kind) -> bool {
-    use Kind::*;
-    matches!(
-        (reader, writer),
-        (Long, Int)
-            | (Float, Int | Long)
-            | (Double, Int | Long | Float)
-            | (Bytes, String)
-            | (String, Bytes)
-    )
 }
 
 /// A version's JSON pretty-printed with keys sorted, so a text diff shows content, not layout.
