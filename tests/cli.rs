@@ -649,3 +649,60 @@ fn hostile_json_schemas_are_errors_with_positions() {
     assert!(msg("shop.bad.regex").contains("regular expression"));
     assert!(msg("shop.bad.ref").contains("points to nothing"));
 }
+
+#[test]
+fn add_checks_json_schema_versions_and_their_refs() {
+    let reg = tempfile::tempdir().unwrap();
+    copy_dir(&data("json-refs"), reg.path());
+    let dir = reg.path();
+    let subject = dir.join("schemas/shop.refund.requested");
+    // v3 breaks v1/v2 already; start the new subject from v2's shape.
+    let v2 = fs::read_to_string(subject.join("v2.schema.json")).unwrap();
+    fs::create_dir_all(dir.join("schemas/shop.refund.approved")).unwrap();
+    fs::write(dir.join("schemas/shop.refund.approved/v1.schema.json"), &v2).unwrap();
+    let same = dir.join("same.schema.json");
+    fs::write(&same, &v2).unwrap();
+    evreg(dir)
+        .args(["add", "shop.refund.approved", "same.schema.json"])
+        .assert()
+        .success();
+    assert!(
+        dir.join("schemas/shop.refund.approved/v2.schema.json")
+            .exists()
+    );
+    // Adding a required property breaks BACKWARD: refused, nothing written.
+    let mut value: Value = serde_json::from_str(&v2).unwrap();
+    value["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(Value::String("approvedBy".into()));
+    value["properties"]["approvedBy"] = serde_json::json!({"type": "string"});
+    fs::write(
+        dir.join("stricter.schema.json"),
+        serde_json::to_string_pretty(&value).unwrap(),
+    )
+    .unwrap();
+    let out = evreg(dir)
+        .args([
+            "add",
+            "shop.refund.approved",
+            "stricter.schema.json",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let report: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"].as_str().unwrap().starts_with("json-")),
+        "{report}"
+    );
+    assert!(
+        !dir.join("schemas/shop.refund.approved/v3.schema.json")
+            .exists()
+    );
+}
