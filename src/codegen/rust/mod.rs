@@ -1,0 +1,444 @@
+//! Rust types for a registry's events: one module of source text, for `evreg codegen rust` and
+//! for `build.rs`.
+//!
+//! ```no_run
+//! // build.rs
+//! let registry = evreg::Registry::load(std::path::Path::new("events")).unwrap();
+//! let code = evreg::codegen::rust::generate(&registry, &Default::default()).unwrap();
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("events.rs");
+//! std::fs::write(out, code).unwrap();
+//! ```
+//!
+//! What is generated, in order: support types the schemas need (`Bytes`, `Decimal`), the
+//! envelope `Envelope<P>` with `DecodeError`, then per subject its payload types for every
+//! version (`OrderPlacedV1`, `OrderPlacedV2`, nested types prefixed by their payload's name),
+//! the upcasts between versions (`From`), and the subject's enum over its versions
+//! (`OrderPlaced::V1(Envelope<OrderPlacedV1>)`), and last `AnyEvent` over every subject.
+
+mod events;
+mod support;
+mod types;
+mod upcast;
+
+use crate::check::{Model, parse_subject};
+use crate::codegen::avro::{self as lower_avro, Lowered};
+use crate::codegen::model::{DefKind, Ty, TypeSpace, remap};
+use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
+use crate::finding::Severity;
+use crate::registry::{Registry, Subject};
+use crate::schema::Format;
+use crate::schema::avro::AvroSchema;
+use events::{EnvelopeFields, SubjectItem};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use types::Emitter;
+use upcast::{Side, Upcaster};
+
+/// Which date/time crate the generated types use for Avro's date and time logical types and the
+/// envelope's timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeCrate {
+    Chrono,
+    Time,
+}
+
+/// What to generate. The default needs only `serde` and `serde_json` in the consuming crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The subjects to generate, by name; all when empty.
+    pub subjects: Vec<String>,
+    /// UUIDs as `uuid::Uuid` (needs `uuid` with its `serde` feature) instead of `String`.
+    pub uuid: bool,
+    /// Dates and times as `chrono` or `time` types instead of the integers Avro keeps.
+    pub time: Option<TimeCrate>,
+    /// Decimals of up to 28 digits as `rust_decimal::Decimal` (needs its `serde-str` feature)
+    /// instead of the generated text type `Decimal`.
+    pub rust_decimal: bool,
+}
+
+/// Why code could not be generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A subject named in the options is not in the registry.
+    UnknownSubject(String),
+    /// A version's schema is invalid; `evreg check` shows every problem.
+    InvalidSchema {
+        subject: String,
+        version: u32,
+        message: String,
+    },
+    /// The generated tokens are not valid Rust (a bug in evreg).
+    Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownSubject(s) => write!(f, "no subject `{s}` in the registry"),
+            Error::InvalidSchema {
+                subject,
+                version,
+                message,
+            } => write!(
+                f,
+                "{subject} v{version} is not a valid schema: {message} (`evreg check` shows every problem)"
+            ),
+            Error::Internal(m) => write!(f, "internal error in code generation: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One subject's versions, lowered into a type space of its own (merged later).
+struct Lowering {
+    space: TypeSpace,
+    schemas: Vec<(u32, AvroSchema)>,
+    lowered: Vec<Lowered>,
+}
+
+/// A subject's schemas, lowered versions and the range of its definitions in the merged space.
+type Merged = (Vec<(u32, AvroSchema)>, Vec<Lowered>, std::ops::Range<usize>);
+
+/// Run `f` on every item on every core, in contiguous chunks; results keep the items' order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+fn lower_subject(s: &Subject, payloads: &[String], outer: &Arc<Scope>) -> Result<Lowering, Error> {
+    let (models, findings) = parse_subject(s);
+    let mut schemas = Vec::with_capacity(models.len());
+    for (v, model) in s.versions.iter().zip(models) {
+        match model {
+            Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
+            _ => {
+                let message = findings
+                    .iter()
+                    .find(|f| f.version == Some(v.number) && f.severity == Severity::Error)
+                    .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
+                return Err(Error::InvalidSchema {
+                    subject: s.name.clone(),
+                    version: v.number,
+                    message,
+                });
+            }
+        }
+    }
+    let mut space = TypeSpace::default();
+    let mut scope = Scope::within(outer.clone());
+    let mut lowered: Vec<Lowered> = schemas
+        .iter()
+        .zip(payloads)
+        .map(|((n, schema), payload)| {
+            let head = format!("`{}` version {n}.", s.name);
+            lower_avro::lower(&mut space, &mut scope, schema, payload, &head)
+        })
+        .collect();
+    // A type unchanged from one version to the next is one Rust type.
+    let map = space.share_equal(0..space.defs.len());
+    for l in &mut lowered {
+        for ty in l.types.values_mut() {
+            remap(ty, &map);
+        }
+    }
+    Ok(Lowering {
+        space,
+        schemas,
+        lowered,
+    })
+}
+
+/// The Rust source of a module with types for the registry's events: deterministic (the same
+/// registry and options give the same bytes) and formatted.
+pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error> {
+    for s in &options.subjects {
+        if registry.subject(s).is_none() {
+            return Err(Error::UnknownSubject(s.clone()));
+        }
+    }
+    let selected: Vec<&Subject> = registry
+        .subjects
+        .iter()
+        .filter(|s| options.subjects.is_empty() || options.subjects.contains(&s.name))
+        .filter(|s| !s.versions.is_empty())
+        .collect();
+    let mut notes: Vec<String> = Vec::new();
+    let mut avro_subjects: Vec<&Subject> = Vec::new();
+    for s in &selected {
+        match s.format {
+            Some(Format::Avro) => avro_subjects.push(s),
+            _ => notes.push(format!(
+                "`{}` is a JSON Schema subject: skipped (JSON Schema code generation is not supported yet).",
+                s.name
+            )),
+        }
+    }
+
+    // Names: subject enums first, then every payload; nested types are named per subject, then
+    // made unique across subjects in subject order.
+    let mut scope = Scope::with_reserved(RESERVED_TYPES);
+    let names: Vec<&str> = avro_subjects.iter().map(|s| s.name.as_str()).collect();
+    let bases: Vec<String> = subject_names(&names)
+        .into_iter()
+        .map(|b| scope.take(&[b]))
+        .collect();
+    let payload_names: Vec<Vec<String>> = avro_subjects
+        .iter()
+        .zip(&bases)
+        .map(|(s, b)| {
+            s.versions
+                .iter()
+                .map(|v| scope.take(&[format!("{b}V{}", v.number)]))
+                .collect()
+        })
+        .collect();
+    let outer = Arc::new(scope.clone());
+    let jobs: Vec<(&Subject, &Vec<String>)> =
+        avro_subjects.iter().copied().zip(&payload_names).collect();
+    let lowerings = par_map(&jobs, |(s, payloads)| lower_subject(s, payloads, &outer))
+        .into_iter()
+        .collect::<Result<Vec<Lowering>, Error>>()?;
+
+    // One type space: each subject's definitions appended, their references shifted.
+    let mut space = TypeSpace::default();
+    let mut subjects: Vec<Merged> = Vec::with_capacity(lowerings.len());
+    for l in lowerings {
+        let offset = space.defs.len();
+        for mut def in l.space.defs {
+            def.kind = shift_kind(def.kind, offset);
+            if !matches!(def.kind, DefKind::Pending)
+                && !payload_names_contain(&payload_names, &def.name)
+            {
+                def.name = scope.take(&[def.name]);
+            }
+            space.defs.push(def);
+        }
+        let lowered = l
+            .lowered
+            .into_iter()
+            .map(|mut low| {
+                low.root += offset;
+                for ty in low.types.values_mut() {
+                    shift(ty, offset);
+                }
+                low
+            })
+            .collect();
+        subjects.push((l.schemas, lowered, offset..space.defs.len()));
+    }
+
+    let em = Emitter {
+        space: &space,
+        options,
+    };
+    let envelope = &registry.settings.envelope;
+    let routable = EnvelopeFields::new(envelope, options).routable();
+    if !routable {
+        notes.push(format!(
+            "The `{}` envelope names no event type, version and payload: no `Envelope`, subject enums or `AnyEvent` are generated.",
+            envelope.name
+        ));
+    }
+
+    let support = support::emit(em.support(), options.time);
+    let mut head = quote! {
+        use ::serde::{Deserialize, Serialize};
+        #support
+    };
+    if routable {
+        head.extend(events::envelope(
+            envelope,
+            &EnvelopeFields::new(envelope, options),
+        ));
+    }
+    let mut text = header_comment(&notes);
+    format_into(head, &mut text)?;
+
+    // Per subject: its types, its upcasts, its enum; formatted on every core.
+    let indices: Vec<usize> = (0..subjects.len()).collect();
+    let parts = par_map(&indices, |&k| -> Result<(String, SubjectItem), Error> {
+        let (schemas, lowered, defs) = &subjects[k];
+        let s = avro_subjects[k];
+        let mut out = TokenStream::new();
+        for def in &space.defs[defs.clone()] {
+            out.extend(em.def(def));
+        }
+        // `From<V(n-1)> for Vn` wherever version n reads version n-1.
+        let mut upcaster = Upcaster::new(&em);
+        let n = lowered.len();
+        let mut all_upgrade = n > 1;
+        for j in 1..n {
+            let side = |i: usize| Side {
+                schema: &schemas[i].1,
+                lowered: &lowered[i],
+            };
+            let upcast = crate::compat::avro::check(&schemas[j].1, &schemas[j - 1].1)
+                .is_empty()
+                .then(|| upcaster.upcast(side(j), side(j - 1)))
+                .flatten();
+            match upcast {
+                Some(impls) => out.extend(impls),
+                None => all_upgrade = false,
+            }
+        }
+        let ef = EnvelopeFields::new(envelope, options);
+        let item = SubjectItem {
+            subject: s.name.clone(),
+            name: bases[k].clone(),
+            doc: s.meta.description.clone(),
+            versions: schemas
+                .iter()
+                .zip(lowered)
+                .map(|((num, _), low)| (*num, space.def(low.root).name.clone()))
+                .collect(),
+            upgrades_to_latest: all_upgrade,
+        };
+        if routable {
+            out.extend(events::subject_enum(&item, &ef));
+        }
+        let mut text = String::new();
+        format_into(out, &mut text)?;
+        Ok((text, item))
+    });
+    let mut items = Vec::with_capacity(parts.len());
+    for part in parts {
+        let (part, item) = part?;
+        text.push_str(&part);
+        items.push(item);
+    }
+    if routable && !items.is_empty() {
+        format_into(events::any_event(&items), &mut text)?;
+    }
+    Ok(text)
+}
+
+fn payload_names_contain(payloads: &[Vec<String>], name: &str) -> bool {
+    payloads.iter().any(|p| p.iter().any(|n| n == name))
+}
+
+fn shift(ty: &mut Ty, offset: usize) {
+    match ty {
+        Ty::Def(d) => *d += offset,
+        Ty::Option(t) | Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => shift(t, offset),
+        _ => {}
+    }
+}
+
+fn shift_kind(mut kind: DefKind, offset: usize) -> DefKind {
+    match &mut kind {
+        DefKind::Struct(s) => s.fields.iter_mut().for_each(|f| shift(&mut f.ty, offset)),
+        DefKind::Union(vs) => vs.iter_mut().for_each(|v| shift(&mut v.ty, offset)),
+        DefKind::Newtype(t) => shift(t, offset),
+        _ => {}
+    }
+    kind
+}
+
+/// Format tokens as a file and append them.
+fn format_into(tokens: TokenStream, out: &mut String) -> Result<(), Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(e.to_string()))?;
+    space_items(&prettyplease::unparse(&file), out);
+    Ok(())
+}
+
+/// Append formatted code with a blank line between top-level items (the printer writes none).
+fn space_items(code: &str, out: &mut String) {
+    let mut prev: Option<&str> = None;
+    for line in code.lines() {
+        let item_start = !line.starts_with([' ', '}', ')', ']']) && !line.is_empty();
+        let prev_ends_item =
+            prev.is_some_and(|p| p == "}" || (!p.starts_with(' ') && p.ends_with(';')));
+        if item_start && (prev_ends_item || (prev.is_none() && !out.ends_with("\n\n"))) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+}
+
+fn header_comment(notes: &[String]) -> String {
+    let mut s = String::from(
+        "// @generated by evreg (`evreg codegen rust`): do not edit; change the schemas and generate again.\n",
+    );
+    for n in notes {
+        s.push_str("// ");
+        s.push_str(n);
+        s.push('\n');
+    }
+    s
+}
+
+/// The type name of each subject: its last two segments (`orders.order.placed` →
+/// `OrderPlaced`); subjects that would share one are prefixed with their service
+/// (`OrdersOrderPlaced`), and if that still collides, named by every segment.
+pub fn subject_names(subjects: &[&str]) -> Vec<String> {
+    let tail = |s: &str, k: usize| -> String {
+        let segs: Vec<&str> = s.split('.').collect();
+        let k = k.min(segs.len());
+        pascal(&segs[segs.len() - k..].join("_"))
+    };
+    let count = |names: &[String]| -> HashMap<String, usize> {
+        let mut m = HashMap::new();
+        for n in names {
+            *m.entry(n.clone()).or_insert(0) += 1;
+        }
+        m
+    };
+    let mut names: Vec<String> = subjects.iter().map(|s| tail(s, 2)).collect();
+    let counts = count(&names);
+    for (i, s) in subjects.iter().enumerate() {
+        if counts[&names[i]] > 1 {
+            let service = s.split('.').next().unwrap_or(s);
+            names[i] = format!("{}{}", pascal(service), names[i]);
+        }
+    }
+    let counts = count(&names);
+    for (i, s) in subjects.iter().enumerate() {
+        if counts[&names[i]] > 1 {
+            names[i] = pascal(&s.replace('.', "_"));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_names_prefix_the_service_on_collision() {
+        assert_eq!(
+            subject_names(&[
+                "orders.order.placed",
+                "billing.order.placed",
+                "orders.order.cancelled"
+            ]),
+            ["OrdersOrderPlaced", "BillingOrderPlaced", "OrderCancelled"]
+        );
+        assert_eq!(
+            subject_names(&["a.x.order.placed", "a.y.order.placed"]),
+            ["AXOrderPlaced", "AYOrderPlaced"]
+        );
+    }
+}
