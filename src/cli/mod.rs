@@ -2,6 +2,7 @@
 
 mod add;
 mod check;
+mod codegen;
 mod compat;
 mod init;
 mod list;
@@ -71,6 +72,8 @@ pub enum Command {
     Compat(compat::Args),
     /// Check the registry: layout, schema validity, lint and compatibility of every version.
     Check(check::Args),
+    /// Generate code from the schemas: `evreg codegen rust [--out FILE] [SUBJECT…]`.
+    Codegen(codegen::Args),
     /// List the rule catalogue.
     Rules,
     /// Explain one rule, with a bad and a good example.
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Add(a) => add::run(a, g),
         Command::Compat(a) => compat::run(a, g),
         Command::Check(a) => check::run(a, g),
+        Command::Codegen(a) => codegen::run(a, g),
         Command::Rules => rules::list(g),
         Command::Explain(a) => rules::explain(a, g),
     };
