@@ -40,7 +40,7 @@ pub fn lower(
         types: HashMap::new(),
         named: HashMap::new(),
     };
-    let root_ty = l.ty(schema.root, payload, true);
+    let root_ty = l.ty(schema.root, &|| payload.to_string(), true);
     let root = match root_ty {
         Ty::Def(d) if l.space.defs[d].name == payload => d,
         other => l.space.push(Def {
@@ -72,13 +72,13 @@ struct Lowerer<'a> {
 impl Lowerer<'_> {
     /// The model type of Avro type `t`; `ctx` names anonymous definitions made for it (unions);
     /// `root` gives the payload's name to the root's definition.
-    fn ty(&mut self, t: TypeId, ctx: &str, root: bool) -> Ty {
+    fn ty(&mut self, t: TypeId, ctx: &dyn Fn() -> String, root: bool) -> Ty {
         let ty = self.ty_uncached(t, ctx, root);
         self.types.entry(t).or_insert_with(|| ty.clone());
         ty
     }
 
-    fn ty_uncached(&mut self, t: TypeId, ctx: &str, root: bool) -> Ty {
+    fn ty_uncached(&mut self, t: TypeId, ctx: &dyn Fn() -> String, root: bool) -> Ty {
         let s = self.schema;
         let at = s.ty(t);
         let logical = at.logical.as_ref();
@@ -113,8 +113,16 @@ impl Lowerer<'_> {
                 Some(Logical::Uuid) => Ty::Uuid,
                 _ => Ty::String,
             },
-            Kind::Array(items) => Ty::Vec(Box::new(self.ty(*items, &format!("{ctx}Item"), false))),
-            Kind::Map(values) => Ty::Map(Box::new(self.ty(*values, &format!("{ctx}Value"), false))),
+            Kind::Array(items) => Ty::Vec(Box::new(self.ty(
+                *items,
+                &|| format!("{}Item", ctx()),
+                false,
+            ))),
+            Kind::Map(values) => Ty::Map(Box::new(self.ty(
+                *values,
+                &|| format!("{}Value", ctx()),
+                false,
+            ))),
             Kind::Union(branches) => self.union(branches, ctx, root),
             Kind::Fixed(_) if matches!(logical, Some(Logical::Decimal { .. })) => {
                 let Some(Logical::Decimal { precision, scale }) = logical else {
@@ -129,7 +137,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn union(&mut self, branches: &[TypeId], ctx: &str, root: bool) -> Ty {
+    fn union(&mut self, branches: &[TypeId], ctx: &dyn Fn() -> String, root: bool) -> Ty {
         let s = self.schema;
         let non_null: Vec<TypeId> = branches
             .iter()
@@ -141,6 +149,8 @@ impl Lowerer<'_> {
             [] => Ty::Unit,
             [one] => self.ty(*one, ctx, root && !nullable),
             many => {
+                let ctx = ctx();
+                let ctx = ctx.as_str();
                 // The payload's name is reserved by the caller; other names are taken here.
                 let name = if root && !nullable {
                     self.payload.to_string()
@@ -167,7 +177,7 @@ impl Lowerer<'_> {
                         None => pascal(bt.kind.type_name()),
                     };
                     let name = variants_scope.take(std::slice::from_ref(&label));
-                    let ty = self.ty(b, &format!("{ctx}{label}"), false);
+                    let ty = self.ty(b, &|| format!("{ctx}{label}"), false);
                     variants.push(Variant { name, ty });
                 }
                 self.space.defs[id].kind = DefKind::Union(variants);
@@ -213,7 +223,7 @@ impl Lowerer<'_> {
                 let mut fields_scope = Scope::default();
                 let mut fields = Vec::with_capacity(r.fields.len());
                 for f in &r.fields {
-                    let ty = self.ty(f.ty, &format!("{rust_name}{}", pascal(&f.name)), false);
+                    let ty = self.ty(f.ty, &|| format!("{rust_name}{}", pascal(&f.name)), false);
                     let default = f.default.as_ref().map(|d| to_data(s, f.ty, &d.to_serde()));
                     fields.push(Field {
                         name: fields_scope.take(&[snake(&f.name)]),

@@ -228,29 +228,41 @@ impl TypeSpace {
     /// replacement of every id (itself when kept); replaced definitions become `Pending`.
     pub fn share_equal(&mut self, range: std::ops::Range<DefId>) -> Vec<DefId> {
         let mut map: Vec<DefId> = (0..self.defs.len()).collect();
+        // Candidates share a key; most keys have one definition per version.
+        let mut by_key: std::collections::HashMap<&str, Vec<DefId>> = Default::default();
+        for d in range.clone() {
+            let key = self.defs[d].key.as_str();
+            if !key.is_empty() {
+                by_key.entry(key).or_default().push(d);
+            }
+        }
+        let groups: Vec<Vec<DefId>> = by_key.into_values().filter(|g| g.len() > 1).collect();
         loop {
             let mut changed = false;
-            for d in range.clone() {
-                if map[d] != d || self.defs[d].key.is_empty() {
-                    continue;
-                }
-                let kind = remap_kind(&self.defs[d].kind, &map);
-                let found = (range.start..d).find(|&e| {
-                    map[e] == e
-                        && self.defs[e].key == self.defs[d].key
-                        && self.defs[e].doc == self.defs[d].doc
-                        && remap_kind(&self.defs[e].kind, &map) == kind
-                });
-                if let Some(e) = found {
-                    map[d] = e;
-                    changed = true;
+            for group in &groups {
+                let kinds: Vec<DefKind> = group
+                    .iter()
+                    .map(|&d| remap_kind(&self.defs[d].kind, &map))
+                    .collect();
+                for (i, &d) in group.iter().enumerate() {
+                    if map[d] != d {
+                        continue;
+                    }
+                    let found = (0..i).find(|&j| {
+                        let e = group[j];
+                        map[e] == e && self.defs[e].doc == self.defs[d].doc && kinds[j] == kinds[i]
+                    });
+                    if let Some(j) = found {
+                        map[d] = group[j];
+                        changed = true;
+                    }
                 }
             }
             if !changed {
                 break;
             }
         }
-        for d in range.clone() {
+        for d in range {
             if map[d] != d {
                 self.defs[d].kind = DefKind::Pending;
             } else {

@@ -2,11 +2,12 @@
 //! per subject over its versions, and `AnyEvent` over every subject, routed by event type and
 //! version.
 
+use super::text::{Expr, Writer, string_literal};
 use super::types::{doc_attrs, ident};
 use super::{Options, TimeCrate};
 use crate::codegen::names::{Scope, snake};
 use crate::envelope::{Envelope, Kind, Role};
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 /// A subject as the event side sees it.
@@ -245,150 +246,157 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
     }
 }
 
-pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> TokenStream {
-    let name = ident(&s.name);
+/// The subject's enum over its versions, as formatted text.
+pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
+    let name = &s.name;
     let subject = &s.subject;
-    let doc_text = match &s.doc {
+    let latest = s.versions.last().expect("a subject has versions").0;
+    let latest_payload = &s.versions.last().expect("a subject has versions").1;
+    let doc = match &s.doc {
         Some(d) => {
             format!("`{subject}`, every version: read by the version the envelope names.\n\n{d}")
         }
         None => format!("`{subject}`, every version: read by the version the envelope names."),
     };
-    let doc = doc_attrs(Some(&doc_text));
-    let variants: Vec<Ident> = s
-        .versions
-        .iter()
-        .map(|(n, _)| ident(&format!("V{n}")))
-        .collect();
-    let payloads: Vec<Ident> = s.versions.iter().map(|(_, p)| ident(p)).collect();
-    let variant_docs = s.versions.iter().map(|(n, _)| format!(" Version {n}."));
-    let numbers: Vec<Literal> = s
-        .versions
-        .iter()
-        .map(|(n, _)| Literal::u32_unsuffixed(*n))
-        .collect();
-    let latest = numbers.last().expect("a subject has versions");
-    let latest_variant = variants.last().expect("a subject has versions");
-    let latest_payload = payloads.last().expect("a subject has versions");
-    let into_latest = s.upgrades_to_latest.then(|| {
-        let set_version = ef.role(Role::EventVersion).map(|(field, _, _, required, _, _)| {
-            if *required {
-                quote!(envelope.#field = #latest;)
-            } else {
-                quote!(envelope.#field = Some(#latest);)
-            }
-        });
-        // Version by version: `From<V(n-1)> for Vn` each step.
-        let arms = (0..variants.len() - 1).map(|i| {
-            let variant = &variants[i];
-            let steps = &payloads[i + 1..];
-            let mapped = quote!(envelope #(.map(#steps::from))*);
-            let upgrade = match &set_version {
-                Some(set) => quote!({
-                    let mut envelope = #mapped;
-                    #set
-                    envelope
-                }),
-                None => mapped,
-            };
-            quote!(#name::#variant(envelope) => #upgrade,)
-        });
-        let doc = if set_version.is_some() {
-            " The event with its payload upgraded to the latest version (the schema's defaults fill what older versions lack), and the envelope's version set to it."
-        } else {
-            " The event with its payload upgraded to the latest version (the schema's defaults fill what older versions lack)."
-        };
-        quote! {
-            #[doc = #doc]
-            pub fn into_latest(self) -> Envelope<#latest_payload> {
-                match self {
-                    #(#arms)*
-                    #name::#latest_variant(envelope) => envelope,
-                }
-            }
-        }
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(
-                #[doc = #variant_docs]
-                #variants(Envelope<#payloads>),
-            )*
-        }
-
-        impl #name {
-            /// The subject, as the envelope names it.
-            pub const EVENT_TYPE: &'static str = #subject;
-            /// The latest version.
-            pub const LATEST_VERSION: u32 = #latest;
-
-            /// The version of the payload held.
-            pub fn event_version(&self) -> u32 {
-                match self {
-                    #(#name::#variants(_) => #numbers,)*
-                }
-            }
-
-            /// Read an event of this subject from its envelope, by the version it names.
-            pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError> {
-                match envelope.event_type() {
-                    Some(t) if t == Self::EVENT_TYPE => {}
-                    Some(t) => {
-                        return Err(DecodeError::WrongEventType {
-                            expected: Self::EVENT_TYPE,
-                            found: t.to_string(),
-                        });
-                    }
-                    None => return Err(DecodeError::MissingEventType),
-                }
-                let version = envelope.event_version().ok_or(DecodeError::MissingVersion {
-                    event_type: Self::EVENT_TYPE,
-                })?;
-                let payload = |error| DecodeError::Payload {
-                    event_type: Self::EVENT_TYPE,
-                    version,
-                    error,
-                };
-                match version {
-                    #(
-                        #numbers => envelope
-                            .try_map(::serde_json::from_value)
-                            .map(#name::#variants)
-                            .map_err(payload),
-                    )*
-                    _ => Err(DecodeError::UnknownVersion {
-                        event_type: Self::EVENT_TYPE,
-                        version,
-                    }),
-                }
-            }
-
-            /// Read an event of this subject from JSON text.
-            pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-                Self::from_envelope(::serde_json::from_str(json)?)
-            }
-
-            #into_latest
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#name::#variants(envelope) => envelope.serialize(serializer),)*
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let envelope = Envelope::<::serde_json::Value>::deserialize(deserializer)?;
-                #name::from_envelope(envelope).map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
+    let mut w = Writer::new();
+    w.doc(Some(&doc));
+    w.line("#[derive(Debug, Clone, PartialEq)]");
+    w.line("#[allow(clippy::large_enum_variant)]");
+    w.open(&format!("pub enum {name}"));
+    for (n, payload) in &s.versions {
+        w.line(&format!("/// Version {n}."));
+        w.line(&format!("V{n}(Envelope<{payload}>),"));
     }
+    w.close("");
+    w.blank();
+    w.open(&format!("impl {name}"));
+    w.line("/// The subject, as the envelope names it.");
+    w.line(&format!(
+        "pub const EVENT_TYPE: &'static str = {};",
+        string_literal(subject)
+    ));
+    w.line("/// The latest version.");
+    w.line(&format!("pub const LATEST_VERSION: u32 = {latest};"));
+    w.line("/// The version of the payload held.");
+    w.open("pub fn event_version(&self) -> u32");
+    w.open("match self");
+    for (n, _) in &s.versions {
+        w.line(&format!("{name}::V{n}(_) => {n},"));
+    }
+    w.close("");
+    w.close("");
+    w.line("/// Read an event of this subject from its envelope, by the version it names.");
+    w.open("pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError>");
+    w.out.push_str(concat!(
+        "        match envelope.event_type() {\n",
+        "            Some(t) if t == Self::EVENT_TYPE => {}\n",
+        "            Some(t) => {\n",
+        "                return Err(DecodeError::WrongEventType {\n",
+        "                    expected: Self::EVENT_TYPE,\n",
+        "                    found: t.to_string(),\n",
+        "                });\n",
+        "            }\n",
+        "            None => return Err(DecodeError::MissingEventType),\n",
+        "        }\n",
+        "        let version = envelope\n",
+        "            .event_version()\n",
+        "            .ok_or(DecodeError::MissingVersion {\n",
+        "                event_type: Self::EVENT_TYPE,\n",
+        "            })?;\n",
+        "        let payload = |error| DecodeError::Payload {\n",
+        "            event_type: Self::EVENT_TYPE,\n",
+        "            version,\n",
+        "            error,\n",
+        "        };\n",
+    ));
+    w.open("match version");
+    for (n, _) in &s.versions {
+        w.line(&format!("{n} => envelope"));
+        w.line("    .try_map(::serde_json::from_value)");
+        w.line(&format!("    .map({name}::V{n})"));
+        w.line("    .map_err(payload),");
+    }
+    w.open("_ => Err(DecodeError::UnknownVersion");
+    w.line("event_type: Self::EVENT_TYPE,");
+    w.line("version,");
+    w.close("),");
+    w.close("");
+    w.close("");
+    w.line("/// Read an event of this subject from JSON text.");
+    w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
+    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.close("");
+    if s.upgrades_to_latest {
+        let version_field = ef
+            .role(Role::EventVersion)
+            .map(|(field, _, _, required, _, _)| {
+                if *required {
+                    format!("envelope.{field} = {latest};")
+                } else {
+                    format!("envelope.{field} = Some({latest});")
+                }
+            });
+        w.line(if version_field.is_some() {
+            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it."
+        } else {
+            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack)."
+        });
+        w.open(&format!(
+            "pub fn into_latest(self) -> Envelope<{latest_payload}>"
+        ));
+        w.open("match self");
+        let count = s.versions.len();
+        for (i, (n, _)) in s.versions.iter().enumerate().take(count - 1) {
+            let mapped = s.versions[i + 1..]
+                .iter()
+                .fold(Expr::atom("envelope"), |e, (_, p)| {
+                    e.method("map", vec![Expr::atom(format!("{p}::from"))])
+                });
+            match &version_field {
+                Some(set) => {
+                    w.open(&format!("{name}::V{n}(envelope) =>"));
+                    w.expr("let mut envelope = ", &mapped, ";");
+                    w.line(set);
+                    w.line("envelope");
+                    w.close("");
+                }
+                None => w.expr(&format!("{name}::V{n}(envelope) => "), &mapped, ","),
+            }
+        }
+        w.line(&format!("{name}::V{latest}(envelope) => envelope,"));
+        w.close("");
+        w.close("");
+    }
+    w.close("");
+    w.blank();
+    w.open(&format!("impl Serialize for {name}"));
+    w.line(
+        "fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {",
+    );
+    w.line("    match self {");
+    for (n, _) in &s.versions {
+        w.line(&format!(
+            "        {name}::V{n}(envelope) => envelope.serialize(serializer),"
+        ));
+    }
+    w.line("    }");
+    w.line("}");
+    w.close("");
+    w.blank();
+    w.open(&format!("impl<'de> Deserialize<'de> for {name}"));
+    w.line("fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    w.line("    let envelope = Envelope::<::serde_json::Value>::deserialize(deserializer)?;");
+    let call = format!("{name}::from_envelope(envelope)");
+    let map_err = ".map_err(<D::Error as ::serde::de::Error>::custom)";
+    if 8 + call.len() + map_err.len() <= 100 {
+        w.line(&format!("    {call}{map_err}"));
+    } else {
+        w.line(&format!("    {call}"));
+        w.line(&format!("        {map_err}"));
+    }
+    w.line("}");
+    w.close("");
+    w.out
 }
 
 pub fn any_event(subjects: &[SubjectItem]) -> TokenStream {

@@ -14,9 +14,15 @@
 //! version (`OrderPlacedV1`, `OrderPlacedV2`, nested types prefixed by their payload's name),
 //! the upcasts between versions (`From`), and the subject's enum over its versions
 //! (`OrderPlaced::V1(Envelope<OrderPlacedV1>)`), and last `AnyEvent` over every subject.
+//!
+//! The fixed parts (support types, envelope, `AnyEvent`) are tokens formatted by prettyplease;
+//! the per-subject parts, which grow with the registry, are written as formatted text directly
+//! (`text`), laid out as rustfmt lays them out, and generated on every core: parsing tens of
+//! megabytes of tokens back into a syntax tree only to print them would dominate the run.
 
 mod events;
 mod support;
+mod text;
 mod types;
 mod upcast;
 
@@ -34,6 +40,7 @@ use quote::quote;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use text::Writer;
 use types::Emitter;
 use upcast::{Side, Upcaster};
 
@@ -154,6 +161,13 @@ fn lower_subject(s: &Subject, payloads: &[String], outer: &Arc<Scope>) -> Result
             lower_avro::lower(&mut space, &mut scope, schema, payload, &head)
         })
         .collect();
+    // The upcasts need the types only: free the schemas' JSON trees now.
+    for (_, schema) in &mut schemas {
+        schema.json = crate::source::json::Node {
+            value: crate::source::json::Value::Null,
+            span: Default::default(),
+        };
+    }
     // A type unchanged from one version to the next is one Rust type.
     let map = space.share_equal(0..space.defs.len());
     for l in &mut lowered {
@@ -220,16 +234,16 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         .collect::<Result<Vec<Lowering>, Error>>()?;
 
     // One type space: each subject's definitions appended, their references shifted.
+    let payload_set: std::collections::HashSet<&str> =
+        payload_names.iter().flatten().map(String::as_str).collect();
     let mut space = TypeSpace::default();
     let mut subjects: Vec<Merged> = Vec::with_capacity(lowerings.len());
     for l in lowerings {
         let offset = space.defs.len();
         for mut def in l.space.defs {
             def.kind = shift_kind(def.kind, offset);
-            if !matches!(def.kind, DefKind::Pending)
-                && !payload_names_contain(&payload_names, &def.name)
-            {
-                def.name = scope.take(&[def.name]);
+            if !matches!(def.kind, DefKind::Pending) && !payload_set.contains(def.name.as_str()) {
+                def.name = scope.take(std::slice::from_ref(&def.name));
             }
             space.defs.push(def);
         }
@@ -276,12 +290,12 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
 
     // Per subject: its types, its upcasts, its enum; formatted on every core.
     let indices: Vec<usize> = (0..subjects.len()).collect();
-    let parts = par_map(&indices, |&k| -> Result<(String, SubjectItem), Error> {
+    let parts = par_map(&indices, |&k| -> (String, SubjectItem) {
         let (schemas, lowered, defs) = &subjects[k];
         let s = avro_subjects[k];
-        let mut out = TokenStream::new();
+        let mut w = Writer::with_capacity(64 * 1024);
         for def in &space.defs[defs.clone()] {
-            out.extend(em.def(def));
+            em.def(def, &mut w);
         }
         // `From<V(n-1)> for Vn` wherever version n reads version n-1.
         let mut upcaster = Upcaster::new(&em);
@@ -297,7 +311,12 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
                 .then(|| upcaster.upcast(side(j), side(j - 1)))
                 .flatten();
             match upcast {
-                Some(impls) => out.extend(impls),
+                Some(impls) => {
+                    for i in impls {
+                        w.blank();
+                        w.out.push_str(&i);
+                    }
+                }
                 None => all_upgrade = false,
             }
         }
@@ -314,26 +333,25 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
             upgrades_to_latest: all_upgrade,
         };
         if routable {
-            out.extend(events::subject_enum(&item, &ef));
+            w.blank();
+            w.out.push_str(&events::subject_enum(&item, &ef));
         }
-        let mut text = String::new();
-        format_into(out, &mut text)?;
-        Ok((text, item))
+        (w.out, item)
     });
     let mut items = Vec::with_capacity(parts.len());
-    for part in parts {
-        let (part, item) = part?;
+    text.reserve(parts.iter().map(|(p, _)| p.len() + 1).sum::<usize>() + 64 * parts.len());
+    for (part, item) in parts {
+        if !text.ends_with("\n\n") {
+            text.push('\n');
+        }
         text.push_str(&part);
         items.push(item);
     }
     if routable && !items.is_empty() {
+        text.push('\n');
         format_into(events::any_event(&items), &mut text)?;
     }
     Ok(text)
-}
-
-fn payload_names_contain(payloads: &[Vec<String>], name: &str) -> bool {
-    payloads.iter().any(|p| p.iter().any(|n| n == name))
 }
 
 fn shift(ty: &mut Ty, offset: usize) {

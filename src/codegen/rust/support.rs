@@ -147,7 +147,9 @@ fn decimal() -> TokenStream {
 fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
     use TimeKind::*;
     let module = format_ident!("{}", time_module(k));
-    let ty = time_type(c, k);
+    let ty: TokenStream = time_type(c, k)
+        .parse()
+        .expect("date/time type names are Rust paths");
     let raw = if k.is_int() { quote!(i32) } else { quote!(i64) };
     let (to_raw, from_raw) = match (c, k) {
         (TimeCrate::Chrono, Date) => (
@@ -261,7 +263,7 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
         }
         _ => None,
     };
-    let type_name = ty.to_string().replace(' ', "");
+    let type_name = time_type(c, k);
     let what = format!(" `{}` as `{type_name}`.", k.avro_name());
     quote! {
         #[doc = #what]

@@ -1,10 +1,11 @@
 //! Model types as Rust: the type expressions, the definitions (structs, enums, unions, fixed
 //! bytes, newtypes) and the support types they use (`Bytes`, `Decimal`, date/time adapters).
 
+use super::text::{Expr, Writer, string_literal};
 use super::{Options, TimeCrate};
 use crate::codegen::model::{Def, DefKind, Enum, Struct, TimeKind, Ty, TypeSpace, Variant};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
 use serde_json::Value;
 
 pub fn ident(name: &str) -> Ident {
@@ -67,45 +68,30 @@ impl Emitter<'_> {
 
     /// The Rust type of a model type. Date/time kinds are their integers here; only a field (or
     /// an optional field) holds a date/time crate's type, through `field_ty`.
-    pub fn ty(&self, ty: &Ty) -> TokenStream {
+    pub fn ty(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Unit => quote!(()),
-            Ty::Bool => quote!(bool),
-            Ty::I32 => quote!(i32),
-            Ty::I64 => quote!(i64),
-            Ty::F32 => quote!(f32),
-            Ty::F64 => quote!(f64),
-            Ty::String => quote!(String),
-            Ty::Bytes => quote!(Bytes),
+            Ty::Unit => "()".into(),
+            Ty::Bool => "bool".into(),
+            Ty::I32 => "i32".into(),
+            Ty::I64 => "i64".into(),
+            Ty::F32 => "f32".into(),
+            Ty::F64 => "f64".into(),
+            Ty::String => "String".into(),
+            Ty::Bytes => "Bytes".into(),
             Ty::Decimal { precision, .. } if self.rust_decimal(*precision) => {
-                quote!(::rust_decimal::Decimal)
+                "::rust_decimal::Decimal".into()
             }
-            Ty::Decimal { .. } => quote!(Decimal),
-            Ty::Uuid if self.options.uuid => quote!(::uuid::Uuid),
-            Ty::Uuid => quote!(String),
-            Ty::Time(k) if k.is_int() => quote!(i32),
-            Ty::Time(_) => quote!(i64),
-            Ty::Json => quote!(::serde_json::Value),
-            Ty::Option(t) => {
-                let t = self.ty(t);
-                quote!(Option<#t>)
-            }
-            Ty::Vec(t) => {
-                let t = self.ty(t);
-                quote!(Vec<#t>)
-            }
-            Ty::Map(t) => {
-                let t = self.ty(t);
-                quote!(::std::collections::BTreeMap<String, #t>)
-            }
-            Ty::Boxed(t) => {
-                let t = self.ty(t);
-                quote!(Box<#t>)
-            }
-            Ty::Def(d) => {
-                let i = ident(&self.space.def(*d).name);
-                quote!(#i)
-            }
+            Ty::Decimal { .. } => "Decimal".into(),
+            Ty::Uuid if self.options.uuid => "::uuid::Uuid".into(),
+            Ty::Uuid => "String".into(),
+            Ty::Time(k) if k.is_int() => "i32".into(),
+            Ty::Time(_) => "i64".into(),
+            Ty::Json => "::serde_json::Value".into(),
+            Ty::Option(t) => format!("Option<{}>", self.ty(t)),
+            Ty::Vec(t) => format!("Vec<{}>", self.ty(t)),
+            Ty::Map(t) => format!("::std::collections::BTreeMap<String, {}>", self.ty(t)),
+            Ty::Boxed(t) => format!("Box<{}>", self.ty(t)),
+            Ty::Def(d) => self.space.def(*d).name.clone(),
         }
     }
 
@@ -123,14 +109,14 @@ impl Emitter<'_> {
     }
 
     /// A field's type and the serde adapter it needs, if any.
-    pub fn field_ty(&self, ty: &Ty) -> (TokenStream, Option<String>) {
+    pub fn field_ty(&self, ty: &Ty) -> (String, Option<String>) {
         match (self.converted_time(ty), self.options.time) {
             (Some((k, optional)), Some(c)) => {
                 let t = time_type(c, k);
                 let module = time_module(k);
                 if optional {
                     (
-                        quote!(Option<#t>),
+                        format!("Option<{t}>"),
                         Some(format!("time_serde::{module}::option")),
                     )
                 } else {
@@ -171,338 +157,363 @@ impl Emitter<'_> {
         }
     }
 
-    pub fn def(&self, def: &Def) -> TokenStream {
-        let name = ident(&def.name);
-        let doc = doc_attrs(def.doc.as_deref());
+    /// Write a definition (nothing for one shared with an earlier version).
+    pub fn def(&self, def: &Def, w: &mut Writer) {
+        let name = &def.name;
         match &def.kind {
-            DefKind::Struct(s) => self.structure(&name, doc, s),
-            DefKind::Enum(e) => enumeration(&name, doc, e),
-            DefKind::Union(vs) => self.union(&name, doc, vs),
-            DefKind::Fixed { size } => fixed(&name, doc, *size),
+            DefKind::Struct(s) => self.structure(name, def.doc.as_deref(), s, w),
+            DefKind::Enum(e) => enumeration(name, def.doc.as_deref(), e, w),
+            DefKind::Union(vs) => self.union(name, def.doc.as_deref(), vs, w),
+            DefKind::Fixed { size } => fixed(name, def.doc.as_deref(), *size, w),
             DefKind::Newtype(t) => {
-                let t = self.ty(t);
-                quote! {
-                    #doc
-                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-                    #[serde(transparent)]
-                    pub struct #name(pub #t);
-                }
+                w.blank();
+                w.doc(def.doc.as_deref());
+                w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
+                w.line("#[serde(transparent)]");
+                w.line(&format!("pub struct {name}(pub {});", self.ty(t)));
             }
-            DefKind::Pending => TokenStream::new(),
+            DefKind::Pending => {}
         }
     }
 
-    fn structure(&self, name: &Ident, doc: TokenStream, s: &Struct) -> TokenStream {
-        let mut fields = Vec::new();
-        let mut defaults = Vec::new();
-        for f in &s.fields {
-            let fname = ident(&f.name);
-            let fdoc = doc_attrs(f.doc.as_deref());
-            let (ty, with) = self.field_ty(&f.ty);
-            let mut serde = Vec::new();
-            if f.name != f.json {
-                let json = &f.json;
-                serde.push(quote!(rename = #json));
-            }
-            for alias in &f.aliases {
-                serde.push(quote!(alias = #alias));
-            }
-            if let Some(with) = with {
-                serde.push(quote!(with = #with));
-            }
-            let null_default = matches!(f.default, Some(Value::Null));
-            if let Some(default) = &f.default
-                && let Some(expr) = self.value(&f.ty, default)
-            {
-                let dname = format_ident!("default_{}", f.name.trim_start_matches('_'));
-                let path = format!("{name}::{dname}");
-                let ddoc = format!(" The schema's default for `{}`.", f.json);
-                defaults.push(quote! {
-                    #[doc = #ddoc]
-                    pub fn #dname() -> #ty {
-                        #expr
-                    }
-                });
-                // A missing `Option` reads as `None` by itself, unless an adapter reads it.
-                if !null_default || with_is_some(&serde) {
-                    serde.push(quote!(default = #path));
-                }
-            } else if matches!(f.ty, Ty::Option(_)) && with_is_some(&serde) {
-                serde.push(quote!(default));
-            }
-            let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
-            fields.push(quote! {
-                #fdoc
-                #serde
-                pub #fname: #ty,
-            });
+    fn structure(&self, name: &str, doc: Option<&str>, s: &Struct, w: &mut Writer) {
+        let mut defaults: Vec<(String, String, Expr, &str)> = Vec::new();
+        w.blank();
+        w.doc(doc);
+        w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
+        if s.deny_unknown {
+            w.line("#[serde(deny_unknown_fields)]");
         }
-        let deny = s
-            .deny_unknown
-            .then(|| quote!(#[serde(deny_unknown_fields)]));
-        let defaults = (!defaults.is_empty()).then(|| {
-            quote! {
-                impl #name {
-                    #(#defaults)*
-                }
-            }
-        });
-        quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-            #deny
-            pub struct #name {
-                #(#fields)*
-            }
-            #defaults
-        }
-    }
-
-    fn union(&self, name: &Ident, doc: TokenStream, vs: &[Variant]) -> TokenStream {
-        let variants = vs.iter().map(|v| {
-            let vname = ident(&v.name);
-            if v.ty == Ty::Unit {
-                quote!(#vname,)
-            } else {
-                let t = self.ty(&v.ty);
-                quote!(#vname(#t),)
-            }
-        });
-        let doc = if doc.is_empty() {
-            let text = " One of several types; in JSON the bare value, read as the first variant that accepts it.";
-            quote!(#[doc = #text])
+        if s.fields.is_empty() {
+            w.line(&format!("pub struct {name} {{}}"));
         } else {
-            doc
-        };
-        quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            pub enum #name {
-                #(#variants)*
+            w.open(&format!("pub struct {name}"));
+            for f in &s.fields {
+                let (ty, with) = self.field_ty(&f.ty);
+                let mut serde = Vec::new();
+                if f.name != f.json {
+                    serde.push(format!("rename = {}", string_literal(&f.json)));
+                }
+                for alias in &f.aliases {
+                    serde.push(format!("alias = {}", string_literal(alias)));
+                }
+                let adapter = with.is_some();
+                if let Some(with) = with {
+                    serde.push(format!("with = {}", string_literal(&with)));
+                }
+                let null_default = matches!(f.default, Some(Value::Null));
+                if let Some(default) = &f.default
+                    && let Some(expr) = self.value(&f.ty, default)
+                {
+                    let dname = default_fn(&f.name);
+                    // A missing `Option` reads as `None` by itself, unless an adapter reads it.
+                    if !null_default || adapter {
+                        serde.push(format!("default = \"{name}::{dname}\""));
+                    }
+                    defaults.push((dname, ty.clone(), expr, &f.json));
+                } else if adapter && matches!(f.ty, Ty::Option(_)) {
+                    serde.push("default".into());
+                }
+                w.doc(f.doc.as_deref());
+                w.attr_list("serde", &serde);
+                w.typed(&format!("pub {}: ", f.name), &ty, ",");
+            }
+            w.close("");
+        }
+        if !defaults.is_empty() {
+            w.blank();
+            w.open(&format!("impl {name}"));
+            for (dname, ty, expr, json) in &defaults {
+                w.line(&format!("/// The schema's default for `{json}`."));
+                let sig = format!("pub fn {dname}() -> {ty} {{");
+                if (w.depth() + 1) * 4 + sig.len() <= super::text::WIDTH {
+                    w.line(&sig);
+                } else {
+                    // As rustfmt: the return type on a line of its own.
+                    w.line(&format!("pub fn {dname}()"));
+                    w.typed("-> ", ty, " {");
+                }
+                w.open_level();
+                w.expr("", expr, "");
+                w.close("");
+            }
+            w.close("");
+        }
+    }
+
+    fn union(&self, name: &str, doc: Option<&str>, vs: &[Variant], w: &mut Writer) {
+        w.blank();
+        match doc {
+            Some(d) => w.doc(Some(d)),
+            None => w.line(
+                "/// One of several types; in JSON the bare value, read as the first variant that accepts it.",
+            ),
+        }
+        w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
+        w.line("#[serde(untagged)]");
+        w.open(&format!("pub enum {name}"));
+        for v in vs {
+            if v.ty == Ty::Unit {
+                w.line(&format!("{},", v.name));
+            } else {
+                w.line(&format!("{}({}),", v.name, self.ty(&v.ty)));
             }
         }
+        w.close("");
     }
 
     /// A Rust expression of type `ty` for a JSON value in the event representation, or None when
     /// the value does not fit the type.
-    pub fn value(&self, ty: &Ty, v: &Value) -> Option<TokenStream> {
+    pub fn value(&self, ty: &Ty, v: &Value) -> Option<Expr> {
         Some(match (ty, v) {
-            (Ty::Unit, Value::Null) => quote!(()),
-            (Ty::Bool, Value::Bool(b)) => quote!(#b),
+            (Ty::Unit, Value::Null) => Expr::atom("()"),
+            (Ty::Bool, Value::Bool(b)) => Expr::atom(b.to_string()),
             (Ty::I32 | Ty::Time(TimeKind::Date | TimeKind::TimeMillis), Value::Number(n)) => {
                 let n = i32::try_from(n.as_i64()?).ok()?;
-                int_literal(i64::from(n))
+                self.time_value(ty, Expr::atom(n.to_string()))
             }
-            (Ty::I64 | Ty::Time(_), Value::Number(n)) => int_literal(n.as_i64()?),
+            (Ty::I64 | Ty::Time(_), Value::Number(n)) => {
+                self.time_value(ty, Expr::atom(n.as_i64()?.to_string()))
+            }
             (Ty::F32, Value::Number(n)) => {
                 let f = n.as_f64()?;
                 if !(f as f32).is_finite() {
                     return None;
                 }
-                float_literal(f)
+                Expr::atom(float_literal(f))
             }
-            (Ty::F64, Value::Number(n)) => float_literal(n.as_f64()?),
-            (Ty::String, Value::String(s)) => quote!(String::from(#s)),
-            (Ty::Bytes, Value::String(s)) => {
-                let bytes = code_point_bytes(s)?;
-                quote!(Bytes(vec![#(#bytes),*]))
+            (Ty::F64, Value::Number(n)) => Expr::atom(float_literal(n.as_f64()?)),
+            (Ty::String, Value::String(s)) => {
+                Expr::call("String::from", vec![Expr::atom(string_literal(s))])
             }
+            (Ty::Bytes, Value::String(s)) => Expr::call("Bytes", vec![bytes_expr(s)?]),
             (Ty::Decimal { precision, scale }, Value::String(s)) => {
                 if self.rust_decimal(*precision) {
                     let (unscaled, scale) = unscaled(s, *scale)?;
-                    let unscaled = Literal::i128_unsuffixed(unscaled.unsigned_abs() as i128);
-                    let sign = (s.starts_with('-')).then(|| quote!(-));
-                    let scale = Literal::u32_unsuffixed(scale);
-                    quote!(::rust_decimal::Decimal::from_i128_with_scale(#sign #unscaled, #scale))
+                    Expr::call(
+                        "::rust_decimal::Decimal::from_i128_with_scale",
+                        vec![
+                            Expr::atom(unscaled.to_string()),
+                            Expr::atom(scale.to_string()),
+                        ],
+                    )
                 } else {
                     if !decimal_syntax(s) {
                         return None;
                     }
-                    quote!(Decimal(String::from(#s)))
+                    Expr::call(
+                        "Decimal",
+                        vec![Expr::call(
+                            "String::from",
+                            vec![Expr::atom(string_literal(s))],
+                        )],
+                    )
                 }
             }
             (Ty::Uuid, Value::String(s)) if self.options.uuid => {
                 let n = parse_uuid(s)?;
-                let n = Literal::u128_unsuffixed(n);
-                quote!(::uuid::Uuid::from_u128(#n))
+                Expr::call(
+                    "::uuid::Uuid::from_u128",
+                    vec![Expr::atom(format!("{n:#034x}"))],
+                )
             }
-            (Ty::Uuid, Value::String(s)) => quote!(String::from(#s)),
-            (Ty::Json, v) => json_literal(v),
-            (Ty::Option(_), Value::Null) => quote!(None),
-            (Ty::Option(t), v) => {
-                let inner = self.value(t, v)?;
-                quote!(Some(#inner))
+            (Ty::Uuid, Value::String(s)) => {
+                Expr::call("String::from", vec![Expr::atom(string_literal(s))])
             }
+            (Ty::Json, v) => Expr::call(
+                "::serde_json::from_str::<::serde_json::Value>",
+                vec![Expr::atom(string_literal(&v.to_string()))],
+            )
+            .method("unwrap_or_default", vec![]),
+            (Ty::Option(_), Value::Null) => Expr::atom("None"),
+            (Ty::Option(t), v) => Expr::call("Some", vec![self.value(t, v)?]),
             (Ty::Vec(t), Value::Array(xs)) => {
                 let items = xs
                     .iter()
                     .map(|x| self.value(t, x))
                     .collect::<Option<Vec<_>>>()?;
                 if items.is_empty() {
-                    quote!(Vec::new())
+                    Expr::atom("Vec::new()")
                 } else {
-                    quote!(vec![#(#items),*])
+                    Expr::Macro("vec".into(), items)
                 }
             }
             (Ty::Map(t), Value::Object(m)) => {
                 let entries = m
                     .iter()
                     .map(|(k, x)| {
-                        let x = self.value(t, x)?;
-                        Some(quote!((String::from(#k), #x)))
+                        let k = Expr::call("String::from", vec![Expr::atom(string_literal(k))]);
+                        Some(Expr::Tuple(vec![k, self.value(t, x)?]))
                     })
                     .collect::<Option<Vec<_>>>()?;
                 if entries.is_empty() {
-                    quote!(::std::collections::BTreeMap::new())
+                    Expr::atom("::std::collections::BTreeMap::new()")
                 } else {
-                    quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+                    Expr::call(
+                        "::std::collections::BTreeMap::from",
+                        vec![Expr::Macro(String::new(), entries)],
+                    )
                 }
             }
-            (Ty::Boxed(t), v) => {
-                let inner = self.value(t, v)?;
-                quote!(Box::new(#inner))
-            }
+            (Ty::Boxed(t), v) => Expr::call("Box::new", vec![self.value(t, v)?]),
             (Ty::Def(d), v) => self.def_value(*d, v)?,
             _ => return None,
         })
     }
 
-    fn def_value(&self, d: usize, v: &Value) -> Option<TokenStream> {
+    /// An integer default of a date/time kind, as the date/time type a field holds (the adapter
+    /// converts; the schema's default is in range, or `evreg check` says so).
+    fn time_value(&self, ty: &Ty, raw: Expr) -> Expr {
+        match (ty, self.options.time) {
+            (Ty::Time(k), Some(_)) => Expr::call(
+                format!("time_serde::{}::from_raw", time_module(*k)),
+                vec![raw],
+            )
+            .method(
+                "expect",
+                vec![Expr::atom(
+                    "\"the schema's default is a valid date or time\"",
+                )],
+            ),
+            _ => raw,
+        }
+    }
+
+    fn def_value(&self, d: usize, v: &Value) -> Option<Expr> {
         let def = self.space.def(d);
-        let name = ident(&def.name);
+        let name = &def.name;
         Some(match (&def.kind, v) {
             (DefKind::Struct(s), Value::Object(m)) => {
                 let fields = s
                     .fields
                     .iter()
                     .map(|f| {
-                        let fname = ident(&f.name);
                         let x = match m.get(&f.json) {
                             Some(x) => self.value(&f.ty, x)?,
                             None => self.value(&f.ty, f.default.as_ref()?)?,
                         };
-                        Some(quote!(#fname: #x))
+                        Some((f.name.clone(), x))
                     })
                     .collect::<Option<Vec<_>>>()?;
-                quote!(#name { #(#fields),* })
+                Expr::Struct(name.clone(), fields)
             }
             (DefKind::Enum(e), Value::String(s)) => {
                 let sym = e.symbols.iter().find(|x| &x.json == s)?;
-                let variant = ident(&sym.name);
-                quote!(#name::#variant)
+                Expr::atom(format!("{name}::{}", sym.name))
             }
             (DefKind::Union(vs), v) => vs.iter().find_map(|var| {
-                let vname = ident(&var.name);
                 if var.ty == Ty::Unit {
-                    v.is_null().then(|| quote!(#name::#vname))
+                    v.is_null()
+                        .then(|| Expr::atom(format!("{name}::{}", var.name)))
                 } else {
                     let x = self.value(&var.ty, v)?;
-                    Some(quote!(#name::#vname(#x)))
+                    Some(Expr::call(format!("{name}::{}", var.name), vec![x]))
                 }
             })?,
             (DefKind::Fixed { size }, Value::String(s)) => {
-                let bytes = code_point_bytes(s)?;
-                if bytes.len() as u64 != *size {
+                let bytes = bytes_expr(s)?;
+                if s.chars().count() as u64 != *size {
                     return None;
                 }
-                quote!(#name(vec![#(#bytes),*]))
+                Expr::call(name.clone(), vec![bytes])
             }
-            (DefKind::Newtype(t), v) => {
-                let x = self.value(t, v)?;
-                quote!(#name(#x))
-            }
+            (DefKind::Newtype(t), v) => Expr::call(name.clone(), vec![self.value(t, v)?]),
             _ => return None,
         })
     }
 }
 
-fn with_is_some(serde: &[TokenStream]) -> bool {
-    serde.iter().any(|t| t.to_string().starts_with("with"))
+/// The name of the function that gives a field's default.
+pub fn default_fn(field: &str) -> String {
+    format!("default_{}", field.trim_start_matches('_'))
 }
 
-fn enumeration(name: &Ident, doc: TokenStream, e: &Enum) -> TokenStream {
+fn enumeration(name: &str, doc: Option<&str>, e: &Enum, w: &mut Writer) {
+    w.blank();
+    w.doc(doc);
+    if let Some(i) = e.fallback {
+        if doc.is_some_and(|d| !d.trim().is_empty()) {
+            w.line("///");
+        }
+        w.line(&format!(
+            "/// A symbol this version does not know reads as `{}` (the schema's default).",
+            e.symbols[i].name
+        ));
+    }
+    w.line("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]");
+    w.open(&format!("pub enum {name}"));
     // serde reads unknown strings as the `other` variant, which must come last.
     let mut order: Vec<usize> = (0..e.symbols.len())
         .filter(|i| e.fallback != Some(*i))
         .collect();
     order.extend(e.fallback);
-    let variants = order.into_iter().map(|i| (i, &e.symbols[i])).map(|(i, s)| {
-        let vname = ident(&s.name);
-        let json = &s.json;
-        let other = (e.fallback == Some(i)).then(|| quote!(, other));
-        let rename =
-            (s.name != s.json || other.is_some()).then(|| quote!(#[serde(rename = #json #other)]));
-        quote! {
-            #rename
-            #vname,
+    for i in order {
+        let s = &e.symbols[i];
+        let json = string_literal(&s.json);
+        if e.fallback == Some(i) {
+            w.line(&format!("#[serde(rename = {json}, other)]"));
+        } else if s.name != s.json {
+            w.line(&format!("#[serde(rename = {json})]"));
         }
-    });
-    let fallback_doc = e.fallback.map(|i| {
-        let text = format!(
-            " A symbol this version does not know reads as `{}` (the schema's default).",
-            e.symbols[i].name
-        );
-        let gap = (!doc.is_empty()).then(|| quote!(#[doc = ""]));
-        quote!(#gap #[doc = #text])
-    });
-    quote! {
-        #doc
-        #fallback_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum #name {
-            #(#variants)*
-        }
+        w.line(&format!("{},", s.name));
     }
+    w.close("");
 }
 
-fn fixed(name: &Ident, doc: TokenStream, size: u64) -> TokenStream {
-    let size_lit = Literal::u64_unsuffixed(size);
-    let size_doc = format!(" Exactly {size} bytes; in JSON like [`Bytes`].");
-    quote! {
-        #doc
-        #[doc = #size_doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "Bytes", into = "Bytes")]
-        pub struct #name(pub Vec<u8>);
-
-        impl TryFrom<Bytes> for #name {
-            type Error = String;
-            fn try_from(bytes: Bytes) -> Result<Self, String> {
-                if bytes.0.len() == #size_lit {
-                    Ok(#name(bytes.0))
-                } else {
-                    Err(format!("expected {} bytes, found {}", #size_lit, bytes.0.len()))
-                }
-            }
-        }
-
-        impl From<#name> for Bytes {
-            fn from(value: #name) -> Bytes {
-                Bytes(value.0)
-            }
-        }
+fn fixed(name: &str, doc: Option<&str>, size: u64, w: &mut Writer) {
+    w.blank();
+    w.doc(doc);
+    if doc.is_some_and(|d| !d.trim().is_empty()) {
+        w.line("///");
     }
+    w.line(&format!(
+        "/// Exactly {size} bytes; in JSON like [`Bytes`]."
+    ));
+    w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]");
+    w.line("#[serde(try_from = \"Bytes\", into = \"Bytes\")]");
+    w.line(&format!("pub struct {name}(pub Vec<u8>);"));
+    w.blank();
+    w.open(&format!("impl TryFrom<Bytes> for {name}"));
+    w.line("type Error = String;");
+    w.open("fn try_from(bytes: Bytes) -> Result<Self, String>");
+    w.open(&format!("if bytes.0.len() == {size}"));
+    w.line(&format!("Ok({name}(bytes.0))"));
+    w.reopen("else");
+    w.line(&format!(
+        "Err(format!(\"expected {size} bytes, found {{}}\", bytes.0.len()))"
+    ));
+    w.close("");
+    w.close("");
+    w.close("");
+    w.blank();
+    w.open(&format!("impl From<{name}> for Bytes"));
+    w.open(&format!("fn from(value: {name}) -> Bytes"));
+    w.line("Bytes(value.0)");
+    w.close("");
+    w.close("");
 }
 
-pub fn int_literal(n: i64) -> TokenStream {
-    let lit = Literal::u64_unsuffixed(n.unsigned_abs());
-    if n < 0 { quote!(-#lit) } else { quote!(#lit) }
-}
-
-fn float_literal(f: f64) -> TokenStream {
-    let lit = Literal::f64_unsuffixed(f.abs());
-    if f.is_sign_negative() {
-        quote!(-#lit)
+/// A float literal that reads back as the same value (`1.0`, `0.25`, `1e300`).
+fn float_literal(f: f64) -> String {
+    let s = format!("{f:?}");
+    if s.contains(['.', 'e', 'E']) {
+        s
     } else {
-        quote!(#lit)
+        format!("{s}.0")
     }
 }
 
-fn code_point_bytes(s: &str) -> Option<Vec<Literal>> {
-    s.chars()
-        .map(|c| u8::try_from(c).ok().map(Literal::u8_unsuffixed))
-        .collect()
+/// `vec![0, 1, 255]` from a string of code points 0-255.
+fn bytes_expr(s: &str) -> Option<Expr> {
+    let bytes = s
+        .chars()
+        .map(|c| u8::try_from(c).ok().map(|b| Expr::atom(b.to_string())))
+        .collect::<Option<Vec<_>>>()?;
+    Some(if bytes.is_empty() {
+        Expr::atom("Vec::new()")
+    } else {
+        Expr::Macro("vec".into(), bytes)
+    })
 }
 
 /// `-?digits(.digits)?`
@@ -537,28 +548,24 @@ fn parse_uuid(s: &str) -> Option<u128> {
     u128::from_str_radix(&hex, 16).ok()
 }
 
-fn json_literal(v: &Value) -> TokenStream {
-    let text = v.to_string();
-    quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default())
-}
-
 /// The date/time crate type of a kind.
-pub fn time_type(c: TimeCrate, k: TimeKind) -> TokenStream {
+pub fn time_type(c: TimeCrate, k: TimeKind) -> String {
     use TimeKind::*;
     match (c, k) {
-        (TimeCrate::Chrono, Date) => quote!(::chrono::NaiveDate),
-        (TimeCrate::Chrono, TimeMillis | TimeMicros) => quote!(::chrono::NaiveTime),
+        (TimeCrate::Chrono, Date) => "::chrono::NaiveDate",
+        (TimeCrate::Chrono, TimeMillis | TimeMicros) => "::chrono::NaiveTime",
         (TimeCrate::Chrono, TimestampMillis | TimestampMicros | TimestampNanos) => {
-            quote!(::chrono::DateTime<::chrono::Utc>)
+            "::chrono::DateTime<::chrono::Utc>"
         }
-        (TimeCrate::Chrono, _) => quote!(::chrono::NaiveDateTime),
-        (TimeCrate::Time, Date) => quote!(::time::Date),
-        (TimeCrate::Time, TimeMillis | TimeMicros) => quote!(::time::Time),
+        (TimeCrate::Chrono, _) => "::chrono::NaiveDateTime",
+        (TimeCrate::Time, Date) => "::time::Date",
+        (TimeCrate::Time, TimeMillis | TimeMicros) => "::time::Time",
         (TimeCrate::Time, TimestampMillis | TimestampMicros | TimestampNanos) => {
-            quote!(::time::OffsetDateTime)
+            "::time::OffsetDateTime"
         }
-        (TimeCrate::Time, _) => quote!(::time::PrimitiveDateTime),
+        (TimeCrate::Time, _) => "::time::PrimitiveDateTime",
     }
+    .to_string()
 }
 
 pub fn time_module(k: TimeKind) -> String {

@@ -4,13 +4,12 @@
 //! defaults, promotions applied (int→long, …), enum symbols the reader lacks read as its default.
 //! Nested records, enums and fixed types get their own `From` impls.
 
-use super::types::{Emitter, ident};
+use super::text::{Expr, Writer};
+use super::types::{Emitter, default_fn};
 use crate::codegen::avro::Lowered;
 use crate::codegen::model::{DefId, DefKind, Ty, TypeSpace};
 use crate::compat::avro::{names_match, writer_field};
 use crate::schema::avro::{AvroSchema, Kind, TypeId};
-use proc_macro2::TokenStream;
-use quote::quote;
 use std::collections::HashSet;
 
 /// One version as the upcaster reads it.
@@ -33,7 +32,8 @@ struct Attempt<'a> {
     em: &'a Emitter<'a>,
     done: &'a HashSet<(DefId, DefId)>,
     pending: HashSet<(DefId, DefId)>,
-    impls: Vec<TokenStream>,
+    /// The `From` impls written so far, as formatted text.
+    impls: Vec<String>,
 }
 
 impl<'a> Upcaster<'a> {
@@ -46,7 +46,7 @@ impl<'a> Upcaster<'a> {
 
     /// The `From` impls that turn the writer version's payload into the reader's, or None when
     /// some part cannot be converted.
-    pub fn upcast(&mut self, r: Side<'_>, w: Side<'_>) -> Option<Vec<TokenStream>> {
+    pub fn upcast(&mut self, r: Side<'_>, w: Side<'_>) -> Option<Vec<String>> {
         let mut a = Attempt {
             r,
             w,
@@ -85,39 +85,32 @@ impl<'a> Attempt<'a> {
         }
         let space: &'a TypeSpace = self.em.space;
         let (rdef, wdef) = (space.def(rd), space.def(wd));
-        let (rname, wname) = (ident(&rdef.name), ident(&wdef.name));
-        let body = match (&rdef.kind, &wdef.kind, self.rkind(rt), self.wkind(wt)) {
+        let (rname, wname) = (&rdef.name, &wdef.name);
+        let mut param = "value";
+        let body: Expr = match (&rdef.kind, &wdef.kind, self.rkind(rt), self.wkind(wt)) {
             (DefKind::Struct(rs), DefKind::Struct(ws), Kind::Record(rr), Kind::Record(wr)) => {
                 let mut used = false;
                 let mut fields = Vec::new();
                 for (rf, rmf) in rr.fields.iter().zip(&rs.fields) {
-                    let fname = ident(&rmf.name);
                     let value = match writer_field(rf, wr) {
                         Some(wf) => {
                             let wi = wr.fields.iter().position(|f| std::ptr::eq(f, wf))?;
                             let wmf = &ws.fields[wi];
-                            let wfname = ident(&wmf.name);
                             used = true;
-                            self.conv(quote!(value.#wfname), rf.ty, &rmf.ty, wf.ty, &wmf.ty)?
+                            let e = Expr::atom(format!("value.{}", wmf.name));
+                            self.conv(e, rf.ty, &rmf.ty, wf.ty, &wmf.ty)?
                         }
                         None => {
-                            rmf.default.as_ref()?;
                             self.em.value(&rmf.ty, rmf.default.as_ref()?)?;
-                            let dname = quote::format_ident!(
-                                "default_{}",
-                                rmf.name.trim_start_matches('_')
-                            );
-                            quote!(#rname::#dname())
+                            Expr::atom(format!("{rname}::{}()", default_fn(&rmf.name)))
                         }
                     };
-                    fields.push(quote!(#fname: #value));
+                    fields.push((rmf.name.clone(), value));
                 }
-                let param = if used { quote!(value) } else { quote!(_value) };
-                quote! {
-                    fn from(#param: #wname) -> Self {
-                        #rname { #(#fields),* }
-                    }
+                if !used {
+                    param = "_value";
                 }
+                Expr::Struct(rname.clone(), fields)
             }
             (DefKind::Enum(re), DefKind::Enum(we), _, _) => {
                 let arms = we
@@ -129,69 +122,54 @@ impl<'a> Attempt<'a> {
                             .iter()
                             .find(|rs| rs.json == ws.json)
                             .or_else(|| re.fallback.map(|i| &re.symbols[i]))?;
-                        let (wv, rv) = (ident(&ws.name), ident(&target.name));
-                        Some(quote!(#wname::#wv => #rname::#rv))
+                        Some((
+                            format!("{wname}::{}", ws.name),
+                            Expr::atom(format!("{rname}::{}", target.name)),
+                        ))
                     })
                     .collect::<Option<Vec<_>>>()?;
-                quote! {
-                    fn from(value: #wname) -> Self {
-                        match value {
-                            #(#arms,)*
-                        }
-                    }
-                }
+                Expr::Match(Box::new(Expr::atom("value")), arms)
             }
             (DefKind::Fixed { size: rs }, DefKind::Fixed { size: ws }, _, _) if rs == ws => {
-                quote! {
-                    fn from(value: #wname) -> Self {
-                        #rname(value.0)
-                    }
-                }
+                Expr::call(rname.clone(), vec![Expr::atom("value.0")])
             }
             (DefKind::Newtype(ri), DefKind::Newtype(wi), _, _) => {
-                let inner = self.conv(quote!(value.0), rt, ri, wt, wi)?;
-                quote! {
-                    fn from(value: #wname) -> Self {
-                        #rname(#inner)
-                    }
-                }
+                let inner = self.conv(Expr::atom("value.0"), rt, ri, wt, wi)?;
+                Expr::call(rname.clone(), vec![inner])
             }
             (DefKind::Union(_), DefKind::Union(_), _, _) => {
                 let rty = Ty::Def(rd);
                 let wty = Ty::Def(wd);
-                let inner = self.conv_inner(quote!(value), rt, &rty, wt, &wty)?;
-                quote! {
-                    fn from(value: #wname) -> Self {
-                        #inner
-                    }
-                }
+                self.conv_inner(Expr::atom("value"), rt, &rty, wt, &wty)?
             }
             _ => return None,
         };
-        self.impls.push(quote! {
-            impl From<#wname> for #rname {
-                #body
-            }
-        });
+        let mut w = Writer::new();
+        w.open(&format!("impl From<{wname}> for {rname}"));
+        w.open(&format!("fn from({param}: {wname}) -> Self"));
+        w.expr("", &body, "");
+        w.close("");
+        w.close("");
+        self.impls.push(w.out);
         Some(())
     }
 
     /// An expression of the reader's Rust type `rty` from `e` of the writer's `wty`, following
     /// Avro types `rt` (reader) and `wt` (writer).
-    fn conv(
-        &mut self,
-        e: TokenStream,
-        rt: TypeId,
-        rty: &Ty,
-        wt: TypeId,
-        wty: &Ty,
-    ) -> Option<TokenStream> {
+    fn conv(&mut self, e: Expr, rt: TypeId, rty: &Ty, wt: TypeId, wty: &Ty) -> Option<Expr> {
         let (wty, wboxed) = unbox(wty);
-        let e = if wboxed { quote!((*#e)) } else { e };
+        let e = if wboxed { deref(e) } else { e };
         let (rty, rboxed) = unbox(rty);
+        let boxed = |x: Expr| {
+            if rboxed {
+                Expr::call("Box::new", vec![x])
+            } else {
+                x
+            }
+        };
         // The same type (a definition shared by both versions included): nothing to convert.
         if rty == wty {
-            return Some(if rboxed { quote!(Box::new(#e)) } else { e });
+            return Some(boxed(e));
         }
         // A union or newtype definition converts through its own `From` impl.
         let out = match (rty, wty) {
@@ -203,54 +181,49 @@ impl<'a> Attempt<'a> {
                 ) =>
             {
                 self.def_pair(*rd, rt, *wd, wt)?;
-                let rname = ident(&self.em.space.def(*rd).name);
-                quote!(#rname::from(#e))
+                Expr::call(format!("{}::from", self.em.space.def(*rd).name), vec![e])
             }
             _ => self.conv_inner(e, rt, rty, wt, wty)?,
         };
-        Some(if rboxed { quote!(Box::new(#out)) } else { out })
+        Some(boxed(out))
     }
 
-    fn conv_inner(
-        &mut self,
-        e: TokenStream,
-        rt: TypeId,
-        rty: &Ty,
-        wt: TypeId,
-        wty: &Ty,
-    ) -> Option<TokenStream> {
+    fn conv_inner(&mut self, e: Expr, rt: TypeId, rty: &Ty, wt: TypeId, wty: &Ty) -> Option<Expr> {
         if let Kind::Union(wbs) = self.wkind(wt) {
-            let wbs = wbs.clone();
-            return self.writer_union(e, rt, rty, &wbs, wty);
+            return self.writer_union(e, rt, rty, wbs, wty);
         }
         if let Kind::Union(_) = self.rkind(rt) {
             return self.reader_union(e, rt, rty, wt, wty);
         }
         let space = self.em.space;
+        let x = Expr::atom("x");
         match (self.rkind(rt), self.wkind(wt), rty, wty) {
             (Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_), _, Ty::Def(rd), Ty::Def(wd)) => {
                 let (rd, wd) = (*rd, *wd);
                 self.def_pair(rd, rt, wd, wt)?;
-                let rname = ident(&space.def(rd).name);
-                Some(quote!(#rname::from(#e)))
+                Some(Expr::call(format!("{}::from", space.def(rd).name), vec![e]))
             }
             (Kind::Array(ri), Kind::Array(wi), Ty::Vec(rit), Ty::Vec(wit)) => {
                 let (ri, wi) = (*ri, *wi);
-                let x = self.conv(quote!(x), ri, rit, wi, wit)?;
-                Some(if x.to_string() == "x" {
+                let item = self.conv(x.clone(), ri, rit, wi, wit)?;
+                Some(if item == x {
                     e
                 } else {
-                    let f = closure(x);
-                    quote!(#e.into_iter().map(#f).collect())
+                    e.method("into_iter", vec![])
+                        .method("map", vec![closure(item)])
+                        .method("collect", vec![])
                 })
             }
             (Kind::Map(rv), Kind::Map(wv), Ty::Map(rvt), Ty::Map(wvt)) => {
                 let (rv, wv) = (*rv, *wv);
-                let x = self.conv(quote!(x), rv, rvt, wv, wvt)?;
-                Some(if x.to_string() == "x" {
+                let value = self.conv(x.clone(), rv, rvt, wv, wvt)?;
+                Some(if value == x {
                     e
                 } else {
-                    quote!(#e.into_iter().map(|(k, x)| (k, #x)).collect())
+                    let pair = Expr::Tuple(vec![Expr::atom("k"), value]);
+                    e.method("into_iter", vec![])
+                        .method("map", vec![Expr::closure("(k, x)", pair)])
+                        .method("collect", vec![])
                 })
             }
             (_, _, rty, wty) => promote(e, rty, wty),
@@ -258,22 +231,22 @@ impl<'a> Attempt<'a> {
     }
 
     /// The reader's value for the writer's `null`.
-    fn reader_null(rty: &Ty) -> Option<TokenStream> {
+    fn reader_null(rty: &Ty) -> Option<Expr> {
         match rty {
-            Ty::Option(_) => Some(quote!(None)),
-            Ty::Unit => Some(quote!(())),
+            Ty::Option(_) => Some(Expr::atom("None")),
+            Ty::Unit => Some(Expr::atom("()")),
             _ => None,
         }
     }
 
     fn writer_union(
         &mut self,
-        e: TokenStream,
+        e: Expr,
         rt: TypeId,
         rty: &Ty,
         wbs: &[TypeId],
         wty: &Ty,
-    ) -> Option<TokenStream> {
+    ) -> Option<Expr> {
         let non_null: Vec<TypeId> = wbs
             .iter()
             .copied()
@@ -284,7 +257,7 @@ impl<'a> Attempt<'a> {
             Ty::Unit => return Self::reader_null(rty),
             t => (t, false),
         };
-        let x = if nullable { quote!(x) } else { e.clone() };
+        let x = if nullable { Expr::atom("x") } else { e.clone() };
         let body = match non_null.as_slice() {
             [] => return Self::reader_null(rty),
             [one] => self.reader_value(x, rt, rty, *one, inner)?,
@@ -294,44 +267,44 @@ impl<'a> Attempt<'a> {
                 let DefKind::Union(variants) = &self.em.space.def(*wd).kind else {
                     return None;
                 };
-                let wname = ident(&self.em.space.def(*wd).name);
-                let x = if boxed { quote!((*#x)) } else { x };
+                let wname = &self.em.space.def(*wd).name;
+                let x = if boxed { deref(x) } else { x };
                 let mut arms = Vec::new();
                 for (b, v) in many.iter().zip(variants) {
-                    let vname = ident(&v.name);
-                    let value = self.reader_value(quote!(y), rt, rty, *b, &v.ty)?;
-                    arms.push(quote!(#wname::#vname(y) => #value));
+                    let value = self.reader_value(Expr::atom("y"), rt, rty, *b, &v.ty)?;
+                    arms.push((format!("{wname}::{}(y)", v.name), value));
                 }
-                quote!(match #x { #(#arms,)* })
+                Expr::Match(Box::new(x), arms)
             }
         };
-        if nullable {
-            let null = Self::reader_null(rty)?;
-            if null.to_string() == "None" {
-                // `None` stays `None`; `Some` converts, as `Option::map` says best.
-                if let Some(inner) = strip_some(&body) {
-                    if inner.to_string() == "x" {
-                        return Some(e);
-                    }
-                    let f = closure(inner);
-                    return Some(quote!(#e.map(#f)));
-                }
-            }
-            Some(quote!(match #e { None => #null, Some(x) => #body }))
-        } else {
-            Some(body)
+        if !nullable {
+            return Some(body);
         }
+        let null = Self::reader_null(rty)?;
+        if null == Expr::atom("None")
+            && let Some(inner) = body.arg_of("Some")
+        {
+            // `None` stays `None`; `Some` converts, as `Option::map` says best.
+            if *inner == Expr::atom("x") {
+                return Some(e);
+            }
+            return Some(e.method("map", vec![closure(inner.clone())]));
+        }
+        Some(Expr::Match(
+            Box::new(e),
+            vec![("None".into(), null), ("Some(x)".into(), body)],
+        ))
     }
 
     /// A value of the reader type from a writer value of a non-union type.
     fn reader_value(
         &mut self,
-        e: TokenStream,
+        e: Expr,
         rt: TypeId,
         rty: &Ty,
         wt: TypeId,
         wty: &Ty,
-    ) -> Option<TokenStream> {
+    ) -> Option<Expr> {
         if let Kind::Union(_) = self.rkind(rt) {
             self.reader_union(e, rt, rty, wt, wty)
         } else {
@@ -341,12 +314,12 @@ impl<'a> Attempt<'a> {
 
     fn reader_union(
         &mut self,
-        e: TokenStream,
+        e: Expr,
         rt: TypeId,
         rty: &Ty,
         wt: TypeId,
         wty: &Ty,
-    ) -> Option<TokenStream> {
+    ) -> Option<Expr> {
         let Kind::Union(rbs) = self.rkind(rt) else {
             return None;
         };
@@ -368,18 +341,17 @@ impl<'a> Attempt<'a> {
             let DefKind::Union(variants) = &self.em.space.def(*rd).kind else {
                 return None;
             };
-            let rname = ident(&self.em.space.def(*rd).name);
-            let vname = ident(&variants[p].name);
+            let path = format!("{}::{}", self.em.space.def(*rd).name, variants[p].name);
             let vty = variants[p].ty.clone();
-            let x = self.conv(e, non_null[p], &vty, wt, wty)?;
+            let x = Expr::call(path, vec![self.conv(e, non_null[p], &vty, wt, wty)?]);
             if boxed {
-                quote!(Box::new(#rname::#vname(#x)))
+                Expr::call("Box::new", vec![x])
             } else {
-                quote!(#rname::#vname(#x))
+                x
             }
         };
         Some(if optional {
-            quote!(Some(#value))
+            Expr::call("Some", vec![value])
         } else {
             value
         })
@@ -414,40 +386,35 @@ impl<'a> Attempt<'a> {
 }
 
 /// Avro's promotions between Rust primitives.
-fn promote(e: TokenStream, rty: &Ty, wty: &Ty) -> Option<TokenStream> {
+fn promote(e: Expr, rty: &Ty, wty: &Ty) -> Option<Expr> {
+    let flat = e.flat()?;
     Some(match (rty, wty) {
-        (Ty::I64, Ty::I32) => quote!(i64::from(#e)),
-        (Ty::F64, Ty::I32 | Ty::F32) => quote!(f64::from(#e)),
-        (Ty::F32, Ty::I32 | Ty::I64) => quote!(#e as f32),
-        (Ty::F64, Ty::I64) => quote!(#e as f64),
-        (Ty::Bytes, Ty::String) => quote!(Bytes(#e.into_bytes())),
-        (Ty::String, Ty::Bytes) => quote!(String::from_utf8_lossy(&#e.0).into_owned()),
+        (Ty::I64, Ty::I32) => Expr::call("i64::from", vec![e]),
+        (Ty::F64, Ty::I32 | Ty::F32) => Expr::call("f64::from", vec![e]),
+        (Ty::F32, Ty::I32 | Ty::I64) => Expr::atom(format!("{flat} as f32")),
+        (Ty::F64, Ty::I64) => Expr::atom(format!("{flat} as f64")),
+        (Ty::Bytes, Ty::String) => Expr::call("Bytes", vec![e.method("into_bytes", vec![])]),
+        (Ty::String, Ty::Bytes) => {
+            Expr::atom(format!("String::from_utf8_lossy(&{flat}.0).into_owned()"))
+        }
         _ => return None,
     })
 }
 
-/// `|x| body`, or the function itself when the body only applies one to `x` (`T::from`).
-fn closure(body: TokenStream) -> TokenStream {
-    let text = body.to_string();
-    if let Some(path) = text.strip_suffix("(x)").map(str::trim)
-        && !path.is_empty()
-        && !path.contains(['(', ')', '<', '&', '*', '.'])
-        && let Ok(path) = path.parse::<TokenStream>()
-    {
-        return path;
+/// `*e`, for a boxed value.
+fn deref(e: Expr) -> Expr {
+    match e.flat() {
+        Some(flat) => Expr::atom(format!("(*{flat})")),
+        None => e,
     }
-    quote!(|x| #body)
 }
 
-/// The `expr` of `Some(expr)`.
-fn strip_some(body: &TokenStream) -> Option<TokenStream> {
-    let mut tokens = body.clone().into_iter();
-    match (tokens.next(), tokens.next(), tokens.next()) {
-        (Some(proc_macro2::TokenTree::Ident(i)), Some(proc_macro2::TokenTree::Group(g)), None)
-            if i == "Some" && g.delimiter() == proc_macro2::Delimiter::Parenthesis =>
-        {
-            Some(g.stream())
+/// `|x| body`, or the function itself when the body only applies one to `x` (`T::from`).
+fn closure(body: Expr) -> Expr {
+    match &body {
+        Expr::Call(path, args) if args.len() == 1 && args[0] == Expr::atom("x") => {
+            Expr::atom(path.clone())
         }
-        _ => None,
+        _ => Expr::closure("x", body),
     }
 }
