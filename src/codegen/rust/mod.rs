@@ -28,8 +28,9 @@ mod upcast;
 
 use crate::check::{Model, parse_subject};
 use crate::codegen::avro::{self as lower_avro, Lowered};
-use crate::codegen::model::{DefKind, Ty, TypeSpace, remap};
+use crate::codegen::model::{DefKind, TypeSpace, remap};
 use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
+use crate::envelope::Envelope;
 use crate::finding::Severity;
 use crate::registry::{Registry, Subject};
 use crate::schema::Format;
@@ -41,7 +42,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use text::Writer;
-use types::Emitter;
+use types::{Emitter, Support};
 use upcast::{Side, Upcaster};
 
 /// Which date/time crate the generated types use for Avro's date and time logical types and the
@@ -100,15 +101,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// One subject's versions, lowered into a type space of its own (merged later).
-struct Lowering {
-    space: TypeSpace,
-    schemas: Vec<(u32, AvroSchema)>,
-    lowered: Vec<Lowered>,
+/// What one subject contributes to the module.
+struct SubjectOut {
+    /// Its payload types, upcasts and enum, formatted.
+    text: String,
+    item: SubjectItem,
+    /// The names of its nested types (payload names are unique already).
+    nested: Vec<String>,
+    support: Support,
 }
-
-/// A subject's schemas, lowered versions and the range of its definitions in the merged space.
-type Merged = (Vec<(u32, AvroSchema)>, Vec<Lowered>, std::ops::Range<usize>);
 
 /// Run `f` on every item on every core, in contiguous chunks; results keep the items' order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -132,9 +133,25 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
-fn lower_subject(s: &Subject, payloads: &[String], outer: &Arc<Scope>) -> Result<Lowering, Error> {
+/// What every subject's generation shares.
+struct Job<'a> {
+    options: &'a Options,
+    envelope: &'a Envelope,
+    routable: bool,
+}
+
+/// One subject from schema files to formatted code: parse every version, lower it, share the
+/// types that do not change, write the types, the upcasts and the subject's enum. Names taken
+/// in `outer` are avoided.
+fn subject_code(
+    job: &Job<'_>,
+    s: &Subject,
+    base: &str,
+    payloads: &[String],
+    outer: &Arc<Scope>,
+) -> Result<SubjectOut, Error> {
     let (models, findings) = parse_subject(s);
-    let mut schemas = Vec::with_capacity(models.len());
+    let mut schemas: Vec<(u32, AvroSchema)> = Vec::with_capacity(models.len());
     for (v, model) in s.versions.iter().zip(models) {
         match model {
             Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
@@ -175,10 +192,69 @@ fn lower_subject(s: &Subject, payloads: &[String], outer: &Arc<Scope>) -> Result
             remap(ty, &map);
         }
     }
-    Ok(Lowering {
-        space,
-        schemas,
-        lowered,
+
+    let em = Emitter {
+        space: &space,
+        options: job.options,
+    };
+    let mut w = Writer::with_capacity(64 * 1024);
+    for def in &space.defs {
+        em.def(def, &mut w);
+    }
+    // `From<V(n-1)> for Vn` wherever version n reads version n-1.
+    let mut upcaster = Upcaster::new(&em);
+    let n = lowered.len();
+    let mut all_upgrade = n > 1;
+    for j in 1..n {
+        let side = |i: usize| Side {
+            schema: &schemas[i].1,
+            lowered: &lowered[i],
+        };
+        let upcast = crate::compat::avro::check(&schemas[j].1, &schemas[j - 1].1)
+            .is_empty()
+            .then(|| upcaster.upcast(side(j), side(j - 1)))
+            .flatten();
+        match upcast {
+            Some(impls) => {
+                for i in impls {
+                    w.blank();
+                    w.out.push_str(&i);
+                }
+            }
+            None => all_upgrade = false,
+        }
+    }
+    let item = SubjectItem {
+        subject: s.name.clone(),
+        name: base.to_string(),
+        doc: s.meta.description.clone(),
+        versions: schemas
+            .iter()
+            .zip(&lowered)
+            .map(|((num, _), low)| (*num, space.def(low.root).name.clone()))
+            .collect(),
+        upgrades_to_latest: all_upgrade,
+    };
+    if job.routable {
+        w.blank();
+        w.out.push_str(&events::subject_enum(
+            &item,
+            &EnvelopeFields::new(job.envelope, job.options),
+        ));
+    }
+    let roots: Vec<usize> = lowered.iter().map(|l| l.root).collect();
+    let nested = space
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| !roots.contains(i) && !matches!(d.kind, DefKind::Pending))
+        .map(|(_, d)| d.name.clone())
+        .collect();
+    Ok(SubjectOut {
+        text: w.out,
+        item,
+        nested,
+        support: em.support(),
     })
 }
 
@@ -207,9 +283,17 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
             )),
         }
     }
+    let envelope = &registry.settings.envelope;
+    let routable = EnvelopeFields::new(envelope, options).routable();
+    if !routable {
+        notes.push(format!(
+            "The `{}` envelope names no event type, version and payload: no `Envelope`, subject enums or `AnyEvent` are generated.",
+            envelope.name
+        ));
+    }
 
-    // Names: subject enums first, then every payload; nested types are named per subject, then
-    // made unique across subjects in subject order.
+    // Names: subject enums first, then every payload; each subject names its nested types
+    // avoiding those, and a nested name another subject took first is resolved below.
     let mut scope = Scope::with_reserved(RESERVED_TYPES);
     let names: Vec<&str> = avro_subjects.iter().map(|s| s.name.as_str()).collect();
     let bases: Vec<String> = subject_names(&names)
@@ -226,55 +310,39 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
                 .collect()
         })
         .collect();
-    let outer = Arc::new(scope.clone());
-    let jobs: Vec<(&Subject, &Vec<String>)> =
-        avro_subjects.iter().copied().zip(&payload_names).collect();
-    let lowerings = par_map(&jobs, |(s, payloads)| lower_subject(s, payloads, &outer))
-        .into_iter()
-        .collect::<Result<Vec<Lowering>, Error>>()?;
-
-    // One type space: each subject's definitions appended, their references shifted.
-    let payload_set: std::collections::HashSet<&str> =
-        payload_names.iter().flatten().map(String::as_str).collect();
-    let mut space = TypeSpace::default();
-    let mut subjects: Vec<Merged> = Vec::with_capacity(lowerings.len());
-    for l in lowerings {
-        let offset = space.defs.len();
-        for mut def in l.space.defs {
-            def.kind = shift_kind(def.kind, offset);
-            if !matches!(def.kind, DefKind::Pending) && !payload_set.contains(def.name.as_str()) {
-                def.name = scope.take(std::slice::from_ref(&def.name));
-            }
-            space.defs.push(def);
-        }
-        let lowered = l
-            .lowered
-            .into_iter()
-            .map(|mut low| {
-                low.root += offset;
-                for ty in low.types.values_mut() {
-                    shift(ty, offset);
-                }
-                low
-            })
-            .collect();
-        subjects.push((l.schemas, lowered, offset..space.defs.len()));
-    }
-
-    let em = Emitter {
-        space: &space,
+    let outer = Arc::new(scope);
+    let job = Job {
         options,
+        envelope,
+        routable,
     };
-    let envelope = &registry.settings.envelope;
-    let routable = EnvelopeFields::new(envelope, options).routable();
-    if !routable {
-        notes.push(format!(
-            "The `{}` envelope names no event type, version and payload: no `Envelope`, subject enums or `AnyEvent` are generated.",
-            envelope.name
-        ));
+    let indices: Vec<usize> = (0..avro_subjects.len()).collect();
+    let code = |k: usize, outer: &Arc<Scope>| {
+        subject_code(&job, avro_subjects[k], &bases[k], &payload_names[k], outer)
+    };
+    let mut parts = par_map(&indices, |&k| code(k, &outer))
+        .into_iter()
+        .collect::<Result<Vec<SubjectOut>, Error>>()?;
+
+    // Two subjects that named a nested type alike (both `{payload}{Name}`, so it takes
+    // contrived names): the later one, in subject order, is generated again avoiding the names
+    // taken before it. Deterministic, and rare.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (k, part) in parts.iter_mut().enumerate() {
+        if part.nested.iter().any(|n| taken.contains(n)) {
+            let mut avoid = (*outer).clone();
+            for n in &taken {
+                avoid.reserve(n);
+            }
+            *part = code(k, &Arc::new(avoid))?;
+        }
+        taken.extend(part.nested.iter().cloned());
     }
 
-    let support = support::emit(em.support(), options.time);
+    let support = parts
+        .iter()
+        .fold(Support::default(), |a, p| a.or(p.support));
+    let support = support::emit(support, options.time);
     let mut head = quote! {
         use ::serde::{Deserialize, Serialize};
         #support
@@ -287,89 +355,20 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
     }
     let mut text = header_comment(&notes);
     format_into(head, &mut text)?;
-
-    // Per subject: its types, its upcasts, its enum; formatted on every core.
-    let indices: Vec<usize> = (0..subjects.len()).collect();
-    let parts = par_map(&indices, |&k| -> (String, SubjectItem) {
-        let (schemas, lowered, defs) = &subjects[k];
-        let s = avro_subjects[k];
-        let mut w = Writer::with_capacity(64 * 1024);
-        for def in &space.defs[defs.clone()] {
-            em.def(def, &mut w);
-        }
-        // `From<V(n-1)> for Vn` wherever version n reads version n-1.
-        let mut upcaster = Upcaster::new(&em);
-        let n = lowered.len();
-        let mut all_upgrade = n > 1;
-        for j in 1..n {
-            let side = |i: usize| Side {
-                schema: &schemas[i].1,
-                lowered: &lowered[i],
-            };
-            let upcast = crate::compat::avro::check(&schemas[j].1, &schemas[j - 1].1)
-                .is_empty()
-                .then(|| upcaster.upcast(side(j), side(j - 1)))
-                .flatten();
-            match upcast {
-                Some(impls) => {
-                    for i in impls {
-                        w.blank();
-                        w.out.push_str(&i);
-                    }
-                }
-                None => all_upgrade = false,
-            }
-        }
-        let ef = EnvelopeFields::new(envelope, options);
-        let item = SubjectItem {
-            subject: s.name.clone(),
-            name: bases[k].clone(),
-            doc: s.meta.description.clone(),
-            versions: schemas
-                .iter()
-                .zip(lowered)
-                .map(|((num, _), low)| (*num, space.def(low.root).name.clone()))
-                .collect(),
-            upgrades_to_latest: all_upgrade,
-        };
-        if routable {
-            w.blank();
-            w.out.push_str(&events::subject_enum(&item, &ef));
-        }
-        (w.out, item)
-    });
+    text.reserve(parts.iter().map(|p| p.text.len() + 1).sum::<usize>() + 64 * parts.len());
     let mut items = Vec::with_capacity(parts.len());
-    text.reserve(parts.iter().map(|(p, _)| p.len() + 1).sum::<usize>() + 64 * parts.len());
-    for (part, item) in parts {
+    for part in parts {
         if !text.ends_with("\n\n") {
             text.push('\n');
         }
-        text.push_str(&part);
-        items.push(item);
+        text.push_str(&part.text);
+        items.push(part.item);
     }
     if routable && !items.is_empty() {
         text.push('\n');
         format_into(events::any_event(&items), &mut text)?;
     }
     Ok(text)
-}
-
-fn shift(ty: &mut Ty, offset: usize) {
-    match ty {
-        Ty::Def(d) => *d += offset,
-        Ty::Option(t) | Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => shift(t, offset),
-        _ => {}
-    }
-}
-
-fn shift_kind(mut kind: DefKind, offset: usize) -> DefKind {
-    match &mut kind {
-        DefKind::Struct(s) => s.fields.iter_mut().for_each(|f| shift(&mut f.ty, offset)),
-        DefKind::Union(vs) => vs.iter_mut().for_each(|v| shift(&mut v.ty, offset)),
-        DefKind::Newtype(t) => shift(t, offset),
-        _ => {}
-    }
-    kind
 }
 
 /// Format tokens as a file and append them.
@@ -443,6 +442,34 @@ pub fn subject_names(subjects: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn registry(files: &[(&str, &str)]) -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("evreg.yaml"), "compatibility: NONE\n").unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let reg = Registry::load(dir.path()).unwrap();
+        (dir, reg)
+    }
+
+    #[test]
+    fn nested_names_two_subjects_share_are_made_unique_in_subject_order() {
+        let a = r#"{"type": "record", "name": "B", "fields": [{"name": "x", "type":
+            {"type": "record", "name": "CdV1Line", "fields": [{"name": "n", "type": "int"}]}}]}"#;
+        let b = r#"{"type": "record", "name": "Cd", "fields": [{"name": "x", "type":
+            {"type": "record", "name": "Line", "fields": [{"name": "s", "type": "string"}]}}]}"#;
+        let (_dir, reg) = registry(&[
+            ("schemas/s.a.b/v1.avsc", a),
+            ("schemas/s.a.b-v1-cd/v1.avsc", b),
+        ]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        assert!(code.contains("pub struct ABV1CdV1Line {"), "{code}");
+        assert!(code.contains("pub struct ABV1CdV1Line2 {"), "{code}");
+        assert_eq!(code, generate(&reg, &Options::default()).unwrap());
+    }
 
     #[test]
     fn subject_names_prefix_the_service_on_collision() {

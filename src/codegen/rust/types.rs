@@ -39,6 +39,17 @@ pub struct Support {
     pub times: u16,
 }
 
+impl Support {
+    /// What either needs.
+    pub fn or(self, other: Support) -> Support {
+        Support {
+            bytes: self.bytes || other.bytes,
+            decimal: self.decimal || other.decimal,
+            times: self.times | other.times,
+        }
+    }
+}
+
 pub const TIME_KINDS: [TimeKind; 9] = [
     TimeKind::Date,
     TimeKind::TimeMillis,
