@@ -15,13 +15,10 @@ use crate::schema::avro::{AvroSchema, Kind, Logical, TypeId};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// One version lowered (`payload` is the root's name, already reserved in `scope`): its payload type and the model type of every Avro type reached, so
-/// upcasts can pair Avro types and still speak of the Rust ones.
+/// One version lowered: the definition of its payload (named `payload`, reserved by the caller).
 #[derive(Debug)]
 pub struct Lowered {
-    /// Always a definition named after the payload.
     pub root: DefId,
-    pub types: HashMap<TypeId, Ty>,
 }
 
 pub fn lower(
@@ -37,7 +34,6 @@ pub fn lower(
         scope,
         schema,
         payload,
-        types: HashMap::new(),
         named: HashMap::new(),
     };
     let root_ty = l.ty(schema.root, &|| payload.to_string(), true);
@@ -55,9 +51,8 @@ pub fn lower(
         Some(d) => format!("{doc_head}\n\n{d}"),
         None => doc_head.to_string(),
     });
-    let types = l.types;
     space.box_cycles(first);
-    Lowered { root, types }
+    Lowered { root }
 }
 
 struct Lowerer<'a> {
@@ -65,7 +60,6 @@ struct Lowerer<'a> {
     scope: &'a mut Scope,
     schema: &'a AvroSchema,
     payload: &'a str,
-    types: HashMap<TypeId, Ty>,
     named: HashMap<TypeId, DefId>,
 }
 
@@ -73,12 +67,6 @@ impl Lowerer<'_> {
     /// The model type of Avro type `t`; `ctx` names anonymous definitions made for it (unions);
     /// `root` gives the payload's name to the root's definition.
     fn ty(&mut self, t: TypeId, ctx: &dyn Fn() -> String, root: bool) -> Ty {
-        let ty = self.ty_uncached(t, ctx, root);
-        self.types.entry(t).or_insert_with(|| ty.clone());
-        ty
-    }
-
-    fn ty_uncached(&mut self, t: TypeId, ctx: &dyn Fn() -> String, root: bool) -> Ty {
         let s = self.schema;
         let at = s.ty(t);
         let logical = at.logical.as_ref();

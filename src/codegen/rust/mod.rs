@@ -28,7 +28,7 @@ mod upcast;
 
 use crate::check::{Model, parse_subject};
 use crate::codegen::avro::{self as lower_avro, Lowered};
-use crate::codegen::model::{DefKind, TypeSpace, remap};
+use crate::codegen::model::{DefKind, TypeSpace};
 use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
 use crate::envelope::Envelope;
 use crate::finding::Severity;
@@ -170,7 +170,7 @@ fn subject_code(
     }
     let mut space = TypeSpace::default();
     let mut scope = Scope::within(outer.clone());
-    let mut lowered: Vec<Lowered> = schemas
+    let lowered: Vec<Lowered> = schemas
         .iter()
         .zip(payloads)
         .map(|((n, schema), payload)| {
@@ -186,12 +186,7 @@ fn subject_code(
         };
     }
     // A type unchanged from one version to the next is one Rust type.
-    let map = space.share_equal(0..space.defs.len());
-    for l in &mut lowered {
-        for ty in l.types.values_mut() {
-            remap(ty, &map);
-        }
-    }
+    space.share_equal(0..space.defs.len());
 
     let em = Emitter {
         space: &space,
