@@ -20,6 +20,11 @@ fn main() {
     println!("cargo::rerun-if-changed={}", codegen.display());
     generate(&codegen, &out.join("events.rs"));
 
+    // The same for events in the CloudEvents envelope (the version comes from `dataschema`).
+    let cloudevents = root.join("tests/data/codegen-cloudevents");
+    println!("cargo::rerun-if-changed={}", cloudevents.display());
+    generate(&cloudevents, &out.join("cloudevents.rs"));
+
     // The project's own example registry, when the repository has one.
     println!("cargo::rustc-check-cfg=cfg(bundled_registry)");
     println!(

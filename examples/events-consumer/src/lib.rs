@@ -8,6 +8,11 @@ pub mod events {
     include!(concat!(env!("OUT_DIR"), "/events.rs"));
 }
 
+/// Types for `tests/data/codegen-cloudevents`: events in the CloudEvents envelope.
+pub mod cloudevents {
+    include!(concat!(env!("OUT_DIR"), "/cloudevents.rs"));
+}
+
 /// Types for the project's own example registry (`evreg.yaml`, `schemas/` at the repository root).
 #[cfg(bundled_registry)]
 pub mod bundled {

@@ -142,6 +142,24 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
                         uri.rsplit('/')
                             .find_map(|segment| segment.strip_prefix('v').and_then(digits))
                     }
+
+                    /// The schema URI naming another version, where `version_in_schema_uri`
+                    /// finds one: `…@1` → `…@2`, `…/v1.avsc` → `…/v2.avsc`.
+                    pub fn with_schema_version(uri: &str, version: u32) -> String {
+                        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+                        if let Some((head, after)) = uri.rsplit_once('@') {
+                            return format!("{head}@{version}{}", &after[digits(after)..]);
+                        }
+                        let mut segments: Vec<String> = uri.split('/').map(str::to_string).collect();
+                        let found = segments.iter().rposition(|s| {
+                            s.strip_prefix('v').is_some_and(|rest| digits(rest) > 0)
+                        });
+                        if let Some(i) = found {
+                            let rest = segments[i][1..].to_string();
+                            segments[i] = format!("v{version}{}", &rest[digits(&rest)..]);
+                        }
+                        segments.join("/")
+                    }
                 }),
             )
         }
@@ -327,15 +345,20 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.line("Self::from_envelope(::serde_json::from_str(json)?)");
     w.close("");
     if s.upgrades_to_latest {
-        let version_field = ef
-            .role(Role::EventVersion)
-            .map(|(field, _, _, required, _, _)| {
-                if *required {
-                    format!("envelope.{field} = {latest};")
-                } else {
-                    format!("envelope.{field} = Some({latest});")
-                }
-            });
+        // The envelope names the new version: its version field, or else its schema URI.
+        let version_field = match (ef.role(Role::EventVersion), ef.role(Role::DataSchema)) {
+            (Some((field, _, _, true, _, _)), _) => Some(format!("envelope.{field} = {latest};")),
+            (Some((field, _, _, false, _, _)), _) => {
+                Some(format!("envelope.{field} = Some({latest});"))
+            }
+            (None, Some((field, _, _, true, _, _))) => Some(format!(
+                "envelope.{field} = with_schema_version(&envelope.{field}, {latest});"
+            )),
+            (None, Some((field, _, _, false, _, _))) => Some(format!(
+                "envelope.{field} = envelope.{field}.map(|uri| with_schema_version(&uri, {latest}));"
+            )),
+            (None, None) => None,
+        };
         w.line(if version_field.is_some() {
             "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it."
         } else {

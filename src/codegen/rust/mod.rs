@@ -440,7 +440,9 @@ mod tests {
 
     fn registry(files: &[(&str, &str)]) -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("evreg.yaml"), "compatibility: NONE\n").unwrap();
+        if !files.iter().any(|(p, _)| *p == "evreg.yaml") {
+            std::fs::write(dir.path().join("evreg.yaml"), "compatibility: NONE\n").unwrap();
+        }
         for (path, text) in files {
             let p = dir.path().join(path);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -464,6 +466,24 @@ mod tests {
         assert!(code.contains("pub struct ABV1CdV1Line {"), "{code}");
         assert!(code.contains("pub struct ABV1CdV1Line2 {"), "{code}");
         assert_eq!(code, generate(&reg, &Options::default()).unwrap());
+    }
+
+    #[test]
+    fn without_an_envelope_only_payload_types_are_generated() {
+        let (_dir, reg) = registry(&[
+            ("evreg.yaml", "envelope: none\n"),
+            (
+                "schemas/a.b.c/v1.avsc",
+                r#"{"type": "record", "name": "C", "fields": [{"name": "n", "type": "int"}]}"#,
+            ),
+        ]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        assert!(code.contains("pub struct BCV1 {"), "{code}");
+        assert!(
+            code.contains("// The `none` envelope names no event type"),
+            "{code}"
+        );
+        assert!(!code.contains("pub enum AnyEvent") && !code.contains("pub struct Envelope"));
     }
 
     #[test]
