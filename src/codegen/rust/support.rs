@@ -167,11 +167,11 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
                 (v.signed_duration_since(::chrono::NaiveTime::MIN)
                     .num_milliseconds()) as i32
             ),
-            quote!(
+            quote!(Some(
                 ::chrono::NaiveTime::MIN
                     .overflowing_add_signed(::chrono::TimeDelta::try_milliseconds(i64::from(raw))?)
                     .0
-            ),
+            )),
         ),
         (TimeCrate::Chrono, TimeMicros) => (
             quote!(
@@ -179,11 +179,11 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
                     .num_microseconds()
                     .unwrap_or_default()
             ),
-            quote!(
+            quote!(Some(
                 ::chrono::NaiveTime::MIN
                     .overflowing_add_signed(::chrono::TimeDelta::microseconds(raw))
                     .0
-            ),
+            )),
         ),
         (TimeCrate::Chrono, TimestampMillis) => (
             quote!(v.timestamp_millis()),
@@ -216,13 +216,13 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
             quote!(::time::Date::from_julian_day(raw.checked_add(2_440_588)?).ok()),
         ),
         (TimeCrate::Time, TimeMillis) => (
-            quote!((v - ::time::Time::MIDNIGHT).whole_milliseconds() as i32),
+            quote!((*v - ::time::Time::MIDNIGHT).whole_milliseconds() as i32),
             quote!(Some(
                 ::time::Time::MIDNIGHT + ::time::Duration::milliseconds(i64::from(raw))
             )),
         ),
         (TimeCrate::Time, TimeMicros) => (
-            quote!((v - ::time::Time::MIDNIGHT).whole_microseconds() as i64),
+            quote!((*v - ::time::Time::MIDNIGHT).whole_microseconds() as i64),
             quote!(Some(
                 ::time::Time::MIDNIGHT + ::time::Duration::microseconds(raw)
             )),
