@@ -545,3 +545,35 @@ fn codegen_rust_out_writes_a_file_and_refuses_unknown_subjects() {
         .code(2)
         .stderr(predicate::str::contains("is not a valid schema"));
 }
+
+/// The part of the module that grows with the registry is laid out exactly as rustfmt would.
+#[test]
+fn codegen_rust_subjects_are_laid_out_as_rustfmt_does() {
+    let out = evreg(&data("codegen"))
+        .args(["codegen", "rust"])
+        .output()
+        .unwrap();
+    let code = String::from_utf8(out.stdout).unwrap();
+    let Ok(mut rustfmt) = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("rustfmt is not installed; skipped");
+        return;
+    };
+    use std::io::Write;
+    rustfmt
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(code.as_bytes())
+        .unwrap();
+    let formatted = String::from_utf8(rustfmt.wait_with_output().unwrap().stdout).unwrap();
+    let from_subjects = |s: &str| {
+        let start = s.find("/// `catalog.category.updated` version 1.").unwrap();
+        s[start..].to_string()
+    };
+    assert_eq!(from_subjects(&code), from_subjects(&formatted));
+}

@@ -422,86 +422,127 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.out
 }
 
-pub fn any_event(subjects: &[SubjectItem]) -> TokenStream {
-    let names: Vec<Ident> = subjects.iter().map(|s| ident(&s.name)).collect();
-    let docs = subjects.iter().map(|s| format!(" `{}`", s.subject));
-    let upgrades = subjects.iter().filter(|s| s.upgrades_to_latest).map(|s| {
-        let name = ident(&s.name);
-        let latest = ident(&format!("V{}", s.versions.last().expect("versions").0));
-        quote!(AnyEvent::#name(event) => AnyEvent::#name(#name::#latest(event.into_latest())),)
-    });
-    let rest = (subjects.iter().any(|s| !s.upgrades_to_latest)).then(|| quote!(other => other,));
-    let into_latest = if subjects.iter().any(|s| s.upgrades_to_latest) {
-        quote!(match self {
-            #(#upgrades)*
-            #rest
-        })
-    } else {
-        quote!(self)
-    };
-    quote! {
-        /// Any event of the registry, routed by its event type and version.
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum AnyEvent {
-            #(
-                #[doc = #docs]
-                #names(#names),
-            )*
-        }
-
-        impl AnyEvent {
-            /// Read an event from JSON text: the envelope's event type picks the subject, its
-            /// version the payload type.
-            pub fn from_json(json: &str) -> Result<Self, DecodeError> {
-                Self::from_envelope(::serde_json::from_str(json)?)
-            }
-
-            /// Read an event from an envelope already parsed.
-            pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError> {
-                let event_type = envelope.event_type().ok_or(DecodeError::MissingEventType)?.to_string();
-                match event_type.as_str() {
-                    #(
-                        #names::EVENT_TYPE => #names::from_envelope(envelope).map(AnyEvent::#names),
-                    )*
-                    _ => Err(DecodeError::UnknownEventType(event_type)),
-                }
-            }
-
-            /// The event type (subject).
-            pub fn event_type(&self) -> &'static str {
-                match self {
-                    #(AnyEvent::#names(_) => #names::EVENT_TYPE,)*
-                }
-            }
-
-            /// The version of the payload held.
-            pub fn event_version(&self) -> u32 {
-                match self {
-                    #(AnyEvent::#names(event) => event.event_version(),)*
-                }
-            }
-
-            /// The event upgraded to its subject's latest version, where every version of the
-            /// subject upgrades (see each subject's `into_latest`); otherwise unchanged.
-            pub fn into_latest(self) -> Self {
-                #into_latest
-            }
-        }
-
-        impl Serialize for AnyEvent {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(AnyEvent::#names(event) => event.serialize(serializer),)*
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for AnyEvent {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let envelope = Envelope::<::serde_json::Value>::deserialize(deserializer)?;
-                AnyEvent::from_envelope(envelope).map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
+/// `AnyEvent` over every subject, as formatted text.
+pub fn any_event(subjects: &[SubjectItem]) -> String {
+    let mut w = Writer::with_capacity(subjects.len() * 600 + 4096);
+    w.line("/// Any event of the registry, routed by its event type and version.");
+    w.line("#[derive(Debug, Clone, PartialEq)]");
+    w.line("#[allow(clippy::large_enum_variant)]");
+    w.open("pub enum AnyEvent");
+    for s in subjects {
+        w.line(&format!("/// `{}`", s.subject));
+        w.line(&format!("{0}({0}),", s.name));
     }
+    w.close("");
+    w.blank();
+    w.open("impl AnyEvent");
+    w.line("/// Read an event from JSON text: the envelope's event type picks the subject, its");
+    w.line("/// version the payload type.");
+    w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
+    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.close("");
+    w.line("/// Read an event from an envelope already parsed.");
+    w.open("pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError>");
+    w.line("let event_type = envelope");
+    w.line("    .event_type()");
+    w.line("    .ok_or(DecodeError::MissingEventType)?");
+    w.line("    .to_string();");
+    let mut arms: Vec<(String, Expr)> = subjects
+        .iter()
+        .map(|s| {
+            let call = Expr::call(
+                format!("{}::from_envelope", s.name),
+                vec![Expr::atom("envelope")],
+            )
+            .method("map", vec![Expr::atom(format!("AnyEvent::{}", s.name))]);
+            (format!("{}::EVENT_TYPE", s.name), call)
+        })
+        .collect();
+    arms.push((
+        "_".into(),
+        Expr::atom("Err(DecodeError::UnknownEventType(event_type))"),
+    ));
+    w.expr(
+        "",
+        &Expr::Match(Box::new(Expr::atom("event_type.as_str()")), arms),
+        "",
+    );
+    w.close("");
+    w.line("/// The event type (subject).");
+    w.open("pub fn event_type(&self) -> &'static str");
+    w.open("match self");
+    for s in subjects {
+        w.line(&format!("AnyEvent::{0}(_) => {0}::EVENT_TYPE,", s.name));
+    }
+    w.close("");
+    w.close("");
+    w.line("/// The version of the payload held.");
+    w.open("pub fn event_version(&self) -> u32");
+    w.open("match self");
+    for s in subjects {
+        w.line(&format!(
+            "AnyEvent::{}(event) => event.event_version(),",
+            s.name
+        ));
+    }
+    w.close("");
+    w.close("");
+    w.line("/// The event upgraded to its subject's latest version, where every version of the");
+    w.line("/// subject upgrades (see each subject's `into_latest`); otherwise unchanged.");
+    w.open("pub fn into_latest(self) -> Self");
+    if subjects.iter().any(|s| s.upgrades_to_latest) {
+        w.open("match self");
+        for s in subjects.iter().filter(|s| s.upgrades_to_latest) {
+            let latest = s.versions.last().expect("a subject has versions").0;
+            let value = Expr::call(
+                format!("AnyEvent::{}", s.name),
+                vec![Expr::call(
+                    format!("{}::V{latest}", s.name),
+                    vec![Expr::atom("event").method("into_latest", vec![])],
+                )],
+            );
+            let arm = Expr::Match(
+                Box::new(Expr::atom("self")),
+                vec![(format!("AnyEvent::{}(event)", s.name), value)],
+            );
+            // Laid out as one arm of a match, as rustfmt lays it out.
+            let text = arm.render(w.depth() - 1, (w.depth() - 1) * 4, 0);
+            let body: Vec<&str> = text.lines().collect();
+            for l in &body[1..body.len() - 1] {
+                w.out.push_str(l);
+                w.out.push('\n');
+            }
+        }
+        if subjects.iter().any(|s| !s.upgrades_to_latest) {
+            w.line("other => other,");
+        }
+        w.close("");
+    } else {
+        w.line("self");
+    }
+    w.close("");
+    w.close("");
+    w.blank();
+    w.open("impl Serialize for AnyEvent");
+    w.open("fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>");
+    w.open("match self");
+    for s in subjects {
+        w.line(&format!(
+            "AnyEvent::{}(event) => event.serialize(serializer),",
+            s.name
+        ));
+    }
+    w.close("");
+    w.close("");
+    w.close("");
+    w.blank();
+    w.open("impl<'de> Deserialize<'de> for AnyEvent");
+    w.open(
+        "fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>",
+    );
+    w.line("let envelope = Envelope::<::serde_json::Value>::deserialize(deserializer)?;");
+    w.line("AnyEvent::from_envelope(envelope).map_err(<D::Error as ::serde::de::Error>::custom)");
+    w.close("");
+    w.close("");
+    w.out
 }

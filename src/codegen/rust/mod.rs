@@ -361,7 +361,7 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
     }
     if routable && !items.is_empty() {
         text.push('\n');
-        format_into(events::any_event(&items), &mut text)?;
+        text.push_str(&events::any_event(&items));
     }
     Ok(text)
 }

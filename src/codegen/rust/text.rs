@@ -51,6 +51,23 @@ impl Expr {
         }
     }
 
+    /// How many links a method chain has: its calls, and the field accesses of its receiver.
+    fn chain_links(&self) -> usize {
+        let mut links = 0;
+        let mut cur = self;
+        while let Expr::Method(recv, ..) = cur {
+            links += 1;
+            cur = recv;
+        }
+        if links > 0
+            && let Expr::Atom(a) = cur
+            && !a.contains(['(', ' '])
+        {
+            links += a.matches('.').count();
+        }
+        links
+    }
+
     /// The expression on one line, or None when it has to span several (a `match`).
     pub fn flat(&self) -> Option<String> {
         let mut s = String::new();
@@ -141,8 +158,8 @@ impl Expr {
         if !multi
             && let Some(flat) = self.flat()
             && used + flat.len() + tail <= WIDTH
-            // rustfmt lays a method chain longer than 60 columns out one call per line.
-            && !(matches!(self, Expr::Method(..)) && flat.len() > 60)
+            // rustfmt lays a chain of two or more links longer than 60 columns out one per line.
+            && !(self.chain_links() > 1 && flat.len() > 60)
         {
             return flat;
         }
