@@ -220,6 +220,7 @@ impl Lowerer<'_> {
                         doc: f.doc.clone(),
                         ty,
                         default,
+                        omit_none: false,
                     });
                 }
                 (

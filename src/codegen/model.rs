@@ -1,6 +1,6 @@
-//! The type model code generation works on, shared by the schema formats: Avro lowers onto it
-//! now, JSON Schema (objects → structs, `enum` → enums, `oneOf`/`anyOf` → unions, `$ref` → a
-//! shared definition) lowers onto the same types. Emitters read only this model.
+//! The type model code generation works on, shared by the schema formats: Avro (`avro`) and JSON
+//! Schema (`jsonschema`: objects → structs, `enum` → enums, `oneOf`/`anyOf` → unions, `$ref` → a
+//! shared definition) lower onto the same types. Emitters read only this model.
 //!
 //! Values are described as they appear in events (JSON): a default is the JSON value the field
 //! takes when it is absent, already in that representation (an Avro bytes default is turned into
@@ -126,6 +126,9 @@ pub struct Field {
     pub ty: Ty,
     /// The value an absent member takes, as JSON in the event representation.
     pub default: Option<serde_json::Value>,
+    /// An optional member left out of the JSON when `None` (JSON Schema: not `required`), rather
+    /// than written as `null` (Avro: a `["null", T]` field is always written).
+    pub omit_none: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,7 @@ mod upcast;
 
 use crate::check::{Model, parse_subject};
 use crate::codegen::avro::{self as lower_avro, Lowered};
+use crate::codegen::jsonschema;
 use crate::codegen::model::{DefKind, TypeSpace};
 use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
 use crate::envelope::Envelope;
@@ -150,40 +151,61 @@ fn subject_code(
     payloads: &[String],
     outer: &Arc<Scope>,
 ) -> Result<SubjectOut, Error> {
-    let (models, findings) = parse_subject(s);
-    let mut schemas: Vec<(u32, AvroSchema)> = Vec::with_capacity(models.len());
-    for (v, model) in s.versions.iter().zip(models) {
-        match model {
-            Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
-            _ => {
-                let message = findings
-                    .iter()
-                    .find(|f| f.version == Some(v.number) && f.severity == Severity::Error)
-                    .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
-                return Err(Error::InvalidSchema {
-                    subject: s.name.clone(),
-                    version: v.number,
-                    message,
-                });
-            }
-        }
-    }
     let mut space = TypeSpace::default();
     let mut scope = Scope::within(outer.clone());
-    let lowered: Vec<Lowered> = schemas
-        .iter()
-        .zip(payloads)
-        .map(|((n, schema), payload)| {
-            let head = format!("`{}` version {n}.", s.name);
-            lower_avro::lower(&mut space, &mut scope, schema, payload, &head)
-        })
-        .collect();
-    // The upcasts need the types only: free the schemas' JSON trees now.
-    for (_, schema) in &mut schemas {
-        schema.json = crate::source::json::Node {
-            value: crate::source::json::Value::Null,
-            span: Default::default(),
-        };
+    let head = |n: u32| format!("`{}` version {n}.", s.name);
+    // Avro versions are kept for the upcasts; JSON Schema versions are lowered from their JSON.
+    let mut schemas: Vec<(u32, AvroSchema)> = Vec::new();
+    let mut lowered: Vec<Lowered> = Vec::with_capacity(s.versions.len());
+    if s.format == Some(Format::Avro) {
+        let (models, findings) = parse_subject(s);
+        for (v, model) in s.versions.iter().zip(models) {
+            match model {
+                Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
+                _ => {
+                    let message = findings
+                        .iter()
+                        .find(|f| f.version == Some(v.number) && f.severity == Severity::Error)
+                        .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
+                    return Err(Error::InvalidSchema {
+                        subject: s.name.clone(),
+                        version: v.number,
+                        message,
+                    });
+                }
+            }
+        }
+        for ((n, schema), payload) in schemas.iter_mut().zip(payloads) {
+            lowered.push(lower_avro::lower(
+                &mut space,
+                &mut scope,
+                schema,
+                payload,
+                &head(*n),
+            ));
+            // The upcasts need the types only: free the schema's JSON tree now.
+            schema.json = crate::source::json::Node {
+                value: crate::source::json::Value::Null,
+                span: Default::default(),
+            };
+        }
+    } else {
+        for (v, payload) in s.versions.iter().zip(payloads) {
+            // The span-keeping parser keeps members in order, so fields follow the schema.
+            let json =
+                crate::source::json::parse(&v.source.text).map_err(|e| Error::InvalidSchema {
+                    subject: s.name.clone(),
+                    version: v.number,
+                    message: format!("not JSON: {e}"),
+                })?;
+            lowered.push(jsonschema::lower(
+                &mut space,
+                &mut scope,
+                &json,
+                payload,
+                &head(v.number),
+            ));
+        }
     }
     // A type unchanged from one version to the next is one Rust type.
     space.share_equal(0..space.defs.len());
@@ -198,7 +220,7 @@ fn subject_code(
     }
     // `From<V(n-1)> for Vn` wherever version n reads version n-1.
     let mut upcaster = Upcaster::new(&em);
-    let n = lowered.len();
+    let n = schemas.len();
     let mut all_upgrade = n > 1;
     for j in 1..n {
         let side = |i: usize| Side {
@@ -223,10 +245,11 @@ fn subject_code(
         subject: s.name.clone(),
         name: base.to_string(),
         doc: s.meta.description.clone(),
-        versions: schemas
+        versions: s
+            .versions
             .iter()
             .zip(&lowered)
-            .map(|((num, _), low)| (*num, space.def(low.root).name.clone()))
+            .map(|(v, low)| (v.number, space.def(low.root).name.clone()))
             .collect(),
         upgrades_to_latest: all_upgrade,
     };
@@ -268,15 +291,20 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         .filter(|s| !s.versions.is_empty())
         .collect();
     let mut notes: Vec<String> = Vec::new();
-    let mut avro_subjects: Vec<&Subject> = Vec::new();
+    // A subject whose versions mix formats is a layout error `evreg check` reports; skip it.
+    let mut subjects_selected: Vec<&Subject> = Vec::new();
     for s in &selected {
-        match s.format {
-            Some(Format::Avro) => avro_subjects.push(s),
-            _ => notes.push(format!(
-                "`{}` is a JSON Schema subject: skipped (JSON Schema code generation is not supported yet).",
-                s.name
-            )),
+        if s.versions.iter().any(|v| Some(v.format) != s.format) {
+            notes.push(format!("`{}` mixes schema formats: skipped.", s.name));
+            continue;
         }
+        if s.format == Some(Format::JsonSchema) {
+            notes.push(format!(
+                "`{}` is a JSON Schema subject: types only, no upcasts between its versions.",
+                s.name
+            ));
+        }
+        subjects_selected.push(s);
     }
     let envelope = &registry.settings.envelope;
     let routable = EnvelopeFields::new(envelope, options).routable();
@@ -290,12 +318,12 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
     // Names: subject enums first, then every payload; each subject names its nested types
     // avoiding those, and a nested name another subject took first is resolved below.
     let mut scope = Scope::with_reserved(RESERVED_TYPES);
-    let names: Vec<&str> = avro_subjects.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = subjects_selected.iter().map(|s| s.name.as_str()).collect();
     let bases: Vec<String> = subject_names(&names)
         .into_iter()
         .map(|b| scope.take(&[b]))
         .collect();
-    let payload_names: Vec<Vec<String>> = avro_subjects
+    let payload_names: Vec<Vec<String>> = subjects_selected
         .iter()
         .zip(&bases)
         .map(|(s, b)| {
@@ -311,9 +339,15 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         envelope,
         routable,
     };
-    let indices: Vec<usize> = (0..avro_subjects.len()).collect();
+    let indices: Vec<usize> = (0..subjects_selected.len()).collect();
     let code = |k: usize, outer: &Arc<Scope>| {
-        subject_code(&job, avro_subjects[k], &bases[k], &payload_names[k], outer)
+        subject_code(
+            &job,
+            subjects_selected[k],
+            &bases[k],
+            &payload_names[k],
+            outer,
+        )
     };
     let mut parts = par_map(&indices, |&k| code(k, &outer))
         .into_iter()

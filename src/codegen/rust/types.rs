@@ -222,8 +222,11 @@ impl Emitter<'_> {
                         serde.push(format!("default = \"{name}::{dname}\""));
                     }
                     defaults.push((dname, ty.clone(), expr, &f.json));
-                } else if adapter && matches!(f.ty, Ty::Option(_)) {
+                } else if matches!(f.ty, Ty::Option(_)) && (adapter || f.omit_none) {
                     serde.push("default".into());
+                }
+                if f.omit_none && matches!(f.ty, Ty::Option(_)) {
+                    serde.push("skip_serializing_if = \"Option::is_none\"".into());
                 }
                 w.doc(f.doc.as_deref());
                 w.attr_list("serde", &serde);
