@@ -239,7 +239,8 @@ impl TypeSpace {
                 by_key.entry(key).or_default().push(d);
             }
         }
-        let groups: Vec<Vec<DefId>> = by_key.into_values().filter(|g| g.len() > 1).collect();
+        let mut groups: Vec<Vec<DefId>> = by_key.into_values().filter(|g| g.len() > 1).collect();
+        groups.sort();
         loop {
             let mut changed = false;
             for group in &groups {
@@ -260,6 +261,14 @@ impl TypeSpace {
                         changed = true;
                     }
                 }
+            }
+            // A definition merged into one that was merged later points at the survivor.
+            for d in range.clone() {
+                let mut r = map[d];
+                while map[r] != r {
+                    r = map[r];
+                }
+                map[d] = r;
             }
             if !changed {
                 break;
@@ -301,5 +310,58 @@ fn by_value(t: &Ty, out: &mut Vec<DefId>) {
         Ty::Option(inner) => by_value(inner, out),
         Ty::Def(d) => out.push(*d),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(key: &str, kind: DefKind) -> Def {
+        Def {
+            name: key.to_string(),
+            doc: None,
+            kind,
+            key: key.to_string(),
+        }
+    }
+
+    fn holder(child: DefId) -> DefKind {
+        DefKind::Struct(Struct {
+            fields: vec![Field {
+                name: "c".into(),
+                json: "c".into(),
+                aliases: Vec::new(),
+                doc: None,
+                ty: Ty::Def(child),
+                default: None,
+                omit_none: false,
+            }],
+            deny_unknown: false,
+        })
+    }
+
+    #[test]
+    fn shared_definitions_point_at_the_survivor() {
+        let leaf = || DefKind::Fixed { size: 4 };
+        let mut space = TypeSpace::default();
+        // p3 equals p2 at once; p2 equals p1 only once c2 is shared with c1.
+        for d in [
+            def("P", holder(3)),
+            def("P", holder(4)),
+            def("P", holder(4)),
+            def("C", leaf()),
+            def("C", leaf()),
+        ] {
+            space.push(d);
+        }
+        let map = space.share_equal(0..5);
+        assert_eq!(map, [0, 0, 0, 3, 3]);
+        assert_eq!(space.def(0).kind, holder(3));
+        assert!(
+            (1..5)
+                .filter(|&d| d != 3)
+                .all(|d| space.def(d).kind == DefKind::Pending)
+        );
     }
 }
