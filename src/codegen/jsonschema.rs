@@ -3,21 +3,79 @@
 //! or `unevaluatedProperties` is `false`), properties not `required` → `Option` (left out of the
 //! JSON when absent), string `enum`s → enums, `oneOf` / `anyOf` → unions (`Option` when one
 //! branch is `null`), `["T", "null"]` → `Option<T>`, arrays → `Vec`, `additionalProperties`
-//! schemas without properties → maps, local `$ref`s (`#/$defs/X`, `#/definitions/X`) → one shared
-//! type, `format: uuid` → the UUID type. What the model cannot say precisely (a `$ref` to another
-//! file, tuples, `not`, `if`/`then`, mixed enums) is any JSON value (`serde_json::Value`).
+//! schemas without properties → maps, `$ref`s (`#/$defs/X`, or `../money.schema.json#/$defs/Money`
+//! for a file inside the registry) → one shared type, `format: uuid` → the UUID type. What the
+//! model cannot say precisely (a `$ref` to a URL, tuples, `not`, `if`/`then`, mixed enums) is any
+//! JSON value (`serde_json::Value`).
 
 use super::avro::Lowered;
 use super::model::{Def, DefId, DefKind, Enum, Field, Struct, Symbol, Ty, TypeSpace, Variant};
 use super::names::{Scope, pascal, snake};
 use crate::source::json::{Node, Value};
 use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
 
-/// Lower one version (`payload` is the root's name, reserved by the caller).
+/// The schema documents a subject's versions refer to: files read once, by their path relative
+/// to the registry root. A reference leaving the registry, or to a URL, is not followed.
+#[derive(Debug, Default)]
+pub struct Documents {
+    root_dir: Option<std::path::PathBuf>,
+    cache: HashMap<String, Option<Rc<Node>>>,
+}
+
+impl Documents {
+    /// Documents read from the registry rooted at `root_dir`.
+    pub fn new(root_dir: &Path) -> Documents {
+        Documents {
+            root_dir: Some(root_dir.to_path_buf()),
+            cache: HashMap::new(),
+        }
+    }
+
+    fn load(&mut self, path: &str) -> Option<Rc<Node>> {
+        if let Some(doc) = self.cache.get(path) {
+            return doc.clone();
+        }
+        let doc = self.read(path).map(Rc::new);
+        self.cache.insert(path.to_string(), doc.clone());
+        doc
+    }
+
+    fn read(&self, path: &str) -> Option<Node> {
+        let root = self.root_dir.as_ref()?.canonicalize().ok()?;
+        let file = root.join(path).canonicalize().ok()?;
+        if !file.starts_with(&root) || file.extension().is_none_or(|e| e != "json") {
+            return None;
+        }
+        crate::source::json::parse(&std::fs::read_to_string(file).ok()?).ok()
+    }
+}
+
+/// `dir/../x.json` → `x.json`; None when the path leaves the root.
+fn join(base_file: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_file.split('/').collect();
+    parts.pop();
+    for p in relative.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Lower one version (`payload` is the root's name, reserved by the caller); `path` is the
+/// version's file, relative to the registry root, for the references it makes to other files.
 pub fn lower(
     space: &mut TypeSpace,
     scope: &mut Scope,
-    schema: &Node,
+    docs: &mut Documents,
+    schema: Rc<Node>,
+    path: &str,
     payload: &str,
     doc_head: &str,
 ) -> Lowered {
@@ -25,17 +83,20 @@ pub fn lower(
     let mut l = Lowerer {
         space,
         scope,
-        root: schema,
+        docs,
+        doc: schema.clone(),
+        doc_path: path.to_string(),
+        version_path: path.to_string(),
         payload,
         refs: HashMap::new(),
     };
-    let ty = l.ty(schema, payload, "", true);
+    let ty = l.ty(&schema, payload, "", true);
     let root = match ty {
         Ty::Def(d) if l.space.defs[d].name == payload => d,
         other => l.space.push(Def {
             name: payload.to_string(),
             key: String::new(),
-            doc: doc_of(schema),
+            doc: doc_of(&schema),
             kind: DefKind::Newtype(other),
         }),
     };
@@ -51,9 +112,14 @@ pub fn lower(
 struct Lowerer<'a> {
     space: &'a mut TypeSpace,
     scope: &'a mut Scope,
-    root: &'a Node,
+    docs: &'a mut Documents,
+    /// The document being read, and its path (references are relative to it).
+    doc: Rc<Node>,
+    doc_path: String,
+    /// The version's own file.
+    version_path: String,
     payload: &'a str,
-    /// Definitions made for local `$ref` targets, by pointer.
+    /// Definitions made for `$ref` targets, by `path#pointer`.
     refs: HashMap<String, DefId>,
 }
 
@@ -156,32 +222,71 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A local `$ref` becomes one definition, whatever refers to it.
+    /// A `$ref` (in the same file, or to a file of the registry) becomes one definition,
+    /// whatever refers to it.
     fn reference(&mut self, r: &str) -> Ty {
-        if let Some(&d) = self.refs.get(r) {
+        let (file, pointer) = r.split_once('#').unwrap_or((r, ""));
+        if file.contains(':') {
+            // A URL or URN: nothing is fetched.
+            return Ty::Json;
+        }
+        let path = if file.is_empty() {
+            self.doc_path.clone()
+        } else {
+            match join(&self.doc_path, file) {
+                Some(p) => p,
+                None => return Ty::Json,
+            }
+        };
+        let full = format!("{path}#{pointer}");
+        if let Some(&d) = self.refs.get(&full) {
             return Ty::Def(d);
         }
-        let Some(pointer) = r.strip_prefix('#') else {
+        let doc = if path == self.doc_path {
+            self.doc.clone()
+        } else {
+            match self.docs.load(&path) {
+                Some(d) => d,
+                None => return Ty::Json,
+            }
+        };
+        let Some(target) = doc.pointer(pointer) else {
             return Ty::Json;
         };
-        let root = self.root;
-        let Some(target) = root.pointer(pointer) else {
-            return Ty::Json;
+        // Named after the pointer's last segment, or the file (`money.schema.json` → `Money`).
+        let last = match pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
+            Some(seg) => seg,
+            None => {
+                let name = path.rsplit('/').next().unwrap_or(&path);
+                name.strip_suffix(".schema.json")
+                    .or_else(|| name.strip_suffix(".json"))
+                    .unwrap_or(name)
+            }
         };
-        let last = pointer.rsplit('/').next().unwrap_or("Ref");
         let ctx = format!("{}{}", self.payload, pascal(last));
+        // The same key in every version: the pointer in the version's own file.
+        let key = if path == self.version_path {
+            pointer.to_string()
+        } else {
+            full.clone()
+        };
         // A slot first, so a recursive reference finds it; the target's definition moves in.
         let id = self.space.push(Def {
             name: String::new(),
-            key: pointer.to_string(),
+            key: key.clone(),
             doc: None,
             kind: DefKind::Pending,
         });
-        self.refs.insert(r.to_string(), id);
-        match self.ty(target, &ctx, pointer, false) {
+        self.refs.insert(full, id);
+        let outer_doc = std::mem::replace(&mut self.doc, doc.clone());
+        let outer_path = std::mem::replace(&mut self.doc_path, path);
+        let ty = self.ty(target, &ctx, &key, false);
+        self.doc = outer_doc;
+        self.doc_path = outer_path;
+        match ty {
             Ty::Def(made)
                 if made > id
-                    && self.space.defs[made].key == pointer
+                    && self.space.defs[made].key == key
                     && !matches!(self.space.defs[made].kind, DefKind::Pending) =>
             {
                 let moved = std::mem::replace(
@@ -198,7 +303,7 @@ impl Lowerer<'_> {
             other => {
                 self.space.defs[id] = Def {
                     name: self.scope.take(&[ctx]),
-                    key: pointer.to_string(),
+                    key,
                     doc: doc_of(target),
                     kind: DefKind::Newtype(other),
                 };
@@ -379,8 +484,17 @@ mod tests {
         let mut space = TypeSpace::default();
         let mut scope = Scope::default();
         scope.reserve("PV1");
-        let v = crate::source::json::parse(schema).unwrap();
-        let l = lower(&mut space, &mut scope, &v, "PV1", "head");
+        let v = Rc::new(crate::source::json::parse(schema).unwrap());
+        let mut docs = Documents::default();
+        let l = lower(
+            &mut space,
+            &mut scope,
+            &mut docs,
+            v,
+            "schemas/p/v1.schema.json",
+            "PV1",
+            "head",
+        );
         (space, l)
     }
 

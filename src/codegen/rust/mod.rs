@@ -137,6 +137,8 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 /// What every subject's generation shares.
 struct Job<'a> {
     options: &'a Options,
+    /// The registry's root folder, for files JSON Schemas refer to.
+    root: &'a std::path::Path,
     envelope: &'a Envelope,
     routable: bool,
 }
@@ -190,6 +192,7 @@ fn subject_code(
             };
         }
     } else {
+        let mut docs = jsonschema::Documents::new(job.root);
         for (v, payload) in s.versions.iter().zip(payloads) {
             // The span-keeping parser keeps members in order, so fields follow the schema.
             let json =
@@ -201,7 +204,9 @@ fn subject_code(
             lowered.push(jsonschema::lower(
                 &mut space,
                 &mut scope,
-                &json,
+                &mut docs,
+                std::rc::Rc::new(json),
+                &v.source.path,
                 payload,
                 &head(v.number),
             ));
@@ -336,6 +341,7 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
     let outer = Arc::new(scope);
     let job = Job {
         options,
+        root: &registry.root,
         envelope,
         routable,
     };
