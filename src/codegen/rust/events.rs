@@ -2,7 +2,7 @@
 //! per subject over its versions, and `AnyEvent` over every subject, routed by event type and
 //! version.
 
-use super::text::{Expr, Writer, string_literal};
+use super::text::{Expr, Writer, string_literal, wl};
 use super::types::{doc_attrs, ident};
 use super::{Options, TimeCrate};
 use crate::codegen::names::{Scope, snake};
@@ -282,24 +282,25 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.line("#[allow(clippy::large_enum_variant)]");
     w.open(&format!("pub enum {name}"));
     for (n, payload) in &s.versions {
-        w.line(&format!("/// Version {n}."));
-        w.line(&format!("V{n}(Envelope<{payload}>),"));
+        wl!(w, "/// Version {n}.");
+        wl!(w, "V{n}(Envelope<{payload}>),");
     }
     w.close("");
     w.blank();
     w.open(&format!("impl {name}"));
     w.line("/// The subject, as the envelope names it.");
-    w.line(&format!(
+    wl!(
+        w,
         "pub const EVENT_TYPE: &'static str = {};",
         string_literal(subject)
-    ));
+    );
     w.line("/// The latest version.");
-    w.line(&format!("pub const LATEST_VERSION: u32 = {latest};"));
+    wl!(w, "pub const LATEST_VERSION: u32 = {latest};");
     w.line("/// The version of the payload held.");
     w.open("pub fn event_version(&self) -> u32");
     w.open("match self");
     for (n, _) in &s.versions {
-        w.line(&format!("{name}::V{n}(_) => {n},"));
+        wl!(w, "{name}::V{n}(_) => {n},");
     }
     w.close("");
     w.close("");
@@ -329,9 +330,9 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     ));
     w.open("match version");
     for (n, _) in &s.versions {
-        w.line(&format!("{n} => envelope"));
+        wl!(w, "{n} => envelope");
         w.line("    .try_map(::serde_json::from_value)");
-        w.line(&format!("    .map({name}::V{n})"));
+        wl!(w, "    .map({name}::V{n})");
         w.line("    .map_err(payload),");
     }
     w.open("_ => Err(DecodeError::UnknownVersion");
@@ -386,7 +387,7 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
                 None => w.expr(&format!("{name}::V{n}(envelope) => "), &mapped, ","),
             }
         }
-        w.line(&format!("{name}::V{latest}(envelope) => envelope,"));
+        wl!(w, "{name}::V{latest}(envelope) => envelope,");
         w.close("");
         w.close("");
     }
@@ -398,9 +399,10 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     );
     w.line("    match self {");
     for (n, _) in &s.versions {
-        w.line(&format!(
+        wl!(
+            w,
             "        {name}::V{n}(envelope) => envelope.serialize(serializer),"
-        ));
+        );
     }
     w.line("    }");
     w.line("}");
@@ -412,10 +414,10 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     let call = format!("{name}::from_envelope(envelope)");
     let map_err = ".map_err(<D::Error as ::serde::de::Error>::custom)";
     if 8 + call.len() + map_err.len() <= 100 {
-        w.line(&format!("    {call}{map_err}"));
+        wl!(w, "    {call}{map_err}");
     } else {
-        w.line(&format!("    {call}"));
-        w.line(&format!("        {map_err}"));
+        wl!(w, "    {call}");
+        wl!(w, "        {map_err}");
     }
     w.line("}");
     w.close("");
@@ -430,8 +432,8 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.line("#[allow(clippy::large_enum_variant)]");
     w.open("pub enum AnyEvent");
     for s in subjects {
-        w.line(&format!("/// `{}`", s.subject));
-        w.line(&format!("{0}({0}),", s.name));
+        wl!(w, "/// `{}`", s.subject);
+        wl!(w, "{0}({0}),", s.name);
     }
     w.close("");
     w.blank();
@@ -472,7 +474,7 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.open("pub fn event_type(&self) -> &'static str");
     w.open("match self");
     for s in subjects {
-        w.line(&format!("AnyEvent::{0}(_) => {0}::EVENT_TYPE,", s.name));
+        wl!(w, "AnyEvent::{0}(_) => {0}::EVENT_TYPE,", s.name);
     }
     w.close("");
     w.close("");
@@ -480,10 +482,7 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.open("pub fn event_version(&self) -> u32");
     w.open("match self");
     for s in subjects {
-        w.line(&format!(
-            "AnyEvent::{}(event) => event.event_version(),",
-            s.name
-        ));
+        wl!(w, "AnyEvent::{}(event) => event.event_version(),", s.name);
     }
     w.close("");
     w.close("");
@@ -527,10 +526,11 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.open("fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>");
     w.open("match self");
     for s in subjects {
-        w.line(&format!(
+        wl!(
+            w,
             "AnyEvent::{}(event) => event.serialize(serializer),",
             s.name
-        ));
+        );
     }
     w.close("");
     w.close("");

@@ -266,6 +266,14 @@ impl Expr {
     }
 }
 
+/// A line written at the writer's indentation: `wl!(w, "pub {}: {},", name, ty)`.
+macro_rules! wl {
+    ($w:expr, $($arg:tt)*) => {
+        $w.line_fmt(format_args!($($arg)*))
+    };
+}
+pub(crate) use wl;
+
 /// Text written line by line at an indentation level.
 #[derive(Debug, Default)]
 pub struct Writer {
@@ -287,6 +295,15 @@ impl Writer {
             indent: 0,
         }
     }
+    /// One line at the current indentation, formatted in place (`wl!(w, "{x},")`).
+    pub fn line_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        for _ in 0..self.indent {
+            self.out.push_str(INDENT);
+        }
+        let _ = self.out.write_fmt(args);
+        self.out.push('\n');
+    }
+
     /// One line at the current indentation.
     pub fn line(&mut self, text: &str) {
         if !text.is_empty() {
@@ -327,7 +344,7 @@ impl Writer {
             if l.is_empty() {
                 self.line("///");
             } else {
-                self.line(&format!("/// {l}"));
+                self.line_fmt(format_args!("/// {l}"));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Model types as Rust: the type expressions, the definitions (structs, enums, unions, fixed
 //! bytes, newtypes) and the support types they use (`Bytes`, `Decimal`, date/time adapters).
 
-use super::text::{Expr, Writer, string_literal};
+use super::text::{Expr, Writer, string_literal, wl};
 use super::{Options, TimeCrate};
 use crate::codegen::model::{Def, DefKind, Enum, Struct, TimeKind, Ty, TypeSpace, Variant};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -181,7 +181,7 @@ impl Emitter<'_> {
                 w.doc(def.doc.as_deref());
                 w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
                 w.line("#[serde(transparent)]");
-                w.line(&format!("pub struct {name}(pub {});", self.ty(t)));
+                wl!(w, "pub struct {name}(pub {});", self.ty(t));
             }
             DefKind::Pending => {}
         }
@@ -196,7 +196,7 @@ impl Emitter<'_> {
             w.line("#[serde(deny_unknown_fields)]");
         }
         if s.fields.is_empty() {
-            w.line(&format!("pub struct {name} {{}}"));
+            wl!(w, "pub struct {name} {{}}");
         } else {
             w.open(&format!("pub struct {name}"));
             for f in &s.fields {
@@ -238,13 +238,13 @@ impl Emitter<'_> {
             w.blank();
             w.open(&format!("impl {name}"));
             for (dname, ty, expr, json) in &defaults {
-                w.line(&format!("/// The schema's default for `{json}`."));
+                wl!(w, "/// The schema's default for `{json}`.");
                 let sig = format!("pub fn {dname}() -> {ty} {{");
                 if (w.depth() + 1) * 4 + sig.len() <= super::text::WIDTH {
                     w.line(&sig);
                 } else {
                     // As rustfmt: the return type on a line of its own.
-                    w.line(&format!("pub fn {dname}()"));
+                    wl!(w, "pub fn {dname}()");
                     w.typed("-> ", ty, " {");
                 }
                 w.open_level();
@@ -268,9 +268,9 @@ impl Emitter<'_> {
         w.open(&format!("pub enum {name}"));
         for v in vs {
             if v.ty == Ty::Unit {
-                w.line(&format!("{},", v.name));
+                wl!(w, "{},", v.name);
             } else {
-                w.line(&format!("{}({}),", v.name, self.ty(&v.ty)));
+                wl!(w, "{}({}),", v.name, self.ty(&v.ty));
             }
         }
         w.close("");
@@ -449,10 +449,11 @@ fn enumeration(name: &str, doc: Option<&str>, e: &Enum, w: &mut Writer) {
         if doc.is_some_and(|d| !d.trim().is_empty()) {
             w.line("///");
         }
-        w.line(&format!(
+        wl!(
+            w,
             "/// A symbol this version does not know reads as `{}` (the schema's default).",
             e.symbols[i].name
-        ));
+        );
     }
     w.line("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]");
     w.open(&format!("pub enum {name}"));
@@ -465,11 +466,11 @@ fn enumeration(name: &str, doc: Option<&str>, e: &Enum, w: &mut Writer) {
         let s = &e.symbols[i];
         let json = string_literal(&s.json);
         if e.fallback == Some(i) {
-            w.line(&format!("#[serde(rename = {json}, other)]"));
+            wl!(w, "#[serde(rename = {json}, other)]");
         } else if s.name != s.json {
-            w.line(&format!("#[serde(rename = {json})]"));
+            wl!(w, "#[serde(rename = {json})]");
         }
-        w.line(&format!("{},", s.name));
+        wl!(w, "{},", s.name);
     }
     w.close("");
 }
@@ -480,22 +481,21 @@ fn fixed(name: &str, doc: Option<&str>, size: u64, w: &mut Writer) {
     if doc.is_some_and(|d| !d.trim().is_empty()) {
         w.line("///");
     }
-    w.line(&format!(
-        "/// Exactly {size} bytes; in JSON like [`Bytes`]."
-    ));
+    wl!(w, "/// Exactly {size} bytes; in JSON like [`Bytes`].");
     w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]");
     w.line("#[serde(try_from = \"Bytes\", into = \"Bytes\")]");
-    w.line(&format!("pub struct {name}(pub Vec<u8>);"));
+    wl!(w, "pub struct {name}(pub Vec<u8>);");
     w.blank();
     w.open(&format!("impl TryFrom<Bytes> for {name}"));
     w.line("type Error = String;");
     w.open("fn try_from(bytes: Bytes) -> Result<Self, String>");
     w.open(&format!("if bytes.0.len() == {size}"));
-    w.line(&format!("Ok({name}(bytes.0))"));
+    wl!(w, "Ok({name}(bytes.0))");
     w.reopen("else");
-    w.line(&format!(
+    wl!(
+        w,
         "Err(format!(\"expected {size} bytes, found {{}}\", bytes.0.len()))"
-    ));
+    );
     w.close("");
     w.close("");
     w.close("");
