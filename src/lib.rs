@@ -17,6 +17,8 @@
 
 pub mod add;
 pub mod check;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 pub mod compat;
 pub mod diff;
 pub mod envelope;

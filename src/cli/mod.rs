@@ -2,6 +2,7 @@
 
 mod add;
 mod check;
+mod codegen;
 mod compat;
 mod diff;
 mod fixture;
@@ -100,6 +101,8 @@ pub enum Command {
     /// Sample events: `evreg fixture new SUBJECT[@N]` writes a valid example to start from.
     #[command(subcommand)]
     Fixture(fixture::FixtureCommand),
+    /// Generate code from the schemas: `evreg codegen rust [--out FILE] [SUBJECT…]`.
+    Codegen(codegen::Args),
     /// List the rule catalogue.
     Rules,
     /// Explain one rule, with a bad and a good example.
@@ -128,6 +131,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Log(a) => log::run(a, g),
         Command::Validate(a) => validate::run(a, g),
         Command::Fixture(a) => fixture::run(a, g),
+        Command::Codegen(a) => codegen::run(a, g),
         Command::Rules => rules::list(g),
         Command::Explain(a) => rules::explain(a, g),
     };

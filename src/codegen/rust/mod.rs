@@ -1,0 +1,546 @@
+//! Rust types for a registry's events: one module of source text, for `evreg codegen rust` and
+//! for `build.rs`.
+//!
+//! ```no_run
+//! // build.rs
+//! let registry = evreg::Registry::load(std::path::Path::new("events")).unwrap();
+//! let code = evreg::codegen::rust::generate(&registry, &Default::default()).unwrap();
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("events.rs");
+//! std::fs::write(out, code).unwrap();
+//! ```
+//!
+//! What is generated, in order: support types the schemas need (`Bytes`, `Decimal`), the
+//! envelope `Envelope<P>` with `DecodeError`, then per subject its payload types for every
+//! version (`OrderPlacedV1`, `OrderPlacedV2`, nested types prefixed by their payload's name),
+//! the upcasts between versions (`From`), and the subject's enum over its versions
+//! (`OrderPlaced::V1(Envelope<OrderPlacedV1>)`), and last `AnyEvent` over every subject.
+//!
+//! The fixed parts (support types, envelope, `AnyEvent`) are tokens formatted by prettyplease;
+//! the per-subject parts, which grow with the registry, are written as formatted text directly
+//! (`text`), laid out as rustfmt lays them out, and generated on every core: parsing tens of
+//! megabytes of tokens back into a syntax tree only to print them would dominate the run.
+
+mod events;
+mod support;
+mod text;
+mod types;
+mod upcast;
+
+use crate::check::{Model, parse_subject};
+use crate::codegen::avro::{self as lower_avro, Lowered};
+use crate::codegen::jsonschema;
+use crate::codegen::model::{DefKind, TypeSpace};
+use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
+use crate::envelope::Envelope;
+use crate::finding::Severity;
+use crate::registry::{Registry, Subject};
+use crate::schema::Format;
+use crate::schema::avro::AvroSchema;
+use events::{EnvelopeFields, SubjectItem};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use text::Writer;
+use types::{Emitter, Support};
+use upcast::{Side, Upcaster};
+
+/// Which date/time crate the generated types use for Avro's date and time logical types and the
+/// envelope's timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeCrate {
+    Chrono,
+    Time,
+}
+
+/// What to generate. The default needs only `serde` and `serde_json` in the consuming crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The subjects to generate, by name; all when empty.
+    pub subjects: Vec<String>,
+    /// UUIDs as `uuid::Uuid` (needs `uuid` with its `serde` feature) instead of `String`.
+    pub uuid: bool,
+    /// Dates and times as `chrono` or `time` types instead of the integers Avro keeps.
+    pub time: Option<TimeCrate>,
+    /// Decimals of up to 28 digits as `rust_decimal::Decimal` (needs its `serde-str` feature)
+    /// instead of the generated text type `Decimal`.
+    pub rust_decimal: bool,
+}
+
+/// Why code could not be generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A subject named in the options is not in the registry.
+    UnknownSubject(String),
+    /// A version's schema is invalid; `evreg check` shows every problem.
+    InvalidSchema {
+        subject: String,
+        version: u32,
+        message: String,
+    },
+    /// The generated tokens are not valid Rust (a bug in evreg).
+    Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownSubject(s) => write!(f, "no subject `{s}` in the registry"),
+            Error::InvalidSchema {
+                subject,
+                version,
+                message,
+            } => write!(
+                f,
+                "{subject} v{version} is not a valid schema: {message} (`evreg check` shows every problem)"
+            ),
+            Error::Internal(m) => write!(f, "internal error in code generation: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What one subject contributes to the module.
+struct SubjectOut {
+    /// Its payload types, upcasts and enum, formatted.
+    text: String,
+    item: SubjectItem,
+    /// The names of its nested types (payload names are unique already).
+    nested: Vec<String>,
+    support: Support,
+}
+
+/// Run `f` on every item on every core, in contiguous chunks; results keep the items' order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// What every subject's generation shares.
+struct Job<'a> {
+    options: &'a Options,
+    /// The registry's root folder, for files JSON Schemas refer to.
+    root: &'a std::path::Path,
+    envelope: &'a Envelope,
+    routable: bool,
+}
+
+/// One subject from schema files to formatted code: parse every version, lower it, share the
+/// types that do not change, write the types, the upcasts and the subject's enum. Names taken
+/// in `outer` are avoided.
+fn subject_code(
+    job: &Job<'_>,
+    s: &Subject,
+    base: &str,
+    payloads: &[String],
+    outer: &Arc<Scope>,
+) -> Result<SubjectOut, Error> {
+    let mut space = TypeSpace::default();
+    let mut scope = Scope::within(outer.clone());
+    let head = |n: u32| format!("`{}` version {n}.", s.name);
+    // Avro versions are kept for the upcasts; JSON Schema versions are lowered from their JSON.
+    let mut schemas: Vec<(u32, AvroSchema)> = Vec::new();
+    let mut lowered: Vec<Lowered> = Vec::with_capacity(s.versions.len());
+    if s.format == Some(Format::Avro) {
+        // Avro schemas reach no other files: the provider is never asked.
+        let (models, findings) =
+            parse_subject(s, &crate::schema::json::FileProvider::new(job.root));
+        for (v, model) in s.versions.iter().zip(models) {
+            match model {
+                Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
+                _ => {
+                    let message = findings
+                        .iter()
+                        .find(|f| f.version == Some(v.number) && f.severity == Severity::Error)
+                        .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
+                    return Err(Error::InvalidSchema {
+                        subject: s.name.clone(),
+                        version: v.number,
+                        message,
+                    });
+                }
+            }
+        }
+        for ((n, schema), payload) in schemas.iter_mut().zip(payloads) {
+            lowered.push(lower_avro::lower(
+                &mut space,
+                &mut scope,
+                schema,
+                payload,
+                &head(*n),
+            ));
+            // The upcasts need the types only: free the schema's JSON tree now.
+            schema.json = crate::source::json::Node {
+                value: crate::source::json::Value::Null,
+                span: Default::default(),
+            };
+        }
+    } else {
+        let mut docs = jsonschema::Documents::new(job.root);
+        for (v, payload) in s.versions.iter().zip(payloads) {
+            // The span-keeping parser keeps members in order, so fields follow the schema.
+            let json =
+                crate::source::json::parse(&v.source.text).map_err(|e| Error::InvalidSchema {
+                    subject: s.name.clone(),
+                    version: v.number,
+                    message: format!("not JSON: {e}"),
+                })?;
+            lowered.push(jsonschema::lower(
+                &mut space,
+                &mut scope,
+                &mut docs,
+                std::rc::Rc::new(json),
+                &v.source.path,
+                payload,
+                &head(v.number),
+            ));
+        }
+    }
+    // A type unchanged from one version to the next is one Rust type.
+    space.share_equal(0..space.defs.len());
+
+    let em = Emitter {
+        space: &space,
+        options: job.options,
+    };
+    let mut w = Writer::with_capacity(64 * 1024);
+    for def in &space.defs {
+        em.def(def, &mut w);
+    }
+    // `From<V(n-1)> for Vn` wherever version n reads version n-1.
+    let mut upcaster = Upcaster::new(&em);
+    let n = schemas.len();
+    let mut all_upgrade = n > 1;
+    for j in 1..n {
+        let side = |i: usize| Side {
+            schema: &schemas[i].1,
+            lowered: &lowered[i],
+        };
+        let upcast = crate::compat::avro::check(&schemas[j].1, &schemas[j - 1].1)
+            .is_empty()
+            .then(|| upcaster.upcast(side(j), side(j - 1)))
+            .flatten();
+        match upcast {
+            Some(impls) => {
+                for i in impls {
+                    w.blank();
+                    w.out.push_str(&i);
+                }
+            }
+            None => all_upgrade = false,
+        }
+    }
+    let item = SubjectItem {
+        subject: s.name.clone(),
+        name: base.to_string(),
+        doc: s.meta.description.clone(),
+        versions: s
+            .versions
+            .iter()
+            .zip(&lowered)
+            .map(|(v, low)| (v.number, space.def(low.root).name.clone()))
+            .collect(),
+        upgrades_to_latest: all_upgrade,
+    };
+    if job.routable {
+        w.blank();
+        w.out.push_str(&events::subject_enum(
+            &item,
+            &EnvelopeFields::new(job.envelope, job.options),
+        ));
+    }
+    let roots: Vec<usize> = lowered.iter().map(|l| l.root).collect();
+    let nested = space
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| !roots.contains(i) && !matches!(d.kind, DefKind::Pending))
+        .map(|(_, d)| d.name.clone())
+        .collect();
+    Ok(SubjectOut {
+        text: w.out,
+        item,
+        nested,
+        support: em.support(),
+    })
+}
+
+/// The Rust source of a module with types for the registry's events: deterministic (the same
+/// registry and options give the same bytes) and formatted.
+pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error> {
+    for s in &options.subjects {
+        if registry.subject(s).is_none() {
+            return Err(Error::UnknownSubject(s.clone()));
+        }
+    }
+    let selected: Vec<&Subject> = registry
+        .subjects
+        .iter()
+        .filter(|s| options.subjects.is_empty() || options.subjects.contains(&s.name))
+        .filter(|s| !s.versions.is_empty())
+        .collect();
+    let mut notes: Vec<String> = Vec::new();
+    // A subject whose versions mix formats is a layout error `evreg check` reports; skip it.
+    let mut subjects_selected: Vec<&Subject> = Vec::new();
+    for s in &selected {
+        if s.versions.iter().any(|v| Some(v.format) != s.format) {
+            notes.push(format!("`{}` mixes schema formats: skipped.", s.name));
+            continue;
+        }
+        if s.format == Some(Format::JsonSchema) {
+            notes.push(format!(
+                "`{}` is a JSON Schema subject: types only, no upcasts between its versions.",
+                s.name
+            ));
+        }
+        subjects_selected.push(s);
+    }
+    let envelope = &registry.settings.envelope;
+    let routable = EnvelopeFields::new(envelope, options).routable();
+    if !routable {
+        notes.push(format!(
+            "The `{}` envelope names no event type, version and payload: no `Envelope`, subject enums or `AnyEvent` are generated.",
+            envelope.name
+        ));
+    }
+
+    // Names: subject enums first, then every payload; each subject names its nested types
+    // avoiding those, and a nested name another subject took first is resolved below.
+    let mut scope = Scope::with_reserved(RESERVED_TYPES);
+    let names: Vec<&str> = subjects_selected.iter().map(|s| s.name.as_str()).collect();
+    let bases: Vec<String> = subject_names(&names)
+        .into_iter()
+        .map(|b| scope.take(&[b]))
+        .collect();
+    let payload_names: Vec<Vec<String>> = subjects_selected
+        .iter()
+        .zip(&bases)
+        .map(|(s, b)| {
+            s.versions
+                .iter()
+                .map(|v| scope.take(&[format!("{b}V{}", v.number)]))
+                .collect()
+        })
+        .collect();
+    let outer = Arc::new(scope);
+    let job = Job {
+        options,
+        root: &registry.root,
+        envelope,
+        routable,
+    };
+    let indices: Vec<usize> = (0..subjects_selected.len()).collect();
+    let code = |k: usize, outer: &Arc<Scope>| {
+        subject_code(
+            &job,
+            subjects_selected[k],
+            &bases[k],
+            &payload_names[k],
+            outer,
+        )
+    };
+    let mut parts = par_map(&indices, |&k| code(k, &outer))
+        .into_iter()
+        .collect::<Result<Vec<SubjectOut>, Error>>()?;
+
+    // Two subjects that named a nested type alike (both `{payload}{Name}`, so it takes
+    // contrived names): the later one, in subject order, is generated again avoiding the names
+    // taken before it. Deterministic, and rare.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (k, part) in parts.iter_mut().enumerate() {
+        if part.nested.iter().any(|n| taken.contains(n)) {
+            let mut avoid = (*outer).clone();
+            for n in &taken {
+                avoid.reserve(n);
+            }
+            *part = code(k, &Arc::new(avoid))?;
+        }
+        taken.extend(part.nested.iter().cloned());
+    }
+
+    let support = parts
+        .iter()
+        .fold(Support::default(), |a, p| a.or(p.support));
+    let support = support::emit(support, options.time);
+    let mut head = quote! {
+        use ::serde::{Deserialize, Serialize};
+        #support
+    };
+    if routable {
+        head.extend(events::envelope(
+            envelope,
+            &EnvelopeFields::new(envelope, options),
+        ));
+    }
+    let mut text = header_comment(&notes);
+    format_into(head, &mut text)?;
+    text.reserve(parts.iter().map(|p| p.text.len() + 1).sum::<usize>() + 64 * parts.len());
+    let mut items = Vec::with_capacity(parts.len());
+    for part in parts {
+        if !text.ends_with("\n\n") {
+            text.push('\n');
+        }
+        text.push_str(&part.text);
+        items.push(part.item);
+    }
+    if routable && !items.is_empty() {
+        text.push('\n');
+        text.push_str(&events::any_event(&items));
+    }
+    Ok(text)
+}
+
+/// Format tokens as a file and append them.
+fn format_into(tokens: TokenStream, out: &mut String) -> Result<(), Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(e.to_string()))?;
+    space_items(&prettyplease::unparse(&file), out);
+    Ok(())
+}
+
+/// Append formatted code with a blank line between top-level items (the printer writes none).
+fn space_items(code: &str, out: &mut String) {
+    let mut prev: Option<&str> = None;
+    for line in code.lines() {
+        let item_start = !line.starts_with([' ', '}', ')', ']']) && !line.is_empty();
+        let prev_ends_item =
+            prev.is_some_and(|p| p == "}" || (!p.starts_with(' ') && p.ends_with(';')));
+        if item_start && (prev_ends_item || (prev.is_none() && !out.ends_with("\n\n"))) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+}
+
+fn header_comment(notes: &[String]) -> String {
+    let mut s = String::from(
+        "// @generated by evreg (`evreg codegen rust`): do not edit; change the schemas and generate again.\n",
+    );
+    for n in notes {
+        s.push_str("// ");
+        s.push_str(n);
+        s.push('\n');
+    }
+    s
+}
+
+/// The type name of each subject: its last two segments (`orders.order.placed` →
+/// `OrderPlaced`); subjects that would share one are prefixed with their service
+/// (`OrdersOrderPlaced`), and if that still collides, named by every segment.
+pub fn subject_names(subjects: &[&str]) -> Vec<String> {
+    let tail = |s: &str, k: usize| -> String {
+        let segs: Vec<&str> = s.split('.').collect();
+        let k = k.min(segs.len());
+        pascal(&segs[segs.len() - k..].join("_"))
+    };
+    let count = |names: &[String]| -> HashMap<String, usize> {
+        let mut m = HashMap::new();
+        for n in names {
+            *m.entry(n.clone()).or_insert(0) += 1;
+        }
+        m
+    };
+    let mut names: Vec<String> = subjects.iter().map(|s| tail(s, 2)).collect();
+    let counts = count(&names);
+    for (i, s) in subjects.iter().enumerate() {
+        if counts[&names[i]] > 1 {
+            let service = s.split('.').next().unwrap_or(s);
+            names[i] = format!("{}{}", pascal(service), names[i]);
+        }
+    }
+    let counts = count(&names);
+    for (i, s) in subjects.iter().enumerate() {
+        if counts[&names[i]] > 1 {
+            names[i] = pascal(&s.replace('.', "_"));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry(files: &[(&str, &str)]) -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        if !files.iter().any(|(p, _)| *p == "evreg.yaml") {
+            std::fs::write(dir.path().join("evreg.yaml"), "compatibility: NONE\n").unwrap();
+        }
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let reg = Registry::load(dir.path()).unwrap();
+        (dir, reg)
+    }
+
+    #[test]
+    fn nested_names_two_subjects_share_are_made_unique_in_subject_order() {
+        let a = r#"{"type": "record", "name": "B", "fields": [{"name": "x", "type":
+            {"type": "record", "name": "CdV1Line", "fields": [{"name": "n", "type": "int"}]}}]}"#;
+        let b = r#"{"type": "record", "name": "Cd", "fields": [{"name": "x", "type":
+            {"type": "record", "name": "Line", "fields": [{"name": "s", "type": "string"}]}}]}"#;
+        let (_dir, reg) = registry(&[
+            ("schemas/s.a.b/v1.avsc", a),
+            ("schemas/s.a.b-v1-cd/v1.avsc", b),
+        ]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        assert!(code.contains("pub struct ABV1CdV1Line {"), "{code}");
+        assert!(code.contains("pub struct ABV1CdV1Line2 {"), "{code}");
+        assert_eq!(code, generate(&reg, &Options::default()).unwrap());
+    }
+
+    #[test]
+    fn without_an_envelope_only_payload_types_are_generated() {
+        let (_dir, reg) = registry(&[
+            ("evreg.yaml", "envelope: none\n"),
+            (
+                "schemas/a.b.c/v1.avsc",
+                r#"{"type": "record", "name": "C", "fields": [{"name": "n", "type": "int"}]}"#,
+            ),
+        ]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        assert!(code.contains("pub struct BCV1 {"), "{code}");
+        assert!(
+            code.contains("// The `none` envelope names no event type"),
+            "{code}"
+        );
+        assert!(!code.contains("pub enum AnyEvent") && !code.contains("pub struct Envelope"));
+    }
+
+    #[test]
+    fn subject_names_prefix_the_service_on_collision() {
+        assert_eq!(
+            subject_names(&[
+                "orders.order.placed",
+                "billing.order.placed",
+                "orders.order.cancelled"
+            ]),
+            ["OrdersOrderPlaced", "BillingOrderPlaced", "OrderCancelled"]
+        );
+        assert_eq!(
+            subject_names(&["a.x.order.placed", "a.y.order.placed"]),
+            ["AXOrderPlaced", "AYOrderPlaced"]
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! Support types the generated module defines for itself when it uses them, so the generated
+//! code needs only `serde` and `serde_json` by default.
+
+use super::TimeCrate;
+use super::types::{Support, TIME_KINDS, time_module, time_type};
+use crate::codegen::model::TimeKind;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(support: Support, time: Option<TimeCrate>) -> TokenStream {
+    let mut out = TokenStream::new();
+    if support.bytes {
+        out.extend(bytes());
+    }
+    if support.decimal {
+        out.extend(decimal());
+    }
+    if let (Some(c), true) = (time, support.times != 0) {
+        let modules = TIME_KINDS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| support.times & (1 << i) != 0)
+            .map(|(_, k)| time_adapter(c, *k));
+        out.extend(quote! {
+            /// serde adapters between the integers Avro keeps for dates and times and the
+            /// date/time types of the generated structs (not every adapter is used).
+            #[allow(dead_code)]
+            mod time_serde {
+                #(#modules)*
+            }
+        });
+    }
+    out
+}
+
+fn bytes() -> TokenStream {
+    quote! {
+        /// Binary data (Avro `bytes`). In JSON a string of code points 0-255, one per byte, as in
+        /// Avro's JSON encoding: `[0x00, 0xFF]` is `"\u0000\u00ff"`.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+        pub struct Bytes(pub Vec<u8>);
+
+        impl From<Vec<u8>> for Bytes {
+            fn from(bytes: Vec<u8>) -> Self {
+                Bytes(bytes)
+            }
+        }
+
+        impl From<Bytes> for Vec<u8> {
+            fn from(bytes: Bytes) -> Self {
+                bytes.0
+            }
+        }
+
+        impl AsRef<[u8]> for Bytes {
+            fn as_ref(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl Serialize for Bytes {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let text: String = self.0.iter().map(|&b| char::from(b)).collect();
+                serializer.serialize_str(&text)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Bytes {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.chars()
+                    .map(|c| {
+                        u8::try_from(c).map_err(|_| {
+                            <D::Error as ::serde::de::Error>::custom(format!(
+                                "{c:?} is not a byte: bytes are written as code points 0-255"
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<u8>, D::Error>>()
+                    .map(Bytes)
+            }
+        }
+    }
+}
+
+fn decimal() -> TokenStream {
+    quote! {
+        /// An exact decimal number (Avro `decimal`), kept as its text, never as a binary float.
+        /// In JSON a string such as `"19.99"`: an optional `-`, digits, and optionally `.` and
+        /// digits. Equality compares the text (`"1.50"` and `"1.5"` differ); parse it with a decimal
+        /// library to compute.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct Decimal(String);
+
+        impl Decimal {
+            /// The decimal of a text, or why the text is not one.
+            pub fn new(text: impl Into<String>) -> Result<Self, String> {
+                let text = text.into();
+                let digits = text.strip_prefix('-').unwrap_or(&text);
+                let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+                let ok = !int.is_empty()
+                    && !frac.is_empty()
+                    && int.bytes().all(|b| b.is_ascii_digit())
+                    && frac.bytes().all(|b| b.is_ascii_digit());
+                if ok {
+                    Ok(Decimal(text))
+                } else {
+                    Err(format!("{text:?} is not a decimal number such as \"19.99\""))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for Decimal {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::str::FromStr for Decimal {
+            type Err = String;
+            fn from_str(text: &str) -> Result<Self, String> {
+                Decimal::new(text)
+            }
+        }
+
+        impl Serialize for Decimal {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Decimal {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Decimal::new(String::deserialize(deserializer)?)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
+/// One adapter module: `to_raw`/`from_raw` between the type and Avro's integer, `serialize` /
+/// `deserialize` for `#[serde(with)]`, and `option` for optional fields.
+fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
+    use TimeKind::*;
+    let module = format_ident!("{}", time_module(k));
+    let ty: TokenStream = time_type(c, k)
+        .parse()
+        .expect("date/time type names are Rust paths");
+    let raw = if k.is_int() { quote!(i32) } else { quote!(i64) };
+    let (to_raw, from_raw) = match (c, k) {
+        (TimeCrate::Chrono, Date) => (
+            quote!(
+                v.signed_duration_since(::chrono::NaiveDate::default())
+                    .num_days() as i32
+            ),
+            quote!(
+                ::chrono::NaiveDate::default()
+                    .checked_add_signed(::chrono::TimeDelta::try_days(i64::from(raw))?)
+            ),
+        ),
+        (TimeCrate::Chrono, TimeMillis) => (
+            quote!(
+                (v.signed_duration_since(::chrono::NaiveTime::MIN)
+                    .num_milliseconds()) as i32
+            ),
+            quote!(Some(
+                ::chrono::NaiveTime::MIN
+                    .overflowing_add_signed(::chrono::TimeDelta::try_milliseconds(i64::from(raw))?)
+                    .0
+            )),
+        ),
+        (TimeCrate::Chrono, TimeMicros) => (
+            quote!(
+                v.signed_duration_since(::chrono::NaiveTime::MIN)
+                    .num_microseconds()
+                    .unwrap_or_default()
+            ),
+            quote!(Some(
+                ::chrono::NaiveTime::MIN
+                    .overflowing_add_signed(::chrono::TimeDelta::microseconds(raw))
+                    .0
+            )),
+        ),
+        (TimeCrate::Chrono, TimestampMillis) => (
+            quote!(v.timestamp_millis()),
+            quote!(::chrono::DateTime::from_timestamp_millis(raw)),
+        ),
+        (TimeCrate::Chrono, TimestampMicros) => (
+            quote!(v.timestamp_micros()),
+            quote!(::chrono::DateTime::from_timestamp_micros(raw)),
+        ),
+        (TimeCrate::Chrono, TimestampNanos) => (
+            quote!(v.timestamp_nanos_opt().unwrap_or_default()),
+            quote!(Some(::chrono::DateTime::from_timestamp_nanos(raw))),
+        ),
+        (TimeCrate::Chrono, LocalTimestampMillis) => (
+            quote!(v.and_utc().timestamp_millis()),
+            quote!(::chrono::DateTime::from_timestamp_millis(raw).map(|t| t.naive_utc())),
+        ),
+        (TimeCrate::Chrono, LocalTimestampMicros) => (
+            quote!(v.and_utc().timestamp_micros()),
+            quote!(::chrono::DateTime::from_timestamp_micros(raw).map(|t| t.naive_utc())),
+        ),
+        (TimeCrate::Chrono, LocalTimestampNanos) => (
+            quote!(v.and_utc().timestamp_nanos_opt().unwrap_or_default()),
+            quote!(Some(
+                ::chrono::DateTime::from_timestamp_nanos(raw).naive_utc()
+            )),
+        ),
+        (TimeCrate::Time, Date) => (
+            quote!(v.to_julian_day() - 2_440_588),
+            quote!(::time::Date::from_julian_day(raw.checked_add(2_440_588)?).ok()),
+        ),
+        (TimeCrate::Time, TimeMillis) => (
+            quote!((*v - ::time::Time::MIDNIGHT).whole_milliseconds() as i32),
+            quote!(Some(
+                ::time::Time::MIDNIGHT + ::time::Duration::milliseconds(i64::from(raw))
+            )),
+        ),
+        (TimeCrate::Time, TimeMicros) => (
+            quote!((*v - ::time::Time::MIDNIGHT).whole_microseconds() as i64),
+            quote!(Some(
+                ::time::Time::MIDNIGHT + ::time::Duration::microseconds(raw)
+            )),
+        ),
+        (TimeCrate::Time, TimestampMillis | LocalTimestampMillis) => (
+            quote!((utc(v).unix_timestamp_nanos() / 1_000_000) as i64),
+            quote!(local(
+                ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(raw) * 1_000_000)
+                    .ok()?
+            )),
+        ),
+        (TimeCrate::Time, TimestampMicros | LocalTimestampMicros) => (
+            quote!((utc(v).unix_timestamp_nanos() / 1_000) as i64),
+            quote!(local(
+                ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(raw) * 1_000).ok()?
+            )),
+        ),
+        (TimeCrate::Time, TimestampNanos | LocalTimestampNanos) => (
+            quote!(utc(v).unix_timestamp_nanos() as i64),
+            quote!(local(
+                ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(raw)).ok()?
+            )),
+        ),
+    };
+    // The `time` crate's local timestamps go through UTC.
+    let local_helpers = match (c, k) {
+        (TimeCrate::Time, TimestampMillis | TimestampMicros | TimestampNanos) => Some(quote! {
+            fn utc(v: &#ty) -> #ty { *v }
+            fn local(v: ::time::OffsetDateTime) -> Option<#ty> { Some(v) }
+        }),
+        (TimeCrate::Time, LocalTimestampMillis | LocalTimestampMicros | LocalTimestampNanos) => {
+            Some(quote! {
+                fn utc(v: &#ty) -> ::time::OffsetDateTime { v.assume_utc() }
+                fn local(v: ::time::OffsetDateTime) -> Option<#ty> {
+                    Some(::time::PrimitiveDateTime::new(v.date(), v.time()))
+                }
+            })
+        }
+        _ => None,
+    };
+    let type_name = time_type(c, k);
+    let what = format!(" `{}` as `{type_name}`.", k.avro_name());
+    quote! {
+        #[doc = #what]
+        pub mod #module {
+            use ::serde::{Deserialize, Deserializer, Serializer};
+
+            #local_helpers
+
+            pub fn to_raw(v: &#ty) -> #raw {
+                #to_raw
+            }
+
+            pub fn from_raw(raw: #raw) -> Option<#ty> {
+                #from_raw
+            }
+
+            pub fn serialize<S: Serializer>(v: &#ty, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(i64::from(to_raw(v)))
+            }
+
+            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<#ty, D::Error> {
+                let raw = #raw::deserialize(deserializer)?;
+                from_raw(raw).ok_or_else(|| {
+                    <D::Error as ::serde::de::Error>::custom(format!("{raw} is out of range for {}", #type_name))
+                })
+            }
+
+            pub mod option {
+                use ::serde::{Deserialize, Deserializer, Serializer};
+
+                pub fn serialize<S: Serializer>(v: &Option<#ty>, serializer: S) -> Result<S::Ok, S::Error> {
+                    match v {
+                        Some(v) => super::serialize(v, serializer),
+                        None => serializer.serialize_none(),
+                    }
+                }
+
+                pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<#ty>, D::Error> {
+                    match Option::<#raw>::deserialize(deserializer)? {
+                        Some(raw) => super::from_raw(raw).map(Some).ok_or_else(|| {
+                            <D::Error as ::serde::de::Error>::custom(format!("{raw} is out of range"))
+                        }),
+                        None => Ok(None),
+                    }
+                }
+            }
+        }
+    }
+}
