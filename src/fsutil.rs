@@ -13,6 +13,16 @@ fn temp_path(dest: &Path) -> PathBuf {
     dest.with_file_name(format!(".{name}.evreg-tmp-{}", std::process::id()))
 }
 
+/// A new file with `bytes`, flushed to disk before anyone links or renames it into place.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 /// Write `bytes` to `dest`, which must not exist: written to a temporary file beside it, synced,
 /// then linked into place (linking fails if `dest` appeared meanwhile, so nothing is overwritten).
 pub fn create_new_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -24,12 +34,7 @@ pub fn create_new_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     let tmp = temp_path(dest);
     let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        write_synced(&tmp, bytes)?;
         match fs::hard_link(&tmp, dest) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
@@ -46,12 +51,7 @@ pub fn create_new_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
 pub fn replace_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = temp_path(dest);
     let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        write_synced(&tmp, bytes)?;
         fs::rename(&tmp, dest)
     })();
     if result.is_err() {

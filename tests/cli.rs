@@ -1,27 +1,12 @@
 //! The binary end to end, on the small registries under tests/data/.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-/// `evreg` run in `dir` with a fixed terminal width and no colour, so output is reproducible.
-fn evreg(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("evreg").unwrap();
-    cmd.current_dir(dir)
-        .env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env_remove("EVREG_OUTPUT")
-        .env_remove("EVREG_REGISTRY");
-    cmd
-}
+mod common;
+use common::{copy_dir, copy_of, data, evreg};
 
 fn json_of(dir: &Path, args: &[&str]) -> (Value, i32) {
     let out = evreg(dir)
@@ -42,26 +27,6 @@ fn rules(report: &Value) -> Vec<String> {
         .iter()
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// A writable copy of a data registry.
-fn copy_of(name: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&data(name), tmp.path());
-    tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
 
 #[test]

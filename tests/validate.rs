@@ -1,24 +1,11 @@
 //! Sample events end to end: fixtures, negative fixtures, replay, streams and bad input.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
-
-fn evreg(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("evreg").unwrap();
-    cmd.current_dir(dir)
-        .env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env_remove("EVREG_OUTPUT");
-    cmd
-}
+mod common;
+use common::{data, evreg};
 
 fn json(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Value, i32) {
     let mut cmd = evreg(dir);

@@ -913,7 +913,7 @@ impl Compiler<'_> {
                         } else {
                             ""
                         },
-                        kind_name(v)
+                        crate::source::json::value_kind(v)
                     ),
                     "write {} (any value), {\"type\": \"string\"}, …",
                 );
@@ -1320,7 +1320,10 @@ impl Compiler<'_> {
             self.invalid(
                 file,
                 p,
-                format!("`{key}` must be a number, not {}", kind_name(val)),
+                format!(
+                    "`{key}` must be a number, not {}",
+                    crate::source::json::value_kind(val)
+                ),
                 "e.g. \"minimum\": 0",
             );
         }
@@ -1447,21 +1450,10 @@ pub fn tighter(a: Option<Bound>, b: Bound, lower: bool) -> Option<Bound> {
     })
 }
 
-fn kind_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn kind_name_or_value(v: &Value) -> String {
     match v {
         Value::Number(n) => n.to_string(),
-        v => kind_name(v).to_string(),
+        v => crate::source::json::value_kind(v).to_string(),
     }
 }
 

@@ -26,17 +26,6 @@ pub fn fits(schema: &AvroSchema, ty: TypeId, value: &Value) -> bool {
     out.is_empty()
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn problem(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, message: String) {
     out.push(Problem {
         pointer: at.to_string(),
@@ -61,7 +50,10 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             s,
             ty,
             at,
-            format!("expected {what}, found {}", kind_of(v)),
+            format!(
+                "expected {what}, found {}",
+                crate::source::json::value_kind(v)
+            ),
         )
     };
     match (&t.kind, &t.logical) {
@@ -315,7 +307,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                         at,
                         format!(
                             "{} fits no branch of the union [{}]",
-                            kind_of(v),
+                            crate::source::json::value_kind(v),
                             names.join(", ")
                         ),
                     );
@@ -349,7 +341,7 @@ fn int_in(
                 if v.is_number() {
                     "a fraction or too large a number".to_string()
                 } else {
-                    kind_of(v).to_string()
+                    crate::source::json::value_kind(v).to_string()
                 }
             ),
         ),

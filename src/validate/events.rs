@@ -222,7 +222,7 @@ impl Catalog {
                 message: format!(
                     "an event is a JSON object with the {} envelope's fields, not {}",
                     self.envelope.name,
-                    describe(value)
+                    crate::source::json::value_kind(value)
                 ),
                 help: "wrap the payload in the envelope, or validate bare payloads with --subject"
                     .into(),
@@ -422,17 +422,6 @@ pub fn version_in_uri(uri: &str) -> Option<u32> {
     stem.strip_prefix('v')?.parse().ok()
 }
 
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Why a value does not fit an envelope field, if it does not.
 fn field_problem(f: &Field, v: &Value) -> Option<String> {
     match &f.kind {
@@ -442,20 +431,32 @@ fn field_problem(f: &Field, v: &Value) -> Option<String> {
                 "must be a UUID, found {}",
                 crate::suggest::quote(s)
             )),
-            None => Some(format!("must be a UUID string, found {}", describe(v))),
+            None => Some(format!(
+                "must be a UUID string, found {}",
+                crate::source::json::value_kind(v)
+            )),
         },
-        FieldKind::String => {
-            (!v.is_string()).then(|| format!("must be a string, found {}", describe(v)))
-        }
+        FieldKind::String => (!v.is_string()).then(|| {
+            format!(
+                "must be a string, found {}",
+                crate::source::json::value_kind(v)
+            )
+        }),
         FieldKind::NonEmptyString => match v.as_str() {
             Some(s) if !s.trim().is_empty() => None,
             Some(_) => Some("must not be empty".into()),
-            None => Some(format!("must be a string, found {}", describe(v))),
+            None => Some(format!(
+                "must be a string, found {}",
+                crate::source::json::value_kind(v)
+            )),
         },
         FieldKind::Integer { min } => match v.as_i64() {
             Some(n) if min.is_none_or(|m| n >= m) => None,
             Some(n) => Some(format!("must be at least {}, found {n}", min.unwrap_or(0))),
-            None => Some(format!("must be a whole number, found {}", describe(v))),
+            None => Some(format!(
+                "must be a whole number, found {}",
+                crate::source::json::value_kind(v)
+            )),
         },
         FieldKind::Timestamp => match v.as_str() {
             Some(s) if formats::parse_rfc3339(s).is_some() => None,
@@ -465,7 +466,7 @@ fn field_problem(f: &Field, v: &Value) -> Option<String> {
             )),
             None => Some(format!(
                 "must be an RFC 3339 date-time string, found {}",
-                describe(v)
+                crate::source::json::value_kind(v)
             )),
         },
         FieldKind::UriReference => match v.as_str() {
