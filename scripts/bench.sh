@@ -5,7 +5,8 @@
 #   2. `evreg check` on 1,000 JSON Schema subjects x 10 versions under BACKWARD_TRANSITIVE;
 #   3. `evreg validate` on 100,000 events (NDJSON) built from the bundled registry's fixtures;
 #   4. the same for JSON Schema payloads, against Python `jsonschema` validating the same payloads;
-#   5. a pre-commit run (`evreg check --staged`) on the bundled registry.
+#   5. Rust code generation for the registry of 1;
+#   6. a pre-commit run (`evreg check --staged`) on the bundled registry.
 # Usage: bash scripts/bench.sh [WORKDIR]   (default: a temporary folder, removed afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ measure() { # label, command...
 rm -rf "$work/avro"
 python3 scripts/gen_registry.py "$work/avro" --subjects 1000 --versions 10 --mode FULL_TRANSITIVE > /dev/null
 (cd "$work/avro" && measure "check: 1,000 Avro subjects x 10 versions, FULL_TRANSITIVE" "$evreg" check)
+(cd "$work/avro" && measure "codegen rust --out: the same 1,000 x 10 Avro subjects" "$evreg" codegen rust --out "$work/events.rs")
 
 rm -rf "$work/json"
 python3 scripts/gen_json_registry.py "$work/json" --subjects 1000 --versions 10 > /dev/null
