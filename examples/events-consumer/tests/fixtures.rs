@@ -163,8 +163,16 @@ macro_rules! check_registry {
             // directly (the dual read) gives the same value.
             let versions = schemas(&registry, &f.subject);
             let Some(&latest) = versions.keys().last() else {
-                // A JSON Schema subject: no upcasts, so nothing changes.
-                assert_eq!(event.clone().into_latest(), event, "{shown}");
+                // A JSON Schema subject: where evreg proved each version reads the one before,
+                // the upgrade equals reading the old payload as the newer version directly.
+                let upgraded = event.clone().into_latest();
+                if upgraded.event_version() != f.version {
+                    let mut as_latest: Value = serde_json::from_str(&f.text).unwrap();
+                    as_latest["eventVersion"] = upgraded.event_version().into();
+                    let direct = events::AnyEvent::from_json(&as_latest.to_string())
+                        .unwrap_or_else(|e| panic!("{shown} read as the latest version: {e}"));
+                    assert_eq!(direct, upgraded, "{shown}: the dual read and the upcast differ");
+                }
                 continue;
             };
             let upgraded = event.clone().into_latest();

@@ -248,6 +248,46 @@ fn subject_code(
             None => all_upgrade = false,
         }
     }
+    // JSON Schema: `From<V(n-1)> for Vn` wherever the JSON Schema engine proves every instance
+    // of version n-1 is an instance of version n (strict set semantics); the conversion goes
+    // through the payload's JSON, which is then a valid version-n payload by that proof.
+    if s.format == Some(Format::JsonSchema) && lowered.len() > 1 {
+        let provider = crate::schema::json::FileProvider::new(job.root);
+        let (models, _) = parse_subject(s, &provider);
+        let json_models: Vec<Option<&crate::schema::json::JsonSchema>> = models
+            .iter()
+            .map(|m| match m {
+                Some(Model::Json(js)) => Some(js),
+                _ => None,
+            })
+            .collect();
+        all_upgrade = true;
+        for j in 1..lowered.len() {
+            let reads = match (json_models[j], json_models[j - 1]) {
+                (Some(r), Some(w)) => {
+                    crate::compat::json::check(r, w, crate::compat::json::Policy::Strict)
+                        .iter()
+                        .all(|i| i.rule.severity != Severity::Error)
+                }
+                _ => false,
+            };
+            if !reads {
+                all_upgrade = false;
+                continue;
+            }
+            let (old, new) = (
+                &space.def(lowered[j - 1].root).name,
+                &space.def(lowered[j].root).name,
+            );
+            if old == new {
+                continue; // the same type: nothing to convert
+            }
+            w.blank();
+            w.out.push_str(&format!(
+                "impl From<{old}> for {new} {{\n    /// evreg's compatibility check proved every `{old}` is a valid `{new}`.\n    fn from(value: {old}) -> Self {{\n        let json = ::serde_json::to_value(value).expect(\"payloads serialize\");\n        ::serde_json::from_value(json).expect(\"the newer version reads the older\")\n    }}\n}}\n"
+            ));
+        }
+    }
     let item = SubjectItem {
         subject: s.name.clone(),
         name: base.to_string(),
@@ -304,12 +344,6 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         if s.versions.iter().any(|v| Some(v.format) != s.format) {
             notes.push(format!("`{}` mixes schema formats: skipped.", s.name));
             continue;
-        }
-        if s.format == Some(Format::JsonSchema) {
-            notes.push(format!(
-                "`{}` is a JSON Schema subject: types only, no upcasts between its versions.",
-                s.name
-            ));
         }
         subjects_selected.push(s);
     }
