@@ -34,8 +34,9 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - uses: dtolnay/rust-toolchain@stable
-      - run: cargo install --locked evreg
-      - run: evreg check
+      # Checks the registry; in pull requests also that no published version changed since the
+      # base branch. Findings appear as annotations on the changed lines.
+      - uses: evreg/evreg@main
 ";
 
 pub fn run(args: &Args, _g: &Global) -> Result<Exit, Failure> {
