@@ -76,13 +76,6 @@ impl AddPlan {
         !self.report.has_errors()
     }
 
-    /// The fingerprint `evreg.lock` records for the new version.
-    pub fn fingerprint(&self) -> Option<String> {
-        let text = std::str::from_utf8(&self.bytes).ok()?;
-        let node = crate::source::json::parse(text).ok()?;
-        Some(crate::schema::canonical::fingerprint(&node, self.format))
-    }
-
     /// Write the new version; fails rather than overwrite.
     pub fn write(&self, reg: &Registry) -> Result<PathBuf, AddError> {
         let dest = reg.root.join(&self.file);

@@ -95,9 +95,97 @@ fn json_of(v: &Version) -> Option<Node> {
     parse_json(&v.source).ok()
 }
 
-/// The fingerprint of a version as it stands, if its JSON parses.
-pub fn fingerprint(v: &Version) -> Option<String> {
-    json_of(v).map(|node| canonical::fingerprint(&node, v.format))
+/// The registry files a JSON Schema document's `$ref`s name (not `#…` fragments, not remote
+/// URIs), resolved against the document's folder, as registry-relative paths.
+fn ref_targets(node: &Node, from: &str, out: &mut Vec<String>) {
+    use crate::source::json::Value;
+    match &node.value {
+        Value::Object(members) => {
+            for m in members {
+                if m.key == "$ref"
+                    && let Some(r) = m.value.as_str()
+                {
+                    let file = r.split('#').next().unwrap_or("");
+                    if !file.is_empty() && !file.contains("://") && !file.starts_with("urn:") {
+                        let mut parts: Vec<&str> = from.split('/').collect();
+                        parts.pop(); // the document's own name
+                        for seg in file.split('/') {
+                            match seg {
+                                "" | "." => {}
+                                ".." => {
+                                    parts.pop();
+                                }
+                                s => parts.push(s),
+                            }
+                        }
+                        out.push(parts.join("/"));
+                    }
+                }
+                ref_targets(&m.value, from, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| ref_targets(i, from, out)),
+        _ => {}
+    }
+}
+
+/// Every registry file a version's `$ref`s reach, transitively, sorted by path: their content
+/// is part of what the version means.
+pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::source::SourceFile>> {
+    if v.format != crate::schema::Format::JsonSchema {
+        return Vec::new();
+    }
+    let mut found: std::collections::BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> =
+        Default::default();
+    let mut queue = vec![v.source.clone()];
+    while let Some(file) = queue.pop() {
+        let Ok(node) = parse_json(&file) else {
+            continue;
+        };
+        let mut targets = Vec::new();
+        ref_targets(&node, &file.path, &mut targets);
+        for t in targets {
+            if t != v.source.path
+                && !found.contains_key(&t)
+                && let Some(f) = files.get(&t)
+            {
+                found.insert(t, f.clone());
+                queue.push(f.clone());
+            }
+        }
+    }
+    found.into_values().collect()
+}
+
+/// A registry's files by path, for following `$ref`s.
+pub type Files = std::collections::HashMap<String, std::sync::Arc<crate::source::SourceFile>>;
+
+pub fn files_of(reg: &Registry) -> Files {
+    reg.all_files()
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect()
+}
+
+/// The fingerprint of a version as it stands, if its JSON parses: its canonical form, and for a
+/// JSON Schema version the canonical forms of the registry files its `$ref`s reach (a shared
+/// definition that changes changes every version that uses it).
+pub fn fingerprint(files: &Files, v: &Version) -> Option<String> {
+    let node = json_of(v)?;
+    let refs = references(files, v);
+    if refs.is_empty() {
+        return Some(canonical::fingerprint(&node, v.format));
+    }
+    let mut text = canonical::canonical_form(&node, v.format);
+    for f in refs {
+        let r = parse_json(&f).ok()?;
+        text.push_str(&format!(
+            "\n{}\n{}",
+            f.path,
+            canonical::canonical_form(&r, v.format)
+        ));
+    }
+    Some(canonical::fingerprint_of(&text))
 }
 
 fn modified(subject: &Subject, v: &Version, pointer: Option<String>, baseline: &str) -> Finding {
@@ -127,6 +215,7 @@ fn deleted(subject: &str, version: u32, baseline: &str, file: &str) -> Finding {
 
 /// Locked versions that changed or disappeared, and versions not yet locked.
 pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
+    let files = files_of(reg);
     let mut out = Vec::new();
     for (name, versions) in &lock.entries {
         let subject = reg.subject(name);
@@ -150,7 +239,7 @@ pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
                     out.push(f);
                 }
                 Some(v) => {
-                    if fingerprint(v).as_deref() != Some(entry.fingerprint.as_str()) {
+                    if fingerprint(&files, v).as_deref() != Some(entry.fingerprint.as_str()) {
                         let Some(s) = subject else { continue };
                         let mut f = modified(s, v, None, "the fingerprint in evreg.lock");
                         f.other_location = Some(lock_loc());
@@ -182,6 +271,7 @@ pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
 /// The lock with every version of the registry recorded. Versions already locked keep their
 /// entry; a locked version that changed is returned as a finding and not re-recorded.
 pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Vec<Finding>) {
+    let files = files_of(reg);
     let mut next = lock.clone();
     let mut added = Vec::new();
     let findings: Vec<Finding> = check_lock(reg, lock)
@@ -193,7 +283,7 @@ pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Ve
             if lock.get(&s.name, v.number).is_some() {
                 continue;
             }
-            if let Some(fp) = fingerprint(v) {
+            if let Some(fp) = fingerprint(&files, v) {
                 next.entries.entry(s.name.clone()).or_default().insert(
                     v.number,
                     LockEntry {
@@ -211,6 +301,7 @@ pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Ve
 /// What changed between the registry at a baseline (a git ref) and now: edited or deleted
 /// published versions, and loosened modes.
 pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Finding> {
+    let (base_files, current_files) = (files_of(base), files_of(current));
     let mut out = Vec::new();
     for old_subject in &base.subjects {
         let new_subject = current.subject(&old_subject.name);
@@ -241,6 +332,37 @@ pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Findi
                 let span = a.pointer_span(&pointer);
                 f.other_location = Some(Location::at(&old.source, pointer, span));
                 out.push(f);
+                continue;
+            }
+            // The version's own file is unchanged; the shared files it `$ref`s must be too.
+            let before: std::collections::HashMap<
+                String,
+                std::sync::Arc<crate::source::SourceFile>,
+            > = references(&base_files, old)
+                .into_iter()
+                .map(|f| (f.path.clone(), f))
+                .collect();
+            for now in references(&current_files, new) {
+                let was = before.get(&now.path);
+                let (Some(was), Ok(n)) = (was, parse_json(&now)) else {
+                    continue;
+                };
+                let Ok(w) = parse_json(was) else { continue };
+                if let Some(pointer) = canonical::first_difference(&w, &n, new.format) {
+                    let mut f = modified(s, new, None, baseline);
+                    f.message = format!(
+                        "published version {} v{} changed through {}, which it `$ref`s: that file differs from {baseline}",
+                        s.name, new.number, now.path
+                    );
+                    f.help = format!(
+                        "revert the edit to {}, and publish the change as a new shared definition used by a new version",
+                        now.path
+                    );
+                    let span = n.pointer_span(&pointer);
+                    f.other_location = Some(Location::at(&now, pointer, span));
+                    out.push(f);
+                    break;
+                }
             }
         }
         if let Some(s) = new_subject {

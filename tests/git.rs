@@ -478,3 +478,56 @@ fn diff_lists_changes_and_marks_the_breaking_ones() {
         ]
     );
 }
+
+#[test]
+fn a_shared_definition_edited_in_place_changes_every_version_that_uses_it() {
+    let r = Repo::with("json-refs");
+    // Reached through common.schema.json: a transitive `$ref`.
+    let shared = "schemas/currency.schema.json";
+    let before = r.read(shared);
+    r.write(
+        shared,
+        &before.replace(
+            "\"pattern\"",
+            "\"description\": \"ISO 4217 code.\", \"pattern\"",
+        ),
+    );
+    let (report, _) = r.json(&["check", "--against", "HEAD"]);
+    assert!(
+        !rules(&report).contains(&"version-modified"),
+        "docs may change: {report}"
+    );
+    r.write(shared, &before.replace("[A-Z]{3}", "[A-Z]{2,3}"));
+    let (report, code) = r.json(&["check", "--against", "HEAD"]);
+    assert_eq!(code, 1);
+    let modified: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "version-modified")
+        .collect();
+    assert_eq!(
+        modified.len(),
+        3,
+        "every version refs the shared file: {report}"
+    );
+    assert!(
+        modified.iter().all(|f| f["other_file"] == shared),
+        "{report}"
+    );
+    // The lock sees it too, without history.
+    r.write(shared, &before);
+    r.evreg().arg("lock").assert().success();
+    r.write(shared, &before.replace("[A-Z]{3}", "[A-Z]{2,3}"));
+    let (report, _) = r.json(&["check"]);
+    assert_eq!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "version-modified")
+            .count(),
+        3,
+        "{report}"
+    );
+}

@@ -19,7 +19,12 @@ pub fn canonical_form(node: &Node, format: Format) -> String {
 
 /// `sha256:<hex>` of the canonical form.
 pub fn fingerprint(node: &Node, format: Format) -> String {
-    let digest = Sha256::digest(canonical_form(node, format).as_bytes());
+    fingerprint_of(&canonical_form(node, format))
+}
+
+/// `sha256:<hex>` of a text (canonical forms joined by the caller).
+pub fn fingerprint_of(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
     for b in digest {
