@@ -463,10 +463,12 @@ pub fn compat_files(
     }
     let compatible = match (&models[0], &models[1]) {
         (Some(old_s), Some(new_s)) => {
-            let labels = (
-                display_name(&new.display().to_string()),
-                display_name(&old.display().to_string()),
-            );
+            // File names say which is which; when both are called the same, the paths do.
+            let (new_path, old_path) = (new.display().to_string(), old.display().to_string());
+            let labels = match (display_name(&new_path), display_name(&old_path)) {
+                (n, o) if n == o => (new_path, old_path),
+                names => names,
+            };
             let before = findings.len();
             for pair in mode.pairs(2) {
                 let pair = Pair {
