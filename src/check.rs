@@ -73,7 +73,7 @@ pub fn parse_file(
 ) -> (Option<Model>, Vec<Finding>) {
     match format {
         Format::Avro => {
-            let parsed = avro::parse(source);
+            let parsed = avro::parse_with(source, provider.avro_shared());
             (parsed.schema.map(Model::Avro), parsed.findings)
         }
         Format::JsonSchema => {

@@ -132,8 +132,25 @@ fn ref_targets(node: &Node, from: &str, out: &mut Vec<String>) {
 /// Every registry file a version's `$ref`s reach, transitively, sorted by path: their content
 /// is part of what the version means.
 pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::source::SourceFile>> {
-    if v.format != crate::schema::Format::JsonSchema {
-        return Vec::new();
+    if v.format == crate::schema::Format::Avro {
+        // The shared files whose named types the version (or those files, in turn) names.
+        let mut found: std::collections::BTreeMap<
+            String,
+            std::sync::Arc<crate::source::SourceFile>,
+        > = Default::default();
+        let mut queue = vec![v.source.clone()];
+        while let Some(file) = queue.pop() {
+            let Ok(node) = parse_json(&file) else {
+                continue;
+            };
+            for f in files.avro.used_by(&node) {
+                if f.path != v.source.path && !found.contains_key(&f.path) {
+                    found.insert(f.path.clone(), f.clone());
+                    queue.push(f);
+                }
+            }
+        }
+        return found.into_values().collect();
     }
     let mut found: std::collections::BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> =
         Default::default();
@@ -147,7 +164,7 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
         for t in targets {
             if t != v.source.path
                 && !found.contains_key(&t)
-                && let Some(f) = files.get(&t)
+                && let Some(f) = files.by_path.get(&t)
             {
                 found.insert(t, f.clone());
                 queue.push(f.clone());
@@ -157,14 +174,27 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
     found.into_values().collect()
 }
 
-/// A registry's files by path, for following `$ref`s.
-pub type Files = std::collections::HashMap<String, std::sync::Arc<crate::source::SourceFile>>;
+/// A registry's files by path (for following `$ref`s) and its shared Avro types.
+pub struct Files {
+    by_path: std::collections::HashMap<String, std::sync::Arc<crate::source::SourceFile>>,
+    avro: crate::schema::avro::SharedTypes,
+}
 
 pub fn files_of(reg: &Registry) -> Files {
-    reg.all_files()
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect()
+    let avro = crate::schema::avro::SharedTypes::new(
+        reg.shared
+            .iter()
+            .filter(|f| f.path.ends_with(".avsc"))
+            .cloned(),
+    );
+    Files {
+        by_path: reg
+            .all_files()
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect(),
+        avro,
+    }
 }
 
 /// The fingerprint of a version as it stands, if its JSON parses: its canonical form, and for a

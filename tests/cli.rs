@@ -765,3 +765,60 @@ fn codegen_rust_subjects_are_laid_out_as_rustfmt_does() {
     };
     assert_eq!(from_subjects(&code), from_subjects(&formatted));
 }
+
+#[test]
+fn avro_named_types_from_shared_files() {
+    // shop.order.paid references `shop.Money`, defined once in schemas/shop.Money.avsc.
+    let (report, code) = json_of(&data("avro-shared"), &["check"]);
+    assert_eq!(
+        (code, rules(&report)),
+        (0, Vec::<String>::new()),
+        "{report}"
+    );
+    let reg = copy_of("avro-shared");
+    let dir = reg.path();
+    // v3 brings its own Money with another scale: the break is located in both files.
+    let v2 = fs::read_to_string(dir.join("schemas/shop.order.paid/v2.avsc")).unwrap();
+    let inline = r#"{"type": "record", "name": "Money", "namespace": "shop", "doc": "Money.", "fields": [{"name": "amount", "type": {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 4}, "doc": "a"}, {"name": "currency", "type": "string", "doc": "c"}]}"#;
+    fs::write(
+        dir.join("schemas/shop.order.paid/v3.avsc"),
+        v2.replace(
+            r#""type": "Money", "doc": "What was paid.""#,
+            &format!(r#""type": {inline}, "doc": "What was paid.""#),
+        ),
+    )
+    .unwrap();
+    let (report, code) = json_of(dir, &["check"]);
+    assert_eq!(code, 1);
+    let decimal = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "avro-decimal-mismatch" && f["other_version"] == 2)
+        .unwrap();
+    assert_eq!(decimal["file"], "schemas/shop.order.paid/v3.avsc");
+    assert_eq!(decimal["other_file"], "schemas/shop.Money.avsc");
+    assert_eq!(decimal["other_line"], 7);
+    assert_eq!(decimal["path"], "total.amount");
+    // Editing the shared type in place changes every published version that uses it.
+    fs::remove_file(dir.join("schemas/shop.order.paid/v3.avsc")).unwrap();
+    evreg(dir).arg("lock").assert().success();
+    let money = dir.join("schemas/shop.Money.avsc");
+    fs::write(
+        &money,
+        fs::read_to_string(&money).unwrap().replace(
+            r#""type": "string", "doc": "ISO 4217 code.""#,
+            r#""type": "string", "default": "EUR", "doc": "ISO 4217 code.""#,
+        ),
+    )
+    .unwrap();
+    let (report, _) = json_of(dir, &["check"]);
+    let modified: Vec<u64> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "version-modified")
+        .map(|f| f["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(modified, [1, 2], "{report}");
+}

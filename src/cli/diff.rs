@@ -1,6 +1,7 @@
 use super::{EXIT_OK, Exit, Failure, Global, Output, print, to_json};
 use crate::diff::{VersionDiff, diff_versions};
 use crate::registry::{Registry, Subject};
+use crate::schema::json::FileProvider;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -43,12 +44,14 @@ fn subject_diff(reg: &Registry, args: &Args, name: &str) -> Result<VersionDiff, 
     };
     let (va, vb) = (version(s, a)?, version(s, b)?);
     let format = s.format.unwrap_or(va.format);
+    let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
+    let shared = files.avro_shared();
     Ok(diff_versions(
         &s.name,
         s.mode(&reg.settings),
         format,
-        (&format!("v{a}"), &va.source),
-        (&format!("v{b}"), &vb.source),
+        (&format!("v{a}"), &va.source, shared),
+        (&format!("v{b}"), &vb.source, shared),
     ))
 }
 
@@ -58,6 +61,11 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
     let base = repo.registry_at(reference).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let empty = crate::source::SourceFile::new("", "");
+    let (then_files, now_files) = (
+        FileProvider::in_memory(base.root.clone(), base.all_files()),
+        FileProvider::in_memory(reg.root.clone(), reg.all_files()),
+    );
+    let (then, now_shared) = (then_files.avro_shared(), now_files.avro_shared());
     for s in &reg.subjects {
         let Some(now) = s.latest() else { continue };
         let format = s.format.unwrap_or(now.format);
@@ -73,8 +81,8 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
                     &s.name,
                     mode,
                     format,
-                    (&label, &was.source),
-                    (&format!("v{}", v.number), &v.source),
+                    (&label, &was.source, then),
+                    (&format!("v{}", v.number), &v.source, now_shared),
                 );
                 if !d.text_diff.is_empty() {
                     out.push(d);
@@ -87,8 +95,8 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
                     &s.name,
                     mode,
                     format,
-                    (&format!("{reference}:v{}", was.number), &was.source),
-                    (&format!("v{}", now.number), &now.source),
+                    (&format!("{reference}:v{}", was.number), &was.source, then),
+                    (&format!("v{}", now.number), &now.source, now_shared),
                 ));
             }
             Some(_) => {}
@@ -96,8 +104,8 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
                 &s.name,
                 mode,
                 format,
-                (&format!("{reference}:(none)"), &empty),
-                (&format!("v{}", now.number), &now.source),
+                (&format!("{reference}:(none)"), &empty, then),
+                (&format!("v{}", now.number), &now.source, now_shared),
             )),
         }
     }

@@ -457,19 +457,35 @@ pub fn diff_versions(
     subject: &str,
     mode: Mode,
     format: Format,
-    old: (&str, &crate::source::SourceFile),
-    new: (&str, &crate::source::SourceFile),
+    old: (
+        &str,
+        &crate::source::SourceFile,
+        &crate::schema::avro::SharedTypes,
+    ),
+    new: (
+        &str,
+        &crate::source::SourceFile,
+        &crate::schema::avro::SharedTypes,
+    ),
 ) -> VersionDiff {
     let parse = |f: &crate::source::SourceFile| crate::source::json::parse(&f.text).ok();
     let (old_json, new_json) = (parse(old.1), parse(new.1));
     let changes = match format {
         Format::Avro => {
-            let a = crate::schema::avro::parse(std::sync::Arc::new(
-                crate::source::SourceFile::new(&old.1.path, old.1.text.clone()),
-            ));
-            let b = crate::schema::avro::parse(std::sync::Arc::new(
-                crate::source::SourceFile::new(&new.1.path, new.1.text.clone()),
-            ));
+            let a = crate::schema::avro::parse_with(
+                std::sync::Arc::new(crate::source::SourceFile::new(
+                    &old.1.path,
+                    old.1.text.clone(),
+                )),
+                old.2,
+            );
+            let b = crate::schema::avro::parse_with(
+                std::sync::Arc::new(crate::source::SourceFile::new(
+                    &new.1.path,
+                    new.1.text.clone(),
+                )),
+                new.2,
+            );
             match (a.schema, b.schema) {
                 (Some(a), Some(b)) => avro_changes(&a, &b),
                 _ => Vec::new(),

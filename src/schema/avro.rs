@@ -20,6 +20,124 @@ pub struct AvroSchema {
     pub named: HashMap<String, TypeId>,
     pub source: Arc<SourceFile>,
     pub json: Node,
+    /// Shared files (plain `.avsc` files under `schemas/`) this schema took named types from;
+    /// pointers into them read `<path>#<pointer>`.
+    pub shared: Vec<Arc<SharedFile>>,
+}
+
+/// A shared Avro file: named types that versions of any subject reference by full name.
+#[derive(Debug)]
+pub struct SharedFile {
+    pub source: Arc<SourceFile>,
+    pub json: Node,
+}
+
+/// The named types the registry's shared `.avsc` files define, by full name.
+#[derive(Debug, Default)]
+pub struct SharedTypes {
+    /// full name → (file, JSON pointer of the definition, namespace the definition sits in)
+    by_name: HashMap<String, (Arc<SharedFile>, String, String)>,
+}
+
+impl SharedTypes {
+    /// Index the named types of shared files (files that do not parse are left out: `check`
+    /// reports them through the versions that need them).
+    pub fn new(files: impl IntoIterator<Item = Arc<SourceFile>>) -> SharedTypes {
+        let mut index = SharedTypes::default();
+        for source in files {
+            let Ok(json) = parse_json(&source) else {
+                continue;
+            };
+            let file = Arc::new(SharedFile { source, json });
+            let mut found = Vec::new();
+            collect_named(&file.json, "", "", &mut found);
+            for (full, pointer, ns) in found {
+                index
+                    .by_name
+                    .entry(full)
+                    .or_insert_with(|| (file.clone(), pointer, ns));
+            }
+        }
+        index
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// The shared files whose types `node` names (any string equal to a shared full name).
+    pub fn used_by(&self, node: &Node) -> Vec<Arc<SourceFile>> {
+        let mut out: Vec<Arc<SourceFile>> = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                // A full name, or a short one a namespace may complete: counting a file too many
+                // only makes the fingerprint stricter.
+                Value::String(s) => {
+                    for (full, (f, ..)) in &self.by_name {
+                        let short = full.rsplit('.').next().unwrap_or(full);
+                        if (full == s || short == s) && !out.iter().any(|o| o.path == f.source.path)
+                        {
+                            out.push(f.source.clone());
+                        }
+                    }
+                }
+                Value::Array(items) => stack.extend(items),
+                Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+                _ => {}
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+}
+
+/// Named type definitions in a JSON document: (full name, pointer, enclosing namespace).
+fn collect_named(node: &Node, ptr: &str, ns: &str, out: &mut Vec<(String, String, String)>) {
+    match &node.value {
+        Value::Object(_) => {
+            let is_named = matches!(
+                node.get("type").and_then(Node::as_str),
+                Some("record" | "error" | "enum" | "fixed")
+            );
+            let mut inner_ns = ns.to_string();
+            if is_named && let Some(name) = node.get("name").and_then(Node::as_str) {
+                let (full, own_ns) = match name.rsplit_once('.') {
+                    Some((n, _)) => (name.to_string(), n.to_string()),
+                    None => {
+                        let n = node
+                            .get("namespace")
+                            .and_then(Node::as_str)
+                            .unwrap_or(ns)
+                            .to_string();
+                        (
+                            if n.is_empty() {
+                                name.to_string()
+                            } else {
+                                format!("{n}.{name}")
+                            },
+                            n,
+                        )
+                    }
+                };
+                out.push((full, ptr.to_string(), ns.to_string()));
+                inner_ns = own_ns;
+            }
+            for m in node.as_object().unwrap_or_default() {
+                let child = format!(
+                    "{ptr}/{}",
+                    crate::source::json::escape_pointer_token(&m.key)
+                );
+                collect_named(&m.value, &child, &inner_ns, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_named(item, &format!("{ptr}/{i}"), ns, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[derive(Debug)]
@@ -192,6 +310,11 @@ pub struct Parsed {
 }
 
 pub fn parse(source: Arc<SourceFile>) -> Parsed {
+    parse_with(source, &SharedTypes::default())
+}
+
+/// Parse a version whose named-type references may reach the registry's shared files.
+pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
     let json = match parse_json(&source) {
         Ok(node) => node,
         Err(finding) => {
@@ -209,6 +332,8 @@ pub fn parse(source: Arc<SourceFile>) -> Parsed {
         findings: Vec::new(),
         failed: false,
         pending_defaults: Vec::new(),
+        shared,
+        used: Vec::new(),
     };
     let root = p.schema(&json, "", "");
     for (ty, pointer) in std::mem::take(&mut p.pending_defaults) {
@@ -219,6 +344,7 @@ pub fn parse(source: Arc<SourceFile>) -> Parsed {
         named,
         findings,
         failed,
+        used,
         ..
     } = p;
     let schema = (!failed).then(|| AvroSchema {
@@ -227,6 +353,7 @@ pub fn parse(source: Arc<SourceFile>) -> Parsed {
         named,
         source: source.clone(),
         json,
+        shared: used,
     });
     Parsed { schema, findings }
 }
@@ -237,6 +364,11 @@ impl AvroSchema {
     }
     /// The location of a pointer into this schema's file.
     pub fn location(&self, pointer: &str) -> Location {
+        if let Some((path, inner)) = pointer.split_once('#')
+            && let Some(f) = self.shared.iter().find(|f| f.source.path == path)
+        {
+            return Location::at(&f.source, inner, f.json.pointer_span(inner));
+        }
         Location::at(&self.source, pointer, self.json.pointer_span(pointer))
     }
     /// A readable type name for messages: `string`, `record com.example.Order`, `decimal(12,2)`.
@@ -274,6 +406,9 @@ struct Parser<'a> {
     failed: bool,
     /// Defaults are checked once every type is known (a record may default a field of its own type).
     pending_defaults: Vec<(TypeId, String)>,
+    shared: &'a SharedTypes,
+    /// Shared files types were taken from.
+    used: Vec<Arc<SharedFile>>,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -282,14 +417,41 @@ fn valid_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn finding(&mut self, rule: &'static Rule, pointer: &str, message: String, help: &str) {
         if rule.severity == crate::finding::Severity::Error {
             self.failed = true;
         }
-        let location = Location::at(self.source, pointer, self.json.pointer_span(pointer));
+        let location = self.locate(pointer);
         self.findings
             .push(Finding::new(rule, message, help).at(location));
+    }
+
+    /// The node and location of a pointer, which may lead into a shared file (`<path>#<pointer>`).
+    fn node_at(&self, pointer: &str) -> Option<&'a Node> {
+        match pointer.split_once('#') {
+            Some((path, inner)) => self.shared_file(path)?.json.pointer(inner),
+            None => self.json.pointer(pointer),
+        }
+    }
+
+    fn shared_file(&self, path: &str) -> Option<&'a Arc<SharedFile>> {
+        let shared: &'a SharedTypes = self.shared;
+        shared
+            .by_name
+            .values()
+            .map(|(f, ..)| f)
+            .find(|f| f.source.path == path)
+    }
+
+    fn locate(&self, pointer: &str) -> Location {
+        match pointer.split_once('#') {
+            Some((path, inner)) => match self.shared_file(path) {
+                Some(f) => Location::at(&f.source, inner, f.json.pointer_span(inner)),
+                None => Location::file(path),
+            },
+            None => Location::at(self.source, pointer, self.json.pointer_span(pointer)),
+        }
     }
 
     fn error(&mut self, pointer: &str, message: String, help: &str) {
@@ -356,9 +518,21 @@ impl Parser<'_> {
         if let Some(id) = candidates.iter().find_map(|c| self.named.get(c)) {
             return *id;
         }
+        // A named type of a shared file: parsed into this schema where first used, its places
+        // kept in the shared file.
+        let shared: &'a SharedTypes = self.shared;
+        if let Some((file, def_ptr, def_ns)) = candidates.iter().find_map(|c| shared.by_name.get(c))
+            && let Some(node) = file.json.pointer(def_ptr)
+        {
+            if !self.used.iter().any(|f| Arc::ptr_eq(f, file)) {
+                self.used.push(file.clone());
+            }
+            let id = self.schema(node, &format!("{}#{def_ptr}", file.source.path), def_ns);
+            return id;
+        }
         let known: Vec<&str> = self.named.keys().map(String::as_str).collect();
         let help = if known.is_empty() {
-            "use a primitive type, or define the named type before its first use".to_string()
+            "use a primitive type, define the named type before its first use, or define it in a shared file schemas/<name>.avsc".to_string()
         } else {
             format!(
                 "named types defined before this point: {}; a named type must be defined before it is used",
@@ -876,7 +1050,7 @@ impl Parser<'_> {
     }
 
     fn check_default(&mut self, ty: TypeId, field_ptr: &str) {
-        let Some(field_node) = self.json.pointer(field_ptr) else {
+        let Some(field_node) = self.node_at(field_ptr) else {
             return;
         };
         let Some(default) = field_node.get("default") else {

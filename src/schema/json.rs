@@ -371,6 +371,8 @@ pub struct FileProvider {
     cache: Mutex<HashMap<String, Result<LoadedFile, String>>>,
     /// When set, the only files there are (a registry read from git holds its files in memory).
     files: Option<HashMap<String, Arc<SourceFile>>>,
+    /// Named types of the shared Avro files (`schemas/*.avsc`), indexed on first use.
+    avro_shared: std::sync::OnceLock<crate::schema::avro::SharedTypes>,
 }
 
 impl FileProvider {
@@ -379,6 +381,7 @@ impl FileProvider {
             root: root.into(),
             cache: Mutex::new(HashMap::new()),
             files: None,
+            avro_shared: std::sync::OnceLock::new(),
         }
     }
 
@@ -391,7 +394,37 @@ impl FileProvider {
             root: root.into(),
             cache: Mutex::new(HashMap::new()),
             files: Some(files.into_iter().map(|f| (f.path.clone(), f)).collect()),
+            avro_shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The named types shared Avro files define: plain `.avsc` files directly under `schemas/`.
+    pub fn avro_shared(&self) -> &crate::schema::avro::SharedTypes {
+        self.avro_shared.get_or_init(|| {
+            let is_shared = |p: &str| {
+                p.strip_prefix("schemas/")
+                    .is_some_and(|n| !n.contains('/') && n.ends_with(".avsc"))
+            };
+            let files: Vec<Arc<SourceFile>> = match &self.files {
+                Some(files) => files
+                    .values()
+                    .filter(|f| is_shared(&f.path))
+                    .cloned()
+                    .collect(),
+                None => std::fs::read_dir(self.root.join("schemas"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|e| {
+                        let rel = format!("schemas/{}", e.file_name().to_string_lossy());
+                        is_shared(&rel).then(|| self.read_disk(&rel).ok()).flatten()
+                    })
+                    .collect(),
+            };
+            let mut files = files;
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            crate::schema::avro::SharedTypes::new(files)
+        })
     }
 
     /// Read `rel` (a `/`-separated path relative to the root, already normalised); refuses paths

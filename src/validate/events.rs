@@ -17,7 +17,7 @@ pub enum PayloadSchema {
     Avro {
         schema: Box<AvroSchema>,
         #[cfg(feature = "replay")]
-        apache: Result<apache_avro::Schema, String>,
+        apache: Result<super::replay::ApacheSchema, String>,
     },
     Json(Box<jsonschema::Validator>),
 }
@@ -71,7 +71,7 @@ impl Catalog {
                 let compiled = match (model, v.format) {
                     (Some(Model::Avro(schema)), _) => Some(PayloadSchema::Avro {
                         #[cfg(feature = "replay")]
-                        apache: super::replay::apache_schema(&v.source.text),
+                        apache: super::replay::apache_schema(&schema),
                         schema: Box::new(schema),
                     }),
                     (Some(Model::Json(js)), Format::JsonSchema) => {

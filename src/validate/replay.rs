@@ -7,27 +7,58 @@ use crate::schema::avro::{AvroSchema, Kind, Logical, TypeId};
 use apache_avro::types::Value as Avro;
 use serde_json::Value;
 
-/// Parse a schema file with Apache Avro, for replay.
-pub fn apache_schema(text: &str) -> Result<apache_avro::Schema, String> {
-    apache_avro::Schema::parse_str(text).map_err(|e| e.to_string())
+/// Parse a version with Apache Avro, for replay; `schema.shared` lists the shared files whose
+/// named types it uses.
+pub fn apache_schema(schema: &AvroSchema) -> Result<ApacheSchema, String> {
+    if schema.shared.is_empty() {
+        let main =
+            apache_avro::Schema::parse_str(&schema.source.text).map_err(|e| e.to_string())?;
+        return Ok(ApacheSchema {
+            main,
+            shared: Vec::new(),
+        });
+    }
+    let shared: Vec<&str> = schema
+        .shared
+        .iter()
+        .map(|f| f.source.text.as_str())
+        .collect();
+    let (main, shared) = apache_avro::Schema::parse_str_with_list(&schema.source.text, shared)
+        .map_err(|e| e.to_string())?;
+    Ok(ApacheSchema { main, shared })
+}
+
+/// A version as Apache Avro holds it: the schema, and the shared schemas its references name.
+pub struct ApacheSchema {
+    pub main: apache_avro::Schema,
+    pub shared: Vec<apache_avro::Schema>,
 }
 
 /// Write `payload` (a JSON value that fits `writer`) as Avro binary with the writer schema, and
 /// read it back with the reader schema. `Err` says why resolution failed.
 pub fn replay(
     writer: &AvroSchema,
-    writer_apache: &apache_avro::Schema,
-    reader_apache: &apache_avro::Schema,
+    writer_apache: &ApacheSchema,
+    reader_apache: &ApacheSchema,
     payload: &Value,
 ) -> Result<(), String> {
     let value = to_avro(writer, writer.root, payload)
         .map_err(|e| format!("the payload does not convert to Avro: {e}"))?;
     #[allow(deprecated)]
-    let bytes = apache_avro::to_avro_datum(writer_apache, value)
-        .map_err(|e| format!("encoding with the writer schema failed: {e}"))?;
+    let bytes = apache_avro::to_avro_datum_schemata(
+        &writer_apache.main,
+        writer_apache.shared.iter().collect(),
+        value,
+    )
+    .map_err(|e| format!("encoding with the writer schema failed: {e}"))?;
     #[allow(deprecated)]
-    let read =
-        apache_avro::from_avro_datum(writer_apache, &mut bytes.as_slice(), Some(reader_apache));
+    let read = apache_avro::from_avro_datum_reader_schemata(
+        &writer_apache.main,
+        writer_apache.shared.iter().collect(),
+        &mut bytes.as_slice(),
+        Some(&reader_apache.main),
+        reader_apache.shared.iter().collect(),
+    );
     read.map(|_| ()).map_err(|e| e.to_string())
 }
 
@@ -222,13 +253,12 @@ mod tests {
     use serde_json::json;
     use std::sync::Arc;
 
-    fn both(text: &str) -> (AvroSchema, apache_avro::Schema) {
-        (
-            parse(Arc::new(SourceFile::new("t.avsc", text)))
-                .schema
-                .unwrap(),
-            apache_schema(text).unwrap(),
-        )
+    fn both(text: &str) -> (AvroSchema, ApacheSchema) {
+        let s = parse(Arc::new(SourceFile::new("t.avsc", text)))
+            .schema
+            .unwrap();
+        let a = apache_schema(&s).unwrap();
+        (s, a)
     }
 
     #[test]
