@@ -37,21 +37,7 @@ pub fn lower(
         named: HashMap::new(),
     };
     let root_ty = l.ty(schema.root, &|| payload.to_string(), true);
-    let root = match root_ty {
-        Ty::Def(d) if l.space.defs[d].name == payload => d,
-        other => l.space.push(Def {
-            name: payload.to_string(),
-            key: String::new(),
-            doc: None,
-            kind: DefKind::Newtype(other),
-        }),
-    };
-    let def = &mut l.space.defs[root];
-    def.doc = Some(match def.doc.take() {
-        Some(d) => format!("{doc_head}\n\n{d}"),
-        None => doc_head.to_string(),
-    });
-    space.box_cycles(first);
+    let root = space.payload_root(root_ty, payload, None, doc_head, first);
     Lowered { root }
 }
 

@@ -91,21 +91,7 @@ pub fn lower(
         refs: HashMap::new(),
     };
     let ty = l.ty(&schema, payload, "", true);
-    let root = match ty {
-        Ty::Def(d) if l.space.defs[d].name == payload => d,
-        other => l.space.push(Def {
-            name: payload.to_string(),
-            key: String::new(),
-            doc: doc_of(&schema),
-            kind: DefKind::Newtype(other),
-        }),
-    };
-    let def = &mut l.space.defs[root];
-    def.doc = Some(match def.doc.take() {
-        Some(d) => format!("{doc_head}\n\n{d}"),
-        None => doc_head.to_string(),
-    });
-    space.box_cycles(first);
+    let root = space.payload_root(ty, payload, doc_of(&schema), doc_head, first);
     Lowered { root }
 }
 

@@ -159,6 +159,36 @@ pub struct TypeSpace {
 }
 
 impl TypeSpace {
+    /// Finish lowering one version: its root type becomes the payload definition named
+    /// `payload` (wrapped in a newtype when the root is not already that definition), documented
+    /// with `doc_head` before the schema's own doc, and recursion among the definitions added
+    /// since `first` boxed. Shared by every schema format's lowering.
+    pub fn payload_root(
+        &mut self,
+        root: Ty,
+        payload: &str,
+        root_doc: Option<String>,
+        doc_head: &str,
+        first: DefId,
+    ) -> DefId {
+        let id = match root {
+            Ty::Def(d) if self.defs[d].name == payload => d,
+            other => self.push(Def {
+                name: payload.to_string(),
+                key: String::new(),
+                doc: root_doc,
+                kind: DefKind::Newtype(other),
+            }),
+        };
+        let def = &mut self.defs[id];
+        def.doc = Some(match def.doc.take() {
+            Some(d) => format!("{doc_head}\n\n{d}"),
+            None => doc_head.to_string(),
+        });
+        self.box_cycles(first);
+        id
+    }
+
     pub fn push(&mut self, def: Def) -> DefId {
         self.defs.push(def);
         self.defs.len() - 1
