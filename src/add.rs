@@ -39,6 +39,11 @@ pub enum AddError {
         path: String,
         error: std::io::Error,
     },
+    /// The version was written but `evreg.lock` could not be updated.
+    Lock {
+        path: String,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for AddError {
@@ -60,6 +65,10 @@ impl fmt::Display for AddError {
                 given.name()
             ),
             AddError::Read { path, error } => write!(f, "cannot read {path}: {error}"),
+            AddError::Lock { path, error } => write!(
+                f,
+                "the version was added, but {path} could not be updated: {error}\n  help: run `evreg lock`"
+            ),
             AddError::Write { path, error } => write!(
                 f,
                 "cannot write {path}: {error}\n  help: nothing was written; check the folder's permissions and try again"
@@ -87,7 +96,46 @@ impl AddPlan {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
         fsutil::create_new_atomic(&dest, &self.bytes).map_err(err)?;
+        self.record(reg)?;
         Ok(dest)
+    }
+
+    /// Record the new version in `evreg.lock`, with the fingerprint `check` computes for it (read
+    /// back from the registry, so shared files it references count).
+    fn record(&self, reg: &Registry) -> Result<(), AddError> {
+        let lock_err = |error| AddError::Lock {
+            path: crate::integrity::LOCK_FILE.into(),
+            error,
+        };
+        let updated = Registry::load(&reg.root)
+            .map_err(|e| lock_err(std::io::Error::other(e.to_string())))?;
+        let Some(v) = updated
+            .subject(&self.subject)
+            .and_then(|s| s.version(self.version))
+        else {
+            return Ok(());
+        };
+        let Some(fingerprint) =
+            crate::integrity::fingerprint(&crate::integrity::files_of(&updated), v)
+        else {
+            return Ok(());
+        };
+        let mut lock = reg.lock.clone().unwrap_or_default();
+        lock.entries
+            .entry(self.subject.clone())
+            .or_default()
+            .insert(
+                self.version,
+                crate::integrity::LockEntry {
+                    fingerprint,
+                    line: 0,
+                },
+            );
+        fsutil::replace_atomic(
+            &reg.root.join(crate::integrity::LOCK_FILE),
+            lock.render().as_bytes(),
+        )
+        .map_err(lock_err)
     }
 }
 

@@ -35,16 +35,6 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         return Ok(code);
     }
     plan.write(&reg).map_err(|e| e.to_string())?;
-    // The fingerprint as `check` computes it, from the registry with the new version in it.
-    let updated = crate::Registry::load(&reg.root).map_err(|e| e.to_string())?;
-    let version = updated
-        .subject(&plan.subject)
-        .and_then(|s| s.version(plan.version));
-    if let Some(fingerprint) = version
-        .and_then(|v| crate::integrity::fingerprint(&crate::integrity::files_of(&updated), v))
-    {
-        super::lock::record(&reg, &plan.subject, plan.version, fingerprint)?;
-    }
     if g.output == Output::Human {
         eprintln!("added {} v{} as {}", plan.subject, plan.version, plan.file);
     }

@@ -1,6 +1,6 @@
 use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output};
 use crate::fsutil;
-use crate::integrity::{LOCK_FILE, Lock, update_lock};
+use crate::integrity::{LOCK_FILE, update_lock};
 use crate::report::{Context, Report};
 
 #[derive(clap::Args, Debug)]
@@ -53,28 +53,4 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         }
     );
     Ok(EXIT_OK)
-}
-
-/// Record one new version in the registry's lock (used by `add`).
-pub fn record(
-    reg: &crate::Registry,
-    subject: &str,
-    version: u32,
-    fingerprint: String,
-) -> Result<(), Failure> {
-    let mut lock: Lock = reg.lock.clone().unwrap_or_default();
-    lock.entries.entry(subject.to_string()).or_default().insert(
-        version,
-        crate::integrity::LockEntry {
-            fingerprint,
-            line: 0,
-        },
-    );
-    let path = reg.root.join(LOCK_FILE);
-    fsutil::replace_atomic(&path, lock.render().as_bytes()).map_err(|e| {
-        format!(
-            "the version was added, but {} could not be written: {e}\n  help: run `evreg lock`",
-            path.display()
-        )
-    })
 }
