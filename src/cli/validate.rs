@@ -1,7 +1,6 @@
 use super::{Exit, Failure, Global};
 use crate::report::{Context, Report};
 use crate::validate::events::{Catalog, Expect};
-use crate::validate::fixtures::check_fixtures;
 use crate::validate::input::{Input, validate_inputs};
 use std::io::Read;
 use std::path::PathBuf;
@@ -18,27 +17,14 @@ pub struct Args {
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let reg = g.registry()?;
-    let catalog = Catalog::new(&reg);
     if args.files.is_empty() {
-        let mut findings = reg
-            .findings
-            .iter()
-            .filter(|f| f.category() == crate::Category::Fixture)
-            .cloned()
-            .collect::<Vec<_>>();
-        findings.extend(check_fixtures(&reg, &catalog));
-        let findings = reg.settings.apply_severities(findings);
-        let mut sources = crate::source::SourceMap::default();
-        for f in &reg.fixtures {
-            sources.insert(f.source.clone());
-        }
-        sources.extend(reg.sources());
         let ctx = Context {
             events: Some((reg.fixtures.len(), 0)),
             ..Context::default()
         };
-        return Ok(g.emit(&Report::new(findings, sources), &ctx));
+        return Ok(g.emit(&crate::validate::fixtures::report(&reg), &ctx));
     }
+    let catalog = Catalog::new(&reg);
     let bare = match &args.subject {
         Some(s) => {
             let (name, version) = super::list::parse_subject_ref(s)?;

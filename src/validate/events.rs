@@ -121,6 +121,26 @@ pub struct EventProblem {
     pub help: String,
 }
 
+impl EventProblem {
+    /// The finding for this problem, at `at` in the event, pointing at the schema element too.
+    pub fn finding(
+        &self,
+        at: crate::finding::Location,
+        catalog: &Catalog,
+        subject: Option<&str>,
+        version: Option<u32>,
+    ) -> crate::finding::Finding {
+        let mut f =
+            crate::finding::Finding::new(self.rule, self.message.clone(), self.help.clone()).at(at);
+        f.subject = subject.map(str::to_string);
+        f.version = version;
+        if let Some((s, v, ptr)) = &self.schema {
+            f.other_location = catalog.schema_location(s, *v, ptr);
+        }
+        f
+    }
+}
+
 /// What an event is expected to be.
 #[derive(Debug, Clone, Copy)]
 pub enum Expect<'a> {

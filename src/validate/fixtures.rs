@@ -20,17 +20,30 @@ pub fn finding(
     version: Option<u32>,
 ) -> Finding {
     let span = doc.and_then(|d| d.pointer_span(&p.pointer));
-    let mut f = Finding::new(p.rule, p.message.clone(), p.help.clone()).at(Location::at(
-        file,
-        p.pointer.clone(),
-        span,
-    ));
-    f.subject = subject.map(str::to_string);
-    f.version = version;
-    if let Some((s, v, ptr)) = &p.schema {
-        f.other_location = catalog.schema_location(s, *v, ptr);
+    p.finding(
+        Location::at(file, p.pointer.clone(), span),
+        catalog,
+        subject,
+        version,
+    )
+}
+
+/// `evreg validate` without files: the registry's fixtures, with the layout findings about
+/// them, as one report.
+pub fn report(reg: &Registry) -> crate::report::Report {
+    let catalog = Catalog::new(reg);
+    let mut findings: Vec<Finding> = reg
+        .findings
+        .iter()
+        .filter(|f| f.category() == crate::Category::Fixture)
+        .cloned()
+        .collect();
+    findings.extend(check_fixtures(reg, &catalog));
+    let mut sources = reg.sources();
+    for f in &reg.fixtures {
+        sources.insert(f.source.clone());
     }
-    f
+    crate::report::Report::new(reg.settings.apply_severities(findings), sources)
 }
 
 /// Check every fixture of the registry.

@@ -73,12 +73,6 @@ fn first_line_is_partial(bytes: &[u8]) -> bool {
     line.len() < bytes.len() && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
 }
 
-fn tag(mut f: Finding, subject: Option<&str>, version: Option<u32>) -> Finding {
-    f.subject = subject.map(str::to_string);
-    f.version = version;
-    f
-}
-
 fn document(
     catalog: &Catalog,
     input: &Input,
@@ -252,16 +246,8 @@ fn validate_lines(
         };
         let outcome = catalog.validate(&value, expect);
         for p in &outcome.problems {
-            let mut f = tag(
-                Finding::new(p.rule, p.message.clone(), p.help.clone()),
-                outcome.subject.as_deref(),
-                outcome.version,
-            );
-            f.location = Some(stream_location(name, line_no, text, &p.pointer));
-            if let Some((s, v, ptr)) = &p.schema {
-                f.other_location = catalog.schema_location(s, *v, ptr);
-            }
-            out.push(f);
+            let at = stream_location(name, line_no, text, &p.pointer);
+            out.push(p.finding(at, catalog, outcome.subject.as_deref(), outcome.version));
         }
         if out[before..].iter().any(Finding::is_error) {
             tally.rejected += 1;
