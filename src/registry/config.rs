@@ -51,7 +51,8 @@ impl std::error::Error for ConfigError {}
 pub struct Allow {
     pub subject: String,
     pub version: u32,
-    pub rule: String,
+    /// A rule id or a glob over rule ids (`json-*`); `None` accepts every finding of the version.
+    pub rule: Option<String>,
     pub reason: String,
     pub line: usize,
     pub column: usize,
@@ -109,7 +110,7 @@ struct RawSettings {
 struct RawAllow {
     subject: String,
     version: u32,
-    rule: String,
+    rule: Option<String>,
     reason: String,
 }
 
@@ -243,12 +244,19 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     for a in raw.allow.unwrap_or_default() {
         let loc = &a.referenced;
         let a = a.value;
-        if rules::by_id(&a.rule).is_none() {
+        if let Some(rule) = &a.rule
+            && !rules::ALL.iter().any(|r| rule_matches(rule, r.id))
+        {
+            let what = if rule.contains(['*', '?']) {
+                format!("`allow` rule pattern `{rule}` matches no rule")
+            } else {
+                format!("`allow` names unknown rule `{rule}`")
+            };
             return Err(at(
                 file,
                 loc,
-                format!("`allow` names unknown rule `{}`", a.rule),
-                "`evreg rules` lists the rule ids",
+                what,
+                "`evreg rules` lists the rule ids; `*` matches any run of characters (`json-*`), and an entry without `rule` accepts every finding of the version",
             ));
         }
         if a.reason.trim().is_empty() {
@@ -318,6 +326,44 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
     })
 }
 
+impl Allow {
+    /// Whether this entry accepts a finding: same subject and version, and a rule its pattern
+    /// matches (or any rule when the entry names none).
+    pub fn accepts(&self, f: &Finding) -> bool {
+        f.subject.as_deref() == Some(self.subject.as_str())
+            && f.version == Some(self.version)
+            && self
+                .rule
+                .as_deref()
+                .is_none_or(|p| rule_matches(p, f.rule.id))
+    }
+}
+
+/// Match a rule id against an `allow` pattern: `*` is any run of characters, `?` one character,
+/// everything else itself. Rule ids are ASCII, so bytes are characters.
+pub fn rule_matches(pattern: &str, id: &str) -> bool {
+    let (p, s) = (pattern.as_bytes(), id.as_bytes());
+    // Iterative glob with one backtrack point: linear in practice, never exponential.
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
 impl Settings {
     /// Apply per-rule severities (not the `allow` list) to findings.
     pub fn apply_severities(&self, findings: Vec<Finding>) -> Vec<Finding> {
@@ -346,11 +392,10 @@ impl Settings {
                     Some(s) => f.severity = *s,
                 }
             }
-            let hit = self.allow.iter().position(|a| {
-                f.subject.as_deref() == Some(a.subject.as_str())
-                    && f.version == Some(a.version)
-                    && f.rule.id == a.rule
-            });
+            // A stale-entry report is about the settings file, never itself allowable.
+            let hit = (f.rule.id != rules::ALLOW_UNUSED.id)
+                .then(|| self.allow.iter().position(|a| a.accepts(&f)))
+                .flatten();
             if let Some(i) = hit {
                 used[i] = true;
                 f.allowed = Some(self.allow[i].reason.clone());
@@ -365,8 +410,13 @@ impl Settings {
             let mut f = Finding::new(
                 &rules::ALLOW_UNUSED,
                 format!(
-                    "the allow entry for {}@{} `{}` matches no finding",
-                    a.subject, a.version, a.rule
+                    "the allow entry for {}@{} {} matches no finding",
+                    a.subject,
+                    a.version,
+                    match &a.rule {
+                        Some(rule) => format!("`{rule}`"),
+                        None => "(every rule)".to_string(),
+                    }
                 ),
                 "remove the stale entry from evreg.yaml",
             );
@@ -430,6 +480,58 @@ mod tests {
         let e = parse_settings(
             "evreg.yaml",
             "allow:\n  - {subject: a.b.c, version: 2, rule: avro-type-mismatch}\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("reason"), "{e}");
+    }
+
+    #[test]
+    fn allow_rules_are_ids_globs_or_absent() {
+        assert!(rule_matches("json-*", "json-enum-narrowed"));
+        assert!(rule_matches("*-narrowed", "json-enum-narrowed"));
+        assert!(rule_matches("avro-?ype-mismatch", "avro-type-mismatch"));
+        assert!(rule_matches("avro-type-mismatch", "avro-type-mismatch"));
+        assert!(!rule_matches("json-*", "avro-type-mismatch"));
+        assert!(!rule_matches("avro-type", "avro-type-mismatch"));
+        assert!(!rule_matches("*-x*y", "json-enum-narrowed"));
+
+        let s = parse_settings(
+            "evreg.yaml",
+            "allow:\n  - {subject: a.b.c, version: 2, rule: 'json-*', reason: migrated}\n  - {subject: a.b.c, version: 3, reason: replayed topic}\n",
+        )
+        .unwrap();
+        let finding = |rule: &'static crate::rules::Rule, version: u32| {
+            let mut f = Finding::new(rule, "m", "h");
+            f.subject = Some("a.b.c".into());
+            f.version = Some(version);
+            f
+        };
+        let out = s.apply(
+            vec![
+                finding(&rules::JSON_ENUM_NARROWED, 2),
+                finding(&rules::AVRO_TYPE_MISMATCH, 2),
+                finding(&rules::VERSION_MODIFIED, 3),
+            ],
+            "evreg.yaml",
+        );
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[0].allowed.as_deref(), Some("migrated"));
+        assert_eq!(
+            out[1].allowed, None,
+            "a glob accepts only the rules it matches"
+        );
+        assert_eq!(out[2].allowed.as_deref(), Some("replayed topic"));
+
+        let e = parse_settings(
+            "evreg.yaml",
+            "allow:\n  - {subject: a.b.c, version: 2, rule: 'jsn-*', reason: x}\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("matches no rule"), "{e}");
+        assert_eq!(e.line, 2);
+        let e = parse_settings(
+            "evreg.yaml",
+            "allow:\n  - {subject: a.b.c, version: 2, reason: ''}\n",
         )
         .unwrap_err();
         assert!(e.message.contains("reason"), "{e}");
