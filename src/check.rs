@@ -440,7 +440,13 @@ pub fn compat_files(
     let mut sources = SourceMap::default();
     let mut findings = Vec::new();
     let mut models = Vec::new();
-    for (src, path) in [(old_src, old), (new_src, new)] {
+    // One file named as both sides: its problems are reported once.
+    let same_file = matches!(
+        (old.canonicalize(), new.canonicalize()),
+        (Ok(a), Ok(b)) if a == b
+    );
+    for (i, (src, path)) in [(old_src, old), (new_src, new)].into_iter().enumerate() {
+        let report = i == 0 || !same_file;
         match src {
             Ok(src) => {
                 sources.insert(src.clone());
@@ -452,11 +458,15 @@ pub fn compat_files(
                         sources.insert(f.source.clone());
                     }
                 }
-                findings.extend(found);
+                if report {
+                    findings.extend(found);
+                }
                 models.push(model);
             }
             Err(f) => {
-                findings.push(f);
+                if report {
+                    findings.push(f);
+                }
                 models.push(None);
             }
         }

@@ -231,6 +231,25 @@ fn compat_refuses_what_it_cannot_decide() {
 }
 
 #[test]
+fn compat_reports_an_invalid_file_once_when_it_is_both_sides() {
+    let dir = data("invalid");
+    let bad = "schemas/shop.bad.type/v1.avsc";
+    let (one_side, _) = json_of(
+        &dir,
+        &["compat", bad, "../ok/schemas/shop.order.placed/v1.avsc"],
+    );
+    let (report, code) = json_of(&dir, &["compat", bad, "./schemas/shop.bad.type/v1.avsc"]);
+    assert_eq!(code, 2);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert_eq!(
+        findings,
+        one_side["findings"].as_array().unwrap(),
+        "{report:#}"
+    );
+}
+
+#[test]
 fn add_writes_the_next_version_only_when_compatible() {
     let reg = copy_of("ok");
     let dir = reg.path();
