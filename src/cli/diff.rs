@@ -87,11 +87,11 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
                         != crate::integrity::fingerprint(&now_refs, v))
             {
                 let label = format!("v{}", v.number);
-                out.push(diff_versions(
-                    &judge,
-                    then(&label, Some(was)),
-                    now(&label, Some(v)),
-                ));
+                let d = diff_versions(&judge, then(&label, Some(was)), now(&label, Some(v)));
+                // Layout alone (whitespace, key order) is not news.
+                if !d.text_diff.is_empty() || !d.changes.is_empty() {
+                    out.push(d);
+                }
             }
         }
         match old.and_then(|o| o.latest()) {

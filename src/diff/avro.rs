@@ -27,7 +27,8 @@ pub(super) fn changes(old: &AvroSchema, new: &AvroSchema) -> Vec<Change> {
 /// The engine rules through which a kind of change can break readers.
 fn rules_of(kind: &str) -> &'static [&'static str] {
     match kind {
-        "field-added" | "field-removed" => &["avro-field-missing-default"],
+        // A rename is read through the reader's alias: readers of the old name cannot find it.
+        "field-added" | "field-removed" | "field-renamed" => &["avro-field-missing-default"],
         "type-changed" | "type-promoted" => &["avro-type-mismatch", "avro-union-branch-missing"],
         "union-branch-added" | "union-branch-removed" => &["avro-union-branch-missing"],
         "enum-symbol-added" | "enum-symbol-removed" | "enum-default-changed" => {

@@ -17,6 +17,7 @@ pub(super) fn changes(old: &JsonSchema, new: &JsonSchema) -> Vec<Change> {
         out: Vec::new(),
         old_file: String::new(),
         new_file: String::new(),
+        inherit: Vec::new(),
     };
     let pairs = std::iter::once((&old.files[0], &new.files[0])).chain(
         new.files.iter().skip(1).filter_map(|nf| {
@@ -44,6 +45,9 @@ struct At {
     np: String,
     path: String,
     under: String,
+    /// Rules of the applicators this schema sits in (`anyOf`, `not`, `items`, …): the engine
+    /// may report a change inside them at the applicator.
+    inherit: Vec<&'static str>,
 }
 
 impl At {
@@ -53,6 +57,7 @@ impl At {
             np: String::new(),
             path: String::new(),
             under: String::new(),
+            inherit: Vec::new(),
         }
     }
     /// The schemas at `tokens` below this one on both sides.
@@ -70,6 +75,10 @@ impl At {
             np: ext(&self.np, new),
             path,
             under: under.to_string(),
+            inherit: match under {
+                "properties" | "$defs" | "definitions" => self.inherit.clone(),
+                _ => [self.inherit.as_slice(), rules_of(under)].concat(),
+            },
         }
     }
     /// The path as messages quote it.
@@ -247,6 +256,8 @@ struct Walker {
     out: Vec<Change>,
     old_file: String,
     new_file: String,
+    /// The inherited rules of the schema whose keywords are being compared.
+    inherit: Vec<&'static str>,
 }
 
 impl Walker {
@@ -261,6 +272,7 @@ impl Walker {
         message: String,
         mention: Option<&str>,
     ) {
+        let inherit = self.inherit.clone();
         let place = |file: &str, p: (String, bool)| -> Place { (file.to_string(), p.0, p.1) };
         let mut c = Change::new(
             family_of(keyword),
@@ -270,7 +282,11 @@ impl Walker {
             place(&self.old_file, old),
             message,
         )
-        .rules(rules_of(keyword));
+        .rules(rules_of(keyword))
+        .rules(&inherit);
+        if matches!(keyword, "$ref" | "$dynamicRef" | "$recursiveRef") {
+            c = c.subtree();
+        }
         if let Some(m) = mention {
             c = c.mention(m);
         }
@@ -296,6 +312,12 @@ impl Walker {
         if same(o, n) {
             return;
         }
+        let outer = std::mem::replace(&mut self.inherit, at.inherit.clone());
+        self.schema_inner(o, n, at);
+        self.inherit = outer;
+    }
+
+    fn schema_inner(&mut self, o: &Node, n: &Node, at: &At) {
         // `true` is the empty schema; compare it keyword by keyword like one.
         let members = |x: &Node| -> Option<Vec<Member>> {
             match &x.value {
@@ -313,7 +335,7 @@ impl Walker {
                     _ => show(x),
                 };
                 let message = format!(
-                    "the schema of {} changed from {} to {}",
+                    "{}: the schema changed from {} to {}",
                     at.shown(),
                     what(o),
                     what(n)
@@ -395,8 +417,8 @@ impl Walker {
         let (np, op) = Walker::places(at, key, o, n);
         let w = at.shown();
         let (kind, message) = match (o, n) {
-            (None, Some(v)) => ("added", format!("{w} gained `{key}` {}", show(v))),
-            (Some(v), None) => ("removed", format!("{w} lost `{key}` {}", show(v))),
+            (None, Some(v)) => ("added", format!("{w}: gained `{key}` {}", show(v))),
+            (Some(v), None) => ("removed", format!("{w}: lost `{key}` {}", show(v))),
             (Some(a), Some(b)) => (
                 "changed",
                 format!("{w}: `{key}` changed from {} to {}", show(a), show(b)),
@@ -428,7 +450,12 @@ impl Walker {
             "type-changed"
         };
         let (np, op) = Walker::places(at, "type", o, n);
-        let message = format!("{} type changed from {} to {}", at.shown(), show(&on), show(&nn));
+        let message = format!(
+            "{}: `type` changed from {} to {}",
+            at.shown(),
+            show(&on),
+            show(&nn)
+        );
         self.push("type", kind.into(), &at.path, np, op, message, None);
     }
 
@@ -456,15 +483,15 @@ impl Walker {
                     .collect();
                 match (lost.is_empty(), gained.is_empty()) {
                     (true, true) => return,
-                    (false, true) => ("enum-narrowed", format!("{w} enum lost {}", list(&lost))),
+                    (false, true) => ("enum-narrowed", format!("{w}: `enum` lost {}", list(&lost))),
                     (true, false) => (
                         "enum-widened",
-                        format!("{w} enum gained {}", list(&gained)),
+                        format!("{w}: `enum` gained {}", list(&gained)),
                     ),
                     (false, false) => (
                         "enum-changed",
                         format!(
-                            "{w} enum lost {} and gained {}",
+                            "{w}: `enum` lost {} and gained {}",
                             list(&lost),
                             list(&gained)
                         ),
@@ -473,11 +500,11 @@ impl Walker {
             }
             (None, Some(nv)) if o.is_none() => (
                 "enum-added",
-                format!("{w} is now limited to the values {}", list(&nv)),
+                format!("{w}: `enum` added, limiting it to {}", list(&nv)),
             ),
             (Some(ov), None) if n.is_none() => (
                 "enum-removed",
-                format!("{w} is no longer limited to the values {}", list(&ov)),
+                format!("{w}: `enum` removed, which limited it to {}", list(&ov)),
             ),
             _ => return self.value("enum", o, n, at),
         };
@@ -503,11 +530,11 @@ impl Walker {
             }
             (None, Some(_)) => (
                 "added",
-                format!("{w} gained `{key}` {}", n.map(show).unwrap_or_default()),
+                format!("{w}: gained `{key}` {}", n.map(show).unwrap_or_default()),
             ),
             (Some(_), None) => (
                 "removed",
-                format!("{w} lost `{key}` {}", o.map(show).unwrap_or_default()),
+                format!("{w}: lost `{key}` {}", o.map(show).unwrap_or_default()),
             ),
             (None, None) => return,
         };
@@ -743,13 +770,13 @@ impl Walker {
                 let closed = |x: Option<&Node>| matches!(x.map(|x| &x.value), Some(Value::Bool(false)));
                 let message = match (key, o, n) {
                     ("additionalProperties" | "unevaluatedProperties", None, _) if closed(n) => {
-                        format!("{w} is closed: `{key}: false` allows no undeclared property")
+                        format!("{w}: closed to undeclared properties (`{key}: false` added)")
                     }
                     ("additionalProperties" | "unevaluatedProperties", _, None) if closed(o) => {
-                        format!("{w} is open again: `{key}: false` removed")
+                        format!("{w}: open to undeclared properties again (`{key}: false` removed)")
                     }
-                    (_, None, Some(v)) => format!("{w} gained `{key}` {}", show(v)),
-                    (_, Some(v), _) => format!("{w} lost `{key}` {}", show(v)),
+                    (_, None, Some(v)) => format!("{w}: gained `{key}` {}", show(v)),
+                    (_, Some(v), _) => format!("{w}: lost `{key}` {}", show(v)),
                     _ => return,
                 };
                 let kind = format!(

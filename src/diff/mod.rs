@@ -20,6 +20,7 @@ use crate::compat::{Mode, Pair};
 use crate::finding::{Direction, Finding, Severity};
 use crate::registry::config::Settings;
 use crate::registry::{Registry, Subject, Version};
+use crate::schema::Format;
 use crate::schema::json::FileProvider;
 use crate::source::json::{Node, Value};
 use serde::{Serialize, Serializer};
@@ -122,12 +123,16 @@ struct Anchor {
     /// `pointer` / `old_pointer` name the changed element itself (not a parent standing in for it).
     new_exact: bool,
     old_exact: bool,
-    /// Engine rules through which this kind of change can break readers.
-    rules: &'static [&'static str],
+    /// Engine rules through which this kind of change can break readers (its own, and those of
+    /// the applicators it sits in: a changed `anyOf` branch is reported at the `anyOf`).
+    rules: Vec<&'static str>,
     /// A name the engine's message quotes when it is about this change (`` `status` ``).
     mention: Option<String>,
     /// The readable path is the engine's own (Avro), so it pairs findings too.
     by_path: bool,
+    /// The change swaps the whole schema at its path (a `$ref` to another target): findings
+    /// anywhere under that path, in whatever file the target is, are about it.
+    subtree: bool,
 }
 
 /// One side of a change: (file, pointer, the pointer names the element itself).
@@ -162,8 +167,12 @@ impl Change {
             },
         }
     }
-    pub(crate) fn rules(mut self, rules: &'static [&'static str]) -> Change {
-        self.anchor.rules = rules;
+    pub(crate) fn rules(mut self, rules: &[&'static str]) -> Change {
+        for r in rules {
+            if !self.anchor.rules.contains(r) {
+                self.anchor.rules.push(r);
+            }
+        }
         self
     }
     pub(crate) fn mention(mut self, name: &str) -> Change {
@@ -172,6 +181,10 @@ impl Change {
     }
     pub(crate) fn by_path(mut self) -> Change {
         self.anchor.by_path = true;
+        self
+    }
+    pub(crate) fn subtree(mut self) -> Change {
+        self.anchor.subtree = true;
         self
     }
 }
@@ -226,6 +239,8 @@ impl VersionDiff {
 /// What a diff is judged under: the subject and the registry settings `check` applies.
 pub struct Judge<'a> {
     pub subject: &'a str,
+    /// The subject's format: versions of another format are layout errors, never compared.
+    pub format: Option<Format>,
     pub mode: Mode,
     pub policy: Policy,
     pub settings: &'a Settings,
@@ -235,6 +250,7 @@ impl<'a> Judge<'a> {
     pub fn of(reg: &'a Registry, subject: &'a Subject) -> Judge<'a> {
         Judge {
             subject: &subject.name,
+            format: subject.format,
             mode: subject.mode(&reg.settings),
             policy: subject.policy(&reg.settings),
             settings: &reg.settings,
@@ -295,14 +311,18 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     let (Some(ov), Some(nv)) = (old.version, new.version) else {
         return d;
     };
-    if ov.format != nv.format {
+    if ov.format != nv.format || judge.format.is_some_and(|f| f != ov.format) {
         d.verdict = Verdict::Undecided;
         d.problems.push(format!(
-            "{} is {} and {} is {}: compatibility is defined between versions of one format",
+            "{} is {} and {} is {}{}: compatibility is defined between versions of one format",
             old.label,
             ov.format.name(),
             new.label,
-            nv.format.name()
+            nv.format.name(),
+            judge
+                .format
+                .map(|f| format!(" in a {} subject", f.name()))
+                .unwrap_or_default()
         ));
         return d;
     }
@@ -437,8 +457,12 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
         };
         best = best.max(place);
     }
-    if c.anchor.by_path && f.path.as_deref().unwrap_or("") == c.path {
+    let fpath = f.path.as_deref().unwrap_or("");
+    if c.anchor.by_path && fpath == c.path {
         best = best.max(Some((3, 0)));
+    }
+    if c.anchor.subtree && under_path(fpath, &c.path) {
+        best = best.max(Some((2, c.path.matches(['.', '[']).count() as i64)));
     }
     let (place, d) = best?;
     let mention = c
@@ -447,6 +471,15 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
         .as_ref()
         .is_some_and(|m| f.message.contains(m.as_str()));
     Some((place, rule, mention, d))
+}
+
+/// Is readable path `path` (`total.amount`, `lines[].sku`) at or under `parent`?
+fn under_path(path: &str, parent: &str) -> bool {
+    parent.is_empty()
+        || path == parent
+        || path
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with(['.', '[']))
 }
 
 fn depth(pointer: &str) -> i64 {

@@ -241,11 +241,16 @@ fn an_invalid_version_leaves_the_pair_undecided() {
 }
 
 #[test]
-fn scores_prefer_the_change_at_the_findings_own_place() {
+fn places_nest_by_pointer_token_and_path_segment() {
     assert!(inside("/a/b", "/a"));
     assert!(inside("/a", ""));
     assert!(!inside("/ab", "/a"));
     assert!(!inside("/a", "/a"));
+    assert!(under_path("total.amount", "total"));
+    assert!(under_path("lines[].sku", "lines"));
+    assert!(under_path("total", "total"));
+    assert!(under_path("x", ""));
+    assert!(!under_path("totals", "total"));
 }
 
 #[test]
