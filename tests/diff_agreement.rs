@@ -366,3 +366,193 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
     // The rule each fixture is named after (reported backward) sits under a listed change.
     assert!(attached_named_rule >= 32, "{attached_named_rule}");
 }
+
+/// A git repository holding a copy of a test registry (made with git2, as users' CI clones are).
+struct Repo {
+    dir: tempfile::TempDir,
+    repo: git2::Repository,
+}
+
+impl Repo {
+    fn with(registry: &str) -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&data(registry), dir.path());
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        Repo { dir, repo }
+    }
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    fn commit(&self, message: &str) {
+        let mut index = self.repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new(
+            "Dana Example",
+            "dana@example.com",
+            &git2::Time::new(1_764_000_000, 60),
+        )
+        .unwrap();
+        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap();
+    }
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+    fn write(&self, rel: &str, text: &str) {
+        fs::write(self.path().join(rel), text).unwrap();
+    }
+}
+
+/// (subject, from, to, verdict) of each diff `--against` printed.
+fn pairs(out: &Value) -> Vec<(String, String, String, String)> {
+    out["diffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap().to_string();
+            (s("subject"), s("from"), s("to"), s("verdict"))
+        })
+        .collect()
+}
+
+/// (kind, file, breaks backward, breaking) of a diff's changes.
+fn kinds(d: &Value) -> Vec<(String, String, bool, bool)> {
+    d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["file"].as_str().unwrap().to_string(),
+                c["breaks_backward"].as_bool().unwrap(),
+                c["breaking"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
+    const V2: &str = "schemas/shop.order.placed/v2.schema.json";
+    const V3: &str = "schemas/shop.order.placed/v3.schema.json";
+    let r = Repo::with("diff-json");
+    let v3 = r.read(V3);
+    fs::remove_file(r.path().join(V3)).unwrap();
+    r.commit("v1 and v2");
+    // A new version that narrows an enum, adds a required property, lowers a maxLength and bounds
+    // a number in a definition.
+    r.write(V3, &v3);
+    let (out, code) = run_json(r.path(), &["diff", "--against", "HEAD"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        pairs(&out),
+        [(
+            "shop.order.placed".into(),
+            "HEAD:v2".into(),
+            "v3".into(),
+            "breaking".into()
+        )]
+    );
+    let d = &out["diffs"][0];
+    let v3_file = V3.to_string();
+    assert_eq!(
+        kinds(d),
+        [
+            ("enum-narrowed".into(), v3_file.clone(), true, true),
+            ("max-length-lowered".into(), v3_file.clone(), true, true),
+            ("required-added".into(), v3_file.clone(), true, true),
+            ("maximum-added".into(), v3_file.clone(), true, true),
+        ]
+    );
+    assert_eq!(d["other_findings"], serde_json::json!([]));
+    // `check --against` fails on the same findings.
+    let (report, code) = run_json(r.path(), &["check", "--against", "HEAD"]);
+    assert_eq!(code, 1);
+    let mut from_check: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == "compatibility" && f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    from_check.sort();
+    let (mut from_diff, _) = printed_findings(d);
+    from_diff.retain(|k| k.contains(" backward error "));
+    let mut from_diff: Vec<&str> = from_diff
+        .iter()
+        .map(|k| k.split(' ').next().unwrap())
+        .collect();
+    from_diff.sort();
+    assert_eq!(from_diff, from_check);
+    let human = evreg(r.path())
+        .args(["diff", "--against", "HEAD"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "diff_against_json_human",
+        String::from_utf8_lossy(&human.stdout)
+    );
+
+    // A published version edited in place: the ref's text is the old side.
+    r.commit("v3");
+    let v2 = r.read(V2);
+    r.write(
+        V2,
+        &v2.replace(r#""enum": ["NEW", "PAID", "CANCELLED"]"#, r#""enum": ["NEW", "PAID"]"#),
+    );
+    let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
+    assert_eq!(
+        pairs(&out),
+        [(
+            "shop.order.placed".into(),
+            "HEAD:v2".into(),
+            "v2".into(),
+            "breaking".into()
+        )]
+    );
+    assert_eq!(
+        kinds(&out["diffs"][0]),
+        [("enum-narrowed".into(), V2.into(), true, true)]
+    );
+    r.write(V2, &v2);
+
+    // A shared definition edited in place changes every version that uses it, at its own place.
+    let money = "schemas/money.schema.json";
+    r.write(
+        money,
+        &r.read(money)
+            .replace(r#""currency": {"type": "string","#, r#""currency": {"type": "string", "maxLength": 3,"#),
+    );
+    let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
+    let got = pairs(&out);
+    assert_eq!(got.len(), 3, "{out}");
+    for (i, d) in out["diffs"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(got[i].1, format!("HEAD:v{}", i + 1));
+        assert_eq!(
+            kinds(d),
+            [("max-length-added".into(), money.into(), true, true)],
+            "{d}"
+        );
+        assert_eq!(d["changes"][0]["pointer"], "/$defs/Money/properties/currency/maxLength");
+    }
+}
+
+#[test]
+fn json_diff_human_output() {
+    let out = evreg(&data("diff-json"))
+        .args(["diff", "shop.order.placed", "1", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("diff_json_human", String::from_utf8_lossy(&out.stdout));
+}
