@@ -202,9 +202,9 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
                     for c in d["changes"].as_array().unwrap() {
                         let fails = c["findings"].as_array().unwrap().iter().any(|f| {
                             f["severity"] == "error"
-                                && promised.iter().any(|p| {
-                                    f["direction"] == serde_json::to_value(p).unwrap()
-                                })
+                                && promised
+                                    .iter()
+                                    .any(|p| f["direction"] == serde_json::to_value(p).unwrap())
                         });
                         assert_eq!(c["breaking"], fails, "{at}: {c}");
                     }
@@ -261,7 +261,11 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
 /// A registry in a temporary folder with one subject whose versions are `files`, under `mode`.
 fn pair_registry(mode: &str, ext: &str, files: &[&Path]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("evreg.yaml"), format!("compatibility: {mode}\n")).unwrap();
+    fs::write(
+        tmp.path().join("evreg.yaml"),
+        format!("compatibility: {mode}\n"),
+    )
+    .unwrap();
     let dir = tmp.path().join("schemas/test.pair.changed");
     fs::create_dir_all(&dir).unwrap();
     for (i, f) in files.iter().enumerate() {
@@ -291,7 +295,11 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
         ("old.avsc", "new.avsc"),
         ("compatible-old.avsc", "compatible-new.avsc"),
     ] {
-        pairs.push((String::new(), data("pairs").join(old), data("pairs").join(new)));
+        pairs.push((
+            String::new(),
+            data("pairs").join(old),
+            data("pairs").join(new),
+        ));
     }
     let mut attached_named_rule = 0;
     for (rule, old, new) in &pairs {
@@ -302,8 +310,15 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
         };
         let tmp = pair_registry("FULL", ext, &[old, new]);
         for (a, b) in [(1, 2), (2, 1)] {
-            let at = format!("{} → {} ({rule})", if a == 1 { old } else { new }.display(), if a == 1 { new } else { old }.display());
-            let (out, _) = run_json(tmp.path(), &["diff", "test.pair.changed", &a.to_string(), &b.to_string()]);
+            let at = format!(
+                "{} → {} ({rule})",
+                if a == 1 { old } else { new }.display(),
+                if a == 1 { new } else { old }.display()
+            );
+            let (out, _) = run_json(
+                tmp.path(),
+                &["diff", "test.pair.changed", &a.to_string(), &b.to_string()],
+            );
             let d = &out["diffs"][0];
             let (compat, _) = run_json(
                 tmp.path(),
@@ -348,7 +363,10 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
                 .collect();
             from_diff.sort();
             assert_eq!(from_diff, from_compat, "{at}: {d}");
-            assert_eq!(unattached, 0, "{at}: every finding belongs to a listed change: {d}");
+            assert_eq!(
+                unattached, 0,
+                "{at}: every finding belongs to a listed change: {d}"
+            );
             if !rule.is_empty() && a == 1 {
                 let holder = d["changes"].as_array().unwrap().iter().find(|c| {
                     c["findings"]
@@ -508,7 +526,10 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
     let v2 = r.read(V2);
     r.write(
         V2,
-        &v2.replace(r#""enum": ["NEW", "PAID", "CANCELLED"]"#, r#""enum": ["NEW", "PAID"]"#),
+        &v2.replace(
+            r#""enum": ["NEW", "PAID", "CANCELLED"]"#,
+            r#""enum": ["NEW", "PAID"]"#,
+        ),
     );
     let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
     assert_eq!(
@@ -530,8 +551,10 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
     let money = "schemas/money.schema.json";
     r.write(
         money,
-        &r.read(money)
-            .replace(r#""currency": {"type": "string","#, r#""currency": {"type": "string", "maxLength": 3,"#),
+        &r.read(money).replace(
+            r#""currency": {"type": "string","#,
+            r#""currency": {"type": "string", "maxLength": 3,"#,
+        ),
     );
     let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
     let got = pairs(&out);
@@ -543,7 +566,10 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
             [("max-length-added".into(), money.into(), true, true)],
             "{d}"
         );
-        assert_eq!(d["changes"][0]["pointer"], "/$defs/Money/properties/currency/maxLength");
+        assert_eq!(
+            d["changes"][0]["pointer"],
+            "/$defs/Money/properties/currency/maxLength"
+        );
     }
 }
 

@@ -418,7 +418,13 @@ impl Walker<'_> {
                 show(&nt.logical)
             );
             let (op, np) = (ot.pointer.clone(), nt.pointer.clone());
-            self.push("logical-type-changed", path, (&np, true), (&op, true), message);
+            self.push(
+                "logical-type-changed",
+                path,
+                (&np, true),
+                (&op, true),
+                message,
+            );
         }
     }
 }

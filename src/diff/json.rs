@@ -116,9 +116,7 @@ fn family_of(keyword: &str) -> Family {
         | "dependencies"
         | "propertyNames" => Family::Objects,
         "items" | "prefixItems" | "additionalItems" | "unevaluatedItems" | "contains"
-        | "minContains" | "maxContains" | "minItems" | "maxItems" | "uniqueItems" => {
-            Family::Arrays
-        }
+        | "minContains" | "maxContains" | "minItems" | "maxItems" | "uniqueItems" => Family::Arrays,
         "allOf" | "anyOf" | "oneOf" | "not" | "if" | "then" | "else" => Family::Combinators,
         "$ref" | "$dynamicRef" | "$recursiveRef" | "$defs" | "definitions" | "$id" | "$anchor"
         | "$dynamicAnchor" | "$recursiveAnchor" => Family::Refs,
@@ -205,11 +203,36 @@ fn same(a: &Node, b: &Node) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|m| member(y, &m.key).is_some_and(|v| same(&m.value, v)))
+            if x.len() != y.len() {
+                return false;
+            }
+            let by_key: std::collections::HashMap<&str, &Node> =
+                y.iter().map(|m| (m.key.as_str(), &m.value)).collect();
+            x.iter().all(|m| {
+                by_key
+                    .get(m.key.as_str())
+                    .is_some_and(|v| same(&m.value, v))
+            })
         }
         (x, y) => x == y,
+    }
+}
+
+/// A schema's keywords: an object's members, none for `true`; `None` for `false` (or a value
+/// that is no schema).
+fn members(x: &Node) -> Option<&[Member]> {
+    match &x.value {
+        Value::Object(m) => Some(m),
+        Value::Bool(true) => Some(&[]),
+        _ => None,
+    }
+}
+
+/// A map keyword's entries (none when absent); `None` when it is not an object.
+fn entries(x: Option<&Node>) -> Option<&[Member]> {
+    match x {
+        None => Some(&[]),
+        Some(v) => v.as_object(),
     }
 }
 
@@ -319,15 +342,8 @@ impl Walker {
 
     fn schema_inner(&mut self, o: &Node, n: &Node, at: &At) {
         // `true` is the empty schema; compare it keyword by keyword like one.
-        let members = |x: &Node| -> Option<Vec<Member>> {
-            match &x.value {
-                Value::Object(m) => Some(m.clone()),
-                Value::Bool(true) => Some(Vec::new()),
-                _ => None,
-            }
-        };
         match (members(o), members(n)) {
-            (Some(om), Some(nm)) => self.keywords(&om, &nm, at),
+            (Some(om), Some(nm)) => self.keywords(om, nm, at),
             _ => {
                 let what = |x: &Node| match &x.value {
                     Value::Bool(false) => "nothing (`false`)".to_string(),
@@ -376,26 +392,24 @@ impl Walker {
             "type" => self.types(o, n, at),
             "enum" => self.enum_(o, n, at),
             "minLength" | "maxLength" | "minimum" | "maximum" | "exclusiveMinimum"
-            | "exclusiveMaximum" | "minProperties" | "maxProperties" | "minItems"
-            | "maxItems" | "minContains" | "maxContains"
+            | "exclusiveMaximum" | "minProperties" | "maxProperties" | "minItems" | "maxItems"
+            | "minContains" | "maxContains"
                 if o.is_none_or(|v| number(v).is_some())
                     && n.is_none_or(|v| number(v).is_some()) =>
             {
                 self.bound(key, o, n, at)
             }
             "required" => self.required(o, n, at),
-            "properties" => self.map(key, "property", o, n, at, |at, name| {
-                join(&at.path, name)
-            }),
+            "properties" => self.map(key, "property", o, n, at, |at, name| join(&at.path, name)),
             "patternProperties" => self.map(key, "pattern property", o, n, at, |at, p| {
                 join(&at.path, &format!("/{p}/"))
             }),
-            "$defs" | "definitions" => {
-                self.map(key, "definition", o, n, at, |_, name| format!("{key}.{name}"))
-            }
-            "dependentSchemas" => {
-                self.map(key, "dependent schema of", o, n, at, |at, _| at.path.clone())
-            }
+            "$defs" | "definitions" => self.map(key, "definition", o, n, at, |_, name| {
+                format!("{key}.{name}")
+            }),
+            "dependentSchemas" => self.map(key, "dependent schema of", o, n, at, |at, _| {
+                at.path.clone()
+            }),
             "dependentRequired" | "dependencies" => self.dependencies(key, o, n, at),
             "additionalProperties" | "unevaluatedProperties" => {
                 self.sub(key, o, n, at, join(&at.path, "*"))
@@ -601,21 +615,19 @@ impl Walker {
         at: &At,
         path_of: impl Fn(&At, &str) -> String,
     ) {
-        let entries = |x: Option<&Node>| -> Option<Vec<Member>> {
-            match x {
-                None => Some(Vec::new()),
-                Some(v) => v.as_object().map(<[Member]>::to_vec),
-            }
-        };
         let (Some(om), Some(nm)) = (entries(o), entries(n)) else {
             return self.value(key, o, n, at);
         };
         let (base_n, base_o) = Walker::places(at, key, o, n);
         let kind = kebab(what).replace(' ', "-");
         let kind = kind.trim_end_matches("-of");
-        for m in &nm {
+        // Large maps (thousands of properties) are looked up by key, not scanned.
+        let old_by_key: std::collections::HashMap<&str, &Node> =
+            om.iter().map(|m| (m.key.as_str(), &m.value)).collect();
+        let new_keys: std::collections::HashSet<&str> = nm.iter().map(|m| m.key.as_str()).collect();
+        for m in nm {
             let path = path_of(at, &m.key);
-            match member(&om, &m.key) {
+            match old_by_key.get(m.key.as_str()).copied() {
                 Some(ov) => {
                     let below = at.down(key, &[key, &m.key], &[key, &m.key], path);
                     self.schema(ov, &m.value, &below);
@@ -638,7 +650,7 @@ impl Walker {
                 }
             }
         }
-        for m in om.iter().filter(|m| member(&nm, &m.key).is_none()) {
+        for m in om.iter().filter(|m| !new_keys.contains(m.key.as_str())) {
             let path = path_of(at, &m.key);
             let message = format!(
                 "{what} `{}` removed{}",
@@ -659,24 +671,21 @@ impl Walker {
 
     /// `dependentRequired` (names) and draft-7 `dependencies` (names or a schema), by key.
     fn dependencies(&mut self, key: &str, o: Option<&Node>, n: Option<&Node>, at: &At) {
-        let entries = |x: Option<&Node>| -> Option<Vec<Member>> {
-            match x {
-                None => Some(Vec::new()),
-                Some(v) => v.as_object().map(<[Member]>::to_vec),
-            }
-        };
         let (Some(om), Some(nm)) = (entries(o), entries(n)) else {
             return self.value(key, o, n, at);
         };
         let (base_n, base_o) = Walker::places(at, key, o, n);
         let names = |x: &Node| -> Option<Vec<String>> {
-            x.as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            x.as_array().map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
         };
         let w = at.shown();
-        for m in &nm {
+        for m in nm {
             let np = ptr(&ptr(&at.np, key), &m.key);
-            match member(&om, &m.key) {
+            match member(om, &m.key) {
                 Some(ov) if same(ov, &m.value) => {}
                 Some(ov) => match (names(ov), names(&m.value)) {
                     (Some(a), Some(b)) => {
@@ -734,12 +743,16 @@ impl Walker {
                     &at.path,
                     (np, true),
                     (base_o.0.clone(), false),
-                    format!("{w}: `{}`, when present, now requires {}", m.key, show(&m.value)),
+                    format!(
+                        "{w}: `{}`, when present, now requires {}",
+                        m.key,
+                        show(&m.value)
+                    ),
                     Some(&m.key),
                 ),
             }
         }
-        for m in om.iter().filter(|m| member(&nm, &m.key).is_none()) {
+        for m in om.iter().filter(|m| member(nm, &m.key).is_none()) {
             self.push(
                 key,
                 "dependency-removed".into(),
@@ -767,7 +780,8 @@ impl Walker {
             _ => {
                 let w = at.shown();
                 let (np, op) = Walker::places(at, key, o, n);
-                let closed = |x: Option<&Node>| matches!(x.map(|x| &x.value), Some(Value::Bool(false)));
+                let closed =
+                    |x: Option<&Node>| matches!(x.map(|x| &x.value), Some(Value::Bool(false)));
                 let message = match (key, o, n) {
                     ("additionalProperties" | "unevaluatedProperties", None, _) if closed(n) => {
                         format!("{w}: closed to undeclared properties (`{key}: false` added)")

@@ -438,7 +438,12 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
     let mut best: Option<(u8, i64)> = None;
     let sides = [
         (&f.location, &c.file, &c.pointer, c.anchor.new_exact),
-        (&f.other_location, &c.old_file, &c.old_pointer, c.anchor.old_exact),
+        (
+            &f.other_location,
+            &c.old_file,
+            &c.old_pointer,
+            c.anchor.old_exact,
+        ),
     ];
     for (loc, file, pointer, exact) in sides {
         let Some(loc) = loc else { continue };

@@ -117,8 +117,18 @@ fn json_schema_narrowing_is_listed_by_family_and_breaks_backward() {
         listed(&d),
         [
             ("enum-narrowed", "/properties/status/enum", true, false),
-            ("max-length-lowered", "/properties/note/maxLength", true, false),
-            ("description-changed", "/properties/note/description", false, false),
+            (
+                "max-length-lowered",
+                "/properties/note/maxLength",
+                true,
+                false
+            ),
+            (
+                "description-changed",
+                "/properties/note/description",
+                false,
+                false
+            ),
             ("required-added", "/required/1", true, false),
         ]
     );
@@ -209,10 +219,22 @@ fn json_schema_walks_every_keyword_family() {
         [
             (Family::Types, "type-narrowed", "/properties/n/type"),
             (Family::Numbers, "minimum-raised", "/properties/n/minimum"),
-            (Family::Arrays, "max-items-lowered", "/properties/tags/maxItems"),
-            (Family::Arrays, "unique-items-added", "/properties/tags/uniqueItems"),
+            (
+                Family::Arrays,
+                "max-items-lowered",
+                "/properties/tags/maxItems"
+            ),
+            (
+                Family::Arrays,
+                "unique-items-added",
+                "/properties/tags/uniqueItems"
+            ),
             (Family::Enum, "const-changed", "/properties/kind/const"),
-            (Family::Combinators, "any-of-branch-removed", "/properties/shape/anyOf"),
+            (
+                Family::Combinators,
+                "any-of-branch-removed",
+                "/properties/shape/anyOf"
+            ),
             (Family::Objects, "property-added", "/properties/added"),
             (Family::Objects, "property-removed", "/properties"),
             (Family::Strings, "pattern-changed", "/$defs/Code/pattern"),
@@ -223,7 +245,10 @@ fn json_schema_walks_every_keyword_family() {
     // Every finding found its change.
     assert!(d.other_findings.is_empty(), "{:#?}", d.other_findings);
     let pattern = &d.changes[8];
-    assert_eq!(rules_of(pattern), ["json-pattern-changed", "json-pattern-changed"]);
+    assert_eq!(
+        rules_of(pattern),
+        ["json-pattern-changed", "json-pattern-changed"]
+    );
     assert!(pattern.breaks_backward && pattern.breaks_forward);
 }
 
