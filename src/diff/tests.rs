@@ -285,3 +285,72 @@ fn normalised_text_ignores_layout() {
     assert_eq!(normalized(&a), normalized(&b));
     assert_eq!(unified("x", "y", &normalized(&a), &normalized(&b)), "");
 }
+
+#[test]
+fn boolean_schemas_tuples_and_dependencies_are_compared_as_their_drafts_mean_them() {
+    let old = r#"{
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "properties": {
+        "a": true,
+        "pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}]},
+        "n": {"type": "number", "maximum": 1.0}
+      },
+      "dependencies": {"card": ["cvv"], "bank": {"required": ["iban"]}}
+    }"#;
+    let new = r#"{
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "properties": {
+        "a": false,
+        "pair": {"type": "array", "items": [{"type": "string"}]},
+        "n": {"type": "number", "maximum": 1}
+      },
+      "dependencies": {"card": ["cvv", "expiry"], "bank": {"required": ["iban", "bic"]}}
+    }"#;
+    let reg = json_registry("FULL", old, new);
+    let d = diff(&reg, 1, 2);
+    let got: Vec<(&str, &str)> = d
+        .changes
+        .iter()
+        .map(|c| (c.kind.as_str(), c.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("schema-replaced", "/properties/a"),
+            ("tuple-item-removed", "/properties/pair/items"),
+            ("dependent-required-changed", "/dependencies/card"),
+            ("required-added", "/dependencies/bank/required/1"),
+        ]
+    );
+    assert_eq!(d.changes[1].old_pointer, "/properties/pair/items/1");
+    assert!(d.other_findings.is_empty(), "{:#?}", d.other_findings);
+    assert_eq!(d.verdict, Verdict::Breaking);
+    assert!(d.changes[0].breaks_backward);
+}
+
+#[test]
+fn a_schema_with_thousands_of_properties_diffs_promptly() {
+    let props = |extra: &str| {
+        let mut p: Vec<String> = (0..4000)
+            .map(|i| format!("\"p{i}\": {{\"type\": \"string\", \"maxLength\": 10}}"))
+            .collect();
+        if !extra.is_empty() {
+            p.push(extra.to_string());
+        }
+        format!(
+            "{{\"type\": \"object\", \"additionalProperties\": false, \"properties\": {{{}}}}}",
+            p.join(",")
+        )
+    };
+    let reg = json_registry(
+        "BACKWARD",
+        &props(""),
+        &props("\"new\": {\"type\": \"string\"}"),
+    );
+    let start = std::time::Instant::now();
+    let d = diff(&reg, 1, 2);
+    assert_eq!(d.changes.len(), 1);
+    assert_eq!(d.changes[0].kind, "property-added");
+    assert_eq!(d.verdict, Verdict::Compatible);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
