@@ -179,7 +179,9 @@ fn human(diffs: &[VersionDiff], color: bool) -> String {
                 } else {
                     " ".to_string()
                 };
-                let at = if c.pointer.is_empty() {
+                let at = if c.removed() {
+                    format!(" at {} {}", d.from, c.old_pointer)
+                } else if c.pointer.is_empty() {
                     String::new()
                 } else if d.file.as_deref() == Some(c.file.as_str()) {
                     format!(" at {}", c.pointer)

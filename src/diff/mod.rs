@@ -167,6 +167,10 @@ impl Change {
             },
         }
     }
+    /// The element is gone from the new version: only `old_pointer` names it.
+    pub fn removed(&self) -> bool {
+        self.anchor.old_exact && !self.anchor.new_exact
+    }
     pub(crate) fn rules(mut self, rules: &[&'static str]) -> Change {
         for r in rules {
             if !self.anchor.rules.contains(r) {
@@ -311,18 +315,33 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     let (Some(ov), Some(nv)) = (old.version, new.version) else {
         return d;
     };
-    if ov.format != nv.format || judge.format.is_some_and(|f| f != ov.format) {
+    let name = |f: Format| match f {
+        Format::Avro => "Avro",
+        Format::JsonSchema => "JSON Schema",
+    };
+    let mixed = if ov.format != nv.format {
+        Some(format!(
+            "{} is {} and {} is {}",
+            old.label,
+            name(ov.format),
+            new.label,
+            name(nv.format)
+        ))
+    } else {
+        judge.format.filter(|&f| f != ov.format).map(|f| {
+            format!(
+                "{} and {} are {}, but the subject is {} (the format of its first version)",
+                old.label,
+                new.label,
+                name(ov.format),
+                name(f)
+            )
+        })
+    };
+    if let Some(why) = mixed {
         d.verdict = Verdict::Undecided;
         d.problems.push(format!(
-            "{} is {} and {} is {}{}: compatibility is defined between versions of one format",
-            old.label,
-            ov.format.name(),
-            new.label,
-            nv.format.name(),
-            judge
-                .format
-                .map(|f| format!(" in a {} subject", f.name()))
-                .unwrap_or_default()
+            "{why}: compatibility is defined between versions of one format"
         ));
         return d;
     }
