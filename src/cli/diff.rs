@@ -20,10 +20,19 @@ pub struct Args {
 
 fn version(s: &Subject, n: u32) -> Result<&crate::registry::Version, Failure> {
     s.version(n).ok_or_else(|| {
+        let have: Vec<String> = s
+            .versions
+            .iter()
+            .map(|v| format!("v{}", v.number))
+            .collect();
         format!(
-            "`{}` has no version {n}; it has v1..v{}",
+            "`{}` has no version {n}; it has {}",
             s.name,
-            s.latest().map_or(0, |v| v.number)
+            if have.is_empty() {
+                "none".to_string()
+            } else {
+                have.join(", ")
+            }
         )
     })
 }
