@@ -1,5 +1,6 @@
 use super::{EXIT_OK, Exit, Failure, Global, Output, print, to_json};
-use crate::diff::{VersionDiff, diff_versions};
+use crate::diff::{Family, Judge, Side, Verdict, VersionDiff, diff_subject, diff_versions};
+use crate::finding::{Direction, Finding, Severity};
 use crate::registry::{Registry, Subject};
 use crate::schema::json::FileProvider;
 
@@ -19,10 +20,19 @@ pub struct Args {
 
 fn version(s: &Subject, n: u32) -> Result<&crate::registry::Version, Failure> {
     s.version(n).ok_or_else(|| {
+        let have: Vec<String> = s
+            .versions
+            .iter()
+            .map(|v| format!("v{}", v.number))
+            .collect();
         format!(
-            "`{}` has no version {n}; it has v1..v{}",
+            "`{}` has no version {n}; it has {}",
             s.name,
-            s.latest().map_or(0, |v| v.number)
+            if have.is_empty() {
+                "none".to_string()
+            } else {
+                have.join(", ")
+            }
         )
     })
 }
@@ -42,17 +52,9 @@ fn subject_diff(reg: &Registry, args: &Args, name: &str) -> Result<VersionDiff, 
             ));
         }
     };
-    let (va, vb) = (version(s, a)?, version(s, b)?);
-    let format = s.format.unwrap_or(va.format);
-    let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
-    let shared = files.avro_shared();
-    Ok(diff_versions(
-        &s.name,
-        s.mode(&reg.settings),
-        format,
-        (&format!("v{a}"), &va.source, shared),
-        (&format!("v{b}"), &vb.source, shared),
-    ))
+    version(s, a)?;
+    version(s, b)?;
+    diff_subject(reg, s, a, b).ok_or_else(|| format!("`{name}` has no v{a} or v{b}"))
 }
 
 #[cfg(feature = "git")]
@@ -60,52 +62,58 @@ fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure>
     let repo = crate::registry::git::Repo::open(&reg.root).map_err(|e| e.to_string())?;
     let base = repo.registry_at(reference).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    let empty = crate::source::SourceFile::new("", "");
     let (then_files, now_files) = (
         FileProvider::in_memory(base.root.clone(), base.all_files()),
         FileProvider::in_memory(reg.root.clone(), reg.all_files()),
     );
-    let (then, now_shared) = (then_files.avro_shared(), now_files.avro_shared());
+    // A published version differs when its text does or when a file its references reach does.
+    let (then_refs, now_refs) = (
+        crate::integrity::files_of(&base),
+        crate::integrity::files_of(reg),
+    );
+    fn side<'a>(
+        label: String,
+        version: Option<&'a crate::registry::Version>,
+        files: &'a FileProvider,
+    ) -> Side<'a> {
+        Side {
+            label,
+            version,
+            files,
+        }
+    }
+    let then = |label: &str, version| side(format!("{reference}:{label}"), version, &then_files);
+    let now = |label: &str, version| side(label.to_string(), version, &now_files);
     for s in &reg.subjects {
-        let Some(now) = s.latest() else { continue };
-        let format = s.format.unwrap_or(now.format);
-        let mode = s.mode(&reg.settings);
+        let Some(latest) = s.latest() else { continue };
+        let judge = Judge::of(reg, s);
         let old = base.subject(&s.name);
         // Published versions edited in place come first: they are the worst news.
         for v in &s.versions {
             if let Some(was) = old.and_then(|o| o.version(v.number))
-                && was.source.text != v.source.text
+                && (was.source.text != v.source.text
+                    || crate::integrity::fingerprint(&then_refs, was)
+                        != crate::integrity::fingerprint(&now_refs, v))
             {
-                let label = format!("{reference}:v{}", v.number);
-                let d = diff_versions(
-                    &s.name,
-                    mode,
-                    format,
-                    (&label, &was.source, then),
-                    (&format!("v{}", v.number), &v.source, now_shared),
-                );
-                if !d.text_diff.is_empty() {
+                let label = format!("v{}", v.number);
+                let d = diff_versions(&judge, then(&label, Some(was)), now(&label, Some(v)));
+                // Layout alone (whitespace, key order) is not news.
+                if !d.text_diff.is_empty() || !d.changes.is_empty() {
                     out.push(d);
                 }
             }
         }
         match old.and_then(|o| o.latest()) {
-            Some(was) if was.number < now.number => {
-                out.push(diff_versions(
-                    &s.name,
-                    mode,
-                    format,
-                    (&format!("{reference}:v{}", was.number), &was.source, then),
-                    (&format!("v{}", now.number), &now.source, now_shared),
-                ));
-            }
+            Some(was) if was.number < latest.number => out.push(diff_versions(
+                &judge,
+                then(&format!("v{}", was.number), Some(was)),
+                now(&format!("v{}", latest.number), Some(latest)),
+            )),
             Some(_) => {}
             None => out.push(diff_versions(
-                &s.name,
-                mode,
-                format,
-                (&format!("{reference}:(none)"), &empty, then),
-                (&format!("v{}", now.number), &now.source, now_shared),
+                &judge,
+                then("(none)", None),
+                now(&format!("v{}", latest.number), Some(latest)),
             )),
         }
     }
@@ -144,10 +152,10 @@ fn human(diffs: &[VersionDiff], color: bool) -> String {
     }
     let mut out = String::new();
     for d in diffs {
-        let verdict = if d.breaking {
-            paint("1;31", "breaking")
-        } else {
-            paint("32", "compatible")
+        let verdict = match d.verdict {
+            Verdict::Breaking => paint("1;31", "breaking"),
+            Verdict::Compatible => paint("32", "compatible"),
+            Verdict::Undecided => paint("1;33", "undecided"),
         };
         out.push_str(&format!(
             "{} {} → {} ({}): {verdict}\n",
@@ -156,25 +164,64 @@ fn human(diffs: &[VersionDiff], color: bool) -> String {
             d.to,
             d.mode
         ));
-        for c in &d.changes {
-            let mut dirs = Vec::new();
-            if c.breaks_backward {
-                dirs.push("backward");
-            }
-            if c.breaks_forward {
-                dirs.push("forward");
-            }
-            let mark = if c.breaking_under(d.mode.parse().unwrap_or(crate::Mode::Backward)) {
-                paint("31", "✗")
+        for p in &d.problems {
+            out.push_str(&format!("  {} {p}\n", paint("33", "!")));
+        }
+        if d.verdict != Verdict::Undecided && d.changes.is_empty() {
+            let none = if d.from.ends_with("(none)") {
+                "  a new subject: nothing to be compatible with\n"
+            } else if d.text_diff.is_empty() {
+                "  no change\n"
             } else {
-                " ".to_string()
+                "  no semantic change\n"
             };
-            let breaks = if dirs.is_empty() {
-                String::new()
-            } else {
-                format!(" [breaks {}]", dirs.join(" and "))
-            };
-            out.push_str(&format!("  {mark} {}{breaks}  ({})\n", c.message, c.kind));
+            out.push_str(none);
+        }
+        let mut families: Vec<Family> = d.changes.iter().map(|c| c.family).collect();
+        families.sort();
+        families.dedup();
+        for family in families {
+            out.push_str(&format!("  {}\n", paint("1", family.label())));
+            for c in d.changes.iter().filter(|c| c.family == family) {
+                let mark = if c.breaking {
+                    paint("31", "✗")
+                } else {
+                    " ".to_string()
+                };
+                let at = if c.removed() {
+                    format!(" at {} {}", d.from, c.old_pointer)
+                } else if c.pointer.is_empty() {
+                    String::new()
+                } else if d.file.as_deref() == Some(c.file.as_str()) {
+                    format!(" at {}", c.pointer)
+                } else {
+                    format!(" at {}#{}", c.file, c.pointer)
+                };
+                out.push_str(&format!(
+                    "    {mark} {}{}  ({}{at})\n",
+                    c.message,
+                    tags(&c.findings),
+                    c.kind
+                ));
+            }
+        }
+        if !d.other_findings.is_empty() {
+            out.push_str(&format!(
+                "  {}\n",
+                paint("1", "other findings of the compatibility check")
+            ));
+            for f in &d.other_findings {
+                let mark = if f.severity == Severity::Error {
+                    paint("31", "✗")
+                } else {
+                    " ".to_string()
+                };
+                out.push_str(&format!(
+                    "    {mark} {}{}\n",
+                    f.message,
+                    tags(std::slice::from_ref(f))
+                ));
+            }
         }
         if !d.text_diff.is_empty() {
             out.push('\n');
@@ -192,4 +239,32 @@ fn human(diffs: &[VersionDiff], color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `  [breaks backward: rule-a; warning forward: rule-b]`: what the engine said about a change.
+fn tags(findings: &[Finding]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for dir in [Direction::Backward, Direction::Forward] {
+        let name = match dir {
+            Direction::Backward => "backward",
+            Direction::Forward => "forward",
+        };
+        for f in findings.iter().filter(|f| f.direction == Some(dir)) {
+            let how = match (&f.allowed, f.severity) {
+                (Some(reason), _) => format!("breaks {name}, allowed: {reason}"),
+                (None, Severity::Error) => format!("breaks {name}"),
+                (None, Severity::Warning) => format!("warning {name}"),
+                (None, Severity::Info) => format!("note {name}"),
+            };
+            let tag = format!("{how}: {}", f.rule.id);
+            if !parts.contains(&tag) {
+                parts.push(tag);
+            }
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", parts.join("; "))
+    }
 }

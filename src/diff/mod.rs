@@ -1,385 +1,520 @@
 //! `evreg diff`: what changed between two versions of a subject, as a semantic change list (each
 //! change marked breaking or not, both directions) and a text diff of their normalised forms.
 //!
-//! Old and new elements are paired by the same matchers the compatibility engine uses
-//! (`compat::avro::writer_field`, `names_match`), and "breaking" is the engine's own verdict at the
-//! change's path, so diff and check cannot disagree.
+//! The change list comes from a structural walk of the two versions (`avro`, `json`), pairing
+//! old and new elements as the engines pair them (`compat::avro::writer_field`, `names_match`;
+//! JSON Schema keywords by name, properties by name, definitions by name). Whether a change
+//! breaks is never judged here: both versions are parsed and compared by the very calls `check`
+//! makes (`check::parse_file`, `check::model_pair`), in both directions, with the registry's rule
+//! severities and `allow` list applied as `check` applies them. Each engine finding is then
+//! attached to the listed change it is about (the same place in either version, then the rule,
+//! then the names it mentions); a finding no change explains is kept as an "other" finding, never
+//! dropped. So the verdict diff prints is check's verdict for the pair by construction.
 
-use crate::compat::Mode;
-use crate::compat::avro::{self as engine, join, names_match, promotes, shown as at, writer_field};
+mod avro;
+mod json;
+
+use crate::check::{Model, model_pair, parse_file};
+use crate::compat::json::Policy;
+use crate::compat::{Mode, Pair};
+use crate::finding::{Direction, Finding, Severity};
+use crate::registry::config::Settings;
+use crate::registry::{Registry, Subject, Version};
 use crate::schema::Format;
-use crate::schema::avro::{AvroSchema, Kind, TypeId};
+use crate::schema::json::FileProvider;
 use crate::source::json::{Node, Value};
-use serde::Serialize;
-use std::collections::HashSet;
+use serde::{Serialize, Serializer};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub use avro::avro_changes;
+
+/// What part of a schema a change is about, for grouping the change list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// `type`; Avro types, promotions, logical types, fixed sizes.
+    Types,
+    /// JSON Schema `enum` and `const`.
+    Enum,
+    /// Avro enum symbols and defaults.
+    Symbols,
+    /// `minLength`, `maxLength`, `pattern`, `format`.
+    Strings,
+    /// `minimum`, `maximum`, their exclusive forms, `multipleOf`.
+    Numbers,
+    /// `properties`, `required`, `additionalProperties`, `patternProperties`, … of JSON Schema.
+    Objects,
+    /// Avro record fields.
+    Fields,
+    /// Avro field defaults.
+    Defaults,
+    /// `items`, `prefixItems`, `contains`, `minItems`, …
+    Arrays,
+    /// Avro union branches.
+    Unions,
+    /// `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`.
+    Combinators,
+    /// `$ref`, `$defs`/`definitions`, `$id`, anchors.
+    Refs,
+    /// Avro names and namespaces.
+    Names,
+    /// `$schema`: the draft the schema is read under.
+    Dialect,
+    /// Keywords that do not change which data is valid: docs, titles, defaults, examples.
+    Annotations,
+    /// Keywords evreg does not know.
+    Other,
+}
+
+impl Family {
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Types => "types",
+            Family::Enum => "enum/const",
+            Family::Symbols => "enum symbols",
+            Family::Strings => "strings",
+            Family::Numbers => "numbers",
+            Family::Objects => "object properties",
+            Family::Fields => "fields",
+            Family::Defaults => "defaults",
+            Family::Arrays => "arrays",
+            Family::Unions => "unions",
+            Family::Combinators => "combinators",
+            Family::Refs => "references",
+            Family::Names => "names",
+            Family::Dialect => "dialect",
+            Family::Annotations => "annotations",
+            Family::Other => "other keywords",
+        }
+    }
+}
+
+/// One semantic change between two versions.
+#[derive(Debug, Clone, Serialize)]
 pub struct Change {
-    /// A stable kind, e.g. `field-added`, `type-promoted`, `enum-symbol-removed`.
-    pub kind: &'static str,
+    pub family: Family,
+    /// A stable kind, e.g. `field-added`, `type-promoted`, `enum-narrowed`, `max-length-lowered`.
+    pub kind: String,
     /// Readable path to the element (`lines[].price`), empty at the root.
     pub path: String,
+    /// Where the change is in the new version: its file and JSON pointer (where the element is
+    /// gone, its nearest parent).
+    pub file: String,
+    pub pointer: String,
+    /// Where the change is in the old version.
+    pub old_file: String,
+    pub old_pointer: String,
     pub message: String,
-    /// Breaks readers of the new version reading old data.
+    /// The engine found that it breaks readers of the new version reading old data.
     pub breaks_backward: bool,
-    /// Breaks readers of the old version reading new data.
+    /// The engine found that it breaks readers of the old version reading new data.
     pub breaks_forward: bool,
+    /// It breaks a promise of the subject's mode (an error `check` reports for this pair).
+    pub breaking: bool,
+    /// The engine's findings about this change.
+    #[serde(serialize_with = "findings_json")]
+    pub findings: Vec<Finding>,
+    #[serde(skip)]
+    anchor: Anchor,
 }
+
+/// How findings find their change.
+#[derive(Debug, Clone, Default)]
+struct Anchor {
+    /// `pointer` / `old_pointer` name the changed element itself (not a parent standing in for it).
+    new_exact: bool,
+    old_exact: bool,
+    /// Engine rules through which this kind of change can break readers (its own, and those of
+    /// the applicators it sits in: a changed `anyOf` branch is reported at the `anyOf`).
+    rules: Vec<&'static str>,
+    /// A name the engine's message quotes when it is about this change (`` `status` ``).
+    mention: Option<String>,
+    /// The readable path is the engine's own (Avro), so it pairs findings too.
+    by_path: bool,
+    /// The change swaps the whole schema at its path (a `$ref` to another target): findings
+    /// anywhere under that path, in whatever file the target is, are about it.
+    subtree: bool,
+}
+
+/// One side of a change: (file, pointer, the pointer names the element itself).
+pub(crate) type Place = (String, String, bool);
 
 impl Change {
-    /// Is this change breaking under a subject's mode?
-    pub fn breaking_under(&self, mode: Mode) -> bool {
-        let (b, f, _) = mode.promises();
-        (b && self.breaks_backward) || (f && self.breaks_forward)
-    }
-}
-
-/// The semantic changes from `old` to `new` (Avro).
-pub fn avro_changes(old: &AvroSchema, new: &AvroSchema) -> Vec<Change> {
-    let findings = |r, w| -> Vec<(String, &'static str)> {
-        engine::check(r, w)
-            .into_iter()
-            .filter(|i| i.rule.severity == crate::Severity::Error)
-            .map(|i| (i.path, i.rule.id))
-            .collect()
-    };
-    let (backward, forward) = (findings(new, old), findings(old, new));
-    let mut w = Walker {
-        old,
-        new,
-        seen: HashSet::new(),
-        out: Vec::new(),
-    };
-    w.walk(old.root, new.root, "");
-    let hits = |found: &[(String, &'static str)], c: &Change| {
-        let rules = rules_of(c.kind);
-        found
-            .iter()
-            .any(|(path, rule)| *path == c.path && rules.contains(rule))
-    };
-    for c in &mut w.out {
-        c.breaks_backward = hits(&backward, c);
-        c.breaks_forward = hits(&forward, c);
-    }
-    w.out
-}
-
-/// The engine rules through which a kind of change can break readers.
-fn rules_of(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "field-added" | "field-removed" => &["avro-field-missing-default"],
-        "type-changed" | "type-promoted" => &["avro-type-mismatch", "avro-union-branch-missing"],
-        "union-branch-added" | "union-branch-removed" => &["avro-union-branch-missing"],
-        "enum-symbol-added" | "enum-symbol-removed" | "enum-default-changed" => {
-            &["avro-enum-symbol-missing"]
-        }
-        "fixed-size-changed" => &["avro-fixed-size-mismatch"],
-        "name-changed" => &["avro-name-mismatch"],
-        "logical-type-changed" => &["avro-decimal-mismatch"],
-        // Defaults of fields present on both sides, docs, namespaces and renames covered by an
-        // alias never stop resolution.
-        _ => &[],
-    }
-}
-
-struct Walker<'a> {
-    old: &'a AvroSchema,
-    new: &'a AvroSchema,
-    seen: HashSet<(TypeId, TypeId)>,
-    out: Vec<Change>,
-}
-
-impl Walker<'_> {
-    fn push(&mut self, kind: &'static str, path: &str, message: String) {
-        self.out.push(Change {
-            kind,
+    pub(crate) fn new(
+        family: Family,
+        kind: impl Into<String>,
+        path: &str,
+        new: Place,
+        old: Place,
+        message: String,
+    ) -> Change {
+        Change {
+            family,
+            kind: kind.into(),
             path: path.to_string(),
+            file: new.0,
+            pointer: new.1,
+            old_file: old.0,
+            old_pointer: old.1,
             message,
             breaks_backward: false,
             breaks_forward: false,
-        });
-    }
-
-    fn walk(&mut self, o: TypeId, n: TypeId, path: &str) {
-        if !self.seen.insert((o, n)) {
-            return;
-        }
-        let (ot, nt) = (self.old.ty(o), self.new.ty(n));
-        match (&ot.kind, &nt.kind) {
-            (Kind::Record(or), Kind::Record(nr)) => {
-                self.names(o, n, path);
-                let mut matched = HashSet::new();
-                for nf in &nr.fields {
-                    let fpath = join(path, &nf.name);
-                    match writer_field(nf, or) {
-                        Some(of) => {
-                            matched.insert(of.name.clone());
-                            if of.name != nf.name {
-                                self.push(
-                                    "field-renamed",
-                                    &fpath,
-                                    format!(
-                                        "field `{}` renamed to `{}` (alias `{}`)",
-                                        of.name, nf.name, of.name
-                                    ),
-                                );
-                            }
-                            match (&of.default, &nf.default) {
-                                (None, Some(d)) => self.push(
-                                    "default-added",
-                                    &fpath,
-                                    format!("`{fpath}` gained the default {}", d.to_serde()),
-                                ),
-                                (Some(d), None) => self.push(
-                                    "default-removed",
-                                    &fpath,
-                                    format!("`{fpath}` lost its default {}", d.to_serde()),
-                                ),
-                                (Some(a), Some(b)) if a.to_serde() != b.to_serde() => self.push(
-                                    "default-changed",
-                                    &fpath,
-                                    format!(
-                                        "`{fpath}`'s default changed from {} to {}",
-                                        a.to_serde(),
-                                        b.to_serde()
-                                    ),
-                                ),
-                                _ => {}
-                            }
-                            if of.doc != nf.doc {
-                                self.push(
-                                    "doc-changed",
-                                    &fpath,
-                                    format!("`{fpath}`'s doc changed"),
-                                );
-                            }
-                            self.walk(of.ty, nf.ty, &fpath);
-                        }
-                        None => {
-                            let how = match &nf.default {
-                                Some(d) => format!("with default {}", d.to_serde()),
-                                None => "without a default".to_string(),
-                            };
-                            self.push(
-                                "field-added",
-                                &fpath,
-                                format!(
-                                    "field `{fpath}` ({}) added {how}",
-                                    self.new.describe(nf.ty)
-                                ),
-                            );
-                        }
-                    }
-                }
-                for of in or.fields.iter().filter(|f| !matched.contains(&f.name)) {
-                    let fpath = join(path, &of.name);
-                    let how = if of.default.is_some() {
-                        "it had a default"
-                    } else {
-                        "it had no default"
-                    };
-                    self.push(
-                        "field-removed",
-                        &fpath,
-                        format!(
-                            "field `{fpath}` ({}) removed; {how}",
-                            self.old.describe(of.ty)
-                        ),
-                    );
-                }
-            }
-            (Kind::Enum(oe), Kind::Enum(ne)) => {
-                self.names(o, n, path);
-                for s in ne.symbols.iter().filter(|s| !oe.symbols.contains(s)) {
-                    self.push(
-                        "enum-symbol-added",
-                        path,
-                        format!("enum {} gained symbol `{s}`", at(path)),
-                    );
-                }
-                for s in oe.symbols.iter().filter(|s| !ne.symbols.contains(s)) {
-                    self.push(
-                        "enum-symbol-removed",
-                        path,
-                        format!("enum {} lost symbol `{s}`", at(path)),
-                    );
-                }
-                if oe.default != ne.default {
-                    let show = |d: &Option<String>| {
-                        d.as_ref()
-                            .map(|d| format!("`{d}`"))
-                            .unwrap_or_else(|| "none".into())
-                    };
-                    self.push(
-                        "enum-default-changed",
-                        path,
-                        format!(
-                            "enum {}'s default changed from {} to {}",
-                            at(path),
-                            show(&oe.default),
-                            show(&ne.default)
-                        ),
-                    );
-                }
-            }
-            (Kind::Fixed(of), Kind::Fixed(nf)) => {
-                self.names(o, n, path);
-                if of.size != nf.size {
-                    self.push(
-                        "fixed-size-changed",
-                        path,
-                        format!(
-                            "fixed {} changed size from {} to {} bytes",
-                            at(path),
-                            of.size,
-                            nf.size
-                        ),
-                    );
-                }
-                self.logical(o, n, path);
-            }
-            (Kind::Array(oi), Kind::Array(ni)) => self.walk(*oi, *ni, &format!("{path}[]")),
-            (Kind::Map(ov), Kind::Map(nv)) => self.walk(*ov, *nv, &format!("{path}{{}}")),
-            (Kind::Union(ob), Kind::Union(nb)) => {
-                // Pair branches as resolution would: same kind and name.
-                let mut used = HashSet::new();
-                for &nb_id in nb {
-                    match ob
-                        .iter()
-                        .find(|&&ob_id| !used.contains(&ob_id) && self.same_branch(ob_id, nb_id))
-                    {
-                        Some(&ob_id) => {
-                            used.insert(ob_id);
-                            self.walk(ob_id, nb_id, path);
-                        }
-                        None => self.push(
-                            "union-branch-added",
-                            path,
-                            format!(
-                                "{} may now also hold {}",
-                                at(path),
-                                self.new.describe(nb_id)
-                            ),
-                        ),
-                    }
-                }
-                for &ob_id in ob.iter().filter(|b| !used.contains(b)) {
-                    self.push(
-                        "union-branch-removed",
-                        path,
-                        format!(
-                            "{} may no longer hold {}",
-                            at(path),
-                            self.old.describe(ob_id)
-                        ),
-                    );
-                }
-            }
-            (_, Kind::Union(_)) => self.push(
-                "type-changed",
-                path,
-                format!(
-                    "{} changed from {} to the union {}",
-                    at(path),
-                    self.old.describe(o),
-                    self.new.describe(n)
-                ),
-            ),
-            (Kind::Union(_), _) => self.push(
-                "type-changed",
-                path,
-                format!(
-                    "{} changed from the union {} to {}",
-                    at(path),
-                    self.old.describe(o),
-                    self.new.describe(n)
-                ),
-            ),
-            (ok, nk) if std::mem::discriminant(ok) == std::mem::discriminant(nk) => {
-                self.logical(o, n, path)
-            }
-            _ => {
-                let kind = if promotes(&nt.kind, &ot.kind) {
-                    "type-promoted"
-                } else {
-                    "type-changed"
-                };
-                self.push(
-                    kind,
-                    path,
-                    format!(
-                        "{} changed from {} to {}",
-                        at(path),
-                        self.old.describe(o),
-                        self.new.describe(n)
-                    ),
-                );
-            }
+            breaking: false,
+            findings: Vec::new(),
+            anchor: Anchor {
+                new_exact: new.2,
+                old_exact: old.2,
+                ..Anchor::default()
+            },
         }
     }
-
-    fn same_branch(&self, o: TypeId, n: TypeId) -> bool {
-        let (ok, nk) = (&self.old.ty(o).kind, &self.new.ty(n).kind);
-        match (ok.name(), nk.name()) {
-            (Some(_), Some(_)) => {
-                std::mem::discriminant(ok) == std::mem::discriminant(nk)
-                    && (names_match(nk, ok) || names_match(ok, nk))
+    /// The element is gone from the new version: only `old_pointer` names it.
+    pub fn removed(&self) -> bool {
+        self.anchor.old_exact && !self.anchor.new_exact
+    }
+    pub(crate) fn rules(mut self, rules: &[&'static str]) -> Change {
+        for r in rules {
+            if !self.anchor.rules.contains(r) {
+                self.anchor.rules.push(r);
             }
-            (None, None) => std::mem::discriminant(ok) == std::mem::discriminant(nk),
-            _ => false,
+        }
+        self
+    }
+    pub(crate) fn mention(mut self, name: &str) -> Change {
+        self.anchor.mention = Some(format!("`{name}`"));
+        self
+    }
+    pub(crate) fn by_path(mut self) -> Change {
+        self.anchor.by_path = true;
+        self
+    }
+    pub(crate) fn subtree(mut self) -> Change {
+        self.anchor.subtree = true;
+        self
+    }
+}
+
+fn findings_json<S: Serializer>(findings: &[Finding], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(findings.iter().map(crate::report::json::JsonFinding::of))
+}
+
+/// The answer for one pair, as `check` would give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No error for the pair under the subject's mode.
+    Compatible,
+    /// At least one error for the pair under the subject's mode.
+    Breaking,
+    /// A version is not a valid schema (or the formats differ): nothing could be compared.
+    Undecided,
+}
+
+/// Everything `evreg diff` shows for one pair of versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionDiff {
+    pub subject: String,
+    pub from: String,
+    pub to: String,
+    pub mode: &'static str,
+    /// The new version's file (changes elsewhere are in files its references reach).
+    pub file: Option<String>,
+    pub verdict: Verdict,
+    /// `verdict == breaking`.
+    pub breaking: bool,
+    /// Why there is no verdict (invalid versions), as sentences naming the file and place.
+    pub problems: Vec<String>,
+    pub changes: Vec<Change>,
+    /// Engine findings that no listed change explains (kept, so none is lost).
+    #[serde(serialize_with = "findings_json")]
+    pub other_findings: Vec<Finding>,
+    pub text_diff: String,
+}
+
+impl VersionDiff {
+    /// Every engine finding for the pair, attached or not.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.changes
+            .iter()
+            .flat_map(|c| &c.findings)
+            .chain(&self.other_findings)
+    }
+}
+
+/// What a diff is judged under: the subject and the registry settings `check` applies.
+pub struct Judge<'a> {
+    pub subject: &'a str,
+    /// The subject's format: versions of another format are layout errors, never compared.
+    pub format: Option<Format>,
+    pub mode: Mode,
+    pub policy: Policy,
+    pub settings: &'a Settings,
+}
+
+impl<'a> Judge<'a> {
+    pub fn of(reg: &'a Registry, subject: &'a Subject) -> Judge<'a> {
+        Judge {
+            subject: &subject.name,
+            format: subject.format,
+            mode: subject.mode(&reg.settings),
+            policy: subject.policy(&reg.settings),
+            settings: &reg.settings,
         }
     }
+}
 
-    fn names(&mut self, o: TypeId, n: TypeId, path: &str) {
-        let (ok, nk) = (&self.old.ty(o).kind, &self.new.ty(n).kind);
-        let (Some(on), Some(nn)) = (ok.name(), nk.name()) else {
-            return;
+/// One side of a diff: a version (none when the subject did not exist there), its label (`v2`,
+/// `origin/main:v2`) and the files its references resolve among.
+pub struct Side<'a> {
+    pub label: String,
+    pub version: Option<&'a Version>,
+    pub files: &'a FileProvider,
+}
+
+/// Diff two versions of one subject in a registry.
+pub fn diff_subject(reg: &Registry, subject: &Subject, a: u32, b: u32) -> Option<VersionDiff> {
+    let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
+    let side = |n: u32| -> Option<Side> {
+        Some(Side {
+            label: format!("v{n}"),
+            version: Some(subject.version(n)?),
+            files: &files,
+        })
+    };
+    Some(diff_versions(&Judge::of(reg, subject), side(a)?, side(b)?))
+}
+
+/// Diff two versions: changes, the engine's findings for both directions attached to them, the
+/// verdict under the subject's mode, and the text diff.
+pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
+    let text = |v: Option<&Version>| {
+        v.map(|v| match crate::source::json::parse(&v.source.text) {
+            Ok(node) => normalized(&node),
+            Err(_) => v.source.text.clone(),
+        })
+        .unwrap_or_default()
+    };
+    let mut d = VersionDiff {
+        subject: judge.subject.to_string(),
+        from: old.label.clone(),
+        to: new.label.clone(),
+        mode: judge.mode.as_str(),
+        file: new.version.map(|v| v.source.path.clone()),
+        verdict: Verdict::Compatible,
+        breaking: false,
+        problems: Vec::new(),
+        changes: Vec::new(),
+        other_findings: Vec::new(),
+        text_diff: unified(
+            &format!("{} {}", judge.subject, old.label),
+            &format!("{} {}", judge.subject, new.label),
+            &text(old.version),
+            &text(new.version),
+        ),
+    };
+    // A subject new (or gone) on one side has nothing to be compatible with.
+    let (Some(ov), Some(nv)) = (old.version, new.version) else {
+        return d;
+    };
+    let name = |f: Format| match f {
+        Format::Avro => "Avro",
+        Format::JsonSchema => "JSON Schema",
+    };
+    let mixed = if ov.format != nv.format {
+        Some(format!(
+            "{} is {} and {} is {}",
+            old.label,
+            name(ov.format),
+            new.label,
+            name(nv.format)
+        ))
+    } else {
+        judge.format.filter(|&f| f != ov.format).map(|f| {
+            format!(
+                "{} and {} are {}, but the subject is {} (the format of its first version)",
+                old.label,
+                new.label,
+                name(ov.format),
+                name(f)
+            )
+        })
+    };
+    if let Some(why) = mixed {
+        d.verdict = Verdict::Undecided;
+        d.problems.push(format!(
+            "{why}: compatibility is defined between versions of one format"
+        ));
+        return d;
+    }
+    let parse = |side: &Side, v: &Version, problems: &mut Vec<String>| -> Option<Model> {
+        if !v.readable {
+            problems.push(format!(
+                "{} ({}) is not UTF-8 text",
+                side.label, v.source.path
+            ));
+            return None;
+        }
+        let (model, found) = parse_file(v.source.clone(), &v.source.path, v.format, side.files);
+        if model.is_none() {
+            problems.extend(found.iter().map(|f| {
+                let at = f
+                    .location
+                    .as_ref()
+                    .map(|l| match (l.line, l.column) {
+                        (Some(line), Some(col)) => format!("{}:{line}:{col}", l.file),
+                        _ => l.file.clone(),
+                    })
+                    .unwrap_or_else(|| v.source.path.clone());
+                format!("{} is not a valid schema: {} ({at})", side.label, f.message)
+            }));
+        }
+        model
+    };
+    let old_model = parse(&old, ov, &mut d.problems);
+    let new_model = parse(&new, nv, &mut d.problems);
+    let (Some(om), Some(nm)) = (old_model, new_model) else {
+        d.verdict = Verdict::Undecided;
+        return d;
+    };
+    // The engine, both directions, exactly as `check` calls it for a pair of its mode.
+    let labels = (new.label.clone(), old.label.clone());
+    let mut findings = Vec::new();
+    for direction in [Direction::Backward, Direction::Forward] {
+        let pair = Pair {
+            new: nv.number,
+            old: ov.number,
+            direction,
         };
-        if on.name != nn.name {
-            let how = if names_match(nk, ok) {
-                "with an alias for the old name"
-            } else {
-                "without an alias for the old name"
-            };
-            self.push(
-                "name-changed",
-                path,
-                format!(
-                    "{} `{}` renamed to `{}` {how}",
-                    nk.type_name(),
-                    on.fullname(),
-                    nn.fullname()
-                ),
-            );
-        } else if on.namespace != nn.namespace {
-            self.push(
-                "namespace-changed",
-                path,
-                format!(
-                    "{} `{}` moved to namespace `{}`",
-                    nk.type_name(),
-                    on.fullname(),
-                    nn.namespace
-                ),
-            );
-        }
+        findings.extend(
+            model_pair(pair, &nm, &om, judge.policy, &labels)
+                .into_iter()
+                .map(|f| f.subject(judge.subject)),
+        );
     }
+    let findings: Vec<Finding> = judge
+        .settings
+        .apply(findings, crate::registry::CONFIG_FILE)
+        .into_iter()
+        .filter(|f| f.rule.id != crate::rules::ALLOW_UNUSED.id)
+        .collect();
+    d.changes = match (&om, &nm) {
+        (Model::Avro(o), Model::Avro(n)) => avro::changes(o, n),
+        (Model::Json(o), Model::Json(n)) => json::changes(o, n),
+        _ => Vec::new(),
+    };
+    d.other_findings = attach(&mut d.changes, findings);
+    let promised = judge.mode.directions();
+    let breaks = |f: &Finding, dir: Direction| {
+        f.direction == Some(dir) && (f.severity == Severity::Error || f.allowed.is_some())
+    };
+    let fails = |f: &Finding| {
+        f.severity == Severity::Error && f.direction.is_some_and(|x| promised.contains(&x))
+    };
+    for c in &mut d.changes {
+        c.breaks_backward = c.findings.iter().any(|f| breaks(f, Direction::Backward));
+        c.breaks_forward = c.findings.iter().any(|f| breaks(f, Direction::Forward));
+        c.breaking = c.findings.iter().any(fails);
+    }
+    let breaking = d.findings().any(fails);
+    d.breaking = breaking;
+    d.verdict = if d.breaking {
+        Verdict::Breaking
+    } else {
+        Verdict::Compatible
+    };
+    d
+}
 
-    fn logical(&mut self, o: TypeId, n: TypeId, path: &str) {
-        let (ol, nl) = (&self.old.ty(o).logical, &self.new.ty(n).logical);
-        if ol != nl {
-            let show = |l: &Option<crate::schema::avro::Logical>| {
-                l.as_ref()
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| "no logical type".into())
-            };
-            self.push(
-                "logical-type-changed",
-                path,
-                format!("{} changed from {} to {}", at(path), show(ol), show(nl)),
-            );
+/// Attach each finding to the change it is about; return those no change explains.
+fn attach(changes: &mut [Change], findings: Vec<Finding>) -> Vec<Finding> {
+    let mut other = Vec::new();
+    for f in findings {
+        let best = changes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| score(c, &f).map(|s| (s, i)))
+            // The best score; among equals, the change listed first.
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        match best {
+            Some((_, i)) => changes[i].findings.push(f),
+            None => other.push(f),
         }
     }
+    other
+}
+
+/// How well a change explains a finding: (place, rule, mention, depth), higher is better;
+/// `None` when it does not explain it at all.
+///
+/// Place: 3 — the finding is at the change's own pointer in either version (or, for Avro, at its
+/// path); 2 — inside the changed element; 1 — at an element that encloses the change (only when
+/// the rule is one this kind of change can cause). A change whose pointer merely stands in for a
+/// removed element pairs only by equality there.
+fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
+    let rule = c.anchor.rules.contains(&f.rule.id);
+    if c.family == Family::Annotations && !rule {
+        return None;
+    }
+    let mut best: Option<(u8, i64)> = None;
+    let sides = [
+        (&f.location, &c.file, &c.pointer, c.anchor.new_exact),
+        (
+            &f.other_location,
+            &c.old_file,
+            &c.old_pointer,
+            c.anchor.old_exact,
+        ),
+    ];
+    for (loc, file, pointer, exact) in sides {
+        let Some(loc) = loc else { continue };
+        if loc.file != *file {
+            continue;
+        }
+        let here = depth(pointer);
+        let place = if loc.pointer == *pointer {
+            Some((3, here))
+        } else if exact && inside(&loc.pointer, pointer) {
+            Some((2, here))
+        } else if exact && rule && inside(pointer, &loc.pointer) {
+            Some((1, depth(&loc.pointer) - here))
+        } else {
+            None
+        };
+        best = best.max(place);
+    }
+    let fpath = f.path.as_deref().unwrap_or("");
+    if c.anchor.by_path && fpath == c.path {
+        best = best.max(Some((3, 0)));
+    }
+    if c.anchor.subtree && under_path(fpath, &c.path) {
+        best = best.max(Some((2, c.path.matches(['.', '[']).count() as i64)));
+    }
+    let (place, d) = best?;
+    let mention = c
+        .anchor
+        .mention
+        .as_ref()
+        .is_some_and(|m| f.message.contains(m.as_str()));
+    Some((place, rule, mention, d))
+}
+
+/// Is readable path `path` (`total.amount`, `lines[].sku`) at or under `parent`?
+fn under_path(path: &str, parent: &str) -> bool {
+    parent.is_empty()
+        || path == parent
+        || path
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with(['.', '[']))
+}
+
+fn depth(pointer: &str) -> i64 {
+    pointer.matches('/').count() as i64
+}
+
+/// Is `pointer` strictly inside `parent`?
+fn inside(pointer: &str, parent: &str) -> bool {
+    pointer.len() > parent.len()
+        && pointer.starts_with(parent)
+        && pointer.as_bytes()[parent.len()] == b'/'
 }
 
 /// A version's JSON pretty-printed with keys sorted, so a text diff shows content, not layout.
@@ -439,135 +574,5 @@ pub fn unified(old_label: &str, new_label: &str, old: &str, new: &str) -> String
         .to_string()
 }
 
-/// Everything `evreg diff` shows for one pair of versions.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionDiff {
-    pub subject: String,
-    pub from: String,
-    pub to: String,
-    pub mode: &'static str,
-    pub changes: Vec<Change>,
-    /// True when a change breaks the subject's mode.
-    pub breaking: bool,
-    pub text_diff: String,
-}
-
-/// Diff two versions' sources. `labels` name them (`v2`, `v3`, `origin/main:v3`).
-pub fn diff_versions(
-    subject: &str,
-    mode: Mode,
-    format: Format,
-    old: (
-        &str,
-        &crate::source::SourceFile,
-        &crate::schema::avro::SharedTypes,
-    ),
-    new: (
-        &str,
-        &crate::source::SourceFile,
-        &crate::schema::avro::SharedTypes,
-    ),
-) -> VersionDiff {
-    let parse = |f: &crate::source::SourceFile| crate::source::json::parse(&f.text).ok();
-    let (old_json, new_json) = (parse(old.1), parse(new.1));
-    let changes = match format {
-        Format::Avro => {
-            let a = crate::schema::avro::parse_with(
-                std::sync::Arc::new(crate::source::SourceFile::new(
-                    &old.1.path,
-                    old.1.text.clone(),
-                )),
-                old.2,
-            );
-            let b = crate::schema::avro::parse_with(
-                std::sync::Arc::new(crate::source::SourceFile::new(
-                    &new.1.path,
-                    new.1.text.clone(),
-                )),
-                new.2,
-            );
-            match (a.schema, b.schema) {
-                (Some(a), Some(b)) => avro_changes(&a, &b),
-                _ => Vec::new(),
-            }
-        }
-        Format::JsonSchema => Vec::new(),
-    };
-    let text = |j: &Option<Node>, f: &crate::source::SourceFile| {
-        j.as_ref().map(normalized).unwrap_or_else(|| f.text.clone())
-    };
-    let text_diff = unified(
-        &format!("{subject} {}", old.0),
-        &format!("{subject} {}", new.0),
-        &text(&old_json, old.1),
-        &text(&new_json, new.1),
-    );
-    let breaking = changes.iter().any(|c| c.breaking_under(mode));
-    VersionDiff {
-        subject: subject.to_string(),
-        from: old.0.to_string(),
-        to: new.0.to_string(),
-        mode: mode.as_str(),
-        changes,
-        breaking,
-        text_diff,
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schema::avro::parse;
-    use crate::source::SourceFile;
-    use std::sync::Arc;
-
-    fn schema(text: &str) -> AvroSchema {
-        parse(Arc::new(SourceFile::new("t.avsc", text)))
-            .schema
-            .unwrap()
-    }
-
-    #[test]
-    fn changes_are_listed_and_marked_by_the_engine() {
-        let v1 = schema(
-            r#"{"type": "record", "name": "R", "fields": [
-            {"name": "qty", "type": "int"},
-            {"name": "old", "type": "string", "default": ""},
-            {"name": "status", "type": {"type": "enum", "name": "S", "symbols": ["A", "B"]}},
-            {"name": "note", "type": ["null", "string"], "default": null}]}"#,
-        );
-        let v2 = schema(
-            r#"{"type": "record", "name": "R", "fields": [
-            {"name": "qty", "type": "long"},
-            {"name": "status", "type": {"type": "enum", "name": "S", "symbols": ["A", "B", "C"]}},
-            {"name": "note", "type": "string"},
-            {"name": "currency", "type": "string"}]}"#,
-        );
-        let changes = avro_changes(&v1, &v2);
-        let got: Vec<(&str, &str, bool, bool)> = changes
-            .iter()
-            .map(|c| (c.kind, c.path.as_str(), c.breaks_backward, c.breaks_forward))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("type-promoted", "qty", false, true),
-                ("enum-symbol-added", "status", false, true),
-                ("default-removed", "note", false, false),
-                ("type-changed", "note", true, false),
-                ("field-added", "currency", true, false),
-                ("field-removed", "old", false, false),
-            ]
-        );
-        assert!(changes[0].breaking_under(Mode::Full));
-        assert!(!changes[0].breaking_under(Mode::Backward));
-    }
-
-    #[test]
-    fn normalised_text_ignores_layout() {
-        let a = crate::source::json::parse(r#"{"b": 1, "a": [1, 2]}"#).unwrap();
-        let b = crate::source::json::parse("{\n\"a\": [1,2],\n    \"b\": 1}").unwrap();
-        assert_eq!(normalized(&a), normalized(&b));
-        assert_eq!(unified("x", "y", &normalized(&a), &normalized(&b)), "");
-    }
-}
+mod tests;
