@@ -1,0 +1,19 @@
+//! The Avro schema parser: never panics; a schema it accepts reads itself.
+#![no_main]
+use evreg::source::SourceFile;
+use libfuzzer_sys::fuzz_target;
+use std::sync::Arc;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let parsed = evreg::schema::avro::parse(Arc::new(SourceFile::new("fuzz.avsc", text)));
+    if let Some(schema) = parsed.schema {
+        let errors: Vec<_> = evreg::compat::avro::check(&schema, &schema)
+            .into_iter()
+            .filter(|i| i.severity.unwrap_or(i.rule.severity) == evreg::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "a schema does not read itself: {text}\n{errors:#?}");
+    }
+});

@@ -1,0 +1,31 @@
+//! The event reader and validator: arbitrary bytes as an NDJSON stream and as one `.json` event,
+//! routed by their envelope against the test registry with Avro and JSON Schema subjects. Never
+//! panics; every finding's line lies inside the input.
+#![no_main]
+use evreg::validate::events::{Catalog, Expect};
+use evreg::validate::input::{Input, validate_inputs};
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static REGISTRY: LazyLock<evreg::Registry> = LazyLock::new(|| {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/events");
+    evreg::Registry::load(&dir).expect("the events test registry loads")
+});
+
+fuzz_target!(|data: &[u8]| {
+    let catalog = Catalog::new(&REGISTRY);
+    let lines = data.iter().filter(|b| **b == b'\n').count() + 1;
+    for (name, stream) in [("fuzz.ndjson", true), ("fuzz.json", false)] {
+        let input = Input {
+            name: name.into(),
+            bytes: data.to_vec(),
+            stream,
+        };
+        let (findings, _, _) = validate_inputs(&catalog, &[input], Expect::Routed);
+        for f in &findings {
+            if let Some(line) = f.location.as_ref().and_then(|l| l.line) {
+                assert!(line <= lines, "{name}: finding on line {line} of {lines}: {f:?}");
+            }
+        }
+    }
+});
