@@ -14,6 +14,9 @@ fuzz_target!(|data: &[u8]| {
             .into_iter()
             .filter(|i| i.severity.unwrap_or(i.rule.severity) == evreg::Severity::Error)
             .collect();
-        assert!(errors.is_empty(), "a schema does not read itself: {text}\n{errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "a schema does not read itself: {text}\n{errors:#?}"
+        );
     }
 });

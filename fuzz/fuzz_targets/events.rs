@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
         let (findings, _, _) = validate_inputs(&catalog, &[input], Expect::Routed);
         for f in &findings {
             if let Some(line) = f.location.as_ref().and_then(|l| l.line) {
-                assert!(line <= lines, "{name}: finding on line {line} of {lines}: {f:?}");
+                assert!(
+                    line <= lines,
+                    "{name}: finding on line {line} of {lines}: {f:?}"
+                );
             }
         }
     }

@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
         fn spans(n: &evreg::source::json::Node, len: usize) {
             assert!(n.span.start <= n.span.end && n.span.end <= len);
             match &n.value {
-                evreg::source::json::Value::Array(items) => items.iter().for_each(|i| spans(i, len)),
+                evreg::source::json::Value::Array(items) => {
+                    items.iter().for_each(|i| spans(i, len))
+                }
                 evreg::source::json::Value::Object(members) => {
                     for m in members {
                         assert!(m.key_span.end <= len);
