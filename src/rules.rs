@@ -591,10 +591,19 @@ is wrong: please report it with the schemas and the sample.",
 
     FIXTURE_REPLAY_SKIPPED { "fixture-replay-skipped", Fixture, Info,
         "a replay could not run",
-        "Replay needs both schemas to load in Apache Avro and the sample to convert to Avro; when either \
-fails the sample is validated but not replayed.",
+        "Replay needs both schemas to load in Apache Avro; when one does not, the sample is validated but \
+not replayed. (A sample Apache Avro cannot write is `fixture-replay-error`.)",
         bad: "schema uses a construct Apache Avro's parser rejects",
         good: "nothing to do unless the reason surprises you" }
+
+    FIXTURE_REPLAY_ERROR { "fixture-replay-error", Fixture, Warning,
+        "Apache Avro could not write a valid sample or resolve its schema, so it was not replayed",
+        "Replay writes each valid Avro sample as Avro binary with its own version's schema, then reads it \
+with each reader. When Apache Avro refuses to write a sample that `evreg validate` accepts, or cannot \
+resolve a schema's named types, replay did not run and says nothing about the readers: the sample is \
+not known to be unreadable, and not known to be readable either.",
+        bad: "fixtures/x/v1/a.json could not be replayed: Apache Avro cannot write it",
+        good: "every valid sample is replayed" }
 
     FIXTURE_MISSING { "fixture-missing", Fixture, Info,
         "a version has no sample events",
