@@ -5,10 +5,13 @@
 //!
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
+pub mod example;
+
 pub use super::Incompatibility;
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
+use example::{Step, Witness};
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can).
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
@@ -21,6 +24,8 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         assumed: false,
         logical_changed: false,
         out: Vec::new(),
+        steps: Vec::new(),
+        witnesses: Vec::new(),
     };
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
@@ -28,6 +33,7 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         return Vec::new();
     }
     c.report(reader.root, writer.root, "");
+    example::attach(reader, writer, &mut c.out, &c.witnesses);
     c.out
 }
 
@@ -81,6 +87,10 @@ struct Checker<'a> {
     /// Set when a pair under comparison differs in logical type.
     logical_changed: bool,
     out: Vec<Incompatibility>,
+    /// The way down the writer's structure to the pair being reported.
+    steps: Vec<Step>,
+    /// Where each of `out` sits in the writer, for building its example.
+    witnesses: Vec<Option<Witness>>,
 }
 
 /// `lines[]` + `price` → `lines[].price`: the readable paths findings and diffs name.
@@ -183,15 +193,29 @@ impl Checker<'_> {
         }
     }
 
+    /// Record an incompatibility found at writer type `w` (and the enum symbol that shows it).
+    #[allow(clippy::too_many_arguments)]
     fn emit(
         &mut self,
         rule: &'static Rule,
+        w: TypeId,
+        symbol: Option<String>,
         r_ptr: &str,
         w_ptr: &str,
         path: &str,
         message: String,
         help: String,
     ) {
+        // A changed decimal or logical type still decodes (the specification falls back to the
+        // underlying type): the data changes meaning, which no failing example can show.
+        let decodes = std::ptr::eq(rule, &rules::AVRO_DECIMAL_MISMATCH)
+            || std::ptr::eq(rule, &rules::AVRO_LOGICAL_TYPE_CHANGED);
+        let witness = (!decodes && self.witnesses.len() < example::MAX_EXAMPLES).then(|| Witness {
+            steps: self.steps.clone(),
+            leaf: w,
+            symbol,
+        });
+        self.witnesses.push(witness);
         self.out.push(Incompatibility {
             rule,
             reader_pointer: r_ptr.to_string(),
@@ -212,8 +236,10 @@ impl Checker<'_> {
         }
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
         if let Kind::Union(wbs) = &wt.kind {
-            for &wb in wbs {
+            for (i, &wb) in wbs.iter().enumerate() {
+                self.steps.push(Step::Branch(i));
                 self.report_branch(r, wb, path, true);
+                self.steps.pop();
             }
             return;
         }
@@ -222,8 +248,16 @@ impl Checker<'_> {
             return;
         }
         match (&rt.kind, &wt.kind) {
-            (Kind::Array(ri), Kind::Array(wi)) => self.report(*ri, *wi, &format!("{path}[]")),
-            (Kind::Map(rv), Kind::Map(wv)) => self.report(*rv, *wv, &format!("{path}{{}}")),
+            (Kind::Array(ri), Kind::Array(wi)) => {
+                self.steps.push(Step::Item);
+                self.report(*ri, *wi, &format!("{path}[]"));
+                self.steps.pop();
+            }
+            (Kind::Map(rv), Kind::Map(wv)) => {
+                self.steps.push(Step::Value);
+                self.report(*rv, *wv, &format!("{path}{{}}"));
+                self.steps.pop();
+            }
             (Kind::Fixed(rf), Kind::Fixed(wf)) => {
                 self.report_names(r, w, path);
                 if rf.size != wf.size {
@@ -235,6 +269,8 @@ impl Checker<'_> {
                     );
                     self.emit(
                         &rules::AVRO_FIXED_SIZE_MISMATCH,
+                        w,
+                        None,
                         &rt.pointer,
                         &wt.pointer,
                         path,
@@ -274,8 +310,11 @@ impl Checker<'_> {
                         re.name.name,
                         re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
                     );
+                    let symbol = Some(missing[0].clone());
                     self.emit(
                         &rules::AVRO_ENUM_SYMBOL_MISSING,
+                        w,
+                        symbol,
                         &format!("{}/symbols", rt.pointer),
                         &w_ptr,
                         path,
@@ -289,7 +328,16 @@ impl Checker<'_> {
                 for rf in &rr.fields {
                     let fpath = join(path, &rf.name);
                     match writer_field(rf, wr) {
-                        Some(wf) => self.report(rf.ty, wf.ty, &fpath),
+                        Some(wf) => {
+                            let i = wr
+                                .fields
+                                .iter()
+                                .position(|f| std::ptr::eq(f, wf))
+                                .expect("the writer field is one of the writer's fields");
+                            self.steps.push(Step::Field(i));
+                            self.report(rf.ty, wf.ty, &fpath);
+                            self.steps.pop();
+                        }
                         None if rf.default.is_some() => {}
                         None => {
                             let msg = format!(
@@ -302,6 +350,8 @@ impl Checker<'_> {
                             );
                             self.emit(
                                 &rules::AVRO_FIELD_MISSING_DEFAULT,
+                                w,
+                                None,
                                 &rf.pointer,
                                 &format!("{}/name", wt.pointer),
                                 &fpath,
@@ -326,6 +376,8 @@ impl Checker<'_> {
                 let help = "keep the type, or widen it along Avro's promotions (int→long→float→double, string↔bytes); to change it otherwise add a new field and deprecate this one".to_string();
                 self.emit(
                     &rules::AVRO_TYPE_MISMATCH,
+                    w,
+                    None,
                     &rt.pointer,
                     &wt.pointer,
                     path,
@@ -370,6 +422,8 @@ impl Checker<'_> {
         };
         self.emit(
             &rules::AVRO_UNION_BRANCH_MISSING,
+            w,
+            None,
             &rt.pointer,
             &self.w.ty(w).pointer,
             path,
@@ -402,7 +456,16 @@ impl Checker<'_> {
             format!("{}/name", self.r.ty(r).pointer),
             format!("{}/name", self.w.ty(w).pointer),
         );
-        self.emit(&rules::AVRO_NAME_MISMATCH, &r_ptr, &w_ptr, path, msg, help);
+        self.emit(
+            &rules::AVRO_NAME_MISMATCH,
+            w,
+            None,
+            &r_ptr,
+            &w_ptr,
+            path,
+            msg,
+            help,
+        );
     }
 
     fn report_logical(&mut self, r: TypeId, w: TypeId, path: &str) {
@@ -423,7 +486,7 @@ impl Checker<'_> {
                 show(rl),
                 show(wl)
             );
-            self.emit(&rules::AVRO_DECIMAL_MISMATCH, &r_ptr, &w_ptr, path, msg, "keep precision and scale; for another scale add a new field and deprecate this one".into());
+            self.emit(&rules::AVRO_DECIMAL_MISMATCH, w, None, &r_ptr, &w_ptr, path, msg, "keep precision and scale; for another scale add a new field and deprecate this one".into());
             return;
         }
         // A uuid annotation on a string changes nothing about how the string reads.
@@ -441,6 +504,8 @@ impl Checker<'_> {
         );
         self.emit(
             &rules::AVRO_LOGICAL_TYPE_CHANGED,
+            w,
+            None,
             &r_ptr,
             &w_ptr,
             path,
@@ -703,6 +768,8 @@ mod recursion_tests {
             assumed: false,
             logical_changed: false,
             out: Vec::new(),
+            steps: Vec::new(),
+            witnesses: Vec::new(),
         };
         let (ra, wa) = (reader.root, writer.root);
         assert!(!c.compatible(ra, wa));
