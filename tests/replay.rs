@@ -161,4 +161,25 @@ fn a_real_break_in_the_shop_registry_fails_replay_and_no_more() {
         .unwrap()
         .to_string();
     assert!(message.contains("channel"), "{message}");
+    // The engine's finding carries a payload of the older version that the new one cannot read,
+    // one `evreg validate` accepts as that version's payload.
+    let missing: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "avro-field-missing-default")
+        .collect();
+    assert_eq!(missing.len(), 2, "v3 reading v2 and v1: {report:#}");
+    for f in missing {
+        let example = &f["example"];
+        assert!(example["orderId"].is_string(), "{f:#}");
+        assert!(example.get("channel").is_none(), "{f:#}");
+        let payload = tmp.path().join("payload.json");
+        fs::write(&payload, example.to_string()).unwrap();
+        let subject = format!("shop.order.placed@{}", f["other_version"]);
+        evreg(tmp.path())
+            .args(["validate", "--subject", &subject, "payload.json"])
+            .assert()
+            .success();
+    }
 }
