@@ -94,7 +94,10 @@ v2: {"type": "record", "name": "PostalAddress", ...}"#,
         "decimal precision or scale differs",
         "The Avro specification matches two decimals only when precision and scale are equal. A decimal \
 stores an unscaled integer; read with another scale, 19.99 (1999 at scale 2) becomes 1.999 or 199.9 — \
-amounts silently change by powers of ten. Apache Avro's Java checker does not catch this; evreg does.",
+amounts silently change by powers of ten. A narrower precision cannot hold every amount the writer may \
+write. Apache Avro's Java checker does not catch either; evreg does (errors). A wider precision at the \
+same scale keeps every amount exact, so it is only a warning: the specification still calls the two \
+unmatched, and a reader that resolves to the letter may refuse the data.",
         bad: r#"v1: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}
 v2: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 4}"#,
         good: r#"keep precision and scale; for more digits add a new field (amountPrecise) and deprecate the old one"# }

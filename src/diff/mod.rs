@@ -39,7 +39,7 @@ pub fn avro_changes(old: &AvroSchema, new: &AvroSchema) -> Vec<Change> {
     let findings = |r, w| -> Vec<(String, &'static str)> {
         engine::check(r, w)
             .into_iter()
-            .filter(|i| i.rule.severity == crate::Severity::Error)
+            .filter(|i| i.is_error())
             .map(|i| (i.path, i.rule.id))
             .collect()
     };

@@ -371,6 +371,23 @@ impl AvroSchema {
         }
         Location::at(&self.source, pointer, self.json.pointer_span(pointer))
     }
+    /// The pointer of a keyword of the type written at `pointer` — the first of `keys` its JSON
+    /// object has (`size`, `precision`, `type`…) — else `pointer` itself (a bare type name or a
+    /// union has no keywords).
+    pub fn keyword(&self, pointer: &str, keys: &[&str]) -> String {
+        let node = match pointer.split_once('#') {
+            Some((path, inner)) => self
+                .shared
+                .iter()
+                .find(|f| f.source.path == path)
+                .and_then(|f| f.json.pointer(inner)),
+            None => self.json.pointer(pointer),
+        };
+        match node.and_then(|n| keys.iter().find(|k| n.get(k).is_some())) {
+            Some(k) => format!("{pointer}/{}", crate::source::json::escape_pointer_token(k)),
+            None => pointer.to_string(),
+        }
+    }
     /// A readable type name for messages: `string`, `record com.example.Order`, `decimal(12,2)`.
     pub fn describe(&self, id: TypeId) -> String {
         let t = &self.types[id];

@@ -352,9 +352,5 @@ fn static_verdict(catalog: &Catalog, subject: &str, reader: u32, writer: u32) ->
         _ => None,
     };
     let found = crate::compat::avro::check(get(reader)?, get(writer)?);
-    Some(
-        !found
-            .iter()
-            .any(|i| i.rule.severity == crate::Severity::Error),
-    )
+    Some(!found.iter().any(|i| i.is_error()))
 }

@@ -328,22 +328,20 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
         (Kind::Long, _) => Avro::Long(int(v)?),
         (Kind::Float, _) => Avro::Float(v.as_f64().ok_or("expected a number")? as f32),
         (Kind::Double, _) => Avro::Double(v.as_f64().ok_or("expected a number")?),
-        (Kind::Bytes | Kind::Fixed(_), Some(Logical::Decimal { precision, scale })) => {
+        (Kind::Bytes | Kind::Fixed(_), Some(Logical::Decimal { scale, .. })) => {
             let text = match v {
                 Value::String(x) => x.clone(),
                 Value::Number(n) => n.to_string(),
                 _ => return Err("expected a decimal".into()),
             };
-            // Apache Avro wants as many bytes as the precision could need, even for `bytes`.
+            // A fixed takes its size. For `bytes`, Apache Avro's Rust resolution refuses a value
+            // whose byte count could not hold the *reader's* precision, a bound the specification
+            // does not set (it would fail every widened precision on short values): write the
+            // sign-extended 16 bytes an i128 takes, a valid encoding of the same value, so replay
+            // tests the data rather than that library's length check.
             let size = match &t.kind {
                 Kind::Fixed(f) => Some(f.size as usize),
-                _ => Some(
-                    (1..=16)
-                        .find(|n| {
-                            ((8.0 * *n as f64 - 1.0) * 2f64.log10()).floor() as u64 >= *precision
-                        })
-                        .unwrap_or(16),
-                ),
+                _ => Some(16),
             };
             let bytes = decimal_bytes(unscaled(&text, *scale)?, size);
             Avro::Decimal(apache_avro::Decimal::from(bytes))

@@ -8,6 +8,7 @@
 pub mod example;
 
 pub use super::Incompatibility;
+use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
@@ -271,8 +272,8 @@ impl Checker<'_> {
                         &rules::AVRO_FIXED_SIZE_MISMATCH,
                         w,
                         None,
-                        &rt.pointer,
-                        &wt.pointer,
+                        &self.r.keyword(&rt.pointer, &["size"]),
+                        &self.w.keyword(&wt.pointer, &["size"]),
                         path,
                         msg,
                         "keep the size; for another size add a new field of a new fixed type"
@@ -378,8 +379,8 @@ impl Checker<'_> {
                     &rules::AVRO_TYPE_MISMATCH,
                     w,
                     None,
-                    &rt.pointer,
-                    &wt.pointer,
+                    &self.r.keyword(&rt.pointer, &["type"]),
+                    &self.w.keyword(&wt.pointer, &["type"]),
                     path,
                     msg,
                     help,
@@ -395,7 +396,9 @@ impl Checker<'_> {
             Kind::Union(b) => b.clone(),
             _ => vec![r],
         };
-        if rbranches.iter().any(|&rb| self.compatible(rb, w)) {
+        if let Some(&rb) = rbranches.iter().find(|&&rb| self.compatible(rb, w)) {
+            // Readable; walked anyway for the warnings (a changed logical type) inside.
+            self.report(rb, w, path);
             return;
         }
         // A branch of the same kind and name explains the failure best by its own reasons.
@@ -424,8 +427,8 @@ impl Checker<'_> {
             &rules::AVRO_UNION_BRANCH_MISSING,
             w,
             None,
-            &rt.pointer,
-            &self.w.ty(w).pointer,
+            &self.r.keyword(&rt.pointer, &["type"]),
+            &self.w.keyword(&self.w.ty(w).pointer, &["type"]),
             path,
             msg,
             help,
@@ -473,20 +476,82 @@ impl Checker<'_> {
         if rl == wl {
             return;
         }
-        let (r_ptr, w_ptr) = (self.r.ty(r).pointer.clone(), self.w.ty(w).pointer.clone());
+        let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
         let show = |l: &Option<Logical>| {
             l.as_ref()
                 .map(|l| l.to_string())
                 .unwrap_or_else(|| "no logical type".into())
         };
-        if let (Some(Logical::Decimal { .. }), Some(Logical::Decimal { .. })) = (rl, wl) {
-            let msg = format!(
-                "{} is {} in {{reader}} but {} in {{writer}}: decimals resolve only with equal precision and scale, and a changed scale changes every amount by a power of ten",
-                shown(path),
-                show(rl),
-                show(wl)
+        if let (
+            Some(Logical::Decimal {
+                precision: rp,
+                scale: rs,
+            }),
+            Some(Logical::Decimal {
+                precision: wp,
+                scale: ws,
+            }),
+        ) = (rl, wl)
+        {
+            let what = if rs != ws && rp != wp {
+                format!("precision {wp} → {rp} and scale {ws} → {rs}")
+            } else if rs != ws {
+                format!("scale {ws} → {rs}")
+            } else {
+                format!("precision {wp} → {rp}")
+            };
+            let (msg, help, severity) = if rs != ws {
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "keep the scale; for another scale add a new field and deprecate this one",
+                    None,
+                )
+            } else if rp > wp {
+                // Widening the precision at the same scale keeps every written value exact: the
+                // unscaled integer and its scale are unchanged, and the reader holds more digits.
+                // The specification still calls such decimals unmatched, so a reader that follows
+                // it to the letter may refuse them: a warning, not an error.
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "safe for the data; keep the precision if any consumer resolves schemas strictly",
+                    Some(Severity::Warning),
+                )
+            } else {
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): amounts with more than {rp} digits, which {{writer}} may write, do not fit {{reader}}",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "keep the precision, or widen it; to narrow it add a new field and deprecate this one",
+                    None,
+                )
+            };
+            let key = if rs != ws { "scale" } else { "precision" };
+            self.emit(
+                &rules::AVRO_DECIMAL_MISMATCH,
+                w,
+                None,
+                &self.r.keyword(r_ptr, &[key]),
+                &self.w.keyword(w_ptr, &[key]),
+                path,
+                msg,
+                help.into(),
             );
-            self.emit(&rules::AVRO_DECIMAL_MISMATCH, w, None, &r_ptr, &w_ptr, path, msg, "keep precision and scale; for another scale add a new field and deprecate this one".into());
+            if let Some(last) = self.out.last_mut() {
+                last.severity = severity;
+            }
             return;
         }
         // A uuid annotation on a string changes nothing about how the string reads.
@@ -506,8 +571,8 @@ impl Checker<'_> {
             &rules::AVRO_LOGICAL_TYPE_CHANGED,
             w,
             None,
-            &r_ptr,
-            &w_ptr,
+            &self.r.keyword(r_ptr, &["logicalType", "type"]),
+            &self.w.keyword(w_ptr, &["logicalType", "type"]),
             path,
             msg,
             "keep the logical type; for another unit or representation add a new field".into(),
@@ -515,11 +580,21 @@ impl Checker<'_> {
     }
 }
 
-/// Two decimals agree only with equal precision and scale; anything else about logical types
-/// does not stop resolution (it is reported as a warning).
+/// Two decimals agree with equal scale and a reader precision at least the writer's (widening is
+/// reported as a warning, see `report_logical`); anything else about logical types does not stop
+/// resolution (it is reported as a warning).
 fn decimals_agree(r: &Option<Logical>, w: &Option<Logical>) -> bool {
     match (r, w) {
-        (Some(a @ Logical::Decimal { .. }), Some(b @ Logical::Decimal { .. })) => a == b,
+        (
+            Some(Logical::Decimal {
+                precision: rp,
+                scale: rs,
+            }),
+            Some(Logical::Decimal {
+                precision: wp,
+                scale: ws,
+            }),
+        ) => rs == ws && rp >= wp,
         _ => true,
     }
 }
@@ -680,6 +755,7 @@ mod tests {
         };
         assert!(rules_for(&d(12, 2), &d(12, 2)).is_empty());
         assert_eq!(rules_for(&d(12, 4), &d(12, 2)), ["avro-decimal-mismatch"]);
+        assert_eq!(rules_for(&d(10, 2), &d(12, 2)), ["avro-decimal-mismatch"]);
         assert_eq!(
             rules_for(&d(12, 2), r#""bytes""#),
             ["avro-logical-type-changed"]
@@ -697,6 +773,122 @@ mod tests {
                 r#""string""#
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn decimal_findings_say_what_changed_and_widening_is_only_a_warning() {
+        let d = |p: u32, s: u32| {
+            schema(&format!(
+                r#"{{"type": "bytes", "logicalType": "decimal", "precision": {p}, "scale": {s}}}"#
+            ))
+        };
+        let one = |reader, writer| {
+            let mut found = check(&d(reader, 2), &d(writer, 2));
+            assert_eq!(found.len(), 1);
+            found.remove(0)
+        };
+        let widened = one(14, 12);
+        assert_eq!(widened.severity, Some(Severity::Warning));
+        assert!(
+            widened.message.contains("precision 12 → 14"),
+            "{}",
+            widened.message
+        );
+        assert!(
+            widened.message.contains("still reads exactly"),
+            "{}",
+            widened.message
+        );
+        assert!(!widened.message.contains("scale"), "{}", widened.message);
+        assert_eq!(
+            (
+                widened.reader_pointer.as_str(),
+                widened.writer_pointer.as_str()
+            ),
+            ("/precision", "/precision")
+        );
+        let narrowed = one(10, 12);
+        assert_eq!(narrowed.severity, None);
+        assert!(
+            narrowed.message.contains("precision 12 → 10"),
+            "{}",
+            narrowed.message
+        );
+        assert!(
+            narrowed.message.contains("more than 10 digits"),
+            "{}",
+            narrowed.message
+        );
+        let rescaled = check(&d(12, 4), &d(12, 2)).remove(0);
+        assert_eq!(rescaled.severity, None);
+        assert!(
+            rescaled.message.contains("scale 2 → 4"),
+            "{}",
+            rescaled.message
+        );
+        assert!(
+            !rescaled.message.contains("precision 12"),
+            "{}",
+            rescaled.message
+        );
+        assert_eq!(rescaled.reader_pointer, "/scale");
+        // Widening inside a union still picks the decimal branch.
+        let in_union = |p: u32| {
+            schema(&format!(
+                r#"["null", {{"type": "bytes", "logicalType": "decimal", "precision": {p}, "scale": 2}}]"#
+            ))
+        };
+        let found = check(&in_union(14), &in_union(12));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Some(Severity::Warning));
+    }
+
+    #[test]
+    fn findings_at_a_schema_root_point_at_the_keyword() {
+        let pointers = |reader: &str, writer: &str| {
+            check(&schema(reader), &schema(writer))
+                .into_iter()
+                .map(|i| (i.rule.id, i.reader_pointer, i.writer_pointer))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pointers(
+                r#"{"type": "fixed", "name": "F", "size": 4}"#,
+                r#"{"type": "fixed", "name": "F", "size": 8}"#
+            ),
+            [(
+                "avro-fixed-size-mismatch",
+                "/size".to_string(),
+                "/size".to_string()
+            )]
+        );
+        assert_eq!(
+            pointers(
+                r#"{"type": "record", "name": "R", "fields": []}"#,
+                r#"{"type": "string"}"#
+            ),
+            [(
+                "avro-type-mismatch",
+                "/type".to_string(),
+                "/type".to_string()
+            )]
+        );
+        assert_eq!(
+            pointers(
+                r#"{"type": "long", "logicalType": "timestamp-micros"}"#,
+                r#"{"type": "long", "logicalType": "timestamp-millis"}"#
+            ),
+            [(
+                "avro-logical-type-changed",
+                "/logicalType".to_string(),
+                "/logicalType".to_string()
+            )]
+        );
+        // A bare type name has no keyword to point at.
+        assert_eq!(
+            pointers(r#""int""#, r#""string""#),
+            [("avro-type-mismatch", String::new(), String::new())]
         );
     }
 
