@@ -1044,6 +1044,19 @@ impl<'a> Parser<'a> {
             .and_then(|s| s.as_number())
             .and_then(|n| n.as_i64())
         {
+            // Java reads `size` as an int: a larger fixed is a schema no Avro reader accepts.
+            Some(n) if n > i64::from(i32::MAX) => {
+                self.error(
+                    &format!("{ptr}/size"),
+                    format!(
+                        "fixed `{}` has size {n}, more than Avro implementations accept (at most {} bytes)",
+                        name.fullname(),
+                        i32::MAX
+                    ),
+                    "a fixed holds a handful of bytes (a hash, an id); use `bytes` for large values",
+                );
+                0
+            }
             Some(n) if n >= 0 => n as u64,
             _ => {
                 self.error(
@@ -1153,7 +1166,15 @@ impl<'a> Parser<'a> {
                 v.as_number().and_then(|n| n.as_i64()).is_some(),
                 "a whole number within the long range",
             ),
-            Kind::Float | Kind::Double => want(v.as_number().is_some(), "a number"),
+            Kind::Float => want(
+                v.as_number()
+                    .is_some_and(|n| n.as_f64().abs() <= f64::from(f32::MAX)),
+                "a number within the float range (±3.4e38)",
+            ),
+            Kind::Double => want(
+                v.as_number().is_some_and(|n| n.as_f64().is_finite()),
+                "a number within the double range",
+            ),
             Kind::String => want(v.as_str().is_some(), "a string"),
             Kind::Bytes => match v.as_str() {
                 Some(s) if s.chars().all(|c| (c as u32) < 256) => Ok(()),
@@ -1291,6 +1312,15 @@ mod tests {
         assert!(errors(r#"["null", ["int"]]"#)[0].contains("another union"));
         assert!(errors(r#"["int", "int"]"#)[0].contains("twice"));
         assert!(errors(r#"{"type": "fixed", "name": "F"}"#)[0].contains("size"));
+        assert!(
+            errors(r#"{"type": "fixed", "name": "F", "size": 2147483648}"#)[0]
+                .contains("at most 2147483647 bytes")
+        );
+        assert!(errors(r#"{"type": "fixed", "name": "F", "size": 2147483647}"#).is_empty());
+        assert!(
+            errors(r#"{"type": "record", "name": "R", "fields": [{"name": "f", "type": "float", "default": 1e308}]}"#)[0]
+                .contains("float range")
+        );
         assert!(
             errors(r#"{"type": "record", "name": "int", "fields": []}"#)[0].contains("primitive")
         );

@@ -152,6 +152,14 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             "a long (64-bit whole number)",
             out,
         ),
+        // A float holds ±3.4e38 at most: a larger number would be written as infinity.
+        (Kind::Float, _) if v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX)) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{v} is beyond the range of a float (32-bit, ±3.4e38)"),
+        ),
         (Kind::Float | Kind::Double, _) => match v {
             Value::Number(_) => {}
             Value::String(x) if matches!(x.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
@@ -367,6 +375,27 @@ mod tests {
             .into_iter()
             .map(|p| (p.pointer, p.message))
             .collect()
+    }
+
+    #[test]
+    fn a_float_holds_no_more_than_its_range() {
+        let f = schema(r#""float""#);
+        assert_eq!(problems(&f, json!(3.0e38)), []);
+        assert_eq!(problems(&f, json!(-1.5)), []);
+        let too_big = problems(&f, json!(1e308));
+        assert_eq!(too_big.len(), 1);
+        assert!(too_big[0].1.contains("range of a float"), "{too_big:?}");
+        assert_eq!(problems(&f, json!(-4e38)).len(), 1);
+        assert_eq!(problems(&schema(r#""double""#), json!(1e308)), []);
+        // In a union, the double branch takes what the float branch cannot.
+        assert_eq!(
+            problems(&schema(r#"["float", "double"]"#), json!(1e308)),
+            []
+        );
+        assert_eq!(
+            problems(&schema(r#"["null", "float"]"#), json!(1e308)).len(),
+            1
+        );
     }
 
     #[test]
