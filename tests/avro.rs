@@ -136,3 +136,166 @@ fn a_fixed_size_change_at_a_shared_schema_root_points_at_size() {
     assert_eq!(sizes[0]["other_file"], "schemas/shop.common.Code.avsc");
     assert_eq!(sizes[0]["other_pointer"], "/size");
 }
+
+/// Time budgets: each schema below is generated here, a few megabytes large, and decided in time
+/// roughly linear in its size. The bound is generous for unoptimised test builds on a loaded
+/// machine; the quadratic versions these guard against took minutes.
+mod budgets {
+    use evreg::compat::avro::check;
+    use evreg::schema::avro::{AvroSchema, parse};
+    use evreg::source::SourceFile;
+    use serde_json::{Value, json};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    const BUDGET: Duration = if cfg!(debug_assertions) {
+        Duration::from_secs(20)
+    } else {
+        Duration::from_secs(2)
+    };
+
+    fn schema(v: &Value) -> AvroSchema {
+        let parsed = parse(Arc::new(SourceFile::new("big.avsc", v.to_string())));
+        parsed.schema.expect("a valid schema")
+    }
+
+    fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        let took = start.elapsed();
+        eprintln!("{what}: {took:?}");
+        assert!(took < BUDGET, "{what} took {took:?} (budget {BUDGET:?})");
+        out
+    }
+
+    /// Messages and help stay short: memory grows with the number of findings, not with the
+    /// schema's size times it.
+    fn bounded(found: &[evreg::compat::Incompatibility]) {
+        for i in found {
+            assert!(
+                i.message.len() + i.help.len() < 600,
+                "{}: {} / {}",
+                i.rule.id,
+                i.message,
+                i.help
+            );
+        }
+    }
+
+    fn enumeration(step: usize) -> Value {
+        let symbols: Vec<String> = (0..100_000)
+            .step_by(step)
+            .map(|i| format!("S{i}"))
+            .collect();
+        json!({"type": "enum", "name": "E", "symbols": symbols})
+    }
+
+    #[test]
+    fn an_enum_of_100_000_symbols() {
+        let found = timed("an enum of 100,000 symbols against itself", || {
+            let a = schema(&enumeration(1));
+            let b = schema(&enumeration(1));
+            check(&a, &b)
+        });
+        assert!(found.is_empty());
+        let found = timed("an enum that lost half of 100,000 symbols", || {
+            let reader = schema(&enumeration(2));
+            let writer = schema(&enumeration(1));
+            check(&reader, &writer)
+        });
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("and 49990 more"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].example, Some(json!("S1")));
+        bounded(&found);
+        // A payload of another symbol says so without listing all of them.
+        let e = schema(&enumeration(1));
+        let problems = evreg::validate::avro::validate(&e, &json!("nope"));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.len() < 300, "{}", problems[0].message);
+    }
+
+    fn record(n: usize, ty: &str) -> Value {
+        let fields: Vec<Value> = (0..n)
+            .map(|i| json!({"name": format!("f{i}"), "type": ty}))
+            .collect();
+        json!({"type": "record", "name": "R", "fields": fields})
+    }
+
+    #[test]
+    fn a_record_of_120_000_fields() {
+        let found = timed("a record of 120,000 fields against itself", || {
+            let a = schema(&record(120_000, "int"));
+            let b = schema(&record(120_000, "int"));
+            check(&a, &b)
+        });
+        assert!(found.is_empty());
+        let found = timed("a record of 120,000 fields, every one changed", || {
+            let reader = schema(&record(120_000, "string"));
+            let writer = schema(&record(120_000, "int"));
+            check(&reader, &writer)
+        });
+        assert_eq!(found.len(), 120_000);
+        bounded(&found);
+        // A payload of the record validates in time too.
+        let r = schema(&record(120_000, "int"));
+        let payload: serde_json::Map<String, Value> =
+            (0..120_000).map(|i| (format!("f{i}"), json!(i))).collect();
+        let problems = timed("a payload of 120,000 fields", || {
+            evreg::validate::avro::validate(&r, &Value::Object(payload))
+        });
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn a_chain_of_8_000_named_types() {
+        // Each type holds the one before it, by name; the last one breaks.
+        let chain = |last: &str| {
+            let mut fields = vec![
+                json!({"name": "t0", "type": {"type": "record", "name": "N0", "fields": [{"name": "x", "type": last}]}}),
+            ];
+            for i in 1..8_000 {
+                fields.push(json!({"name": format!("t{i}"), "type": {"type": "record", "name": format!("N{i}"),
+                    "fields": [{"name": "a", "type": format!("N{}", i - 1)}, {"name": "b", "type": format!("N{}", i - 1)}]}}));
+            }
+            json!({"type": "record", "name": "Root", "fields": fields})
+        };
+        let found = timed("a chain of 8,000 named types", || {
+            let reader = schema(&chain("string"));
+            let writer = schema(&chain("int"));
+            check(&reader, &writer)
+        });
+        assert_eq!(found.len(), 1, "{found:?}");
+        bounded(&found);
+        // The same chain with every reference ahead of its definition: 8,000 errors, each short.
+        let mut fields = Vec::new();
+        for i in 0..8_000 {
+            fields.push(
+                json!({"name": format!("t{i}"), "type": {"type": "record", "name": format!("N{i}"),
+                "fields": [{"name": "next", "type": format!("N{}", i + 1)}]}}),
+            );
+        }
+        let text = json!({"type": "record", "name": "Root", "fields": fields}).to_string();
+        let parsed = timed("8,000 references ahead of their definitions", || {
+            parse(Arc::new(SourceFile::new("ahead.avsc", text)))
+        });
+        assert!(parsed.schema.is_none());
+        assert_eq!(parsed.findings.len(), 8_000);
+        assert!(
+            parsed.findings[0]
+                .help
+                .contains("defined later, at `/fields/1/type`"),
+            "{}",
+            parsed.findings[0].help
+        );
+        let total: usize = parsed
+            .findings
+            .iter()
+            .map(|f| f.message.len() + f.help.len())
+            .sum();
+        assert!(total < 8_000 * 300, "{total} bytes of messages");
+    }
+}

@@ -190,14 +190,14 @@ impl Walker<'_> {
             }
             (Kind::Enum(oe), Kind::Enum(ne)) => {
                 self.names(o, n, path);
-                for s in ne.symbols.iter().filter(|s| !oe.symbols.contains(s)) {
+                for s in ne.symbols.iter().filter(|s| !oe.has(s)) {
                     self.push(
                         "enum-symbol-added",
                         path,
                         format!("enum {} gained symbol `{s}`", at(path)),
                     );
                 }
-                for s in oe.symbols.iter().filter(|s| !ne.symbols.contains(s)) {
+                for s in oe.symbols.iter().filter(|s| !ne.has(s)) {
                     self.push(
                         "enum-symbol-removed",
                         path,

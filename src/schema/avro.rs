@@ -228,6 +228,19 @@ pub struct Record {
     pub aliases: Vec<String>,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// Field name → index in `fields`, so matching fields costs linear time in wide records.
+    by_name: HashMap<String, usize>,
+}
+
+impl Record {
+    /// The index of the field called `name`.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.position(name).map(|i| &self.fields[i])
+    }
 }
 
 #[derive(Debug)]
@@ -247,6 +260,18 @@ pub struct Enum {
     pub doc: Option<String>,
     pub symbols: Vec<String>,
     pub default: Option<String>,
+    /// Symbol → index in `symbols`, so comparing enums costs linear time in long ones.
+    by_symbol: HashMap<String, usize>,
+}
+
+impl Enum {
+    /// The index of `symbol`.
+    pub fn position(&self, symbol: &str) -> Option<usize> {
+        self.by_symbol.get(symbol).copied()
+    }
+    pub fn has(&self, symbol: &str) -> bool {
+        self.by_symbol.contains_key(symbol)
+    }
 }
 
 #[derive(Debug)]
@@ -334,6 +359,7 @@ pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
         pending_defaults: Vec::new(),
         shared,
         used: Vec::new(),
+        defined_later: None,
     };
     let root = p.schema(&json, "", "");
     for (ty, pointer) in std::mem::take(&mut p.pending_defaults) {
@@ -426,6 +452,9 @@ struct Parser<'a> {
     shared: &'a SharedTypes,
     /// Shared files types were taken from.
     used: Vec<Arc<SharedFile>>,
+    /// Every named type the file defines (full name → pointer), built at the first unknown
+    /// reference to tell "defined later" from "unknown".
+    defined_later: Option<HashMap<String, String>>,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -547,17 +576,52 @@ impl<'a> Parser<'a> {
             let id = self.schema(node, &format!("{}#{def_ptr}", file.source.path), def_ns);
             return id;
         }
-        let known: Vec<&str> = self.named.keys().map(String::as_str).collect();
-        let help = if known.is_empty() {
-            "use a primitive type, define the named type before its first use, or define it in a shared file schemas/<name>.avsc".to_string()
-        } else {
-            format!(
-                "named types defined before this point: {}; a named type must be defined before it is used",
-                known.join(", ")
-            )
-        };
+        let help = self.unknown_type_help(name, &candidates);
         self.error(ptr, format!("unknown type `{name}`"), &help);
         self.invalid(ptr)
+    }
+
+    /// Help for a reference to an unknown type: where it is defined when that is later in the
+    /// file, else the close names. Bounded per reference, so a schema with thousands of bad
+    /// references costs linear time and memory.
+    fn unknown_type_help(&mut self, name: &str, candidates: &[String]) -> String {
+        let json: &'a Node = self.json;
+        let later = self.defined_later.get_or_insert_with(|| {
+            let mut found = Vec::new();
+            collect_named(json, "", "", &mut found);
+            found
+                .into_iter()
+                .map(|(full, ptr, _)| (full, ptr))
+                .collect()
+        });
+        if let Some(at) = candidates.iter().find_map(|c| later.get(c)) {
+            return format!(
+                "`{name}` is defined later, at `{at}`; a named type must be defined before it is used: move the definition to its first use"
+            );
+        }
+        const LISTED: usize = 5;
+        const COMPARED: usize = 500;
+        let mut known: Vec<&str> = self.named.keys().map(String::as_str).collect();
+        if known.is_empty() {
+            return "use a primitive type, define the named type before its first use, or define it in a shared file schemas/<name>.avsc".to_string();
+        }
+        if known.len() <= COMPARED {
+            let near = crate::suggest::similar(name, known.iter().copied());
+            if !near.is_empty() {
+                return format!("did you mean {}?", near.join(", "));
+            }
+        }
+        known.sort_unstable();
+        let more = known.len().saturating_sub(LISTED);
+        format!(
+            "named types defined before this point: {}{}; a named type must be defined before it is used",
+            known[..known.len().min(LISTED)].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )
     }
 
     fn union(&mut self, branches: &[Node], ptr: &str, ns: &str) -> TypeId {
@@ -888,19 +952,23 @@ impl<'a> Parser<'a> {
             aliases,
             doc,
             fields: Vec::new(),
+            by_name: HashMap::new(),
         });
         let mut fields: Vec<Field> = Vec::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         match node.get("fields").map(|f| f.as_array()) {
             Some(Some(items)) => {
                 for (i, f) in items.iter().enumerate() {
                     let fptr = format!("{ptr}/fields/{i}");
                     if let Some(field) = self.field(f, &fptr, &namespace) {
-                        if fields.iter().any(|g| g.name == field.name) {
+                        if by_name.contains_key(&field.name) {
                             self.error(
                                 &format!("{fptr}/name"),
                                 format!("field `{}` is defined twice", field.name),
                                 "field names are unique within a record",
                             );
+                        } else {
+                            by_name.insert(field.name.clone(), fields.len());
                         }
                         fields.push(field);
                     }
@@ -919,6 +987,7 @@ impl<'a> Parser<'a> {
         }
         if let Kind::Record(r) = &mut self.types[id].kind {
             r.fields = fields;
+            r.by_name = by_name;
         }
         id
     }
@@ -990,15 +1059,18 @@ impl<'a> Parser<'a> {
         let aliases = self.aliases(node, ptr, &name.namespace, true);
         let doc = self.doc(node, ptr);
         let mut symbols: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         match node.get("symbols").map(|s| s.as_array()) {
             Some(Some(items)) => {
                 for (i, s) in items.iter().enumerate() {
                     let sptr = format!("{ptr}/symbols/{i}");
                     match s.as_str() {
                         Some(s) if !valid_name(s) => self.error(&sptr, format!("`{s}` is not a valid enum symbol"), "symbols start with a letter or `_` and hold only letters, digits and `_`"),
-                        Some(s) if !seen.insert(s.to_string()) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
-                        Some(s) => symbols.push(s.to_string()),
+                        Some(s) if seen.contains_key(s) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
+                        Some(s) => {
+                            seen.insert(s.to_string(), symbols.len());
+                            symbols.push(s.to_string());
+                        }
                         None => self.error(&sptr, "an enum symbol must be a string".into(), "quote the symbol"),
                     }
                 }
@@ -1014,7 +1086,7 @@ impl<'a> Parser<'a> {
         }
         let default = self.str_attr(node, "default", ptr);
         if let Some(d) = &default
-            && !symbols.contains(d)
+            && !seen.contains_key(d)
         {
             self.error(
                 &format!("{ptr}/default"),
@@ -1028,6 +1100,7 @@ impl<'a> Parser<'a> {
             doc,
             symbols,
             default,
+            by_symbol: seen,
         });
         id
     }
@@ -1193,7 +1266,7 @@ impl<'a> Parser<'a> {
                 ),
             },
             Kind::Enum(e) => match v.as_str() {
-                Some(s) if e.symbols.iter().any(|x| x == s) => Ok(()),
+                Some(s) if e.has(s) => Ok(()),
                 Some(s) => Err(format!("`{s}` is not a symbol of {}", e.name.fullname())),
                 None => want(false, "an enum symbol"),
             },

@@ -34,6 +34,20 @@ fn problem(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, message
     });
 }
 
+/// An enum's symbols as a message lists them: the first few of a long enum, and how many.
+fn some_symbols(symbols: &[String]) -> String {
+    const LISTED: usize = 12;
+    if symbols.len() <= LISTED {
+        symbols.join(", ")
+    } else {
+        format!(
+            "{}, … ({} symbols)",
+            symbols[..LISTED].join(", "),
+            symbols.len()
+        )
+    }
+}
+
 /// The name a union branch goes by in Avro's JSON encoding.
 fn branch_name(s: &AvroSchema, ty: TypeId) -> String {
     let k = &s.ty(ty).kind;
@@ -213,7 +227,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             _ => expected(out, "a string"),
         },
         (Kind::Enum(e), _) => match v {
-            Value::String(x) if e.symbols.contains(x) => {}
+            Value::String(x) if e.has(x) => {}
             Value::String(x) => problem(
                 out,
                 s,
@@ -223,7 +237,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                     "{} is not a symbol of enum {} ({})",
                     crate::suggest::quote(x),
                     e.name.name,
-                    e.symbols.join(", ")
+                    some_symbols(&e.symbols)
                 ),
             ),
             _ => expected(out, "an enum symbol string"),
@@ -264,7 +278,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                         }),
                     }
                 }
-                for k in m.keys().filter(|k| !r.fields.iter().any(|f| &f.name == *k)) {
+                for k in m.keys().filter(|k| r.position(k).is_none()) {
                     out.push(Problem {
                         pointer: format!("{at}/{}", escape_pointer_token(k)),
                         schema_pointer: t.pointer.clone(),

@@ -356,9 +356,7 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
         (Kind::Enum(e), _) => {
             let sym = v.as_str().ok_or("expected an enum symbol")?;
             let i = e
-                .symbols
-                .iter()
-                .position(|x| x == sym)
+                .position(sym)
                 .ok_or_else(|| format!("`{sym}` is not a symbol"))?;
             Avro::Enum(i as u32, sym.to_string())
         }

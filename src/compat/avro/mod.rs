@@ -42,15 +42,8 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
 /// a writer field. Shared by compatibility and diff, so both pair fields alike.
 pub fn writer_field<'a>(reader_field: &Field, writer: &'a Record) -> Option<&'a Field> {
     writer
-        .fields
-        .iter()
-        .find(|w| w.name == reader_field.name)
-        .or_else(|| {
-            reader_field
-                .aliases
-                .iter()
-                .find_map(|a| writer.fields.iter().find(|w| &w.name == a))
-        })
+        .field(&reader_field.name)
+        .or_else(|| reader_field.aliases.iter().find_map(|a| writer.field(a)))
 }
 
 /// Do two named types match: the same unqualified name, or a reader alias naming the writer's
@@ -176,7 +169,7 @@ impl Checker<'_> {
             }
             (Kind::Enum(re), Kind::Enum(we)) => {
                 names_match(&rt.kind, &wt.kind)
-                    && (re.default.is_some() || we.symbols.iter().all(|s| re.symbols.contains(s)))
+                    && (re.default.is_some() || we.symbols.iter().all(|s| re.has(s)))
             }
             (Kind::Record(rr), Kind::Record(wr)) => {
                 if !names_match(&rt.kind, &wt.kind) {
@@ -284,17 +277,19 @@ impl Checker<'_> {
             }
             (Kind::Enum(re), Kind::Enum(we)) => {
                 self.report_names(r, w, path);
-                let missing: Vec<&String> = we
-                    .symbols
-                    .iter()
-                    .filter(|s| !re.symbols.contains(s))
-                    .collect();
+                let missing: Vec<&String> = we.symbols.iter().filter(|s| !re.has(s)).collect();
                 if !missing.is_empty() && re.default.is_none() {
-                    let list = missing
+                    // A long list is cut: the message stays readable and its size bounded.
+                    const LISTED: usize = 10;
+                    let mut list = missing
                         .iter()
+                        .take(LISTED)
                         .map(|s| format!("`{s}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
+                    if missing.len() > LISTED {
+                        list.push_str(&format!(" and {} more", missing.len() - LISTED));
+                    }
                     let w_ptr = we
                         .symbols
                         .iter()
@@ -331,9 +326,7 @@ impl Checker<'_> {
                     match writer_field(rf, wr) {
                         Some(wf) => {
                             let i = wr
-                                .fields
-                                .iter()
-                                .position(|f| std::ptr::eq(f, wf))
+                                .position(&wf.name)
                                 .expect("the writer field is one of the writer's fields");
                             self.steps.push(Step::Field(i));
                             self.report(rf.ty, wf.ty, &fpath);
