@@ -326,8 +326,8 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
             Avro::LocalTimestampNanos(epoch(v, 1_000_000_000)?)
         }
         (Kind::Long, _) => Avro::Long(int(v)?),
-        (Kind::Float, _) => Avro::Float(v.as_f64().ok_or("expected a number")? as f32),
-        (Kind::Double, _) => Avro::Double(v.as_f64().ok_or("expected a number")?),
+        (Kind::Float, _) => Avro::Float(number(v)? as f32),
+        (Kind::Double, _) => Avro::Double(number(v)?),
         (Kind::Bytes | Kind::Fixed(_), Some(Logical::Decimal { scale, .. })) => {
             let text = match v {
                 Value::String(x) => x.clone(),
@@ -414,6 +414,19 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
     })
 }
 
+/// A float or double as payloads carry it: a number, or the strings Avro's JSON encoding uses
+/// for values JSON numbers cannot hold.
+fn number(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::String(s) if s == "NaN" => Ok(f64::NAN),
+        Value::String(s) if s == "Infinity" => Ok(f64::INFINITY),
+        Value::String(s) if s == "-Infinity" => Ok(f64::NEG_INFINITY),
+        _ => v
+            .as_f64()
+            .ok_or_else(|| format!("expected a number, found {v}")),
+    }
+}
+
 /// Avro's JSON encoding of bytes: one code point 0-255 per byte.
 fn code_points(v: &Value) -> Result<Vec<u8>, String> {
     let s = v.as_str().ok_or("expected a string")?;
@@ -480,6 +493,47 @@ mod tests {
         let payload = json!({"total": {"amount": "1"}, "lines": [{"unitPrice": {"amount": "2"}}],
             "tip": {"shop.Money": {"amount": "3"}}, "next": {"Order": leaf}});
         assert_eq!(replay(&s, &a, &a, &payload), Ok(()));
+    }
+
+    #[test]
+    fn floats_replay_the_special_values_payloads_may_carry() {
+        let (w, wa) = both(
+            r#"{"type": "record", "name": "R", "fields": [{"name": "f", "type": "float"}, {"name": "d", "type": "double"}]}"#,
+        );
+        for (f, d) in [("NaN", "Infinity"), ("-Infinity", "NaN")] {
+            assert_eq!(replay(&w, &wa, &wa, &json!({"f": f, "d": d})), Ok(()));
+        }
+    }
+
+    #[test]
+    fn every_logical_type_replays_in_the_forms_validate_accepts() {
+        let (w, wa) = both(
+            r#"{"type": "record", "name": "R", "fields": [
+              {"name": "date", "type": {"type": "int", "logicalType": "date"}},
+              {"name": "tm", "type": {"type": "int", "logicalType": "time-millis"}},
+              {"name": "tu", "type": {"type": "long", "logicalType": "time-micros"}},
+              {"name": "ts", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+              {"name": "tn", "type": {"type": "long", "logicalType": "timestamp-nanos"}},
+              {"name": "lt", "type": {"type": "long", "logicalType": "local-timestamp-millis"}},
+              {"name": "dur", "type": {"type": "fixed", "name": "D", "size": 12, "logicalType": "duration"}},
+              {"name": "dec", "type": {"type": "fixed", "name": "M", "size": 8, "logicalType": "decimal", "precision": 18, "scale": 3}},
+              {"name": "id", "type": {"type": "string", "logicalType": "uuid"}}]}"#,
+        );
+        let forms = [
+            json!({"date": "2026-11-25", "tm": "08:30:00", "tu": "08:30:00.5", "ts": "2026-11-25T08:30:00Z",
+                   "tn": "2026-11-25T08:30:00.123456789Z", "lt": "2026-11-25T08:30:00Z",
+                   "dur": "\u{0}\u{0}\u{0}\u{1}\u{0}\u{0}\u{0}\u{2}\u{0}\u{0}\u{0}\u{3}", "dec": "-12.5",
+                   "id": "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b"}),
+            json!({"date": 20000, "tm": 1000, "tu": 1000, "ts": 1, "tn": 1, "lt": 1,
+                   "dur": "abcdefghijkl", "dec": 7, "id": "00000000-0000-4000-8000-000000000000"}),
+        ];
+        for payload in forms {
+            assert!(
+                super::super::avro::validate(&w, &payload).is_empty(),
+                "{payload}"
+            );
+            assert_eq!(replay(&w, &wa, &wa, &payload), Ok(()), "{payload}");
+        }
     }
 
     #[test]
