@@ -1,7 +1,9 @@
 //! Avro compatibility: can a reader schema read data written with a writer schema? Decided by the
 //! Avro 1.12 specification's "Schema Resolution" rules as Apache Avro's reference checker decides
 //! them, plus the decimal rule the specification states and that checker skips. Every
-//! incompatibility is reported, each with its place in both schemas.
+//! incompatibility is reported, each with its place in both schemas and, where Apache Avro
+//! confirms one, an example payload (`example`: built from where the break sits in the writer,
+//! which the report walk records).
 //!
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
