@@ -94,7 +94,10 @@ v2: {"type": "record", "name": "PostalAddress", ...}"#,
         "decimal precision or scale differs",
         "The Avro specification matches two decimals only when precision and scale are equal. A decimal \
 stores an unscaled integer; read with another scale, 19.99 (1999 at scale 2) becomes 1.999 or 199.9 — \
-amounts silently change by powers of ten. Apache Avro's Java checker does not catch this; evreg does.",
+amounts silently change by powers of ten. A narrower precision cannot hold every amount the writer may \
+write. Apache Avro's Java checker does not catch either; evreg does (errors). A wider precision at the \
+same scale keeps every amount exact, so it is only a warning: the specification still calls the two \
+unmatched, and a reader that resolves to the letter may refuse the data.",
         bad: r#"v1: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2}
 v2: {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 4}"#,
         good: r#"keep precision and scale; for more digits add a new field (amountPrecise) and deprecate the old one"# }
@@ -591,10 +594,19 @@ is wrong: please report it with the schemas and the sample.",
 
     FIXTURE_REPLAY_SKIPPED { "fixture-replay-skipped", Fixture, Info,
         "a replay could not run",
-        "Replay needs both schemas to load in Apache Avro and the sample to convert to Avro; when either \
-fails the sample is validated but not replayed.",
+        "Replay needs both schemas to load in Apache Avro; when one does not, the sample is validated but \
+not replayed. (A sample Apache Avro cannot write is `fixture-replay-error`.)",
         bad: "schema uses a construct Apache Avro's parser rejects",
         good: "nothing to do unless the reason surprises you" }
+
+    FIXTURE_REPLAY_ERROR { "fixture-replay-error", Fixture, Warning,
+        "Apache Avro could not write a valid sample or resolve its schema, so it was not replayed",
+        "Replay writes each valid Avro sample as Avro binary with its own version's schema, then reads it \
+with each reader. When Apache Avro refuses to write a sample that `evreg validate` accepts, or cannot \
+resolve a schema's named types, replay did not run and says nothing about the readers: the sample is \
+not known to be unreadable, and not known to be readable either.",
+        bad: "fixtures/x/v1/a.json could not be replayed: Apache Avro cannot write it",
+        good: "every valid sample is replayed" }
 
     FIXTURE_MISSING { "fixture-missing", Fixture, Info,
         "a version has no sample events",

@@ -30,6 +30,13 @@ pub struct Incompatibility {
     pub example: Option<serde_json::Value>,
 }
 
+impl Incompatibility {
+    /// Does it stop the reader (its own severity, else its rule's, is an error)?
+    pub fn is_error(&self) -> bool {
+        self.severity.unwrap_or(self.rule.severity) == Severity::Error
+    }
+}
+
 /// The modes as Confluent Schema Registry defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {

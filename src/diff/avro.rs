@@ -198,7 +198,7 @@ impl Walker<'_> {
             (Kind::Enum(oe), Kind::Enum(ne)) => {
                 self.names(o, n, path);
                 let (os, ns) = (format!("{op}/symbols"), format!("{np}/symbols"));
-                for s in ne.symbols.iter().filter(|s| !oe.symbols.contains(s)) {
+                for s in ne.symbols.iter().filter(|s| !oe.has(s)) {
                     self.push(
                         "enum-symbol-added",
                         path,
@@ -207,7 +207,7 @@ impl Walker<'_> {
                         format!("enum {} gained symbol `{s}`", at(path)),
                     );
                 }
-                for s in oe.symbols.iter().filter(|s| !ne.symbols.contains(s)) {
+                for s in oe.symbols.iter().filter(|s| !ne.has(s)) {
                     self.push(
                         "enum-symbol-removed",
                         path,

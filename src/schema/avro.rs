@@ -228,6 +228,19 @@ pub struct Record {
     pub aliases: Vec<String>,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
+    /// Field name → index in `fields`, so matching fields costs linear time in wide records.
+    by_name: HashMap<String, usize>,
+}
+
+impl Record {
+    /// The index of the field called `name`.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.position(name).map(|i| &self.fields[i])
+    }
 }
 
 #[derive(Debug)]
@@ -247,6 +260,18 @@ pub struct Enum {
     pub doc: Option<String>,
     pub symbols: Vec<String>,
     pub default: Option<String>,
+    /// Symbol → index in `symbols`, so comparing enums costs linear time in long ones.
+    by_symbol: HashMap<String, usize>,
+}
+
+impl Enum {
+    /// The index of `symbol`.
+    pub fn position(&self, symbol: &str) -> Option<usize> {
+        self.by_symbol.get(symbol).copied()
+    }
+    pub fn has(&self, symbol: &str) -> bool {
+        self.by_symbol.contains_key(symbol)
+    }
 }
 
 #[derive(Debug)]
@@ -334,6 +359,7 @@ pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
         pending_defaults: Vec::new(),
         shared,
         used: Vec::new(),
+        defined_later: None,
     };
     let root = p.schema(&json, "", "");
     for (ty, pointer) in std::mem::take(&mut p.pending_defaults) {
@@ -370,6 +396,23 @@ impl AvroSchema {
             return Location::at(&f.source, inner, f.json.pointer_span(inner));
         }
         Location::at(&self.source, pointer, self.json.pointer_span(pointer))
+    }
+    /// The pointer of a keyword of the type written at `pointer` — the first of `keys` its JSON
+    /// object has (`size`, `precision`, `type`…) — else `pointer` itself (a bare type name or a
+    /// union has no keywords).
+    pub fn keyword(&self, pointer: &str, keys: &[&str]) -> String {
+        let node = match pointer.split_once('#') {
+            Some((path, inner)) => self
+                .shared
+                .iter()
+                .find(|f| f.source.path == path)
+                .and_then(|f| f.json.pointer(inner)),
+            None => self.json.pointer(pointer),
+        };
+        match node.and_then(|n| keys.iter().find(|k| n.get(k).is_some())) {
+            Some(k) => format!("{pointer}/{}", crate::source::json::escape_pointer_token(k)),
+            None => pointer.to_string(),
+        }
     }
     /// A readable type name for messages: `string`, `record com.example.Order`, `decimal(12,2)`.
     pub fn describe(&self, id: TypeId) -> String {
@@ -409,6 +452,9 @@ struct Parser<'a> {
     shared: &'a SharedTypes,
     /// Shared files types were taken from.
     used: Vec<Arc<SharedFile>>,
+    /// Every named type the file defines (full name → pointer), built at the first unknown
+    /// reference to tell "defined later" from "unknown".
+    defined_later: Option<HashMap<String, String>>,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -530,17 +576,52 @@ impl<'a> Parser<'a> {
             let id = self.schema(node, &format!("{}#{def_ptr}", file.source.path), def_ns);
             return id;
         }
-        let known: Vec<&str> = self.named.keys().map(String::as_str).collect();
-        let help = if known.is_empty() {
-            "use a primitive type, define the named type before its first use, or define it in a shared file schemas/<name>.avsc".to_string()
-        } else {
-            format!(
-                "named types defined before this point: {}; a named type must be defined before it is used",
-                known.join(", ")
-            )
-        };
+        let help = self.unknown_type_help(name, &candidates);
         self.error(ptr, format!("unknown type `{name}`"), &help);
         self.invalid(ptr)
+    }
+
+    /// Help for a reference to an unknown type: where it is defined when that is later in the
+    /// file, else the close names. Bounded per reference, so a schema with thousands of bad
+    /// references costs linear time and memory.
+    fn unknown_type_help(&mut self, name: &str, candidates: &[String]) -> String {
+        let json: &'a Node = self.json;
+        let later = self.defined_later.get_or_insert_with(|| {
+            let mut found = Vec::new();
+            collect_named(json, "", "", &mut found);
+            found
+                .into_iter()
+                .map(|(full, ptr, _)| (full, ptr))
+                .collect()
+        });
+        if let Some(at) = candidates.iter().find_map(|c| later.get(c)) {
+            return format!(
+                "`{name}` is defined later, at `{at}`; a named type must be defined before it is used: move the definition to its first use"
+            );
+        }
+        const LISTED: usize = 5;
+        const COMPARED: usize = 500;
+        let mut known: Vec<&str> = self.named.keys().map(String::as_str).collect();
+        if known.is_empty() {
+            return "use a primitive type, define the named type before its first use, or define it in a shared file schemas/<name>.avsc".to_string();
+        }
+        if known.len() <= COMPARED {
+            let near = crate::suggest::similar(name, known.iter().copied());
+            if !near.is_empty() {
+                return format!("did you mean {}?", near.join(", "));
+            }
+        }
+        known.sort_unstable();
+        let more = known.len().saturating_sub(LISTED);
+        format!(
+            "named types defined before this point: {}{}; a named type must be defined before it is used",
+            known[..known.len().min(LISTED)].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )
     }
 
     fn union(&mut self, branches: &[Node], ptr: &str, ns: &str) -> TypeId {
@@ -871,19 +952,23 @@ impl<'a> Parser<'a> {
             aliases,
             doc,
             fields: Vec::new(),
+            by_name: HashMap::new(),
         });
         let mut fields: Vec<Field> = Vec::new();
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         match node.get("fields").map(|f| f.as_array()) {
             Some(Some(items)) => {
                 for (i, f) in items.iter().enumerate() {
                     let fptr = format!("{ptr}/fields/{i}");
                     if let Some(field) = self.field(f, &fptr, &namespace) {
-                        if fields.iter().any(|g| g.name == field.name) {
+                        if by_name.contains_key(&field.name) {
                             self.error(
                                 &format!("{fptr}/name"),
                                 format!("field `{}` is defined twice", field.name),
                                 "field names are unique within a record",
                             );
+                        } else {
+                            by_name.insert(field.name.clone(), fields.len());
                         }
                         fields.push(field);
                     }
@@ -902,6 +987,7 @@ impl<'a> Parser<'a> {
         }
         if let Kind::Record(r) = &mut self.types[id].kind {
             r.fields = fields;
+            r.by_name = by_name;
         }
         id
     }
@@ -973,15 +1059,18 @@ impl<'a> Parser<'a> {
         let aliases = self.aliases(node, ptr, &name.namespace, true);
         let doc = self.doc(node, ptr);
         let mut symbols: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         match node.get("symbols").map(|s| s.as_array()) {
             Some(Some(items)) => {
                 for (i, s) in items.iter().enumerate() {
                     let sptr = format!("{ptr}/symbols/{i}");
                     match s.as_str() {
                         Some(s) if !valid_name(s) => self.error(&sptr, format!("`{s}` is not a valid enum symbol"), "symbols start with a letter or `_` and hold only letters, digits and `_`"),
-                        Some(s) if !seen.insert(s.to_string()) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
-                        Some(s) => symbols.push(s.to_string()),
+                        Some(s) if seen.contains_key(s) => self.error(&sptr, format!("symbol `{s}` is listed twice"), "list each symbol once"),
+                        Some(s) => {
+                            seen.insert(s.to_string(), symbols.len());
+                            symbols.push(s.to_string());
+                        }
                         None => self.error(&sptr, "an enum symbol must be a string".into(), "quote the symbol"),
                     }
                 }
@@ -997,7 +1086,7 @@ impl<'a> Parser<'a> {
         }
         let default = self.str_attr(node, "default", ptr);
         if let Some(d) = &default
-            && !symbols.contains(d)
+            && !seen.contains_key(d)
         {
             self.error(
                 &format!("{ptr}/default"),
@@ -1011,6 +1100,7 @@ impl<'a> Parser<'a> {
             doc,
             symbols,
             default,
+            by_symbol: seen,
         });
         id
     }
@@ -1027,6 +1117,19 @@ impl<'a> Parser<'a> {
             .and_then(|s| s.as_number())
             .and_then(|n| n.as_i64())
         {
+            // Java reads `size` as an int: a larger fixed is a schema no Avro reader accepts.
+            Some(n) if n > i64::from(i32::MAX) => {
+                self.error(
+                    &format!("{ptr}/size"),
+                    format!(
+                        "fixed `{}` has size {n}, more than Avro implementations accept (at most {} bytes)",
+                        name.fullname(),
+                        i32::MAX
+                    ),
+                    "a fixed holds a handful of bytes (a hash, an id); use `bytes` for large values",
+                );
+                0
+            }
             Some(n) if n >= 0 => n as u64,
             _ => {
                 self.error(
@@ -1136,7 +1239,15 @@ impl<'a> Parser<'a> {
                 v.as_number().and_then(|n| n.as_i64()).is_some(),
                 "a whole number within the long range",
             ),
-            Kind::Float | Kind::Double => want(v.as_number().is_some(), "a number"),
+            Kind::Float => want(
+                v.as_number()
+                    .is_some_and(|n| n.as_f64().abs() <= f64::from(f32::MAX)),
+                "a number within the float range (±3.4e38)",
+            ),
+            Kind::Double => want(
+                v.as_number().is_some_and(|n| n.as_f64().is_finite()),
+                "a number within the double range",
+            ),
             Kind::String => want(v.as_str().is_some(), "a string"),
             Kind::Bytes => match v.as_str() {
                 Some(s) if s.chars().all(|c| (c as u32) < 256) => Ok(()),
@@ -1155,7 +1266,7 @@ impl<'a> Parser<'a> {
                 ),
             },
             Kind::Enum(e) => match v.as_str() {
-                Some(s) if e.symbols.iter().any(|x| x == s) => Ok(()),
+                Some(s) if e.has(s) => Ok(()),
                 Some(s) => Err(format!("`{s}` is not a symbol of {}", e.name.fullname())),
                 None => want(false, "an enum symbol"),
             },
@@ -1274,6 +1385,15 @@ mod tests {
         assert!(errors(r#"["null", ["int"]]"#)[0].contains("another union"));
         assert!(errors(r#"["int", "int"]"#)[0].contains("twice"));
         assert!(errors(r#"{"type": "fixed", "name": "F"}"#)[0].contains("size"));
+        assert!(
+            errors(r#"{"type": "fixed", "name": "F", "size": 2147483648}"#)[0]
+                .contains("at most 2147483647 bytes")
+        );
+        assert!(errors(r#"{"type": "fixed", "name": "F", "size": 2147483647}"#).is_empty());
+        assert!(
+            errors(r#"{"type": "record", "name": "R", "fields": [{"name": "f", "type": "float", "default": 1e308}]}"#)[0]
+                .contains("float range")
+        );
         assert!(
             errors(r#"{"type": "record", "name": "int", "fields": []}"#)[0].contains("primitive")
         );

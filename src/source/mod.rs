@@ -33,6 +33,9 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// ASCII text: a column is a byte offset, found without counting (a minified file is one
+    /// long line, and counting its characters for every finding would take quadratic time).
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -42,6 +45,7 @@ impl SourceFile {
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path: path.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
         }
@@ -52,6 +56,9 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
+        if self.ascii {
+            return (line + 1, offset - start + 1);
+        }
         let prefix = self.text.get(start..offset).unwrap_or("");
         (line + 1, prefix.chars().count() + 1)
     }

@@ -34,6 +34,20 @@ fn problem(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, message
     });
 }
 
+/// An enum's symbols as a message lists them: the first few of a long enum, and how many.
+fn some_symbols(symbols: &[String]) -> String {
+    const LISTED: usize = 12;
+    if symbols.len() <= LISTED {
+        symbols.join(", ")
+    } else {
+        format!(
+            "{}, … ({} symbols)",
+            symbols[..LISTED].join(", "),
+            symbols.len()
+        )
+    }
+}
+
 /// The name a union branch goes by in Avro's JSON encoding.
 fn branch_name(s: &AvroSchema, ty: TypeId) -> String {
     let k = &s.ty(ty).kind;
@@ -152,6 +166,14 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             "a long (64-bit whole number)",
             out,
         ),
+        // A float holds ±3.4e38 at most: a larger number would be written as infinity.
+        (Kind::Float, _) if v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX)) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{v} is beyond the range of a float (32-bit, ±3.4e38)"),
+        ),
         (Kind::Float | Kind::Double, _) => match v {
             Value::Number(_) => {}
             Value::String(x) if matches!(x.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
@@ -205,7 +227,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             _ => expected(out, "a string"),
         },
         (Kind::Enum(e), _) => match v {
-            Value::String(x) if e.symbols.contains(x) => {}
+            Value::String(x) if e.has(x) => {}
             Value::String(x) => problem(
                 out,
                 s,
@@ -215,7 +237,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                     "{} is not a symbol of enum {} ({})",
                     crate::suggest::quote(x),
                     e.name.name,
-                    e.symbols.join(", ")
+                    some_symbols(&e.symbols)
                 ),
             ),
             _ => expected(out, "an enum symbol string"),
@@ -256,7 +278,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                         }),
                     }
                 }
-                for k in m.keys().filter(|k| !r.fields.iter().any(|f| &f.name == *k)) {
+                for k in m.keys().filter(|k| r.position(k).is_none()) {
                     out.push(Problem {
                         pointer: format!("{at}/{}", escape_pointer_token(k)),
                         schema_pointer: t.pointer.clone(),
@@ -367,6 +389,27 @@ mod tests {
             .into_iter()
             .map(|p| (p.pointer, p.message))
             .collect()
+    }
+
+    #[test]
+    fn a_float_holds_no_more_than_its_range() {
+        let f = schema(r#""float""#);
+        assert_eq!(problems(&f, json!(3.0e38)), []);
+        assert_eq!(problems(&f, json!(-1.5)), []);
+        let too_big = problems(&f, json!(1e308));
+        assert_eq!(too_big.len(), 1);
+        assert!(too_big[0].1.contains("range of a float"), "{too_big:?}");
+        assert_eq!(problems(&f, json!(-4e38)).len(), 1);
+        assert_eq!(problems(&schema(r#""double""#), json!(1e308)), []);
+        // In a union, the double branch takes what the float branch cannot.
+        assert_eq!(
+            problems(&schema(r#"["float", "double"]"#), json!(1e308)),
+            []
+        );
+        assert_eq!(
+            problems(&schema(r#"["null", "float"]"#), json!(1e308)).len(),
+            1
+        );
     }
 
     #[test]

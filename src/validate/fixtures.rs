@@ -205,16 +205,59 @@ fn replay(
     let span = doc
         .pointer_span(&outcome.payload_pointer)
         .or(Some(doc.span));
+    let at = || Location::at(file, outcome.payload_pointer.clone(), span);
     let mut out = Vec::new();
+    let Some(written) = catalog.schemas.get(&(fx.subject.clone(), fx.version)) else {
+        return out;
+    };
+    // An Avro sample is written once with its own version's schema, then read by each reader.
+    // When it cannot be written, replay did not run: that says nothing about any reader.
+    #[cfg(feature = "replay")]
+    let bytes = match written {
+        PayloadSchema::Avro { schema, apache } if !readers.is_empty() => match apache {
+            Ok(wa) => match super::replay::encode(schema, wa, payload) {
+                Ok(bytes) => Some(bytes),
+                Err(why) => {
+                    out.push(
+                        Finding::new(
+                            &rules::FIXTURE_REPLAY_ERROR,
+                            format!(
+                                "{} could not be replayed: evreg validate accepts it as a v{} sample, but Apache Avro cannot write it: {why}",
+                                file.path, fx.version
+                            ),
+                            "no reader was tried; check the sample's values against the Avro specification, and report it if they are right",
+                        )
+                        .subject(&fx.subject)
+                        .version(fx.version)
+                        .at(at()),
+                    );
+                    return out;
+                }
+            },
+            Err(e) => {
+                out.push(
+                    Finding::new(
+                        &rules::FIXTURE_REPLAY_SKIPPED,
+                        format!(
+                            "{} not replayed: Apache Avro cannot load the schema of v{}: {e}",
+                            file.path, fx.version
+                        ),
+                        "the sample is still validated against its own version",
+                    )
+                    .subject(&fx.subject)
+                    .version(fx.version)
+                    .at(at()),
+                );
+                return out;
+            }
+        },
+        _ => None,
+    };
     for (reader, direction) in readers {
-        let key = |v: u32| (fx.subject.clone(), v);
-        let (Some(w), Some(r)) = (
-            catalog.schemas.get(&key(fx.version)),
-            catalog.schemas.get(&key(reader)),
-        ) else {
+        let Some(read_by) = catalog.schemas.get(&(fx.subject.clone(), reader)) else {
             continue;
         };
-        let failure: Result<(), String> = match (w, r) {
+        let failure: Result<(), String> = match (written, read_by) {
             (PayloadSchema::Json(_), PayloadSchema::Json(_)) => {
                 let problems = catalog.payload(&fx.subject, reader, payload, "");
                 match problems.first() {
@@ -224,22 +267,43 @@ fn replay(
             }
             #[cfg(feature = "replay")]
             (
-                PayloadSchema::Avro {
-                    schema: ws,
-                    apache: wa,
-                },
+                PayloadSchema::Avro { apache: Ok(wa), .. },
                 PayloadSchema::Avro { apache: ra, .. },
-            ) => match (wa, ra) {
-                (Ok(wa), Ok(ra)) => super::replay::replay(ws, wa, ra, payload),
-                (Err(e), _) | (_, Err(e)) => {
+            ) => match (ra, &bytes) {
+                (Ok(ra), Some(bytes)) => match super::replay::decode(wa, ra, bytes) {
+                    Ok(()) => Ok(()),
+                    Err(super::replay::ReplayError::Read(why)) => Err(why),
+                    Err(super::replay::ReplayError::NotRun(why)) => {
+                        out.push(
+                                Finding::new(
+                                    &rules::FIXTURE_REPLAY_ERROR,
+                                    format!("{} could not be replayed into v{reader}: {why}", file.path),
+                                    format!("nothing is known about v{reader} reading this sample; please report it with both schema versions"),
+                                )
+                                .subject(&fx.subject)
+                                .version(fx.version)
+                                .at(at()),
+                            );
+                        continue;
+                    }
+                },
+                (Err(e), _) => {
                     out.push(
-                        Finding::new(&rules::FIXTURE_REPLAY_SKIPPED, format!("{} not replayed into v{reader}: Apache Avro cannot load a schema: {e}", file.path), "the sample is still validated against its own version")
+                            Finding::new(
+                                &rules::FIXTURE_REPLAY_SKIPPED,
+                                format!(
+                                    "{} not replayed into v{reader}: Apache Avro cannot load the schema of v{reader}: {e}",
+                                    file.path
+                                ),
+                                "the sample is still validated against its own version",
+                            )
                             .subject(&fx.subject)
                             .version(fx.version)
-                            .at(Location::at(file, outcome.payload_pointer.clone(), span)),
-                    );
+                            .at(at()),
+                        );
                     continue;
                 }
+                (Ok(_), None) => continue,
             },
             _ => continue,
         };
@@ -260,7 +324,7 @@ fn replay(
             ),
         )
         .subject(&fx.subject)
-        .at(Location::at(file, outcome.payload_pointer.clone(), span));
+        .at(at());
         f.version = Some(new);
         f.other_version = Some(old);
         f.direction = Some(direction);
@@ -288,9 +352,5 @@ fn static_verdict(catalog: &Catalog, subject: &str, reader: u32, writer: u32) ->
         _ => None,
     };
     let found = crate::compat::avro::check(get(reader)?, get(writer)?);
-    Some(
-        !found
-            .iter()
-            .any(|i| i.rule.severity == crate::Severity::Error),
-    )
+    Some(!found.iter().any(|i| i.is_error()))
 }

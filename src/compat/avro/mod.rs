@@ -1,14 +1,20 @@
 //! Avro compatibility: can a reader schema read data written with a writer schema? Decided by the
 //! Avro 1.12 specification's "Schema Resolution" rules as Apache Avro's reference checker decides
 //! them, plus the decimal rule the specification states and that checker skips. Every
-//! incompatibility is reported, each with its place in both schemas.
+//! incompatibility is reported, each with its place in both schemas and, where Apache Avro
+//! confirms one, an example payload (`example`: built from where the break sits in the writer,
+//! which the report walk records).
 //!
 //! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
 
+pub mod example;
+
 pub use super::Incompatibility;
+use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
+use example::{Step, Witness};
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can).
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
@@ -21,6 +27,8 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         assumed: false,
         logical_changed: false,
         out: Vec::new(),
+        steps: Vec::new(),
+        witnesses: Vec::new(),
     };
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
@@ -28,6 +36,7 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
         return Vec::new();
     }
     c.report(reader.root, writer.root, "");
+    example::attach(reader, writer, &mut c.out, &c.witnesses);
     c.out
 }
 
@@ -35,15 +44,8 @@ pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
 /// a writer field. Shared by compatibility and diff, so both pair fields alike.
 pub fn writer_field<'a>(reader_field: &Field, writer: &'a Record) -> Option<&'a Field> {
     writer
-        .fields
-        .iter()
-        .find(|w| w.name == reader_field.name)
-        .or_else(|| {
-            reader_field
-                .aliases
-                .iter()
-                .find_map(|a| writer.fields.iter().find(|w| &w.name == a))
-        })
+        .field(&reader_field.name)
+        .or_else(|| reader_field.aliases.iter().find_map(|a| writer.field(a)))
 }
 
 /// Do two named types match: the same unqualified name, or a reader alias naming the writer's
@@ -81,6 +83,10 @@ struct Checker<'a> {
     /// Set when a pair under comparison differs in logical type.
     logical_changed: bool,
     out: Vec<Incompatibility>,
+    /// The way down the writer's structure to the pair being reported.
+    steps: Vec<Step>,
+    /// Where each of `out` sits in the writer, for building its example.
+    witnesses: Vec<Option<Witness>>,
 }
 
 /// `lines[]` + `price` → `lines[].price`: the readable paths findings and diffs name.
@@ -165,7 +171,7 @@ impl Checker<'_> {
             }
             (Kind::Enum(re), Kind::Enum(we)) => {
                 names_match(&rt.kind, &wt.kind)
-                    && (re.default.is_some() || we.symbols.iter().all(|s| re.symbols.contains(s)))
+                    && (re.default.is_some() || we.symbols.iter().all(|s| re.has(s)))
             }
             (Kind::Record(rr), Kind::Record(wr)) => {
                 if !names_match(&rt.kind, &wt.kind) {
@@ -183,15 +189,29 @@ impl Checker<'_> {
         }
     }
 
+    /// Record an incompatibility found at writer type `w` (and the enum symbol that shows it).
+    #[allow(clippy::too_many_arguments)]
     fn emit(
         &mut self,
         rule: &'static Rule,
+        w: TypeId,
+        symbol: Option<String>,
         r_ptr: &str,
         w_ptr: &str,
         path: &str,
         message: String,
         help: String,
     ) {
+        // A changed decimal or logical type still decodes (the specification falls back to the
+        // underlying type): the data changes meaning, which no failing example can show.
+        let decodes = std::ptr::eq(rule, &rules::AVRO_DECIMAL_MISMATCH)
+            || std::ptr::eq(rule, &rules::AVRO_LOGICAL_TYPE_CHANGED);
+        let witness = (!decodes && self.witnesses.len() < example::MAX_EXAMPLES).then(|| Witness {
+            steps: self.steps.clone(),
+            leaf: w,
+            symbol,
+        });
+        self.witnesses.push(witness);
         self.out.push(Incompatibility {
             rule,
             reader_pointer: r_ptr.to_string(),
@@ -212,8 +232,10 @@ impl Checker<'_> {
         }
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
         if let Kind::Union(wbs) = &wt.kind {
-            for &wb in wbs {
+            for (i, &wb) in wbs.iter().enumerate() {
+                self.steps.push(Step::Branch(i));
                 self.report_branch(r, wb, path, true);
+                self.steps.pop();
             }
             return;
         }
@@ -222,8 +244,16 @@ impl Checker<'_> {
             return;
         }
         match (&rt.kind, &wt.kind) {
-            (Kind::Array(ri), Kind::Array(wi)) => self.report(*ri, *wi, &format!("{path}[]")),
-            (Kind::Map(rv), Kind::Map(wv)) => self.report(*rv, *wv, &format!("{path}{{}}")),
+            (Kind::Array(ri), Kind::Array(wi)) => {
+                self.steps.push(Step::Item);
+                self.report(*ri, *wi, &format!("{path}[]"));
+                self.steps.pop();
+            }
+            (Kind::Map(rv), Kind::Map(wv)) => {
+                self.steps.push(Step::Value);
+                self.report(*rv, *wv, &format!("{path}{{}}"));
+                self.steps.pop();
+            }
             (Kind::Fixed(rf), Kind::Fixed(wf)) => {
                 self.report_names(r, w, path);
                 if rf.size != wf.size {
@@ -235,8 +265,10 @@ impl Checker<'_> {
                     );
                     self.emit(
                         &rules::AVRO_FIXED_SIZE_MISMATCH,
-                        &rt.pointer,
-                        &wt.pointer,
+                        w,
+                        None,
+                        &self.r.keyword(&rt.pointer, &["size"]),
+                        &self.w.keyword(&wt.pointer, &["size"]),
                         path,
                         msg,
                         "keep the size; for another size add a new field of a new fixed type"
@@ -247,17 +279,19 @@ impl Checker<'_> {
             }
             (Kind::Enum(re), Kind::Enum(we)) => {
                 self.report_names(r, w, path);
-                let missing: Vec<&String> = we
-                    .symbols
-                    .iter()
-                    .filter(|s| !re.symbols.contains(s))
-                    .collect();
+                let missing: Vec<&String> = we.symbols.iter().filter(|s| !re.has(s)).collect();
                 if !missing.is_empty() && re.default.is_none() {
-                    let list = missing
+                    // A long list is cut: the message stays readable and its size bounded.
+                    const LISTED: usize = 10;
+                    let mut list = missing
                         .iter()
+                        .take(LISTED)
                         .map(|s| format!("`{s}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
+                    if missing.len() > LISTED {
+                        list.push_str(&format!(" and {} more", missing.len() - LISTED));
+                    }
                     let w_ptr = we
                         .symbols
                         .iter()
@@ -274,8 +308,11 @@ impl Checker<'_> {
                         re.name.name,
                         re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
                     );
+                    let symbol = Some(missing[0].clone());
                     self.emit(
                         &rules::AVRO_ENUM_SYMBOL_MISSING,
+                        w,
+                        symbol,
                         &format!("{}/symbols", rt.pointer),
                         &w_ptr,
                         path,
@@ -289,7 +326,14 @@ impl Checker<'_> {
                 for rf in &rr.fields {
                     let fpath = join(path, &rf.name);
                     match writer_field(rf, wr) {
-                        Some(wf) => self.report(rf.ty, wf.ty, &fpath),
+                        Some(wf) => {
+                            let i = wr
+                                .position(&wf.name)
+                                .expect("the writer field is one of the writer's fields");
+                            self.steps.push(Step::Field(i));
+                            self.report(rf.ty, wf.ty, &fpath);
+                            self.steps.pop();
+                        }
                         None if rf.default.is_some() => {}
                         None => {
                             let msg = format!(
@@ -302,6 +346,8 @@ impl Checker<'_> {
                             );
                             self.emit(
                                 &rules::AVRO_FIELD_MISSING_DEFAULT,
+                                w,
+                                None,
                                 &rf.pointer,
                                 &format!("{}/name", wt.pointer),
                                 &fpath,
@@ -326,8 +372,10 @@ impl Checker<'_> {
                 let help = "keep the type, or widen it along Avro's promotions (int→long→float→double, string↔bytes); to change it otherwise add a new field and deprecate this one".to_string();
                 self.emit(
                     &rules::AVRO_TYPE_MISMATCH,
-                    &rt.pointer,
-                    &wt.pointer,
+                    w,
+                    None,
+                    &self.r.keyword(&rt.pointer, &["type"]),
+                    &self.w.keyword(&wt.pointer, &["type"]),
                     path,
                     msg,
                     help,
@@ -343,7 +391,9 @@ impl Checker<'_> {
             Kind::Union(b) => b.clone(),
             _ => vec![r],
         };
-        if rbranches.iter().any(|&rb| self.compatible(rb, w)) {
+        if let Some(&rb) = rbranches.iter().find(|&&rb| self.compatible(rb, w)) {
+            // Readable; walked anyway for the warnings (a changed logical type) inside.
+            self.report(rb, w, path);
             return;
         }
         // A branch of the same kind and name explains the failure best by its own reasons.
@@ -370,8 +420,10 @@ impl Checker<'_> {
         };
         self.emit(
             &rules::AVRO_UNION_BRANCH_MISSING,
-            &rt.pointer,
-            &self.w.ty(w).pointer,
+            w,
+            None,
+            &self.r.keyword(&rt.pointer, &["type"]),
+            &self.w.keyword(&self.w.ty(w).pointer, &["type"]),
             path,
             msg,
             help,
@@ -402,7 +454,16 @@ impl Checker<'_> {
             format!("{}/name", self.r.ty(r).pointer),
             format!("{}/name", self.w.ty(w).pointer),
         );
-        self.emit(&rules::AVRO_NAME_MISMATCH, &r_ptr, &w_ptr, path, msg, help);
+        self.emit(
+            &rules::AVRO_NAME_MISMATCH,
+            w,
+            None,
+            &r_ptr,
+            &w_ptr,
+            path,
+            msg,
+            help,
+        );
     }
 
     fn report_logical(&mut self, r: TypeId, w: TypeId, path: &str) {
@@ -410,20 +471,82 @@ impl Checker<'_> {
         if rl == wl {
             return;
         }
-        let (r_ptr, w_ptr) = (self.r.ty(r).pointer.clone(), self.w.ty(w).pointer.clone());
+        let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
         let show = |l: &Option<Logical>| {
             l.as_ref()
                 .map(|l| l.to_string())
                 .unwrap_or_else(|| "no logical type".into())
         };
-        if let (Some(Logical::Decimal { .. }), Some(Logical::Decimal { .. })) = (rl, wl) {
-            let msg = format!(
-                "{} is {} in {{reader}} but {} in {{writer}}: decimals resolve only with equal precision and scale, and a changed scale changes every amount by a power of ten",
-                shown(path),
-                show(rl),
-                show(wl)
+        if let (
+            Some(Logical::Decimal {
+                precision: rp,
+                scale: rs,
+            }),
+            Some(Logical::Decimal {
+                precision: wp,
+                scale: ws,
+            }),
+        ) = (rl, wl)
+        {
+            let what = if rs != ws && rp != wp {
+                format!("precision {wp} → {rp} and scale {ws} → {rs}")
+            } else if rs != ws {
+                format!("scale {ws} → {rs}")
+            } else {
+                format!("precision {wp} → {rp}")
+            };
+            let (msg, help, severity) = if rs != ws {
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "keep the scale; for another scale add a new field and deprecate this one",
+                    None,
+                )
+            } else if rp > wp {
+                // Widening the precision at the same scale keeps every written value exact: the
+                // unscaled integer and its scale are unchanged, and the reader holds more digits.
+                // The specification still calls such decimals unmatched, so a reader that follows
+                // it to the letter may refuse them: a warning, not an error.
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "safe for the data; keep the precision if any consumer resolves schemas strictly",
+                    Some(Severity::Warning),
+                )
+            } else {
+                (
+                    format!(
+                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): amounts with more than {rp} digits, which {{writer}} may write, do not fit {{reader}}",
+                        shown(path),
+                        show(rl),
+                        show(wl)
+                    ),
+                    "keep the precision, or widen it; to narrow it add a new field and deprecate this one",
+                    None,
+                )
+            };
+            let key = if rs != ws { "scale" } else { "precision" };
+            self.emit(
+                &rules::AVRO_DECIMAL_MISMATCH,
+                w,
+                None,
+                &self.r.keyword(r_ptr, &[key]),
+                &self.w.keyword(w_ptr, &[key]),
+                path,
+                msg,
+                help.into(),
             );
-            self.emit(&rules::AVRO_DECIMAL_MISMATCH, &r_ptr, &w_ptr, path, msg, "keep precision and scale; for another scale add a new field and deprecate this one".into());
+            if let Some(last) = self.out.last_mut() {
+                last.severity = severity;
+            }
             return;
         }
         // A uuid annotation on a string changes nothing about how the string reads.
@@ -441,8 +564,10 @@ impl Checker<'_> {
         );
         self.emit(
             &rules::AVRO_LOGICAL_TYPE_CHANGED,
-            &r_ptr,
-            &w_ptr,
+            w,
+            None,
+            &self.r.keyword(r_ptr, &["logicalType", "type"]),
+            &self.w.keyword(w_ptr, &["logicalType", "type"]),
             path,
             msg,
             "keep the logical type; for another unit or representation add a new field".into(),
@@ -450,11 +575,21 @@ impl Checker<'_> {
     }
 }
 
-/// Two decimals agree only with equal precision and scale; anything else about logical types
-/// does not stop resolution (it is reported as a warning).
+/// Two decimals agree with equal scale and a reader precision at least the writer's (widening is
+/// reported as a warning, see `report_logical`); anything else about logical types does not stop
+/// resolution (it is reported as a warning).
 fn decimals_agree(r: &Option<Logical>, w: &Option<Logical>) -> bool {
     match (r, w) {
-        (Some(a @ Logical::Decimal { .. }), Some(b @ Logical::Decimal { .. })) => a == b,
+        (
+            Some(Logical::Decimal {
+                precision: rp,
+                scale: rs,
+            }),
+            Some(Logical::Decimal {
+                precision: wp,
+                scale: ws,
+            }),
+        ) => rs == ws && rp >= wp,
         _ => true,
     }
 }
@@ -615,6 +750,7 @@ mod tests {
         };
         assert!(rules_for(&d(12, 2), &d(12, 2)).is_empty());
         assert_eq!(rules_for(&d(12, 4), &d(12, 2)), ["avro-decimal-mismatch"]);
+        assert_eq!(rules_for(&d(10, 2), &d(12, 2)), ["avro-decimal-mismatch"]);
         assert_eq!(
             rules_for(&d(12, 2), r#""bytes""#),
             ["avro-logical-type-changed"]
@@ -632,6 +768,122 @@ mod tests {
                 r#""string""#
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn decimal_findings_say_what_changed_and_widening_is_only_a_warning() {
+        let d = |p: u32, s: u32| {
+            schema(&format!(
+                r#"{{"type": "bytes", "logicalType": "decimal", "precision": {p}, "scale": {s}}}"#
+            ))
+        };
+        let one = |reader, writer| {
+            let mut found = check(&d(reader, 2), &d(writer, 2));
+            assert_eq!(found.len(), 1);
+            found.remove(0)
+        };
+        let widened = one(14, 12);
+        assert_eq!(widened.severity, Some(Severity::Warning));
+        assert!(
+            widened.message.contains("precision 12 → 14"),
+            "{}",
+            widened.message
+        );
+        assert!(
+            widened.message.contains("still reads exactly"),
+            "{}",
+            widened.message
+        );
+        assert!(!widened.message.contains("scale"), "{}", widened.message);
+        assert_eq!(
+            (
+                widened.reader_pointer.as_str(),
+                widened.writer_pointer.as_str()
+            ),
+            ("/precision", "/precision")
+        );
+        let narrowed = one(10, 12);
+        assert_eq!(narrowed.severity, None);
+        assert!(
+            narrowed.message.contains("precision 12 → 10"),
+            "{}",
+            narrowed.message
+        );
+        assert!(
+            narrowed.message.contains("more than 10 digits"),
+            "{}",
+            narrowed.message
+        );
+        let rescaled = check(&d(12, 4), &d(12, 2)).remove(0);
+        assert_eq!(rescaled.severity, None);
+        assert!(
+            rescaled.message.contains("scale 2 → 4"),
+            "{}",
+            rescaled.message
+        );
+        assert!(
+            !rescaled.message.contains("precision 12"),
+            "{}",
+            rescaled.message
+        );
+        assert_eq!(rescaled.reader_pointer, "/scale");
+        // Widening inside a union still picks the decimal branch.
+        let in_union = |p: u32| {
+            schema(&format!(
+                r#"["null", {{"type": "bytes", "logicalType": "decimal", "precision": {p}, "scale": 2}}]"#
+            ))
+        };
+        let found = check(&in_union(14), &in_union(12));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Some(Severity::Warning));
+    }
+
+    #[test]
+    fn findings_at_a_schema_root_point_at_the_keyword() {
+        let pointers = |reader: &str, writer: &str| {
+            check(&schema(reader), &schema(writer))
+                .into_iter()
+                .map(|i| (i.rule.id, i.reader_pointer, i.writer_pointer))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pointers(
+                r#"{"type": "fixed", "name": "F", "size": 4}"#,
+                r#"{"type": "fixed", "name": "F", "size": 8}"#
+            ),
+            [(
+                "avro-fixed-size-mismatch",
+                "/size".to_string(),
+                "/size".to_string()
+            )]
+        );
+        assert_eq!(
+            pointers(
+                r#"{"type": "record", "name": "R", "fields": []}"#,
+                r#"{"type": "string"}"#
+            ),
+            [(
+                "avro-type-mismatch",
+                "/type".to_string(),
+                "/type".to_string()
+            )]
+        );
+        assert_eq!(
+            pointers(
+                r#"{"type": "long", "logicalType": "timestamp-micros"}"#,
+                r#"{"type": "long", "logicalType": "timestamp-millis"}"#
+            ),
+            [(
+                "avro-logical-type-changed",
+                "/logicalType".to_string(),
+                "/logicalType".to_string()
+            )]
+        );
+        // A bare type name has no keyword to point at.
+        assert_eq!(
+            pointers(r#""int""#, r#""string""#),
+            [("avro-type-mismatch", String::new(), String::new())]
         );
     }
 
@@ -703,6 +955,8 @@ mod recursion_tests {
             assumed: false,
             logical_changed: false,
             out: Vec::new(),
+            steps: Vec::new(),
+            witnesses: Vec::new(),
         };
         let (ra, wa) = (reader.root, writer.root);
         assert!(!c.compatible(ra, wa));
