@@ -1,0 +1,86 @@
+//! Hostile and unlucky inputs end to end: files that leave the registry or are no regular files,
+//! references in every spelling, concurrent writers, absurd version numbers, mistyped subjects.
+//! Every run here has a time limit: a hang is a failure, not a stuck test.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+mod common;
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// `evreg` in `dir` under the time limit.
+fn evreg(dir: &Path) -> Command {
+    let mut cmd = common::evreg(dir);
+    cmd.timeout(LIMIT);
+    cmd
+}
+
+/// A registry in a temporary folder from (path, text) pairs.
+fn registry(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), files);
+    dir
+}
+
+fn write_all(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const CONFIG: &str = "compatibility: BACKWARD_TRANSITIVE\n";
+const AVRO_V1: &str = r#"{"type":"record","name":"Placed","namespace":"shop","fields":[{"name":"id","type":"string"}]}"#;
+
+// ---- version numbers ----
+
+#[test]
+fn an_absurd_version_number_is_ignored_with_a_finding_not_enumerated() {
+    for huge in ["v4294967295.avsc", "v20000000.avsc", "v99999999999999999999.avsc"] {
+        let reg = registry(&[
+            ("evreg.yaml", CONFIG),
+            ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+            (&format!("schemas/shop.order.placed/{huge}"), AVRO_V1),
+        ]);
+        for args in [&["check"][..], &["list"], &["validate", "--help"]] {
+            evreg(reg.path()).args(args).assert();
+        }
+        let out = evreg(reg.path())
+            .args(["check", "--output", "json"])
+            .output()
+            .unwrap();
+        let json = stdout_of(&out);
+        assert!(json.len() < 20_000, "{huge}: {} bytes of report", json.len());
+        assert!(json.contains("the highest version evreg reads"), "{huge}: {json}");
+    }
+}
+
+#[test]
+fn a_gap_up_to_the_highest_version_is_summarised_as_a_range() {
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+        ("schemas/shop.order.placed/v3.avsc", AVRO_V1),
+        ("schemas/shop.order.placed/v1000000.avsc", AVRO_V1),
+    ]);
+    let out = evreg(reg.path())
+        .args(["check", "--output", "json"])
+        .output()
+        .unwrap();
+    let said = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("lacks v2, v4..v999999"), "{said}");
+    assert!(said.len() < 20_000);
+}
