@@ -95,55 +95,43 @@ fn json_of(v: &Version) -> Option<Node> {
     parse_json(&v.source).ok()
 }
 
-/// The registry files a JSON Schema document's `$ref`s name (not `#…` fragments, not remote
-/// URIs), resolved against the document's folder, as registry-relative paths.
-fn ref_targets(node: &Node, from: &str, out: &mut Vec<String>) {
+/// Does a JSON document hold a reference keyword anywhere? Without one it reaches no other file,
+/// and the engine need not be asked.
+fn has_reference(node: &Node) -> bool {
     use crate::source::json::Value;
-    match &node.value {
-        Value::Object(members) => {
-            for m in members {
-                if m.key == "$ref"
-                    && let Some(r) = m.value.as_str()
-                {
-                    let file = r.split('#').next().unwrap_or("");
-                    if !file.is_empty() && !file.contains("://") && !file.starts_with("urn:") {
-                        let mut parts: Vec<&str> = from.split('/').collect();
-                        parts.pop(); // the document's own name
-                        for seg in file.split('/') {
-                            match seg {
-                                "" | "." => {}
-                                ".." => {
-                                    parts.pop();
-                                }
-                                s => parts.push(s),
-                            }
-                        }
-                        out.push(parts.join("/"));
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                for m in members {
+                    if matches!(m.key.as_str(), "$ref" | "$dynamicRef" | "$recursiveRef") {
+                        return true;
                     }
+                    stack.push(&m.value);
                 }
-                ref_targets(&m.value, from, out);
             }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
         }
-        Value::Array(items) => items.iter().for_each(|i| ref_targets(i, from, out)),
-        _ => {}
     }
+    false
 }
 
-/// Every registry file a version's `$ref`s reach, transitively, sorted by path: their content
-/// is part of what the version means.
+/// Every registry file a version's references reach, transitively, sorted by path: their
+/// content is part of what the version means. Found by the resolvers the engines use (Avro named
+/// types from shared files; JSON Schema `$ref`s in every spelling the loader accepts: relative,
+/// root-relative, `evreg:/…`, percent-encoded, under a `$id`), so what is fingerprinted is
+/// exactly what is checked.
 pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::source::SourceFile>> {
+    let mut found: BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> = BTreeMap::new();
     if v.format == crate::schema::Format::Avro {
         // The shared files whose named types the version (or those files, in turn) names.
-        let mut found: std::collections::BTreeMap<
-            String,
-            std::sync::Arc<crate::source::SourceFile>,
-        > = Default::default();
         let mut queue = vec![v.source.clone()];
         while let Some(file) = queue.pop() {
             let Ok(node) = parse_json(&file) else {
                 continue;
             };
-            for f in files.avro.used_by(&node) {
+            for f in files.provider.avro_shared().used_by(&node) {
                 if f.path != v.source.path && !found.contains_key(&f.path) {
                     found.insert(f.path.clone(), f.clone());
                     queue.push(f);
@@ -152,48 +140,28 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
         }
         return found.into_values().collect();
     }
-    let mut found: std::collections::BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> =
-        Default::default();
-    let mut queue = vec![v.source.clone()];
-    while let Some(file) = queue.pop() {
-        let Ok(node) = parse_json(&file) else {
-            continue;
-        };
-        let mut targets = Vec::new();
-        ref_targets(&node, &file.path, &mut targets);
-        for t in targets {
-            if t != v.source.path
-                && !found.contains_key(&t)
-                && let Some(f) = files.by_path.get(&t)
-            {
-                found.insert(t, f.clone());
-                queue.push(f.clone());
-            }
+    match json_of(v) {
+        Some(node) if has_reference(&node) => {}
+        _ => return Vec::new(),
+    }
+    let loaded = crate::schema::json::load(v.source.clone(), &v.source.path, &files.provider);
+    for f in loaded.reached {
+        if f.path != v.source.path {
+            found.insert(f.path.clone(), f);
         }
     }
     found.into_values().collect()
 }
 
-/// A registry's files by path (for following `$ref`s) and its shared Avro types.
+/// A registry's files as the engines read them: `$ref`s and shared Avro types resolve among
+/// exactly the files the registry was read from (working tree, git ref or index alike).
 pub struct Files {
-    by_path: std::collections::HashMap<String, std::sync::Arc<crate::source::SourceFile>>,
-    avro: crate::schema::avro::SharedTypes,
+    provider: crate::schema::json::FileProvider,
 }
 
 pub fn files_of(reg: &Registry) -> Files {
-    let avro = crate::schema::avro::SharedTypes::new(
-        reg.shared
-            .iter()
-            .filter(|f| f.path.ends_with(".avsc"))
-            .cloned(),
-    );
     Files {
-        by_path: reg
-            .all_files()
-            .into_iter()
-            .map(|f| (f.path.clone(), f))
-            .collect(),
-        avro,
+        provider: crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files()),
     }
 }
 

@@ -54,8 +54,13 @@ fn an_absurd_version_number_is_ignored_with_a_finding_not_enumerated() {
             ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
             (&format!("schemas/shop.order.placed/{huge}"), AVRO_V1),
         ]);
-        for args in [&["check"][..], &["list"], &["validate", "--help"]] {
-            evreg(reg.path()).args(args).assert();
+        for args in [&["check"][..], &["list"], &["lock", "--check"]] {
+            let out = evreg(reg.path()).args(args).output().unwrap();
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{huge}, {args:?}: {}",
+                stderr_of(&out)
+            );
         }
         let out = evreg(reg.path())
             .args(["check", "--output", "json"])
@@ -83,4 +88,79 @@ fn a_gap_up_to_the_highest_version_is_summarised_as_a_range() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("lacks v2, v4..v999999"), "{said}");
     assert!(said.len() < 20_000);
+}
+
+// ---- one resolver for references ----
+
+/// Run git in `dir` with a fixed identity.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Dana",
+            "-c",
+            "user.email=dana@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", stderr_of(&out));
+}
+
+const MONEY: &str = r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"integer"}}}}}"#;
+const MONEY_EDITED: &str = r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"string"}}}}}"#;
+
+fn rules_of(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
+    let forms = [
+        ("root-relative", r##"{"$ref":"/schemas/money.schema.json#/$defs/Money"}"##),
+        ("evreg: URI", r##"{"$ref":"evreg:/schemas/money.schema.json#/$defs/Money"}"##),
+        ("percent-encoded", r##"{"$ref":"../money%2Eschema.json#/$defs/Money"}"##),
+        (
+            "under a $id",
+            r##"{"$id":"../","properties":{"total":{"$ref":"money.schema.json#/$defs/Money"}}}"##,
+        ),
+    ];
+    for (form, v1) in forms {
+        let reg = registry(&[
+            ("evreg.yaml", CONFIG),
+            ("schemas/money.schema.json", MONEY),
+            ("schemas/shop.order.placed/v1.schema.json", v1),
+        ]);
+        let root = reg.path();
+        let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{form}: {}", stdout_of(&out));
+        evreg(root).arg("lock").assert().success();
+        git(root, &["init", "-q"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "v1"]);
+
+        fs::write(root.join("schemas/money.schema.json"), MONEY_EDITED).unwrap();
+        for args in [&["check"][..], &["check", "--against", "HEAD"]] {
+            let out = evreg(root)
+                .args(args)
+                .args(["--output", "json"])
+                .output()
+                .unwrap();
+            let rules = rules_of(&stdout_of(&out));
+            assert!(
+                rules.iter().any(|r| r == "version-modified"),
+                "{form}, {args:?}: the edit of the shared file passes: {rules:?}"
+            );
+            assert_eq!(out.status.code(), Some(1), "{form}, {args:?}");
+        }
+    }
 }

@@ -616,6 +616,10 @@ fn percent_decode(s: &str) -> String {
 pub struct Loaded {
     pub schema: Option<JsonSchema>,
     pub findings: Vec<Finding>,
+    /// The other files its `$ref`s reached, in the order they were read — also when loading
+    /// failed. What a version means depends on exactly these files: fingerprints and baselines
+    /// take them from here rather than resolving references a second way.
+    pub reached: Vec<Arc<SourceFile>>,
 }
 
 /// The deepest chain of nested schemas (across `$ref`s) compiled before giving up.
@@ -630,6 +634,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             return Loaded {
                 schema: None,
                 findings: vec![f],
+                reached: Vec::new(),
             };
         }
     };
@@ -656,6 +661,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             return Loaded {
                 schema: None,
                 findings: vec![f],
+                reached: Vec::new(),
             };
         }
     };
@@ -666,10 +672,12 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         c.check_cycles(root);
     }
     let findings = std::mem::take(&mut c.findings);
+    let reached = c.files.iter().skip(1).map(|f| f.source.clone()).collect();
     if !findings.is_empty() {
         return Loaded {
             schema: None,
             findings,
+            reached,
         };
     }
     Loaded {
@@ -682,6 +690,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             regexes: Mutex::new(HashMap::new()),
         }),
         findings,
+        reached,
     }
 }
 
