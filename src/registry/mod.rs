@@ -98,6 +98,17 @@ pub enum LoadError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// A file or folder the gate refuses (leaves the registry, is no regular file).
+    Refused(crate::fsutil::GateError),
+}
+
+impl From<crate::fsutil::GateError> for LoadError {
+    fn from(e: crate::fsutil::GateError) -> Self {
+        match e {
+            crate::fsutil::GateError::Io { path, error } => LoadError::Io { path, error },
+            e => LoadError::Refused(e),
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -110,6 +121,7 @@ impl fmt::Display for LoadError {
             ),
             LoadError::Config(e) => e.fmt(f),
             LoadError::Io { path, error } => write!(f, "cannot read {}: {error}", path.display()),
+            LoadError::Refused(e) => e.fmt(f),
         }
     }
 }
@@ -200,7 +212,9 @@ impl Registry {
         let start = start.canonicalize().map_err(io(start))?;
         let root = start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            // Any entry but a folder counts: a settings file that is a FIFO or a link out is
+            // then refused with its reason rather than passed over for a parent's.
+            .find(|dir| std::fs::symlink_metadata(dir.join(CONFIG_FILE)).is_ok_and(|m| !m.is_dir()))
             .ok_or_else(|| LoadError::NotFound {
                 start: start.clone(),
             })?;

@@ -411,12 +411,12 @@ impl FileProvider {
                     .filter(|f| is_shared(&f.path))
                     .cloned()
                     .collect(),
-                None => std::fs::read_dir(self.root.join("schemas"))
+                None => crate::fsutil::Gate::new(&self.root)
+                    .and_then(|gate| gate.list("schemas"))
                     .into_iter()
                     .flatten()
-                    .flatten()
-                    .filter_map(|e| {
-                        let rel = format!("schemas/{}", e.file_name().to_string_lossy());
+                    .filter_map(|(name, _)| {
+                        let rel = format!("schemas/{name}");
                         is_shared(&rel).then(|| self.read_disk(&rel).ok()).flatten()
                     })
                     .collect(),
@@ -466,16 +466,16 @@ impl FileProvider {
         })
     }
 
+    /// Through the gate: confined to the root (links included), regular files only.
     fn read_disk(&self, rel: &str) -> Result<Arc<SourceFile>, String> {
-        let path = self.root.join(rel);
-        let root = self.root.canonicalize().map_err(|e| e.to_string())?;
-        let real = path
-            .canonicalize()
-            .map_err(|e| format!("cannot read {rel}: {e}"))?;
-        if !real.starts_with(&root) {
-            return Err(format!("{rel} lies outside the registry; it is not read"));
-        }
-        let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {rel}: {e}"))?;
+        let gate = crate::fsutil::Gate::new(&self.root).map_err(|e| e.to_string())?;
+        let bytes = gate.read(rel).map_err(|e| match e {
+            crate::fsutil::GateError::Outside { .. } => {
+                format!("{rel} lies outside the registry; it is not read")
+            }
+            crate::fsutil::GateError::Io { error, .. } => format!("cannot read {rel}: {error}"),
+            e => format!("cannot read {rel}: {}", e.to_string().lines().next().unwrap_or("")),
+        })?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))?;
         Ok(Arc::new(SourceFile::new(rel, text)))
     }
