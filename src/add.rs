@@ -85,57 +85,46 @@ impl AddPlan {
         !self.report.has_errors()
     }
 
-    /// Write the new version; fails rather than overwrite.
+    /// Write the new version and record it in `evreg.lock`, both under the registry's exclusive
+    /// lock (so a concurrent `add` of another subject keeps its entry); fails rather than
+    /// overwrite.
     pub fn write(&self, reg: &Registry) -> Result<PathBuf, AddError> {
-        let dest = reg.root.join(&self.file);
-        let err = |error| AddError::Write {
+        let err = |error: std::io::Error| AddError::Write {
             path: self.file.clone(),
             error,
         };
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        fsutil::create_new_atomic(&dest, &self.bytes).map_err(err)?;
-        self.record(reg)?;
-        Ok(dest)
-    }
-
-    /// Record the new version in `evreg.lock`, with the fingerprint `check` computes for it (read
-    /// back from the registry, so shared files it references count).
-    fn record(&self, reg: &Registry) -> Result<(), AddError> {
-        let lock_err = |error| AddError::Lock {
-            path: crate::integrity::LOCK_FILE.into(),
-            error,
-        };
-        let updated = Registry::load(&reg.root)
-            .map_err(|e| lock_err(std::io::Error::other(e.to_string())))?;
-        let Some(v) = updated
-            .subject(&self.subject)
-            .and_then(|s| s.version(self.version))
-        else {
-            return Ok(());
-        };
-        let Some(fingerprint) =
-            crate::integrity::fingerprint(&crate::integrity::files_of(&updated), v)
-        else {
-            return Ok(());
-        };
-        let mut lock = reg.lock.clone().unwrap_or_default();
-        lock.entries
-            .entry(self.subject.clone())
-            .or_default()
-            .insert(
+        let gate = fsutil::Gate::new(&reg.root).map_err(|e| err(e.into()))?;
+        let held = gate.lock().map_err(|e| err(e.into()))?;
+        let dest = gate
+            .create_new(&self.file, &self.bytes)
+            .map_err(|e| err(e.into()))?;
+        // Recorded with the fingerprint `check` computes for it (read back from the registry,
+        // so shared files it references count), into the lock as it is on disk now.
+        crate::integrity::change_lock_file(&gate, &held, |updated| {
+            let fingerprint = updated
+                .subject(&self.subject)
+                .and_then(|s| s.version(self.version))
+                .and_then(|v| {
+                    crate::integrity::fingerprint(&crate::integrity::files_of(updated), v)
+                });
+            let Some(fingerprint) = fingerprint else {
+                return (None, ());
+            };
+            let mut lock = updated.lock.clone().unwrap_or_default();
+            lock.entries.entry(self.subject.clone()).or_default().insert(
                 self.version,
                 crate::integrity::LockEntry {
                     fingerprint,
                     line: 0,
                 },
             );
-        fsutil::replace_atomic(
-            &reg.root.join(crate::integrity::LOCK_FILE),
-            lock.render().as_bytes(),
-        )
-        .map_err(lock_err)
+            (Some(lock), ())
+        })
+        .map_err(|e| AddError::Lock {
+            path: crate::integrity::LOCK_FILE.into(),
+            error: std::io::Error::other(e.to_string()),
+        })?;
+        Ok(dest)
     }
 }
 

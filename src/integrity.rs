@@ -87,6 +87,37 @@ impl Lock {
     }
 }
 
+/// Read-modify-write `evreg.lock` under the registry's exclusive lock. Once the lock is held the
+/// registry is read afresh (lock file included), `change` returns the lock to write (or `None`
+/// to leave it) and a value for the caller, and the new lock is written atomically before the
+/// lock is released. Concurrent `evreg add` and `evreg lock` runs are thereby serialised: none
+/// writes a lock read before another's change.
+pub fn with_lock_file<T>(
+    root: &std::path::Path,
+    change: impl FnOnce(&Registry) -> (Option<Lock>, T),
+) -> Result<T, crate::registry::LoadError> {
+    let gate = crate::fsutil::Gate::new(root)?;
+    let held = gate.lock()?;
+    change_lock_file(&gate, &held, change)
+}
+
+/// [`with_lock_file`] for a caller that already holds the registry's lock (to write other files
+/// in the same change, as `evreg add` writes the version it records).
+pub fn change_lock_file<T>(
+    gate: &crate::fsutil::Gate,
+    _held: &crate::fsutil::RegistryLock,
+    change: impl FnOnce(&Registry) -> (Option<Lock>, T),
+) -> Result<T, crate::registry::LoadError> {
+    let reg = Registry::load(gate.root())?;
+    let (next, out) = change(&reg);
+    if let Some(lock) = next
+        && reg.lock.as_ref().map(Lock::render) != Some(lock.render())
+    {
+        gate.replace(LOCK_FILE, lock.render().as_bytes())?;
+    }
+    Ok(out)
+}
+
 /// A version's parsed JSON, or `None` if it does not parse (its finding is made elsewhere).
 fn json_of(v: &Version) -> Option<Node> {
     if !v.readable {

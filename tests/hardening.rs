@@ -164,3 +164,48 @@ fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
         }
     }
 }
+
+// ---- evreg.lock under an exclusive lock ----
+
+#[test]
+fn concurrent_adds_of_different_subjects_all_end_up_in_the_lock() {
+    const N: usize = 8;
+    let reg = registry(&[("evreg.yaml", "compatibility: BACKWARD\n")]);
+    let root = reg.path();
+    let mut files = Vec::new();
+    for i in 0..N {
+        let f = root.join(format!("new{i}.avsc"));
+        fs::write(&f, AVRO_V1).unwrap();
+        files.push(f);
+    }
+    for round in 0..3 {
+        let children: Vec<_> = (0..N)
+            .map(|i| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("evreg"))
+                    .current_dir(root)
+                    .arg("add")
+                    .arg(format!("shop.order.e{round}x{i}"))
+                    .arg(&files[i])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", stderr_of(&out));
+        }
+        let lock = fs::read_to_string(root.join("evreg.lock")).unwrap();
+        for r in 0..=round {
+            for i in 0..N {
+                assert!(
+                    lock.contains(&format!("shop.order.e{r}x{i} 1 sha256:")),
+                    "round {round}: shop.order.e{r}x{i} is missing from evreg.lock:\n{lock}"
+                );
+            }
+        }
+    }
+    evreg(root).args(["lock", "--check"]).assert().success();
+    evreg(root).arg("check").assert().success();
+}
