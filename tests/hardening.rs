@@ -209,3 +209,179 @@ fn concurrent_adds_of_different_subjects_all_end_up_in_the_lock() {
     evreg(root).args(["lock", "--check"]).assert().success();
     evreg(root).arg("check").assert().success();
 }
+
+// ---- one gate for files ----
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_schemas_is_refused_without_hanging() {
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+        ("fixtures/shop.order.placed/v1/ok.json", r#"{"id":"1"}"#),
+    ]);
+    let root = reg.path();
+    for fifo in [
+        "schemas/shop.order.placed/v2.avsc",
+        "schemas/shared.avsc",
+        "schemas/shop.order.placed/subject.yaml",
+        "fixtures/shop.order.placed/v1/pipe.json",
+    ] {
+        if !mkfifo(&root.join(fifo)) {
+            return; // no mkfifo here
+        }
+    }
+    for args in [&["list"][..], &["check"], &["lock"], &["codegen", "rust"]] {
+        let out = evreg(root).args(args).output().unwrap();
+        let said = stderr_of(&out) + &stdout_of(&out);
+        assert!(out.status.code().is_some(), "{args:?} did not finish");
+        if args == ["check"] {
+            assert!(said.contains("FIFO"), "{args:?}: {said}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_and_files_that_link_out_of_the_registry_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let outside = registry(&[
+        ("shop.secret.leaked/v1.avsc", AVRO_V1),
+        ("v1.avsc", AVRO_V1),
+        ("secret.yaml", "compatibility: NONE\n"),
+    ]);
+    // A subject folder and a version file that link out: findings, not read.
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+    ]);
+    let root = reg.path();
+    symlink(
+        outside.path().join("shop.secret.leaked"),
+        root.join("schemas/shop.secret.leaked"),
+    )
+    .unwrap();
+    symlink(
+        outside.path().join("v1.avsc"),
+        root.join("schemas/shop.order.placed/v2.avsc"),
+    )
+    .unwrap();
+    let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+    let json = stdout_of(&out);
+    assert!(rules_of(&json).iter().filter(|r| *r == "layout-outside-registry").count() == 2, "{json}");
+    let list = evreg(root).arg("list").output().unwrap();
+    assert!(!stdout_of(&list).contains("shop.secret.leaked"), "{}", stdout_of(&list));
+
+    // A `schemas/` or `fixtures/` folder that links out: the command refuses, naming it.
+    for folder in ["schemas", "fixtures"] {
+        let reg = registry(&[("evreg.yaml", CONFIG)]);
+        if folder == "fixtures" {
+            write_all(reg.path(), &[("schemas/shop.order.placed/v1.avsc", AVRO_V1)]);
+        }
+        symlink(outside.path(), reg.path().join(folder)).unwrap();
+        let out = evreg(reg.path()).arg("check").output().unwrap();
+        let said = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{folder}: {said}");
+        assert!(said.contains(&format!("{folder} leads to")) && said.contains("outside the registry"), "{said}");
+    }
+
+    // Settings that link out are refused too.
+    let reg = registry(&[("schemas/shop.order.placed/v1.avsc", AVRO_V1)]);
+    symlink(outside.path().join("secret.yaml"), reg.path().join("evreg.yaml")).unwrap();
+    let out = evreg(reg.path()).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("outside the registry"), "{}", stderr_of(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn writes_stay_inside_the_registry() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+    ]);
+    let root = reg.path();
+    // `fixture new --name` takes a file name, not a path.
+    let escape = outside.path().join("x").display().to_string();
+    for name in ["../../x", "../x.json", escape.as_str(), "a/b", ".hidden"] {
+        let out = evreg(root)
+            .args(["fixture", "new", "shop.order.placed", "--name", name])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--name {name}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains("not a plain file name"), "{}", stderr_of(&out));
+    }
+    // A subject's fixture folder that links out is not written into.
+    fs::create_dir_all(root.join("fixtures")).unwrap();
+    symlink(outside.path(), root.join("fixtures/shop.order.placed")).unwrap();
+    let out = evreg(root)
+        .args(["fixture", "new", "shop.order.placed"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "written outside the registry");
+    // A subject folder that links out is not written into by `add`.
+    let new = root.join("new.avsc");
+    fs::write(&new, AVRO_V1).unwrap();
+    symlink(outside.path(), root.join("schemas/shop.order.refunded")).unwrap();
+    let out = evreg(root)
+        .args(["add", "shop.order.refunded"])
+        .arg(&new)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "written outside the registry");
+}
+
+#[cfg(unix)]
+#[test]
+fn codegen_out_replaces_a_regular_file_keeping_its_mode_and_refuses_links_pipes_and_devices() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
+    ]);
+    let root = reg.path();
+    let build = tempfile::tempdir().unwrap(); // build output, outside the registry
+    let out_file = build.path().join("events.rs");
+    fs::write(&out_file, "old").unwrap();
+    fs::set_permissions(&out_file, fs::Permissions::from_mode(0o640)).unwrap();
+    evreg(root)
+        .args(["codegen", "rust", "--out"])
+        .arg(&out_file)
+        .assert()
+        .success();
+    assert!(fs::read_to_string(&out_file).unwrap().contains("pub struct"));
+    assert_eq!(fs::metadata(&out_file).unwrap().permissions().mode() & 0o777, 0o640);
+
+    let link = build.path().join("link.rs");
+    symlink(&out_file, &link).unwrap();
+    let fifo = build.path().join("pipe.rs");
+    let has_fifo = mkfifo(&fifo);
+    let mut targets = vec![link.clone(), Path::new("/dev/null").to_path_buf()];
+    if has_fifo {
+        targets.push(fifo.clone());
+    }
+    for target in &targets {
+        let before = fs::symlink_metadata(target).unwrap().file_type();
+        let out = evreg(root)
+            .args(["codegen", "rust", "--out"])
+            .arg(target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}: {}", target.display(), stderr_of(&out));
+        assert!(stderr_of(&out).contains(&target.display().to_string()), "{}", stderr_of(&out));
+        assert_eq!(fs::symlink_metadata(target).unwrap().file_type(), before);
+    }
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}

@@ -434,7 +434,7 @@ impl Registry {
             Finding::new(
                 &rules::LAYOUT_OUTSIDE_REGISTRY,
                 format!("{rel} {why}; it is not read"),
-                "keep schemas as regular files inside the repository, not links",
+                "keep schemas and samples as regular files inside the registry: no links that leave it, no pipes or devices",
             )
             .at(Location::file(rel)),
         );
