@@ -183,7 +183,7 @@ fn concurrent_adds_of_different_subjects_all_end_up_in_the_lock() {
             .map(|i| {
                 std::process::Command::new(assert_cmd::cargo::cargo_bin("evreg"))
                     .current_dir(root)
-                    .arg("add")
+                    .args(["add", "--new-subject"])
                     .arg(format!("shop.order.e{round}x{i}"))
                     .arg(&files[i])
                     .stdout(std::process::Stdio::null())
@@ -384,4 +384,121 @@ fn codegen_out_replaces_a_regular_file_keeping_its_mode_and_refuses_links_pipes_
         assert_eq!(fs::symlink_metadata(target).unwrap().file_type(), before);
     }
     assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
+
+// ---- evreg add ----
+
+#[test]
+fn add_to_a_misspelt_subject_is_refused_with_a_suggestion() {
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/orders.order.placed/v1.avsc", AVRO_V1),
+    ]);
+    let root = reg.path();
+    let file = root.join("next.avsc");
+    fs::write(&file, AVRO_V1).unwrap();
+    let out = evreg(root)
+        .args(["add", "orders.order.plcaed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("did you mean `orders.order.placed`?"), "{said}");
+    assert!(said.contains("--new-subject"), "{said}");
+    assert!(!root.join("schemas/orders.order.plcaed").exists());
+    // Said to be new, it is added; the right name adds v2.
+    evreg(root)
+        .args(["add", "--new-subject", "orders.order.plcaed"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(root.join("schemas/orders.order.plcaed/v1.avsc").is_file());
+    evreg(root)
+        .args(["add", "orders.order.placed"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(root.join("schemas/orders.order.placed/v2.avsc").is_file());
+    // A first subject, with nothing like it, needs no flag.
+    let empty = registry(&[("evreg.yaml", CONFIG)]);
+    evreg(empty.path())
+        .args(["add", "orders.order.placed"])
+        .arg(&file)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_refused_add_cites_the_file_the_user_gave() {
+    let reg = registry(&[
+        ("evreg.yaml", CONFIG),
+        ("schemas/orders.order.placed/v1.avsc", AVRO_V1),
+    ]);
+    let root = reg.path();
+    let breaking = AVRO_V1.replace(
+        r#"{"name":"id","type":"string"}"#,
+        "{\"name\":\"id\",\"type\":\"string\"},\n  {\"name\":\"total\",\"type\":\"long\"}",
+    );
+    fs::write(root.join("candidate.avsc"), &breaking).unwrap();
+    let out = evreg(root)
+        .args(["add", "orders.order.placed", "candidate.avsc", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "avro-field-missing-default", "{v}");
+    assert_eq!(f["file"], "candidate.avsc", "{v}");
+    assert_eq!(f["line"], 2, "{v}");
+    assert!(!v.to_string().contains("v2.avsc"), "cites a file that does not exist: {v}");
+    assert!(!root.join("schemas/orders.order.placed/v2.avsc").exists());
+    // Human output quotes the user's file with the line.
+    let out = evreg(root)
+        .args(["add", "orders.order.placed", "candidate.avsc"])
+        .output()
+        .unwrap();
+    assert!(stdout_of(&out).contains("candidate.avsc:2:"), "{}", stdout_of(&out));
+}
+
+#[test]
+fn add_accepts_exactly_what_check_accepts_afterwards() {
+    let base: &[(&str, &str)] = &[
+        ("evreg.yaml", CONFIG),
+        ("schemas/money.schema.json", MONEY),
+        ("common/money.schema.json", MONEY),
+        (
+            "schemas/shop.order.paid/v1.schema.json",
+            r#"{"type":"object","properties":{"id":{"type":"string"}}}"#,
+        ),
+    ];
+    let candidates = [
+        ("compatible", r#"{"type":"object","properties":{"id":{"type":"string"},"note":{"type":"string"}}}"#),
+        ("breaking", r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#),
+        ("not JSON", r#"{"type":"object","#),
+        ("shared file", r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../money.schema.json#/$defs/Money"}}}"##),
+        ("outside schemas/", r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../../common/money.schema.json#/$defs/Money"}}}"##),
+        ("outside the registry", r##"{"type":"object","properties":{"total":{"$ref":"../../../money.schema.json"}}}"##),
+        ("bad keyword", r#"{"type":"object","minProperties":"two"}"#),
+    ];
+    for (what, text) in candidates {
+        // add --dry-run on one copy …
+        let a = registry(base);
+        fs::write(a.path().join("c.schema.json"), text).unwrap();
+        let added = evreg(a.path())
+            .args(["add", "--dry-run", "shop.order.paid", "c.schema.json"])
+            .output()
+            .unwrap();
+        // … check with the file put in place by hand on another.
+        let b = registry(base);
+        write_all(b.path(), &[("schemas/shop.order.paid/v2.schema.json", text)]);
+        let checked = evreg(b.path()).arg("check").output().unwrap();
+        assert_eq!(
+            added.status.code(),
+            checked.status.code(),
+            "{what}: add says {}\ncheck says {}",
+            stdout_of(&added) + &stderr_of(&added),
+            stdout_of(&checked)
+        );
+    }
 }

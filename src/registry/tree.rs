@@ -88,3 +88,60 @@ impl Tree for FsTree {
         "the working tree".to_string()
     }
 }
+
+/// A tree with one more file: the registry as it would be once `rel` is written (what `evreg
+/// add` checks before writing anything).
+pub struct WithFile<'a> {
+    pub base: &'a dyn Tree,
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+impl WithFile<'_> {
+    /// The entry `dir` gains: the file itself, or the first folder on its way.
+    fn added_entry(&self, dir: &str) -> Option<Entry> {
+        let rest = if dir.is_empty() {
+            self.rel.as_str()
+        } else {
+            self.rel.strip_prefix(dir)?.strip_prefix('/')?
+        };
+        Some(match rest.split_once('/') {
+            Some((folder, _)) => Entry {
+                name: folder.to_string(),
+                kind: EntryKind::Dir,
+            },
+            None => Entry {
+                name: rest.to_string(),
+                kind: EntryKind::File,
+            },
+        })
+    }
+}
+
+impl Tree for WithFile<'_> {
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
+        let mut entries = self.base.list(dir)?;
+        if let Some(added) = self.added_entry(dir)
+            && !entries.iter().any(|e| e.name == added.name)
+        {
+            entries.push(added);
+            entries.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(entries)
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, LoadError> {
+        if path == self.rel {
+            return Ok(self.bytes.clone());
+        }
+        self.base.read(path)
+    }
+
+    fn is_file(&self, path: &str) -> bool {
+        path == self.rel || self.base.is_file(path)
+    }
+
+    fn describe(&self) -> String {
+        format!("{} with {} added", self.base.describe(), self.rel)
+    }
+}
