@@ -245,6 +245,13 @@ fn a_fifo_among_the_schemas_is_refused_without_hanging() {
         assert!(out.status.code().is_some(), "{args:?} did not finish");
         if args == ["check"] {
             assert!(said.contains("FIFO"), "{args:?}: {said}");
+            let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+            let rules = rules_of(&stdout_of(&out));
+            assert_eq!(
+                rules.iter().filter(|r| *r == "layout-not-regular-file").count(),
+                4,
+                "{rules:?}"
+            );
         }
     }
 }

@@ -297,6 +297,7 @@ impl Registry {
             let rel = format!("{SCHEMAS_DIR}/{}", entry.name);
             match entry.kind {
                 EntryKind::Excluded(why) => self.excluded(&rel, &why),
+                EntryKind::Special(what) => self.special(&rel, what),
                 // Plain files beside the subject folders are not subjects: shared definitions
                 // that versions `$ref` (and published documents such as evreg's report schema).
                 EntryKind::File
@@ -324,6 +325,10 @@ impl Registry {
             match &subject_dir.kind {
                 EntryKind::Excluded(why) => {
                     self.excluded(&rel, why);
+                    continue;
+                }
+                EntryKind::Special(what) => {
+                    self.special(&rel, what);
                     continue;
                 }
                 EntryKind::File => {
@@ -358,6 +363,7 @@ impl Registry {
                 let number = parse_version_dir(&version_dir.name);
                 match (&version_dir.kind, number) {
                     (EntryKind::Excluded(why), _) => self.excluded(&vrel, why),
+                    (EntryKind::Special(what), _) => self.special(&vrel, what),
                     (EntryKind::Dir, Some(n)) if versions.contains(&n) => {
                         self.read_fixture_dir(tree, &name, n, &vrel, false)?;
                         let invalid = format!("{vrel}/invalid");
@@ -392,6 +398,7 @@ impl Registry {
             match entry.kind {
                 _ if entry.name.starts_with('.') => {}
                 EntryKind::Excluded(why) => self.excluded(&frel, &why),
+                EntryKind::Special(what) => self.special(&frel, what),
                 EntryKind::Dir if !negative && entry.name == "invalid" => {}
                 EntryKind::File if entry.name.ends_with(".json") => {
                     let bytes = tree.read(&frel)?;
@@ -434,7 +441,18 @@ impl Registry {
             Finding::new(
                 &rules::LAYOUT_OUTSIDE_REGISTRY,
                 format!("{rel} {why}; it is not read"),
-                "keep schemas and samples as regular files inside the registry: no links that leave it, no pipes or devices",
+                "keep schemas and samples as regular files inside the registry, not links that leave it",
+            )
+            .at(Location::file(rel)),
+        );
+    }
+
+    fn special(&mut self, rel: &str, what: &str) {
+        self.findings.push(
+            Finding::new(
+                &rules::LAYOUT_NOT_REGULAR_FILE,
+                format!("{rel} is {what}, not a regular file; it is not read"),
+                "remove it; schemas and samples are regular files",
             )
             .at(Location::file(rel)),
         );
@@ -461,9 +479,16 @@ impl Registry {
             if file_name.starts_with('.') {
                 continue;
             }
-            if let EntryKind::Excluded(why) = &entry.kind {
-                self.excluded(&rel, why);
-                continue;
+            match &entry.kind {
+                EntryKind::Excluded(why) => {
+                    self.excluded(&rel, why);
+                    continue;
+                }
+                EntryKind::Special(what) => {
+                    self.special(&rel, what);
+                    continue;
+                }
+                _ => {}
             }
             let is_file = entry.kind == EntryKind::File;
             if file_name == SUBJECT_FILE && is_file {

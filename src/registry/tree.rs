@@ -11,6 +11,8 @@ pub enum EntryKind {
     Dir,
     /// Present but not read, with the reason (a link leaving the registry, a broken link).
     Excluded(String),
+    /// A FIFO, socket or device (named): never opened.
+    Special(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +59,7 @@ impl Tree for FsTree {
             let kind = match kind {
                 Ok(Kind::File) => EntryKind::File,
                 Ok(Kind::Dir) => EntryKind::Dir,
-                Ok(Kind::Special(what)) => {
-                    EntryKind::Excluded(format!("is {what}, not a regular file"))
-                }
+                Ok(Kind::Special(what)) => EntryKind::Special(what),
                 Err(GateError::Outside { target, .. }) => EntryKind::Excluded(format!(
                     "links to {}, outside the registry",
                     target.display()
