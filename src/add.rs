@@ -137,13 +137,16 @@ impl AddPlan {
                 return (None, ());
             };
             let mut lock = updated.lock.clone().unwrap_or_default();
-            lock.entries.entry(self.subject.clone()).or_default().insert(
-                self.version,
-                crate::integrity::LockEntry {
-                    fingerprint,
-                    line: 0,
-                },
-            );
+            lock.entries
+                .entry(self.subject.clone())
+                .or_default()
+                .insert(
+                    self.version,
+                    crate::integrity::LockEntry {
+                        fingerprint,
+                        line: 0,
+                    },
+                );
             (Some(lock), ())
         })
         .map_err(|e| AddError::Lock {

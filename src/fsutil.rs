@@ -29,17 +29,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug)]
 pub enum GateError {
     /// A registry path that is not a plain relative path.
-    BadPath { rel: String, why: &'static str },
+    BadPath {
+        rel: String,
+        why: &'static str,
+    },
     /// The path (or a folder on the way) links to `target`, outside the registry.
-    Outside { rel: String, target: PathBuf },
+    Outside {
+        rel: String,
+        target: PathBuf,
+    },
     /// A link whose target does not exist.
-    BrokenLink { path: PathBuf },
+    BrokenLink {
+        path: PathBuf,
+    },
     /// Exists, but is a FIFO, socket, device or folder where a regular file is needed.
-    NotRegular { path: PathBuf, kind: &'static str },
+    NotRegular {
+        path: PathBuf,
+        kind: &'static str,
+    },
     /// A path outside a registry that is a symbolic link: replacing it would cut the link.
-    Link { path: PathBuf },
-    AlreadyExists { path: PathBuf },
-    Io { path: PathBuf, error: io::Error },
+    Link {
+        path: PathBuf,
+    },
+    AlreadyExists {
+        path: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 impl fmt::Display for GateError {
@@ -206,7 +224,7 @@ impl Gate {
     /// The entries of the folder `rel` (empty when it does not exist), each with what it is:
     /// links are classified by their target, and refused (as `Err` in the entry) when the target
     /// leaves the root or does not exist.
-    pub fn list(&self, rel: &str) -> Result<Vec<(String, Result<Kind, GateError>)>, GateError> {
+    pub fn list(&self, rel: &str) -> Result<Vec<Listed>, GateError> {
         let dir = self.resolve(rel)?;
         match fs::metadata(&dir) {
             Ok(md) if md.is_dir() => {}
@@ -306,6 +324,9 @@ impl Gate {
     }
 }
 
+/// A folder entry's name, and what it is (or why it is refused).
+pub type Listed = (String, Result<Kind, GateError>);
+
 /// Held while a registry is being changed; dropping it releases the lock.
 #[derive(Debug)]
 pub struct RegistryLock {
@@ -403,10 +424,7 @@ fn temp_path(dest: &Path) -> PathBuf {
 
 /// A new file with `bytes`, flushed to disk before anyone links or renames it into place.
 fn write_synced(path: &Path, bytes: &[u8], permissions: Option<fs::Permissions>) -> io::Result<()> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
     f.write_all(bytes)?;
     if let Some(p) = permissions {
         f.set_permissions(p)?;
@@ -606,7 +624,10 @@ mod tests {
         );
         let real = dir.path().join("real/a.json");
         assert_eq!(fs::read(&real).unwrap(), b"new");
-        assert_eq!(fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
 
         // A FIFO is refused, for reading and for replacing, without blocking.
         let fifo = dir.path().join("pipe.json");

@@ -48,7 +48,11 @@ const AVRO_V1: &str = r#"{"type":"record","name":"Placed","namespace":"shop","fi
 
 #[test]
 fn an_absurd_version_number_is_ignored_with_a_finding_not_enumerated() {
-    for huge in ["v4294967295.avsc", "v20000000.avsc", "v99999999999999999999.avsc"] {
+    for huge in [
+        "v4294967295.avsc",
+        "v20000000.avsc",
+        "v99999999999999999999.avsc",
+    ] {
         let reg = registry(&[
             ("evreg.yaml", CONFIG),
             ("schemas/shop.order.placed/v1.avsc", AVRO_V1),
@@ -67,8 +71,15 @@ fn an_absurd_version_number_is_ignored_with_a_finding_not_enumerated() {
             .output()
             .unwrap();
         let json = stdout_of(&out);
-        assert!(json.len() < 20_000, "{huge}: {} bytes of report", json.len());
-        assert!(json.contains("the highest version evreg reads"), "{huge}: {json}");
+        assert!(
+            json.len() < 20_000,
+            "{huge}: {} bytes of report",
+            json.len()
+        );
+        assert!(
+            json.contains("the highest version evreg reads"),
+            "{huge}: {json}"
+        );
     }
 }
 
@@ -110,8 +121,10 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", stderr_of(&out));
 }
 
-const MONEY: &str = r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"integer"}}}}}"#;
-const MONEY_EDITED: &str = r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"string"}}}}}"#;
+const MONEY: &str =
+    r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"integer"}}}}}"#;
+const MONEY_EDITED: &str =
+    r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"string"}}}}}"#;
 
 fn rules_of(json: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
@@ -126,9 +139,18 @@ fn rules_of(json: &str) -> Vec<String> {
 #[test]
 fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
     let forms = [
-        ("root-relative", r##"{"$ref":"/schemas/money.schema.json#/$defs/Money"}"##),
-        ("evreg: URI", r##"{"$ref":"evreg:/schemas/money.schema.json#/$defs/Money"}"##),
-        ("percent-encoded", r##"{"$ref":"../money%2Eschema.json#/$defs/Money"}"##),
+        (
+            "root-relative",
+            r##"{"$ref":"/schemas/money.schema.json#/$defs/Money"}"##,
+        ),
+        (
+            "evreg: URI",
+            r##"{"$ref":"evreg:/schemas/money.schema.json#/$defs/Money"}"##,
+        ),
+        (
+            "percent-encoded",
+            r##"{"$ref":"../money%2Eschema.json#/$defs/Money"}"##,
+        ),
         (
             "under a $id",
             r##"{"$id":"../","properties":{"total":{"$ref":"money.schema.json#/$defs/Money"}}}"##,
@@ -141,7 +163,10 @@ fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
             ("schemas/shop.order.placed/v1.schema.json", v1),
         ]);
         let root = reg.path();
-        let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+        let out = evreg(root)
+            .args(["check", "--output", "json"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{form}: {}", stdout_of(&out));
         evreg(root).arg("lock").assert().success();
         git(root, &["init", "-q"]);
@@ -245,10 +270,16 @@ fn a_fifo_among_the_schemas_is_refused_without_hanging() {
         assert!(out.status.code().is_some(), "{args:?} did not finish");
         if args == ["check"] {
             assert!(said.contains("FIFO"), "{args:?}: {said}");
-            let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+            let out = evreg(root)
+                .args(["check", "--output", "json"])
+                .output()
+                .unwrap();
             let rules = rules_of(&stdout_of(&out));
             assert_eq!(
-                rules.iter().filter(|r| *r == "layout-not-regular-file").count(),
+                rules
+                    .iter()
+                    .filter(|r| *r == "layout-not-regular-file")
+                    .count(),
                 4,
                 "{rules:?}"
             );
@@ -281,31 +312,59 @@ fn folders_and_files_that_link_out_of_the_registry_are_not_read() {
         root.join("schemas/shop.order.placed/v2.avsc"),
     )
     .unwrap();
-    let out = evreg(root).args(["check", "--output", "json"]).output().unwrap();
+    let out = evreg(root)
+        .args(["check", "--output", "json"])
+        .output()
+        .unwrap();
     let json = stdout_of(&out);
-    assert!(rules_of(&json).iter().filter(|r| *r == "layout-outside-registry").count() == 2, "{json}");
+    assert!(
+        rules_of(&json)
+            .iter()
+            .filter(|r| *r == "layout-outside-registry")
+            .count()
+            == 2,
+        "{json}"
+    );
     let list = evreg(root).arg("list").output().unwrap();
-    assert!(!stdout_of(&list).contains("shop.secret.leaked"), "{}", stdout_of(&list));
+    assert!(
+        !stdout_of(&list).contains("shop.secret.leaked"),
+        "{}",
+        stdout_of(&list)
+    );
 
     // A `schemas/` or `fixtures/` folder that links out: the command refuses, naming it.
     for folder in ["schemas", "fixtures"] {
         let reg = registry(&[("evreg.yaml", CONFIG)]);
         if folder == "fixtures" {
-            write_all(reg.path(), &[("schemas/shop.order.placed/v1.avsc", AVRO_V1)]);
+            write_all(
+                reg.path(),
+                &[("schemas/shop.order.placed/v1.avsc", AVRO_V1)],
+            );
         }
         symlink(outside.path(), reg.path().join(folder)).unwrap();
         let out = evreg(reg.path()).arg("check").output().unwrap();
         let said = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{folder}: {said}");
-        assert!(said.contains(&format!("{folder} leads to")) && said.contains("outside the registry"), "{said}");
+        assert!(
+            said.contains(&format!("{folder} leads to")) && said.contains("outside the registry"),
+            "{said}"
+        );
     }
 
     // Settings that link out are refused too.
     let reg = registry(&[("schemas/shop.order.placed/v1.avsc", AVRO_V1)]);
-    symlink(outside.path().join("secret.yaml"), reg.path().join("evreg.yaml")).unwrap();
+    symlink(
+        outside.path().join("secret.yaml"),
+        reg.path().join("evreg.yaml"),
+    )
+    .unwrap();
     let out = evreg(reg.path()).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("outside the registry"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("outside the registry"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[cfg(unix)]
@@ -325,8 +384,17 @@ fn writes_stay_inside_the_registry() {
             .args(["fixture", "new", "shop.order.placed", "--name", name])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "--name {name}: {}", stderr_of(&out));
-        assert!(stderr_of(&out).contains("not a plain file name"), "{}", stderr_of(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--name {name}: {}",
+            stderr_of(&out)
+        );
+        assert!(
+            stderr_of(&out).contains("not a plain file name"),
+            "{}",
+            stderr_of(&out)
+        );
     }
     // A subject's fixture folder that links out is not written into.
     fs::create_dir_all(root.join("fixtures")).unwrap();
@@ -336,7 +404,11 @@ fn writes_stay_inside_the_registry() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "written outside the registry");
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "written outside the registry"
+    );
     // A subject folder that links out is not written into by `add`.
     let new = root.join("new.avsc");
     fs::write(&new, AVRO_V1).unwrap();
@@ -347,7 +419,11 @@ fn writes_stay_inside_the_registry() {
         .output()
         .unwrap();
     assert_ne!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "written outside the registry");
+    assert_eq!(
+        fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "written outside the registry"
+    );
 }
 
 #[cfg(unix)]
@@ -368,8 +444,15 @@ fn codegen_out_replaces_a_regular_file_keeping_its_mode_and_refuses_links_pipes_
         .arg(&out_file)
         .assert()
         .success();
-    assert!(fs::read_to_string(&out_file).unwrap().contains("pub struct"));
-    assert_eq!(fs::metadata(&out_file).unwrap().permissions().mode() & 0o777, 0o640);
+    assert!(
+        fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("pub struct")
+    );
+    assert_eq!(
+        fs::metadata(&out_file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
 
     let link = build.path().join("link.rs");
     symlink(&out_file, &link).unwrap();
@@ -386,11 +469,26 @@ fn codegen_out_replaces_a_regular_file_keeping_its_mode_and_refuses_links_pipes_
             .arg(target)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}: {}", target.display(), stderr_of(&out));
-        assert!(stderr_of(&out).contains(&target.display().to_string()), "{}", stderr_of(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            target.display(),
+            stderr_of(&out)
+        );
+        assert!(
+            stderr_of(&out).contains(&target.display().to_string()),
+            "{}",
+            stderr_of(&out)
+        );
         assert_eq!(fs::symlink_metadata(target).unwrap().file_type(), before);
     }
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 // ---- evreg add ----
@@ -411,7 +509,10 @@ fn add_to_a_misspelt_subject_is_refused_with_a_suggestion() {
         .unwrap();
     let said = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{said}");
-    assert!(said.contains("did you mean `orders.order.placed`?"), "{said}");
+    assert!(
+        said.contains("did you mean `orders.order.placed`?"),
+        "{said}"
+    );
     assert!(said.contains("--new-subject"), "{said}");
     assert!(!root.join("schemas/orders.order.plcaed").exists());
     // Said to be new, it is added; the right name adds v2.
@@ -449,7 +550,13 @@ fn a_refused_add_cites_the_file_the_user_gave() {
     );
     fs::write(root.join("candidate.avsc"), &breaking).unwrap();
     let out = evreg(root)
-        .args(["add", "orders.order.placed", "candidate.avsc", "--output", "json"])
+        .args([
+            "add",
+            "orders.order.placed",
+            "candidate.avsc",
+            "--output",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
@@ -458,14 +565,21 @@ fn a_refused_add_cites_the_file_the_user_gave() {
     assert_eq!(f["rule"], "avro-field-missing-default", "{v}");
     assert_eq!(f["file"], "candidate.avsc", "{v}");
     assert_eq!(f["line"], 2, "{v}");
-    assert!(!v.to_string().contains("v2.avsc"), "cites a file that does not exist: {v}");
+    assert!(
+        !v.to_string().contains("v2.avsc"),
+        "cites a file that does not exist: {v}"
+    );
     assert!(!root.join("schemas/orders.order.placed/v2.avsc").exists());
     // Human output quotes the user's file with the line.
     let out = evreg(root)
         .args(["add", "orders.order.placed", "candidate.avsc"])
         .output()
         .unwrap();
-    assert!(stdout_of(&out).contains("candidate.avsc:2:"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("candidate.avsc:2:"),
+        "{}",
+        stdout_of(&out)
+    );
 }
 
 #[test]
@@ -480,12 +594,27 @@ fn add_accepts_exactly_what_check_accepts_afterwards() {
         ),
     ];
     let candidates = [
-        ("compatible", r#"{"type":"object","properties":{"id":{"type":"string"},"note":{"type":"string"}}}"#),
-        ("breaking", r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#),
+        (
+            "compatible",
+            r#"{"type":"object","properties":{"id":{"type":"string"},"note":{"type":"string"}}}"#,
+        ),
+        (
+            "breaking",
+            r#"{"type":"object","properties":{"id":{"type":"integer"}}}"#,
+        ),
         ("not JSON", r#"{"type":"object","#),
-        ("shared file", r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../money.schema.json#/$defs/Money"}}}"##),
-        ("outside schemas/", r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../../common/money.schema.json#/$defs/Money"}}}"##),
-        ("outside the registry", r##"{"type":"object","properties":{"total":{"$ref":"../../../money.schema.json"}}}"##),
+        (
+            "shared file",
+            r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../money.schema.json#/$defs/Money"}}}"##,
+        ),
+        (
+            "outside schemas/",
+            r##"{"type":"object","properties":{"id":{"type":"string"},"total":{"$ref":"../../common/money.schema.json#/$defs/Money"}}}"##,
+        ),
+        (
+            "outside the registry",
+            r##"{"type":"object","properties":{"total":{"$ref":"../../../money.schema.json"}}}"##,
+        ),
         ("bad keyword", r#"{"type":"object","minProperties":"two"}"#),
     ];
     for (what, text) in candidates {
@@ -498,7 +627,10 @@ fn add_accepts_exactly_what_check_accepts_afterwards() {
             .unwrap();
         // … check with the file put in place by hand on another.
         let b = registry(base);
-        write_all(b.path(), &[("schemas/shop.order.paid/v2.schema.json", text)]);
+        write_all(
+            b.path(),
+            &[("schemas/shop.order.paid/v2.schema.json", text)],
+        );
         let checked = evreg(b.path()).arg("check").output().unwrap();
         assert_eq!(
             added.status.code(),

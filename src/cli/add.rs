@@ -33,7 +33,8 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         None => found,
     };
     let is_new = reg.subject(&args.subject).is_none();
-    let plan = add::plan(&reg, &args.subject, &args.file, args.new_subject).map_err(|e| e.to_string())?;
+    let plan =
+        add::plan(&reg, &args.subject, &args.file, args.new_subject).map_err(|e| e.to_string())?;
     let ctx = Context::default();
     let code = g.emit(&plan.report, &ctx);
     if !plan.accepted() {

@@ -185,7 +185,10 @@ pub fn parse_version_dir(name: &str) -> Option<u32> {
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok().filter(|n| (1..=MAX_VERSION).contains(n))
+    digits
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_VERSION).contains(n))
 }
 
 /// Missing numbers as ranges, in order: `v2, v4..v9` — as long as the number of gaps, never
@@ -500,10 +503,14 @@ impl Registry {
                 let too_high = file_name
                     .strip_prefix('v')
                     .and_then(|n| n.split('.').next())
-                    .is_some_and(|n| n.len() > 1 && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
+                    .is_some_and(|n| {
+                        n.len() > 1 && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0')
+                    })
                     && Format::of_path(&file_name).is_some();
                 let message = if too_high {
-                    format!("{rel} is numbered above v{MAX_VERSION}, the highest version evreg reads; it is ignored")
+                    format!(
+                        "{rel} is numbered above v{MAX_VERSION}, the highest version evreg reads; it is ignored"
+                    )
                 } else {
                     format!("{rel} is not a schema version or {SUBJECT_FILE}; it is ignored")
                 };
@@ -666,7 +673,10 @@ mod tests {
         assert_eq!(missing_ranges(&[1, 2, 3]), Vec::<String>::new());
         assert_eq!(missing_ranges(&[2]), vec!["v1"]);
         assert_eq!(missing_ranges(&[1, 3, 9]), vec!["v2", "v4..v8"]);
-        assert_eq!(missing_ranges(&[MAX_VERSION]), vec![format!("v1..v{}", MAX_VERSION - 1)]);
+        assert_eq!(
+            missing_ranges(&[MAX_VERSION]),
+            vec![format!("v1..v{}", MAX_VERSION - 1)]
+        );
     }
 
     #[test]

@@ -474,7 +474,10 @@ impl FileProvider {
                 format!("{rel} lies outside the registry; it is not read")
             }
             crate::fsutil::GateError::Io { error, .. } => format!("cannot read {rel}: {error}"),
-            e => format!("cannot read {rel}: {}", e.to_string().lines().next().unwrap_or("")),
+            e => format!(
+                "cannot read {rel}: {}",
+                e.to_string().lines().next().unwrap_or("")
+            ),
         })?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))?;
         Ok(Arc::new(SourceFile::new(rel, text)))
