@@ -455,7 +455,24 @@ pub fn create_new_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(create_new_at(dest, bytes)?)
 }
 
+/// [`create_new_atomic`] with the given permissions (a backup that keeps the original's mode).
+pub fn create_new_with_permissions(
+    dest: &Path,
+    bytes: &[u8],
+    permissions: fs::Permissions,
+) -> io::Result<()> {
+    Ok(create_new_inner(dest, bytes, Some(permissions))?)
+}
+
 fn create_new_at(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
+    create_new_inner(dest, bytes, None)
+}
+
+fn create_new_inner(
+    dest: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> Result<(), GateError> {
     if fs::symlink_metadata(dest).is_ok() {
         return Err(GateError::AlreadyExists {
             path: dest.to_path_buf(),
@@ -463,7 +480,7 @@ fn create_new_at(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
     }
     let tmp = temp_path(dest);
     let result = (|| {
-        write_synced(&tmp, bytes, None)?;
+        write_synced(&tmp, bytes, permissions)?;
         match fs::hard_link(&tmp, dest) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
@@ -644,6 +661,17 @@ mod tests {
             use std::os::unix::fs::FileTypeExt;
             assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         }
+        // A new file can take another's mode (a backup of an executable hook stays executable).
+        let backup = dir.path().join("pre-commit.bak");
+        create_new_with_permissions(&backup, b"#!/bin/sh\n", fs::Permissions::from_mode(0o755))
+            .unwrap();
+        assert_eq!(
+            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o755
+        );
+        assert!(
+            create_new_with_permissions(&backup, b"", fs::Permissions::from_mode(0o755)).is_err()
+        );
         // A link the user named is not replaced.
         let link = dir.path().join("out.rs");
         symlink("real/a.json", &link).unwrap();

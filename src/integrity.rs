@@ -126,17 +126,24 @@ fn json_of(v: &Version) -> Option<Node> {
     parse_json(&v.source).ok()
 }
 
-/// Does a JSON document hold a reference keyword anywhere? Without one it reaches no other file,
-/// and the engine need not be asked.
-fn has_reference(node: &Node) -> bool {
+/// Can a JSON document reach another file? Only through a reference that is not a bare
+/// `#fragment`, or through a `$id` (`id` in draft 4) that moves the base a fragment resolves
+/// against. Documents with neither need no resolver run (the common case: local `$defs` only).
+fn may_reach_other_files(node: &Node) -> bool {
     use crate::source::json::Value;
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         match &n.value {
             Value::Object(members) => {
                 for m in members {
-                    if matches!(m.key.as_str(), "$ref" | "$dynamicRef" | "$recursiveRef") {
-                        return true;
+                    match (m.key.as_str(), m.value.as_str()) {
+                        ("$ref" | "$dynamicRef" | "$recursiveRef", Some(r))
+                            if !r.starts_with('#') =>
+                        {
+                            return true;
+                        }
+                        ("$id" | "id", Some(_)) => return true,
+                        _ => {}
                     }
                     stack.push(&m.value);
                 }
@@ -172,7 +179,7 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
         return found.into_values().collect();
     }
     match json_of(v) {
-        Some(node) if has_reference(&node) => {}
+        Some(node) if may_reach_other_files(&node) => {}
         _ => return Vec::new(),
     }
     let loaded = crate::schema::json::load(v.source.clone(), &v.source.path, &files.provider);
@@ -440,6 +447,24 @@ mod tests {
                 .message
                 .contains("twice")
         );
+    }
+
+    #[test]
+    fn only_documents_that_may_reach_other_files_need_the_resolver() {
+        let reach = |text: &str| may_reach_other_files(&crate::source::json::parse(text).unwrap());
+        assert!(!reach(
+            r##"{"$defs":{"a":{"type":"string"}},"properties":{"x":{"$ref":"#/$defs/a"},"id":{"type":"string"}}}"##
+        ));
+        assert!(reach(
+            r##"{"properties":{"x":{"$ref":"../money.schema.json"}}}"##
+        ));
+        assert!(reach(
+            r##"{"allOf":[{"$ref":"/schemas/money.schema.json#/$defs/M"}]}"##
+        ));
+        // A `$id` moves the base even a bare fragment resolves against.
+        assert!(reach(
+            r##"{"$id":"../money.schema.json","properties":{"x":{"$ref":"#/$defs/M"}}}"##
+        ));
     }
 
     #[test]
