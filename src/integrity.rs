@@ -155,13 +155,57 @@ fn may_reach_other_files(node: &Node) -> bool {
     false
 }
 
+type Shared = std::sync::Arc<crate::source::SourceFile>;
+/// Version path → (its file, the files it reaches).
+type Reached = std::collections::HashMap<String, (Shared, Vec<Shared>)>;
+
 /// Every registry file a version's references reach, transitively, sorted by path: their
 /// content is part of what the version means. Found by the resolvers the engines use (Avro named
 /// types from shared files; JSON Schema `$ref`s in every spelling the loader accepts: relative,
 /// root-relative, `evreg:/…`, percent-encoded, under a `$id`), so what is fingerprinted is
 /// exactly what is checked.
-pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::source::SourceFile>> {
-    let mut found: BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> = BTreeMap::new();
+pub fn references(files: &Files, v: &Version) -> Vec<Shared> {
+    // Versions of the registry `files` was made from are resolved once, all together.
+    let all = files.reached.get_or_init(|| resolve_all(files));
+    match all.get(&v.source.path) {
+        Some((source, reached)) if std::sync::Arc::ptr_eq(source, &v.source) => reached.clone(),
+        _ => resolve(files, v),
+    }
+}
+
+/// [`references`] of every version of the registry, on every core (loading a JSON Schema
+/// version that reaches other files costs about as much as checking it).
+fn resolve_all(files: &Files) -> Reached {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.versions.len().max(1));
+    let chunk = files.versions.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .versions
+            .chunks(chunk)
+            .map(|versions| {
+                scope.spawn(move || {
+                    versions
+                        .iter()
+                        .map(|v| (v.source.path.clone(), (v.source.clone(), resolve(files, v))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = std::collections::HashMap::new();
+        for h in handles {
+            match h.join() {
+                Ok(found) => out.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+fn resolve(files: &Files, v: &Version) -> Vec<Shared> {
+    let mut found: BTreeMap<String, Shared> = BTreeMap::new();
     if v.format == crate::schema::Format::Avro {
         // The shared files whose named types the version (or those files, in turn) names.
         let mut queue = vec![v.source.clone()];
@@ -195,11 +239,20 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
 /// exactly the files the registry was read from (working tree, git ref or index alike).
 pub struct Files {
     provider: crate::schema::json::FileProvider,
+    versions: Vec<Version>,
+    /// What each version reaches, resolved on first use.
+    reached: std::sync::OnceLock<Reached>,
 }
 
 pub fn files_of(reg: &Registry) -> Files {
     Files {
         provider: crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files()),
+        versions: reg
+            .subjects
+            .iter()
+            .flat_map(|s| s.versions.iter().cloned())
+            .collect(),
+        reached: std::sync::OnceLock::new(),
     }
 }
 
