@@ -646,3 +646,23 @@ fn add_accepts_exactly_what_check_accepts_afterwards() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn settings_or_lock_that_are_fifos_stop_the_command_with_the_reason() {
+    for name in ["evreg.yaml", "evreg.lock"] {
+        let reg = registry(&[("schemas/shop.order.placed/v1.avsc", AVRO_V1)]);
+        if name == "evreg.lock" {
+            write_all(reg.path(), &[("evreg.yaml", CONFIG)]);
+        }
+        if !mkfifo(&reg.path().join(name)) {
+            return;
+        }
+        for args in [&["list"][..], &["check"], &["lock"]] {
+            let out = evreg(reg.path()).args(args).output().unwrap();
+            let said = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(2), "{name}, {args:?}: {said}");
+            assert!(said.contains(name) && said.contains("FIFO"), "{said}");
+        }
+    }
+}
