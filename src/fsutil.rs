@@ -400,7 +400,9 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, GateError> {
         });
     }
     // The size is a hint only (a sparse file may claim terabytes): never reserve beyond 64 MiB.
-    let hint = usize::try_from(md.len()).unwrap_or(usize::MAX).min(64 << 20);
+    let hint = usize::try_from(md.len())
+        .unwrap_or(usize::MAX)
+        .min(64 << 20);
     let mut bytes = Vec::with_capacity(hint);
     file.read_to_end(&mut bytes).map_err(GateError::io(path))?;
     Ok(bytes)
