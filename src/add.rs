@@ -1,13 +1,13 @@
 //! `evreg add`: register the next version of a subject, only if the subject's mode accepts it.
 
-use crate::check::{Model, model_pair, parse_file, parse_subject};
-use crate::finding::Finding;
+use crate::check::{CheckOptions, check_with};
+use crate::finding::{Finding, Location};
 use crate::fsutil;
 use crate::registry::{self, Registry};
 use crate::report::Report;
-use crate::schema::json::FileProvider;
-use crate::schema::{self, Format};
-use crate::source::SourceMap;
+use crate::rules;
+use crate::schema::Format;
+use crate::source::SourceFile;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +25,15 @@ pub struct AddPlan {
 #[derive(Debug)]
 pub enum AddError {
     SubjectName(String),
+    /// A subject that does not exist, named like one that does.
+    NewSubject {
+        subject: String,
+        similar: Vec<String>,
+    },
+    /// The subject already has the highest version number evreg reads.
+    VersionLimit {
+        subject: String,
+    },
     UnknownFormat(String),
     FormatDiffers {
         subject: String,
@@ -50,6 +59,20 @@ impl fmt::Display for AddError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AddError::SubjectName(m) => f.write_str(m),
+            AddError::NewSubject { subject, similar } => write!(
+                f,
+                "there is no subject `{subject}`; did you mean {}?\n  help: to add to an existing subject, fix the name; to start `{subject}` as a new subject, pass --new-subject",
+                similar
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            AddError::VersionLimit { subject } => write!(
+                f,
+                "`{subject}` already has v{}, the highest version evreg reads\n  help: publish further changes as a new subject (e.g. `{subject}.v2`)",
+                registry::MAX_VERSION
+            ),
             AddError::UnknownFormat(p) => write!(
                 f,
                 "cannot tell the format of {p}\n  help: name Avro files *.avsc and JSON Schema files *.json"
@@ -85,62 +108,70 @@ impl AddPlan {
         !self.report.has_errors()
     }
 
-    /// Write the new version; fails rather than overwrite.
-    pub fn write(&self, reg: &Registry) -> Result<PathBuf, AddError> {
-        let dest = reg.root.join(&self.file);
-        let err = |error| AddError::Write {
+    /// Write the new version and record it in `evreg.lock`. The caller holds the registry's
+    /// lock (`fsutil::Gate::lock`) and planned on the registry read after taking it, so the
+    /// plan, the version file and the lock entry form one change that no concurrent `add` or
+    /// `lock` interleaves with. Fails rather than overwrite.
+    pub fn write(
+        &self,
+        gate: &fsutil::Gate,
+        held: &fsutil::RegistryLock,
+    ) -> Result<PathBuf, AddError> {
+        let err = |error: std::io::Error| AddError::Write {
             path: self.file.clone(),
             error,
         };
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        fsutil::create_new_atomic(&dest, &self.bytes).map_err(err)?;
-        self.record(reg)?;
-        Ok(dest)
-    }
-
-    /// Record the new version in `evreg.lock`, with the fingerprint `check` computes for it (read
-    /// back from the registry, so shared files it references count).
-    fn record(&self, reg: &Registry) -> Result<(), AddError> {
-        let lock_err = |error| AddError::Lock {
+        let dest = gate
+            .create_new(&self.file, &self.bytes)
+            .map_err(|e| err(e.into()))?;
+        // Recorded with the fingerprint `check` computes for it (read back from the registry,
+        // so shared files it references count), into the lock as it is on disk now.
+        crate::integrity::change_lock_file(gate, held, |updated| {
+            let fingerprint = updated
+                .subject(&self.subject)
+                .and_then(|s| s.version(self.version))
+                .and_then(|v| {
+                    crate::integrity::fingerprint(&crate::integrity::files_of(updated), v)
+                });
+            let Some(fingerprint) = fingerprint else {
+                return (None, ());
+            };
+            let mut lock = updated.lock.clone().unwrap_or_default();
+            lock.entries
+                .entry(self.subject.clone())
+                .or_default()
+                .insert(
+                    self.version,
+                    crate::integrity::LockEntry {
+                        fingerprint,
+                        line: 0,
+                    },
+                );
+            (Some(lock), ())
+        })
+        .map_err(|e| AddError::Lock {
             path: crate::integrity::LOCK_FILE.into(),
-            error,
-        };
-        let updated = Registry::load(&reg.root)
-            .map_err(|e| lock_err(std::io::Error::other(e.to_string())))?;
-        let Some(v) = updated
-            .subject(&self.subject)
-            .and_then(|s| s.version(self.version))
-        else {
-            return Ok(());
-        };
-        let Some(fingerprint) =
-            crate::integrity::fingerprint(&crate::integrity::files_of(&updated), v)
-        else {
-            return Ok(());
-        };
-        let mut lock = reg.lock.clone().unwrap_or_default();
-        lock.entries
-            .entry(self.subject.clone())
-            .or_default()
-            .insert(
-                self.version,
-                crate::integrity::LockEntry {
-                    fingerprint,
-                    line: 0,
-                },
-            );
-        fsutil::replace_atomic(
-            &reg.root.join(crate::integrity::LOCK_FILE),
-            lock.render().as_bytes(),
-        )
-        .map_err(lock_err)
+            error: std::io::Error::other(e.to_string()),
+        })?;
+        Ok(dest)
     }
 }
 
 /// Check `file` as the next version of `subject` (a new subject starts at v1).
-pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddError> {
+///
+/// The check is `evreg check` itself, run on the registry as it would be with the file written
+/// (compared with the registry as it is, so only what the new version brings counts): `add`
+/// accepts exactly what `check` accepts afterwards. Findings in the new file name `file` as the
+/// user gave it, since the registry's copy does not exist yet.
+///
+/// A subject that does not exist yet is refused when its name is close to an existing one (a
+/// typo would silently start a new subject) unless `new_subject` says it is meant to be new.
+pub fn plan(
+    reg: &Registry,
+    subject: &str,
+    file: &Path,
+    new_subject: bool,
+) -> Result<AddPlan, AddError> {
     if !registry::is_safe_subject_name(subject) || !reg.settings.naming.is_match(subject) {
         return Err(AddError::SubjectName(format!(
             "`{subject}` is not a valid subject name (naming rule `{}`)\n  help: use {{service}}.{{aggregate}}.{{event}} in lower case, e.g. orders.order.placed",
@@ -150,6 +181,19 @@ pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddEr
     let shown = file.display().to_string();
     let format = Format::of_path(&shown).ok_or_else(|| AddError::UnknownFormat(shown.clone()))?;
     let existing = reg.subject(subject);
+    if existing.is_none() && !new_subject {
+        let similar: Vec<String> =
+            crate::suggest::similar(subject, reg.subjects.iter().map(|s| s.name.as_str()))
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+        if !similar.is_empty() {
+            return Err(AddError::NewSubject {
+                subject: subject.into(),
+                similar,
+            });
+        }
+    }
     if let Some(has) = existing.and_then(|s| s.format)
         && has != format
     {
@@ -160,6 +204,11 @@ pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddEr
         });
     }
     let version = existing.map_or(1, |s| s.next_number());
+    if version > registry::MAX_VERSION {
+        return Err(AddError::VersionLimit {
+            subject: subject.into(),
+        });
+    }
     let rel = format!(
         "{}/v{version}.{}",
         Registry::subject_dir(subject),
@@ -169,62 +218,77 @@ pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddEr
         path: shown.clone(),
         error,
     })?;
-    let mut sources = SourceMap::default();
-    let mut findings: Vec<Finding> = Vec::new();
-    match schema::decode(&rel, bytes.clone()) {
-        Err(f) => findings.push(f),
-        Ok(source) => {
-            sources.insert(source.clone());
-            let provider = FileProvider::new(&reg.root);
-            let (model, found) = parse_file(source, &rel, format, &provider);
-            findings.extend(found);
-            if let Some(Model::Json(s)) = &model {
-                for f in s.files.iter().skip(1) {
-                    sources.insert(f.source.clone());
-                }
-            }
-            if let (Some(new), Some(subj)) = (model, existing) {
-                let (models, _) = parse_subject(subj, &provider);
-                let mode = subj.mode(&reg.settings);
-                let policy = subj.policy(&reg.settings);
-                for pair in mode.pairs(version) {
-                    let Some(i) = subj.versions.iter().position(|v| v.number == pair.old) else {
-                        continue;
-                    };
-                    let Some(old) = &models[i] else {
-                        continue;
-                    };
-                    sources.insert(subj.versions[i].source.clone());
-                    if let Model::Json(s) = old {
-                        for f in s.files.iter().skip(1) {
-                            sources.insert(f.source.clone());
-                        }
-                    }
-                    let labels = (format!("v{version}"), format!("v{}", pair.old));
-                    findings.extend(model_pair(pair, &new, old, policy, &labels));
-                }
-            }
-        }
-    }
-    let findings = findings
-        .into_iter()
-        .map(|f| {
-            let v = f.version.unwrap_or(version);
-            f.subject(subject).version(v)
-        })
-        .collect();
-    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
-    // Stale allow entries of other subjects are `check`'s business, not this command's.
-    let findings = findings
-        .into_iter()
-        .filter(|f| f.rule.id != crate::rules::ALLOW_UNUSED.id)
-        .collect();
+    let report = would_be_report(reg, subject, version, &rel, &bytes, &shown)?;
     Ok(AddPlan {
         subject: subject.into(),
         version,
         format,
         file: rel,
         bytes,
-        report: Report::new(findings, sources),
+        report,
     })
+}
+
+/// `check` on the registry with `bytes` at `rel`, reporting what is new against the registry as
+/// it is; the new file is cited as `shown`.
+fn would_be_report(
+    reg: &Registry,
+    subject: &str,
+    version: u32,
+    rel: &str,
+    bytes: &[u8],
+    shown: &str,
+) -> Result<Report, AddError> {
+    let load_err = |e: registry::LoadError| AddError::Read {
+        path: reg.root.display().to_string(),
+        error: std::io::Error::other(e.to_string()),
+    };
+    let tree = registry::FsTree::new(&reg.root).map_err(load_err)?;
+    let overlay = registry::tree::WithFile {
+        base: &tree,
+        rel: rel.to_string(),
+        bytes: bytes.to_vec(),
+    };
+    let after = Registry::from_tree(&overlay, reg.root.clone()).map_err(load_err)?;
+    let options = CheckOptions {
+        baseline: Some((reg, "the registry before this add".to_string())),
+        only_new: true,
+    };
+    let report = check_with(&after, &options);
+    let cite = |loc: &mut Option<Location>| {
+        if let Some(l) = loc
+            && l.file == rel
+        {
+            l.file = shown.to_string();
+        }
+    };
+    let findings: Vec<Finding> = report
+        .findings
+        .into_iter()
+        // `add` records the version in evreg.lock itself; stale allow entries of other
+        // subjects are `check`'s business, not this command's.
+        .filter(|f| {
+            !(f.rule.id == rules::LOCK_STALE.id
+                && f.subject.as_deref() == Some(subject)
+                && f.version == Some(version))
+                && f.rule.id != rules::ALLOW_UNUSED.id
+        })
+        .map(|mut f| {
+            cite(&mut f.location);
+            cite(&mut f.other_location);
+            f
+        })
+        .collect();
+    let mut sources = report.sources;
+    if let Some(source) = after
+        .subject(subject)
+        .and_then(|s| s.version(version))
+        .map(|v| v.source.clone())
+    {
+        sources.insert(std::sync::Arc::new(SourceFile::new(
+            shown,
+            source.text.clone(),
+        )));
+    }
+    Ok(Report::new(findings, sources))
 }

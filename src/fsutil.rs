@@ -1,63 +1,560 @@
-//! Writing files without losing data: a new file appears whole or not at all, and never replaces
-//! an existing one.
+//! The gate to the file system: every read and write of a registry's files goes through here.
+//!
+//! - **Confined.** A registry path is relative (`schemas/orders.order.placed/v1.avsc`), made of
+//!   plain names (no `..`, no absolute or drive paths, no NUL or backslash). Each component is
+//!   resolved on disk; a link is followed only when its target stays inside the registry's real
+//!   root. A `schemas/` folder, a subject folder or a file that links out is refused.
+//! - **Regular files only.** A FIFO, socket or device is never opened for reading (it could block
+//!   forever or never end): the type is checked before opening, and the file is opened
+//!   non-blocking and checked again, so a swap in between cannot hang a command either.
+//! - **Atomic writes.** New content goes to a temporary file in the target's folder, is synced,
+//!   renamed over the target, and the folder is synced: readers see the old or the new file,
+//!   never half, also after a crash. A replaced file keeps its permissions; a link inside the
+//!   registry is written through (the link stays a link); anything that is not a regular file
+//!   is refused rather than replaced.
+//! - **Serialised read-modify-writes.** [`Gate::lock`] takes an exclusive lock on the registry,
+//!   held until the guard drops, for changes such as recording versions in `evreg.lock`.
+//!
+//! Paths the user names explicitly outside a registry (`codegen --out FILE`, a git hook) are
+//! written with [`replace_atomic`] / [`create_new_atomic`]: the same atomic write and the same
+//! refusal to replace a link, FIFO or device, without confinement (the user chose the place).
 
-use std::fs;
-use std::io::{self, Write};
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why the gate refused, or what failed; every message names the path and the way out.
+#[derive(Debug)]
+pub enum GateError {
+    /// A registry path that is not a plain relative path.
+    BadPath {
+        rel: String,
+        why: &'static str,
+    },
+    /// The path (or a folder on the way) links to `target`, outside the registry.
+    Outside {
+        rel: String,
+        target: PathBuf,
+    },
+    /// A link whose target does not exist.
+    BrokenLink {
+        path: PathBuf,
+    },
+    /// Exists, but is a FIFO, socket, device or folder where a regular file is needed.
+    NotRegular {
+        path: PathBuf,
+        kind: &'static str,
+    },
+    /// A path outside a registry that is a symbolic link: replacing it would cut the link.
+    Link {
+        path: PathBuf,
+    },
+    AlreadyExists {
+        path: PathBuf,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
+}
+
+impl fmt::Display for GateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GateError::BadPath { rel, why } => write!(
+                f,
+                "`{rel}` is not a path inside the registry: {why}\n  help: name a file by a plain relative name, without `..`, `/` at the start or backslashes"
+            ),
+            GateError::Outside { rel, target } => write!(
+                f,
+                "{rel} leads to {}, outside the registry; evreg reads and writes only inside it\n  help: replace the link with the folder or file itself (copy it into the registry)",
+                target.display()
+            ),
+            GateError::BrokenLink { path } => write!(
+                f,
+                "{} is a link to nothing\n  help: remove the link, or restore what it points to",
+                path.display()
+            ),
+            GateError::NotRegular { path, kind } => write!(
+                f,
+                "{} is {kind}, not a regular file; evreg does not read or replace it\n  help: remove it or choose another path",
+                path.display()
+            ),
+            GateError::Link { path } => write!(
+                f,
+                "{} is a symbolic link; evreg does not replace links\n  help: pass the path it points to (`readlink -f {}`), or remove the link",
+                path.display(),
+                path.display()
+            ),
+            GateError::AlreadyExists { path } => write!(
+                f,
+                "{} already exists; nothing was overwritten\n  help: choose another name, or remove the file first",
+                path.display()
+            ),
+            GateError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for GateError {}
+
+impl GateError {
+    fn io(path: &Path) -> impl FnOnce(io::Error) -> GateError + '_ {
+        move |error| GateError::Io {
+            path: path.to_path_buf(),
+            error,
+        }
+    }
+    /// True when the path simply does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, GateError::Io { error, .. } if error.kind() == io::ErrorKind::NotFound)
+    }
+}
+
+impl From<GateError> for io::Error {
+    fn from(e: GateError) -> io::Error {
+        let kind = match &e {
+            GateError::Io { error, .. } => error.kind(),
+            GateError::AlreadyExists { .. } => io::ErrorKind::AlreadyExists,
+            _ => io::ErrorKind::PermissionDenied,
+        };
+        io::Error::new(kind, e.to_string())
+    }
+}
+
+/// What a path on disk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A FIFO, socket or device (named for messages).
+    Special(&'static str),
+}
+
+fn kind_of(ft: &fs::FileType) -> Kind {
+    if ft.is_file() {
+        return Kind::File;
+    }
+    if ft.is_dir() {
+        return Kind::Dir;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Kind::Special("a FIFO (named pipe)");
+        }
+        if ft.is_socket() {
+            return Kind::Special("a socket");
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return Kind::Special("a device");
+        }
+    }
+    Kind::Special("not a regular file")
+}
+
+/// A registry root on disk, resolved once; every path handed out lies inside it.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    root: PathBuf,
+}
+
+impl Gate {
+    pub fn new(root: &Path) -> Result<Gate, GateError> {
+        let root = root.canonicalize().map_err(GateError::io(root))?;
+        Ok(Gate { root })
+    }
+
+    /// The root's real path.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The real path of `rel` (a `/`-separated registry path; `""` is the root), every link on
+    /// the way followed and confined to the root. The last components need not exist.
+    pub fn resolve(&self, rel: &str) -> Result<PathBuf, GateError> {
+        let mut cur = self.root.clone();
+        let parts = components(rel)?;
+        for (i, part) in parts.iter().enumerate() {
+            let next = cur.join(part);
+            match fs::symlink_metadata(&next) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    for rest in &parts[i..] {
+                        cur.push(rest);
+                    }
+                    return Ok(cur);
+                }
+                Err(e) => return Err(GateError::io(&next)(e)),
+                Ok(md) if md.file_type().is_symlink() => {
+                    let target = next
+                        .canonicalize()
+                        .map_err(|_| GateError::BrokenLink { path: next.clone() })?;
+                    if !target.starts_with(&self.root) {
+                        return Err(GateError::Outside {
+                            rel: parts[..=i].join("/"),
+                            target,
+                        });
+                    }
+                    cur = target;
+                }
+                Ok(_) => cur = next,
+            }
+        }
+        Ok(cur)
+    }
+
+    /// What `rel` is, or `None` when it does not exist.
+    pub fn kind(&self, rel: &str) -> Result<Option<Kind>, GateError> {
+        let path = self.resolve(rel)?;
+        match fs::metadata(&path) {
+            Ok(md) => Ok(Some(kind_of(&md.file_type()))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(GateError::io(&path)(e)),
+        }
+    }
+
+    /// The bytes of the regular file `rel`.
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, GateError> {
+        read_regular(&self.resolve(rel)?)
+    }
+
+    /// The entries of the folder `rel` (empty when it does not exist), each with what it is:
+    /// links are classified by their target, and refused (as `Err` in the entry) when the target
+    /// leaves the root or does not exist.
+    pub fn list(&self, rel: &str) -> Result<Vec<Listed>, GateError> {
+        let dir = self.resolve(rel)?;
+        match fs::metadata(&dir) {
+            Ok(md) if md.is_dir() => {}
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(GateError::io(&dir)(e)),
+        }
+        let io = GateError::io(&dir);
+        let mut out = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(io)? {
+            let entry = entry.map_err(GateError::io(&dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ft = entry.file_type().map_err(GateError::io(&dir))?;
+            let kind = if ft.is_symlink() {
+                let child = if rel.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{rel}/{name}")
+                };
+                self.resolve(&child).and_then(|real| {
+                    fs::metadata(&real)
+                        .map(|md| kind_of(&md.file_type()))
+                        .map_err(|_| GateError::BrokenLink { path: entry.path() })
+                })
+            } else {
+                Ok(kind_of(&ft))
+            };
+            out.push((name, kind));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// Create the folder `rel` and its parents inside the root.
+    pub fn create_dirs(&self, rel: &str) -> Result<PathBuf, GateError> {
+        let mut done = String::new();
+        for part in components(rel)? {
+            if !done.is_empty() {
+                done.push('/');
+            }
+            done.push_str(part);
+            let path = self.resolve(&done)?;
+            match fs::metadata(&path) {
+                Ok(md) if md.is_dir() => {}
+                Ok(md) => {
+                    return Err(GateError::NotRegular {
+                        path,
+                        kind: match kind_of(&md.file_type()) {
+                            Kind::File => "a file where a folder is needed",
+                            Kind::Special(k) => k,
+                            Kind::Dir => "a folder",
+                        },
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(GateError::io(&path)(e)),
+                },
+                Err(e) => return Err(GateError::io(&path)(e)),
+            }
+        }
+        self.resolve(rel)
+    }
+
+    /// Write a new file `rel` (its folders created), never replacing anything.
+    pub fn create_new(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, GateError> {
+        let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
+        if !parent.is_empty() {
+            self.create_dirs(parent)?;
+        }
+        let path = self.resolve(rel)?;
+        create_new_at(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Replace (or create) the file `rel` atomically, keeping its permissions; a link inside
+    /// the registry is written through.
+    pub fn replace(&self, rel: &str, bytes: &[u8]) -> Result<PathBuf, GateError> {
+        let path = self.resolve(rel)?;
+        write_atomic(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// An exclusive lock on the registry for a read-modify-write: other evreg processes that ask
+    /// for it wait until the guard drops. Read what you change after taking it.
+    pub fn lock(&self) -> Result<RegistryLock, GateError> {
+        // The root folder itself where folders can be opened (Unix); elsewhere the settings
+        // file, which evreg never replaces.
+        #[cfg(unix)]
+        let path = self.root.clone();
+        #[cfg(not(unix))]
+        let path = self.resolve(crate::registry::CONFIG_FILE)?;
+        let file = File::open(&path).map_err(GateError::io(&path))?;
+        file.lock().map_err(GateError::io(&path))?;
+        Ok(RegistryLock { _file: file })
+    }
+}
+
+/// A folder entry's name, and what it is (or why it is refused).
+pub type Listed = (String, Result<Kind, GateError>);
+
+/// Held while a registry is being changed; dropping it releases the lock.
+#[derive(Debug)]
+pub struct RegistryLock {
+    _file: File,
+}
+
+/// A registry path's components, refused when it is not plain and relative.
+fn components(rel: &str) -> Result<Vec<&str>, GateError> {
+    let bad = |why| GateError::BadPath {
+        rel: rel.to_string(),
+        why,
+    };
+    if rel.is_empty() {
+        return Ok(Vec::new());
+    }
+    if rel.contains('\0') {
+        return Err(bad("it contains a NUL byte"));
+    }
+    if rel.contains('\\') {
+        return Err(bad("it contains a backslash"));
+    }
+    if rel.starts_with('/') || Path::new(rel).is_absolute() || rel.get(1..2) == Some(":") {
+        return Err(bad("it is absolute"));
+    }
+    let parts: Vec<&str> = rel.split('/').collect();
+    for p in &parts {
+        match *p {
+            "" => return Err(bad("it has an empty component")),
+            "." | ".." => return Err(bad("it climbs with `.` or `..`")),
+            _ => {}
+        }
+    }
+    Ok(parts)
+}
+
+/// Is `name` a plain file name (one component, not hidden), safe to join under a folder?
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && !name.chars().any(char::is_control)
+        && !Path::new(name).is_absolute()
+        && name.get(1..2) != Some(":")
+}
+
+/// The bytes of the regular file at `path` (followed if a link). A FIFO, socket or device is
+/// refused without blocking.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, GateError> {
+    let md = fs::metadata(path).map_err(GateError::io(path))?;
+    if let k @ (Kind::Dir | Kind::Special(_)) = kind_of(&md.file_type()) {
+        return Err(GateError::NotRegular {
+            path: path.to_path_buf(),
+            kind: special_name(k),
+        });
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Opening a FIFO that replaced the file since the check would block until a writer
+        // appears; non-blocking, the open returns and the check below refuses it.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(GateError::io(path))?;
+    let md = file.metadata().map_err(GateError::io(path))?;
+    if let k @ (Kind::Dir | Kind::Special(_)) = kind_of(&md.file_type()) {
+        return Err(GateError::NotRegular {
+            path: path.to_path_buf(),
+            kind: special_name(k),
+        });
+    }
+    // The size is a hint only (a sparse file may claim terabytes): never reserve beyond 64 MiB.
+    let hint = usize::try_from(md.len())
+        .unwrap_or(usize::MAX)
+        .min(64 << 20);
+    let mut bytes = Vec::with_capacity(hint);
+    file.read_to_end(&mut bytes).map_err(GateError::io(path))?;
+    Ok(bytes)
+}
+
+fn special_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Dir => "a folder",
+        Kind::Special(s) => s,
+        Kind::File => "a regular file",
+    }
+}
 
 fn temp_path(dest: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    dest.with_file_name(format!(".{name}.evreg-tmp-{}", std::process::id()))
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dest.with_file_name(format!(".{name}.evreg-tmp-{}-{n}", std::process::id()))
 }
 
 /// A new file with `bytes`, flushed to disk before anyone links or renames it into place.
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+fn write_synced(path: &Path, bytes: &[u8], permissions: Option<fs::Permissions>) -> io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
     f.write_all(bytes)?;
+    if let Some(p) = permissions {
+        f.set_permissions(p)?;
+    }
     f.sync_all()
+}
+
+/// Make a rename or link in `dir` durable.
+fn sync_dir(dir: &Path) {
+    // Folders cannot be opened (or synced) everywhere; where they cannot, the rename is as
+    // durable as the platform makes it.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn parent_of(dest: &Path) -> PathBuf {
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// Write `bytes` to `dest`, which must not exist: written to a temporary file beside it, synced,
 /// then linked into place (linking fails if `dest` appeared meanwhile, so nothing is overwritten).
+/// For paths outside a registry; the error's message names the path and the way out.
 pub fn create_new_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
-    if dest.exists() {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!("{} already exists", dest.display()),
-        ));
+    Ok(create_new_at(dest, bytes)?)
+}
+
+/// [`create_new_atomic`] with the given permissions (a backup that keeps the original's mode).
+pub fn create_new_with_permissions(
+    dest: &Path,
+    bytes: &[u8],
+    permissions: fs::Permissions,
+) -> io::Result<()> {
+    Ok(create_new_inner(dest, bytes, Some(permissions))?)
+}
+
+fn create_new_at(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
+    create_new_inner(dest, bytes, None)
+}
+
+fn create_new_inner(
+    dest: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> Result<(), GateError> {
+    if fs::symlink_metadata(dest).is_ok() {
+        return Err(GateError::AlreadyExists {
+            path: dest.to_path_buf(),
+        });
     }
     let tmp = temp_path(dest);
     let result = (|| {
-        write_synced(&tmp, bytes)?;
+        write_synced(&tmp, bytes, permissions)?;
         match fs::hard_link(&tmp, dest) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
             // File systems without hard links: rename, after checking again.
-            Err(_) if !dest.exists() => fs::rename(&tmp, dest),
+            Err(_) if fs::symlink_metadata(dest).is_err() => fs::rename(&tmp, dest),
             Err(e) => Err(e),
         }
     })();
     let _ = fs::remove_file(&tmp);
-    result
+    match result {
+        Ok(()) => {
+            sync_dir(&parent_of(dest));
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(GateError::AlreadyExists {
+            path: dest.to_path_buf(),
+        }),
+        Err(e) => Err(GateError::io(dest)(e)),
+    }
 }
 
-/// Replace `dest` (or create it) atomically: readers see the old or the new content, never half.
+/// Replace `dest` (or create it) atomically: readers see the old or the new content, never
+/// half. The file keeps its permissions. A symbolic link, FIFO, socket, device or folder at
+/// `dest` is refused, never replaced: for a path the user chose (`--out`, a git hook), the link
+/// or the pipe is theirs. The error's message names the path and the way out.
 pub fn replace_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    Ok(replace_at(dest, bytes)?)
+}
+
+/// [`replace_atomic`] with the gate's own error.
+pub fn replace_at(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
+    if fs::symlink_metadata(dest).is_ok_and(|md| md.file_type().is_symlink()) {
+        return Err(GateError::Link {
+            path: dest.to_path_buf(),
+        });
+    }
+    write_atomic(dest, bytes)
+}
+
+/// The atomic replace, `dest` being a real path (links already resolved by the caller).
+fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
+    let permissions = match fs::symlink_metadata(dest) {
+        Ok(md) if md.file_type().is_symlink() => {
+            return Err(GateError::Link {
+                path: dest.to_path_buf(),
+            });
+        }
+        Ok(md) => match kind_of(&md.file_type()) {
+            Kind::File => Some(md.permissions()),
+            k => {
+                return Err(GateError::NotRegular {
+                    path: dest.to_path_buf(),
+                    kind: special_name(k),
+                });
+            }
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(GateError::io(dest)(e)),
+    };
     let tmp = temp_path(dest);
     let result = (|| {
-        write_synced(&tmp, bytes)?;
+        write_synced(&tmp, bytes, permissions)?;
         fs::rename(&tmp, dest)
     })();
-    if result.is_err() {
+    if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
+        return Err(GateError::io(dest)(e));
     }
-    result
+    sync_dir(&parent_of(dest));
+    Ok(())
 }
 
 #[cfg(test)]
@@ -81,5 +578,111 @@ mod tests {
             1,
             "no temporary file is left behind"
         );
+    }
+
+    #[test]
+    fn paths_must_be_plain_and_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let gate = Gate::new(dir.path()).unwrap();
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "a//b",
+            "a/./b",
+            "a\\b",
+            "C:/x",
+        ] {
+            assert!(
+                matches!(gate.resolve(bad), Err(GateError::BadPath { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            gate.resolve("schemas/a/v1.avsc").unwrap(),
+            gate.root().join("schemas/a/v1.avsc")
+        );
+        assert!(is_plain_name("example.json"));
+        for bad in ["../x", "a/b", "/x", ".hidden", "", "a\\b"] {
+            assert!(!is_plain_name(bad), "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_fifos_and_permissions() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.avsc"), "x").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let gate = Gate::new(dir.path()).unwrap();
+        symlink(outside.path(), dir.path().join("schemas")).unwrap();
+        assert!(matches!(
+            gate.read("schemas/secret.avsc"),
+            Err(GateError::Outside { .. })
+        ));
+        assert!(matches!(
+            gate.create_new("schemas/new.avsc", b"x"),
+            Err(GateError::Outside { .. })
+        ));
+        assert!(!outside.path().join("new.avsc").exists());
+
+        // A link inside the root is followed, and written through.
+        fs::create_dir(dir.path().join("real")).unwrap();
+        fs::write(dir.path().join("real/a.json"), "old").unwrap();
+        symlink("real/a.json", dir.path().join("a.json")).unwrap();
+        fs::set_permissions(
+            dir.path().join("real/a.json"),
+            fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        gate.replace("a.json", b"new").unwrap();
+        assert!(
+            fs::symlink_metadata(dir.path().join("a.json"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let real = dir.path().join("real/a.json");
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+
+        // A FIFO is refused, for reading and for replacing, without blocking.
+        let fifo = dir.path().join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(matches!(
+                gate.read("pipe.json"),
+                Err(GateError::NotRegular { .. })
+            ));
+            assert!(matches!(
+                replace_at(&fifo, b"x"),
+                Err(GateError::NotRegular { .. })
+            ));
+            use std::os::unix::fs::FileTypeExt;
+            assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        }
+        // A new file can take another's mode (a backup of an executable hook stays executable).
+        let backup = dir.path().join("pre-commit.bak");
+        create_new_with_permissions(&backup, b"#!/bin/sh\n", fs::Permissions::from_mode(0o755))
+            .unwrap();
+        assert_eq!(
+            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o755
+        );
+        assert!(
+            create_new_with_permissions(&backup, b"", fs::Permissions::from_mode(0o755)).is_err()
+        );
+        // A link the user named is not replaced.
+        let link = dir.path().join("out.rs");
+        symlink("real/a.json", &link).unwrap();
+        assert!(matches!(
+            replace_at(&link, b"x"),
+            Err(GateError::Link { .. })
+        ));
+        assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 }

@@ -87,6 +87,37 @@ impl Lock {
     }
 }
 
+/// Read-modify-write `evreg.lock` under the registry's exclusive lock. Once the lock is held the
+/// registry is read afresh (lock file included), `change` returns the lock to write (or `None`
+/// to leave it) and a value for the caller, and the new lock is written atomically before the
+/// lock is released. Concurrent `evreg add` and `evreg lock` runs are thereby serialised: none
+/// writes a lock read before another's change.
+pub fn with_lock_file<T>(
+    root: &std::path::Path,
+    change: impl FnOnce(&Registry) -> (Option<Lock>, T),
+) -> Result<T, crate::registry::LoadError> {
+    let gate = crate::fsutil::Gate::new(root)?;
+    let held = gate.lock()?;
+    change_lock_file(&gate, &held, change)
+}
+
+/// [`with_lock_file`] for a caller that already holds the registry's lock (to write other files
+/// in the same change, as `evreg add` writes the version it records).
+pub fn change_lock_file<T>(
+    gate: &crate::fsutil::Gate,
+    _held: &crate::fsutil::RegistryLock,
+    change: impl FnOnce(&Registry) -> (Option<Lock>, T),
+) -> Result<T, crate::registry::LoadError> {
+    let reg = Registry::load(gate.root())?;
+    let (next, out) = change(&reg);
+    if let Some(lock) = next
+        && reg.lock.as_ref().map(Lock::render) != Some(lock.render())
+    {
+        gate.replace(LOCK_FILE, lock.render().as_bytes())?;
+    }
+    Ok(out)
+}
+
 /// A version's parsed JSON, or `None` if it does not parse (its finding is made elsewhere).
 fn json_of(v: &Version) -> Option<Node> {
     if !v.readable {
@@ -95,55 +126,94 @@ fn json_of(v: &Version) -> Option<Node> {
     parse_json(&v.source).ok()
 }
 
-/// The registry files a JSON Schema document's `$ref`s name (not `#…` fragments, not remote
-/// URIs), resolved against the document's folder, as registry-relative paths.
-fn ref_targets(node: &Node, from: &str, out: &mut Vec<String>) {
+/// Can a JSON document reach another file? Only through a reference that is not a bare
+/// `#fragment`, or through a `$id` (`id` in draft 4) that moves the base a fragment resolves
+/// against. Documents with neither need no resolver run (the common case: local `$defs` only).
+fn may_reach_other_files(node: &Node) -> bool {
     use crate::source::json::Value;
-    match &node.value {
-        Value::Object(members) => {
-            for m in members {
-                if m.key == "$ref"
-                    && let Some(r) = m.value.as_str()
-                {
-                    let file = r.split('#').next().unwrap_or("");
-                    if !file.is_empty() && !file.contains("://") && !file.starts_with("urn:") {
-                        let mut parts: Vec<&str> = from.split('/').collect();
-                        parts.pop(); // the document's own name
-                        for seg in file.split('/') {
-                            match seg {
-                                "" | "." => {}
-                                ".." => {
-                                    parts.pop();
-                                }
-                                s => parts.push(s),
-                            }
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                for m in members {
+                    match (m.key.as_str(), m.value.as_str()) {
+                        ("$ref" | "$dynamicRef" | "$recursiveRef", Some(r))
+                            if !r.starts_with('#') =>
+                        {
+                            return true;
                         }
-                        out.push(parts.join("/"));
+                        ("$id" | "id", Some(_)) => return true,
+                        _ => {}
                     }
+                    stack.push(&m.value);
                 }
-                ref_targets(&m.value, from, out);
             }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
         }
-        Value::Array(items) => items.iter().for_each(|i| ref_targets(i, from, out)),
-        _ => {}
+    }
+    false
+}
+
+type Shared = std::sync::Arc<crate::source::SourceFile>;
+/// Version path → (its file, the files it reaches).
+type Reached = std::collections::HashMap<String, (Shared, Vec<Shared>)>;
+
+/// Every registry file a version's references reach, transitively, sorted by path: their
+/// content is part of what the version means. Found by the resolvers the engines use (Avro named
+/// types from shared files; JSON Schema `$ref`s in every spelling the loader accepts: relative,
+/// root-relative, `evreg:/…`, percent-encoded, under a `$id`), so what is fingerprinted is
+/// exactly what is checked.
+pub fn references(files: &Files, v: &Version) -> Vec<Shared> {
+    // Versions of the registry `files` was made from are resolved once, all together.
+    let all = files.reached.get_or_init(|| resolve_all(files));
+    match all.get(&v.source.path) {
+        Some((source, reached)) if std::sync::Arc::ptr_eq(source, &v.source) => reached.clone(),
+        _ => resolve(files, v),
     }
 }
 
-/// Every registry file a version's `$ref`s reach, transitively, sorted by path: their content
-/// is part of what the version means.
-pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::source::SourceFile>> {
+/// [`references`] of every version of the registry, on every core (loading a JSON Schema
+/// version that reaches other files costs about as much as checking it).
+fn resolve_all(files: &Files) -> Reached {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.versions.len().max(1));
+    let chunk = files.versions.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .versions
+            .chunks(chunk)
+            .map(|versions| {
+                scope.spawn(move || {
+                    versions
+                        .iter()
+                        .map(|v| (v.source.path.clone(), (v.source.clone(), resolve(files, v))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = std::collections::HashMap::new();
+        for h in handles {
+            match h.join() {
+                Ok(found) => out.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+fn resolve(files: &Files, v: &Version) -> Vec<Shared> {
+    let mut found: BTreeMap<String, Shared> = BTreeMap::new();
     if v.format == crate::schema::Format::Avro {
         // The shared files whose named types the version (or those files, in turn) names.
-        let mut found: std::collections::BTreeMap<
-            String,
-            std::sync::Arc<crate::source::SourceFile>,
-        > = Default::default();
         let mut queue = vec![v.source.clone()];
         while let Some(file) = queue.pop() {
             let Ok(node) = parse_json(&file) else {
                 continue;
             };
-            for f in files.avro.used_by(&node) {
+            for f in files.provider.avro_shared().used_by(&node) {
                 if f.path != v.source.path && !found.contains_key(&f.path) {
                     found.insert(f.path.clone(), f.clone());
                     queue.push(f);
@@ -152,48 +222,37 @@ pub fn references(files: &Files, v: &Version) -> Vec<std::sync::Arc<crate::sourc
         }
         return found.into_values().collect();
     }
-    let mut found: std::collections::BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> =
-        Default::default();
-    let mut queue = vec![v.source.clone()];
-    while let Some(file) = queue.pop() {
-        let Ok(node) = parse_json(&file) else {
-            continue;
-        };
-        let mut targets = Vec::new();
-        ref_targets(&node, &file.path, &mut targets);
-        for t in targets {
-            if t != v.source.path
-                && !found.contains_key(&t)
-                && let Some(f) = files.by_path.get(&t)
-            {
-                found.insert(t, f.clone());
-                queue.push(f.clone());
-            }
+    match json_of(v) {
+        Some(node) if may_reach_other_files(&node) => {}
+        _ => return Vec::new(),
+    }
+    let loaded = crate::schema::json::load(v.source.clone(), &v.source.path, &files.provider);
+    for f in loaded.reached {
+        if f.path != v.source.path {
+            found.insert(f.path.clone(), f);
         }
     }
     found.into_values().collect()
 }
 
-/// A registry's files by path (for following `$ref`s) and its shared Avro types.
+/// A registry's files as the engines read them: `$ref`s and shared Avro types resolve among
+/// exactly the files the registry was read from (working tree, git ref or index alike).
 pub struct Files {
-    by_path: std::collections::HashMap<String, std::sync::Arc<crate::source::SourceFile>>,
-    avro: crate::schema::avro::SharedTypes,
+    provider: crate::schema::json::FileProvider,
+    versions: Vec<Version>,
+    /// What each version reaches, resolved on first use.
+    reached: std::sync::OnceLock<Reached>,
 }
 
 pub fn files_of(reg: &Registry) -> Files {
-    let avro = crate::schema::avro::SharedTypes::new(
-        reg.shared
-            .iter()
-            .filter(|f| f.path.ends_with(".avsc"))
-            .cloned(),
-    );
     Files {
-        by_path: reg
-            .all_files()
-            .into_iter()
-            .map(|f| (f.path.clone(), f))
+        provider: crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files()),
+        versions: reg
+            .subjects
+            .iter()
+            .flat_map(|s| s.versions.iter().cloned())
             .collect(),
-        avro,
+        reached: std::sync::OnceLock::new(),
     }
 }
 
@@ -441,6 +500,24 @@ mod tests {
                 .message
                 .contains("twice")
         );
+    }
+
+    #[test]
+    fn only_documents_that_may_reach_other_files_need_the_resolver() {
+        let reach = |text: &str| may_reach_other_files(&crate::source::json::parse(text).unwrap());
+        assert!(!reach(
+            r##"{"$defs":{"a":{"type":"string"}},"properties":{"x":{"$ref":"#/$defs/a"},"id":{"type":"string"}}}"##
+        ));
+        assert!(reach(
+            r##"{"properties":{"x":{"$ref":"../money.schema.json"}}}"##
+        ));
+        assert!(reach(
+            r##"{"allOf":[{"$ref":"/schemas/money.schema.json#/$defs/M"}]}"##
+        ));
+        // A `$id` moves the base even a bare fragment resolves against.
+        assert!(reach(
+            r##"{"$id":"../money.schema.json","properties":{"x":{"$ref":"#/$defs/M"}}}"##
+        ));
     }
 
     #[test]

@@ -464,6 +464,12 @@ evreg does not follow links that leave the registry root.",
         bad: "schemas/orders.order.placed/v1.avsc -> /tmp/order.avsc",
         good: "copy the file into schemas/orders.order.placed/v1.avsc" }
 
+    LAYOUT_NOT_REGULAR_FILE { "layout-not-regular-file", Layout, Error,
+        "a FIFO, socket or device sits where a schema or sample belongs",
+        "evreg reads only regular files. A named pipe could block a command forever and a device could never end, so such an entry under schemas/ or fixtures/ is reported and never opened.",
+        bad: "mkfifo schemas/orders.order.placed/v2.avsc",
+        good: "a regular file: schemas/orders.order.placed/v2.avsc" }
+
     ENGINE_UNSUPPORTED { "engine-unsupported", Layout, Warning,
         "this subject's format has no compatibility engine in this build",
         "The subject is listed and its files are parsed as JSON, but its versions are not compared.",

@@ -12,17 +12,35 @@ pub struct Args {
     /// Check only; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// SUBJECT is a new subject. Without it, a subject that does not exist yet but is named
+    /// like one that does is refused as a likely typo.
+    #[arg(long)]
+    pub new_subject: bool,
 }
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
-    let reg = g.registry()?;
-    let plan = add::plan(&reg, &args.subject, &args.file).map_err(|e| e.to_string())?;
+    let found = g.registry()?;
+    // Plan and write under the registry's lock, on the registry as it is once the lock is held:
+    // a concurrent `add` is then wholly before or wholly after this one.
+    let gate = crate::fsutil::Gate::new(&found.root).map_err(|e| e.to_string())?;
+    let held = if args.dry_run {
+        None
+    } else {
+        Some(gate.lock().map_err(|e| e.to_string())?)
+    };
+    let reg = match held {
+        Some(_) => crate::registry::Registry::load(gate.root()).map_err(|e| e.to_string())?,
+        None => found,
+    };
+    let is_new = reg.subject(&args.subject).is_none();
+    let plan =
+        add::plan(&reg, &args.subject, &args.file, args.new_subject).map_err(|e| e.to_string())?;
     let ctx = Context::default();
     let code = g.emit(&plan.report, &ctx);
     if !plan.accepted() {
         if g.output == Output::Human {
             eprintln!(
-                "not added: {} v{} breaks the subject's compatibility mode; nothing was written",
+                "not added: {} v{} has the errors above, which `evreg check` would report once it is written; nothing was written",
                 plan.subject, plan.version
             );
         }
@@ -34,9 +52,18 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         }
         return Ok(code);
     }
-    plan.write(&reg).map_err(|e| e.to_string())?;
+    let Some(held) = &held else {
+        return Ok(code);
+    };
+    plan.write(&gate, held).map_err(|e| e.to_string())?;
     if g.output == Output::Human {
-        eprintln!("added {} v{} as {}", plan.subject, plan.version, plan.file);
+        eprintln!(
+            "added {} v{} as {}{}",
+            plan.subject,
+            plan.version,
+            plan.file,
+            if is_new { " (a new subject)" } else { "" }
+        );
     }
     Ok(EXIT_OK)
 }

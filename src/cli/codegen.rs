@@ -19,7 +19,9 @@ pub enum Target {
 pub struct RustArgs {
     /// Subjects to generate (default: every subject).
     pub subjects: Vec<String>,
-    /// Write to FILE (replaced atomically) instead of standard output.
+    /// Write to FILE instead of standard output: replaced atomically, keeping its permissions.
+    /// FILE may lie outside the registry (build output); a symbolic link, FIFO or device there
+    /// is refused, never replaced (omit --out to write to standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// UUIDs as `uuid::Uuid` (the crate needs uuid with its `serde` feature).
@@ -59,8 +61,13 @@ fn rust_code(args: &RustArgs, g: &Global) -> Result<Exit, Failure> {
     };
     let code = rust::generate(&reg, &options).map_err(|e| e.to_string())?;
     match &args.out {
-        Some(path) => crate::fsutil::replace_atomic(path, code.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => crate::fsutil::replace_at(path, code.as_bytes()).map_err(|e| match e {
+            crate::fsutil::GateError::Io { error, .. } => format!(
+                "cannot write {}: {error}\n  help: nothing was written; check that the folder exists and is writable",
+                path.display()
+            ),
+            e => format!("--out: {e}; leave out --out to print the code to standard output"),
+        })?,
         None => super::print(&code),
     }
     Ok(EXIT_OK)

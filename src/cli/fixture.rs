@@ -82,36 +82,46 @@ pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
     if args.stdout {
         print(&text);
     } else {
-        let dir = reg
-            .root
-            .join(crate::registry::FIXTURES_DIR)
-            .join(name)
-            .join(format!("v{number}"));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let file = match &args.name {
-            Some(n) => dir.join(if n.ends_with(".json") {
-                n.clone()
-            } else {
-                format!("{n}.json")
-            }),
-            None => (1..)
-                .map(|i| {
-                    dir.join(if i == 1 {
-                        "example.json".to_string()
+        // Through the gate: inside fixtures/ of this registry, never replacing a file.
+        let gate = crate::fsutil::Gate::new(&reg.root).map_err(|e| e.to_string())?;
+        let dir = format!("{}/{name}/v{number}", crate::registry::FIXTURES_DIR);
+        let rel = match &args.name {
+            Some(n) => {
+                let file = if n.ends_with(".json") {
+                    n.clone()
+                } else {
+                    format!("{n}.json")
+                };
+                if !crate::fsutil::is_plain_name(&file) {
+                    return Err(format!(
+                        "--name `{n}` is not a plain file name\n  help: give a name such as `refund-large`; the file is written in {dir}/"
+                    ));
+                }
+                format!("{dir}/{file}")
+            }
+            None => {
+                let mut i = 1;
+                loop {
+                    let rel = if i == 1 {
+                        format!("{dir}/example.json")
                     } else {
-                        format!("example-{i}.json")
-                    })
-                })
-                .find(|p| !p.exists())
-                .unwrap_or_else(|| dir.join("example.json")),
+                        format!("{dir}/example-{i}.json")
+                    };
+                    if gate.kind(&rel).map_err(|e| e.to_string())?.is_none() || i >= 10_000 {
+                        break rel;
+                    }
+                    i += 1;
+                }
+            }
         };
-        crate::fsutil::create_new_atomic(&file, text.as_bytes()).map_err(|e| {
-            format!(
-                "cannot write {}: {e}\n  help: choose another --name; nothing was overwritten",
-                file.display()
-            )
-        })?;
+        let file = gate
+            .create_new(&rel, text.as_bytes())
+            .map_err(|e| match e {
+                crate::fsutil::GateError::Io { error, .. } => format!(
+                    "cannot write {rel}: {error}\n  help: check the folder's permissions; nothing was written"
+                ),
+                e => format!("cannot write {rel}: {e}"),
+            })?;
         eprintln!("wrote {}", file.display());
     }
     if problems.is_empty() {

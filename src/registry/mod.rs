@@ -98,6 +98,17 @@ pub enum LoadError {
         path: PathBuf,
         error: std::io::Error,
     },
+    /// A file or folder the gate refuses (leaves the registry, is no regular file).
+    Refused(crate::fsutil::GateError),
+}
+
+impl From<crate::fsutil::GateError> for LoadError {
+    fn from(e: crate::fsutil::GateError) -> Self {
+        match e {
+            crate::fsutil::GateError::Io { path, error } => LoadError::Io { path, error },
+            e => LoadError::Refused(e),
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -110,6 +121,7 @@ impl fmt::Display for LoadError {
             ),
             LoadError::Config(e) => e.fmt(f),
             LoadError::Io { path, error } => write!(f, "cannot read {}: {error}", path.display()),
+            LoadError::Refused(e) => e.fmt(f),
         }
     }
 }
@@ -138,7 +150,13 @@ pub fn is_safe_subject_name(name: &str) -> bool {
         && name.chars().all(|c| !c.is_control())
 }
 
-/// The version number and format a file name claims: `v3.avsc` → (3, Avro).
+/// The highest version number a subject may have. Schema Registry numbers versions with a Java
+/// `int`; evreg keeps well inside it so that every pass over a subject's versions (transitive
+/// pairs, gap reports) stays small. A file named beyond it is not a version (`layout-unknown-file`).
+pub const MAX_VERSION: u32 = 1_000_000;
+
+/// The version number and format a file name claims: `v3.avsc` → (3, Avro); `None` for other
+/// names and for numbers above [`MAX_VERSION`].
 pub fn parse_version_file(name: &str) -> Option<(u32, Format)> {
     let (stem, format) = if let Some(s) = name.strip_suffix(".avsc") {
         (s, Format::Avro)
@@ -151,7 +169,44 @@ pub fn parse_version_file(name: &str) -> Option<(u32, Format)> {
     if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((digits.parse().ok()?, format))
+    if digits.len() > 7 {
+        return None;
+    }
+    let n: u32 = digits.parse().ok()?;
+    (n <= MAX_VERSION).then_some((n, format))
+}
+
+/// A fixture folder's version: `v3` → 3, within the same bounds as version files.
+pub fn parse_version_dir(name: &str) -> Option<u32> {
+    let digits = name.strip_prefix('v')?;
+    if digits.is_empty() || digits.len() > 7 || digits.starts_with('0') {
+        return None;
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_VERSION).contains(n))
+}
+
+/// Missing numbers as ranges, in order: `v2, v4..v9` — as long as the number of gaps, never
+/// the number of missing versions.
+pub fn missing_ranges(present: &[u32]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next = 1u32;
+    for &n in present {
+        if n > next {
+            out.push(if n - 1 == next {
+                format!("v{next}")
+            } else {
+                format!("v{next}..v{}", n - 1)
+            });
+        }
+        next = next.max(n.saturating_add(1));
+    }
+    out
 }
 
 impl Registry {
@@ -160,7 +215,9 @@ impl Registry {
         let start = start.canonicalize().map_err(io(start))?;
         let root = start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            // Any entry but a folder counts: a settings file that is a FIFO or a link out is
+            // then refused with its reason rather than passed over for a parent's.
+            .find(|dir| std::fs::symlink_metadata(dir.join(CONFIG_FILE)).is_ok_and(|m| !m.is_dir()))
             .ok_or_else(|| LoadError::NotFound {
                 start: start.clone(),
             })?;
@@ -243,6 +300,7 @@ impl Registry {
             let rel = format!("{SCHEMAS_DIR}/{}", entry.name);
             match entry.kind {
                 EntryKind::Excluded(why) => self.excluded(&rel, &why),
+                EntryKind::Special(what) => self.special(&rel, what),
                 // Plain files beside the subject folders are not subjects: shared definitions
                 // that versions `$ref` (and published documents such as evreg's report schema).
                 EntryKind::File
@@ -270,6 +328,10 @@ impl Registry {
             match &subject_dir.kind {
                 EntryKind::Excluded(why) => {
                     self.excluded(&rel, why);
+                    continue;
+                }
+                EntryKind::Special(what) => {
+                    self.special(&rel, what);
                     continue;
                 }
                 EntryKind::File => {
@@ -301,13 +363,10 @@ impl Registry {
                 if version_dir.name.starts_with('.') {
                     continue;
                 }
-                let number = version_dir
-                    .name
-                    .strip_prefix('v')
-                    .and_then(|n| n.parse::<u32>().ok())
-                    .filter(|n| *n > 0 && !version_dir.name[1..].starts_with('0'));
+                let number = parse_version_dir(&version_dir.name);
                 match (&version_dir.kind, number) {
                     (EntryKind::Excluded(why), _) => self.excluded(&vrel, why),
+                    (EntryKind::Special(what), _) => self.special(&vrel, what),
                     (EntryKind::Dir, Some(n)) if versions.contains(&n) => {
                         self.read_fixture_dir(tree, &name, n, &vrel, false)?;
                         let invalid = format!("{vrel}/invalid");
@@ -342,6 +401,7 @@ impl Registry {
             match entry.kind {
                 _ if entry.name.starts_with('.') => {}
                 EntryKind::Excluded(why) => self.excluded(&frel, &why),
+                EntryKind::Special(what) => self.special(&frel, what),
                 EntryKind::Dir if !negative && entry.name == "invalid" => {}
                 EntryKind::File if entry.name.ends_with(".json") => {
                     let bytes = tree.read(&frel)?;
@@ -384,7 +444,18 @@ impl Registry {
             Finding::new(
                 &rules::LAYOUT_OUTSIDE_REGISTRY,
                 format!("{rel} {why}; it is not read"),
-                "keep schemas as regular files inside the repository, not links",
+                "keep schemas and samples as regular files inside the registry, not links that leave it",
+            )
+            .at(Location::file(rel)),
+        );
+    }
+
+    fn special(&mut self, rel: &str, what: &str) {
+        self.findings.push(
+            Finding::new(
+                &rules::LAYOUT_NOT_REGULAR_FILE,
+                format!("{rel} is {what}, not a regular file; it is not read"),
+                "remove it; schemas and samples are regular files",
             )
             .at(Location::file(rel)),
         );
@@ -411,9 +482,16 @@ impl Registry {
             if file_name.starts_with('.') {
                 continue;
             }
-            if let EntryKind::Excluded(why) = &entry.kind {
-                self.excluded(&rel, why);
-                continue;
+            match &entry.kind {
+                EntryKind::Excluded(why) => {
+                    self.excluded(&rel, why);
+                    continue;
+                }
+                EntryKind::Special(what) => {
+                    self.special(&rel, what);
+                    continue;
+                }
+                _ => {}
             }
             let is_file = entry.kind == EntryKind::File;
             if file_name == SUBJECT_FILE && is_file {
@@ -422,11 +500,25 @@ impl Registry {
                 continue;
             }
             let Some((number, format)) = parse_version_file(&file_name).filter(|_| is_file) else {
+                let too_high = file_name
+                    .strip_prefix('v')
+                    .and_then(|n| n.split('.').next())
+                    .is_some_and(|n| {
+                        n.len() > 1 && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0')
+                    })
+                    && Format::of_path(&file_name).is_some();
+                let message = if too_high {
+                    format!(
+                        "{rel} is numbered above v{MAX_VERSION}, the highest version evreg reads; it is ignored"
+                    )
+                } else {
+                    format!("{rel} is not a schema version or {SUBJECT_FILE}; it is ignored")
+                };
                 self.findings.push(
                     Finding::new(
                         &rules::LAYOUT_UNKNOWN_FILE,
-                        format!("{rel} is not a schema version or {SUBJECT_FILE}; it is ignored"),
-                        "name versions v1.avsc, v2.avsc, … (or vN.schema.json), without leading zeros",
+                        message,
+                        format!("name versions v1.avsc, v2.avsc, … (or vN.schema.json), without leading zeros, up to v{MAX_VERSION}"),
                     )
                     .subject(&name)
                     .at(Location::file(&rel)),
@@ -491,10 +583,8 @@ impl Registry {
             return;
         }
         let max = versions.last().map_or(0, |v| v.number);
-        let missing: Vec<String> = (1..=max)
-            .filter(|n| !versions.iter().any(|v| v.number == *n))
-            .map(|n| format!("v{n}"))
-            .collect();
+        let numbers: Vec<u32> = versions.iter().map(|v| v.number).collect();
+        let missing = missing_ranges(&numbers);
         if !missing.is_empty() {
             self.findings.push(
                 Finding::new(
@@ -563,9 +653,30 @@ mod tests {
             "v1a.avsc",
             "1.avsc",
             "v99999999999.avsc",
+            "v4294967295.avsc",
+            "v1000001.avsc",
         ] {
             assert_eq!(parse_version_file(bad), None, "{bad}");
         }
+        assert_eq!(
+            parse_version_file("v1000000.avsc"),
+            Some((MAX_VERSION, Format::Avro))
+        );
+        assert_eq!(parse_version_dir("v3"), Some(3));
+        for bad in ["v0", "v03", "v", "v1000001", "v4294967296", "3"] {
+            assert_eq!(parse_version_dir(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn gaps_are_ranges() {
+        assert_eq!(missing_ranges(&[1, 2, 3]), Vec::<String>::new());
+        assert_eq!(missing_ranges(&[2]), vec!["v1"]);
+        assert_eq!(missing_ranges(&[1, 3, 9]), vec!["v2", "v4..v8"]);
+        assert_eq!(
+            missing_ranges(&[MAX_VERSION]),
+            vec![format!("v1..v{}", MAX_VERSION - 1)]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! a ref or the index. Discovery reads through this trait only, so every check works on both.
 
 use super::LoadError;
-use std::fs;
+use crate::fsutil::{Gate, GateError, Kind};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub enum EntryKind {
     Dir,
     /// Present but not read, with the reason (a link leaving the registry, a broken link).
     Excluded(String),
+    /// A FIFO, socket or device (named): never opened.
+    Special(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,80 +31,117 @@ pub trait Tree {
     fn describe(&self) -> String;
 }
 
-/// Files on disk under a root folder.
+/// Files on disk under a root folder, read through the gate (`crate::fsutil`): confined to the
+/// root, regular files only.
 pub struct FsTree {
     pub root: PathBuf,
+    gate: Gate,
 }
 
 impl FsTree {
     pub fn new(root: &Path) -> Result<FsTree, LoadError> {
-        let root = root.canonicalize().map_err(|error| LoadError::Io {
-            path: root.to_path_buf(),
-            error,
-        })?;
-        Ok(FsTree { root })
+        let gate = Gate::new(root)?;
+        Ok(FsTree {
+            root: gate.root().to_path_buf(),
+            gate,
+        })
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
-        if rel.is_empty() {
-            self.root.clone()
-        } else {
-            self.root.join(rel)
-        }
+    pub fn gate(&self) -> &Gate {
+        &self.gate
     }
 }
 
 impl Tree for FsTree {
     fn list(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
-        let path = self.path(dir);
-        if !path.is_dir() {
-            return Ok(Vec::new());
-        }
-        let io = |error| LoadError::Io {
-            path: path.clone(),
-            error,
-        };
         let mut out = Vec::new();
-        for entry in fs::read_dir(&path).map_err(io)? {
-            let entry = entry.map_err(io)?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let file_type = entry.file_type().map_err(io)?;
-            let kind = if file_type.is_symlink() {
-                match entry.path().canonicalize() {
-                    Ok(target) if target.starts_with(&self.root) => {
-                        if target.is_dir() {
-                            EntryKind::Dir
-                        } else {
-                            EntryKind::File
-                        }
-                    }
-                    Ok(target) => EntryKind::Excluded(format!(
-                        "links to {}, outside the registry",
-                        target.display()
-                    )),
-                    Err(_) => EntryKind::Excluded("is a broken link".to_string()),
+        for (name, kind) in self.gate.list(dir)? {
+            let kind = match kind {
+                Ok(Kind::File) => EntryKind::File,
+                Ok(Kind::Dir) => EntryKind::Dir,
+                Ok(Kind::Special(what)) => EntryKind::Special(what),
+                Err(GateError::Outside { target, .. }) => EntryKind::Excluded(format!(
+                    "links to {}, outside the registry",
+                    target.display()
+                )),
+                Err(GateError::BrokenLink { .. }) => {
+                    EntryKind::Excluded("is a broken link".to_string())
                 }
-            } else if file_type.is_dir() {
-                EntryKind::Dir
-            } else {
-                EntryKind::File
+                Err(e) => EntryKind::Excluded(format!("cannot be read ({e})")),
             };
             out.push(Entry { name, kind });
         }
-        out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, LoadError> {
-        let full = self.path(path);
-        fs::read(&full).map_err(|error| LoadError::Io { path: full, error })
+        Ok(self.gate.read(path)?)
     }
 
+    /// Present and not a folder: a FIFO or a link out is "a file" here, so that reading it
+    /// says why it is refused instead of the registry seeming to lack it.
     fn is_file(&self, path: &str) -> bool {
-        self.path(path).is_file()
+        !matches!(self.gate.kind(path), Ok(None | Some(Kind::Dir)))
     }
 
     fn describe(&self) -> String {
         "the working tree".to_string()
+    }
+}
+
+/// A tree with one more file: the registry as it would be once `rel` is written (what `evreg
+/// add` checks before writing anything).
+pub struct WithFile<'a> {
+    pub base: &'a dyn Tree,
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+impl WithFile<'_> {
+    /// The entry `dir` gains: the file itself, or the first folder on its way.
+    fn added_entry(&self, dir: &str) -> Option<Entry> {
+        let rest = if dir.is_empty() {
+            self.rel.as_str()
+        } else {
+            self.rel.strip_prefix(dir)?.strip_prefix('/')?
+        };
+        Some(match rest.split_once('/') {
+            Some((folder, _)) => Entry {
+                name: folder.to_string(),
+                kind: EntryKind::Dir,
+            },
+            None => Entry {
+                name: rest.to_string(),
+                kind: EntryKind::File,
+            },
+        })
+    }
+}
+
+impl Tree for WithFile<'_> {
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
+        let mut entries = self.base.list(dir)?;
+        if let Some(added) = self.added_entry(dir)
+            && !entries.iter().any(|e| e.name == added.name)
+        {
+            entries.push(added);
+            entries.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Ok(entries)
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, LoadError> {
+        if path == self.rel {
+            return Ok(self.bytes.clone());
+        }
+        self.base.read(path)
+    }
+
+    fn is_file(&self, path: &str) -> bool {
+        path == self.rel || self.base.is_file(path)
+    }
+
+    fn describe(&self) -> String {
+        format!("{} with {} added", self.base.describe(), self.rel)
     }
 }

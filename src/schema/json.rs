@@ -411,12 +411,12 @@ impl FileProvider {
                     .filter(|f| is_shared(&f.path))
                     .cloned()
                     .collect(),
-                None => std::fs::read_dir(self.root.join("schemas"))
+                None => crate::fsutil::Gate::new(&self.root)
+                    .and_then(|gate| gate.list("schemas"))
                     .into_iter()
                     .flatten()
-                    .flatten()
-                    .filter_map(|e| {
-                        let rel = format!("schemas/{}", e.file_name().to_string_lossy());
+                    .filter_map(|(name, _)| {
+                        let rel = format!("schemas/{name}");
                         is_shared(&rel).then(|| self.read_disk(&rel).ok()).flatten()
                     })
                     .collect(),
@@ -466,16 +466,19 @@ impl FileProvider {
         })
     }
 
+    /// Through the gate: confined to the root (links included), regular files only.
     fn read_disk(&self, rel: &str) -> Result<Arc<SourceFile>, String> {
-        let path = self.root.join(rel);
-        let root = self.root.canonicalize().map_err(|e| e.to_string())?;
-        let real = path
-            .canonicalize()
-            .map_err(|e| format!("cannot read {rel}: {e}"))?;
-        if !real.starts_with(&root) {
-            return Err(format!("{rel} lies outside the registry; it is not read"));
-        }
-        let bytes = std::fs::read(&real).map_err(|e| format!("cannot read {rel}: {e}"))?;
+        let gate = crate::fsutil::Gate::new(&self.root).map_err(|e| e.to_string())?;
+        let bytes = gate.read(rel).map_err(|e| match e {
+            crate::fsutil::GateError::Outside { .. } => {
+                format!("{rel} lies outside the registry; it is not read")
+            }
+            crate::fsutil::GateError::Io { error, .. } => format!("cannot read {rel}: {error}"),
+            e => format!(
+                "cannot read {rel}: {}",
+                e.to_string().lines().next().unwrap_or("")
+            ),
+        })?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{rel} is not UTF-8 text"))?;
         Ok(Arc::new(SourceFile::new(rel, text)))
     }
@@ -616,6 +619,10 @@ fn percent_decode(s: &str) -> String {
 pub struct Loaded {
     pub schema: Option<JsonSchema>,
     pub findings: Vec<Finding>,
+    /// The other files its `$ref`s reached, in the order they were read — also when loading
+    /// failed. What a version means depends on exactly these files: fingerprints and baselines
+    /// take them from here rather than resolving references a second way.
+    pub reached: Vec<Arc<SourceFile>>,
 }
 
 /// The deepest chain of nested schemas (across `$ref`s) compiled before giving up.
@@ -630,6 +637,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             return Loaded {
                 schema: None,
                 findings: vec![f],
+                reached: Vec::new(),
             };
         }
     };
@@ -656,6 +664,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             return Loaded {
                 schema: None,
                 findings: vec![f],
+                reached: Vec::new(),
             };
         }
     };
@@ -666,10 +675,12 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         c.check_cycles(root);
     }
     let findings = std::mem::take(&mut c.findings);
+    let reached = c.files.iter().skip(1).map(|f| f.source.clone()).collect();
     if !findings.is_empty() {
         return Loaded {
             schema: None,
             findings,
+            reached,
         };
     }
     Loaded {
@@ -682,6 +693,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
             regexes: Mutex::new(HashMap::new()),
         }),
         findings,
+        reached,
     }
 }
 
