@@ -176,7 +176,8 @@ pub fn plan(reg: &Registry, subject: &str, file: &Path) -> Result<AddPlan, AddEr
         Ok(source) => {
             sources.insert(source.clone());
             let provider = FileProvider::new(&reg.root);
-            let (model, found) = parse_file(source, &rel, format, &provider);
+            let draft = existing.map_or(reg.settings.json_schema_draft, |s| s.json_schema_draft);
+            let (model, found) = parse_file(source, &rel, format, &provider, draft);
             findings.extend(found);
             if let Some(Model::Json(s)) = &model {
                 for f in s.files.iter().skip(1) {

@@ -376,6 +376,19 @@ remote URL (evreg never fetches) or outside the registry, or a `$ref` cycle with
         bad: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Mony"}}, "$defs": {"Money": {}}}"##,
         good: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Money"}}, "$defs": {"Money": {}}}"## }
 
+    JSON_KEYWORD_OTHER_DRAFT { "json-keyword-other-draft", Compatibility, Error,
+        "a keyword of another JSON Schema draft is ignored under the draft the file is read with",
+        "Each draft defines its own keywords; a validator ignores the others as unknown annotations. A \
+file without `$schema` is read with the registry's `json-schema-draft` (evreg.yaml, or the subject's \
+subject.yaml; 2020-12 when unset), so `dependencies` in a draft-07 schema read as 2020-12 constrains \
+nothing, and a change to it would pass every check. evreg reports each such keyword (and, before \
+2019-09, each keyword beside a `$ref`, which those drafts ignore) instead of skipping it. Declare the \
+draft with `$schema`, set `json-schema-draft`, or write the keyword of the draft in force.",
+        bad: r#"evreg.yaml without json-schema-draft (2020-12 assumed)
+{"type": "object", "dependencies": {"card": ["expiry"]}}      draft-07's keyword, ignored"#,
+        good: r#"evreg.yaml: json-schema-draft: draft-07      (or "$schema": "http://json-schema.org/draft-07/schema#")
+or, under 2020-12: {"type": "object", "dependentRequired": {"card": ["expiry"]}}"# }
+
     SCHEMA_PARSE_ERROR { "schema-parse-error", Layout, Error,
         "the schema file is not valid JSON (or not UTF-8)",
         "Every schema version must be a UTF-8 JSON document. The finding points at the first byte that \

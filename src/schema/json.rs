@@ -20,12 +20,15 @@ use std::sync::{Arc, Mutex};
 pub type NodeId = usize;
 
 /// The JSON Schema drafts evreg reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default (`#[default]`) is the one assumed for a file without `$schema` when no setting
+/// names another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Draft {
     D4,
     D6,
     D7,
     D2019,
+    #[default]
     D2020,
 }
 
@@ -52,6 +55,36 @@ impl Draft {
             "json-schema.org/draft/2019-09/schema" => Some(Draft::D2019),
             "json-schema.org/draft/2020-12/schema" => Some(Draft::D2020),
             _ => None,
+        }
+    }
+    /// A draft as settings and flags name it: `draft-07` (also `draft7`, `7`), `2019-09`,
+    /// `2020-12`, or a `$schema` URI.
+    pub fn parse(s: &str) -> Option<Draft> {
+        let t = s.trim().to_ascii_lowercase();
+        if let Some(d) = Draft::from_uri(&t) {
+            return Some(d);
+        }
+        let t = t
+            .strip_prefix("draft")
+            .unwrap_or(&t)
+            .trim_start_matches(['-', '/', ' ']);
+        Some(match t {
+            "04" | "4" => Draft::D4,
+            "06" | "6" => Draft::D6,
+            "07" | "7" => Draft::D7,
+            "2019-09" => Draft::D2019,
+            "2020-12" => Draft::D2020,
+            _ => return None,
+        })
+    }
+    /// The `$schema` URI that declares this draft.
+    pub fn uri(self) -> &'static str {
+        match self {
+            Draft::D4 => "http://json-schema.org/draft-04/schema#",
+            Draft::D6 => "http://json-schema.org/draft-06/schema#",
+            Draft::D7 => "http://json-schema.org/draft-07/schema#",
+            Draft::D2019 => "https://json-schema.org/draft/2019-09/schema",
+            Draft::D2020 => "https://json-schema.org/draft/2020-12/schema",
         }
     }
     pub fn jsonschema(self) -> jsonschema::Draft {
@@ -623,7 +656,13 @@ const MAX_COMPILE_DEPTH: usize = 512;
 
 /// Load a JSON Schema version. `rel` is its path relative to `provider.root`, where its relative
 /// `$ref`s are resolved from (for a registry version, its `source.path`).
-pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Loaded {
+/// `draft` is the one assumed for files without `$schema` (the subject's or registry's
+/// `json-schema-draft` setting).
+///
+/// A keyword that the file's draft does not define but another draft does is reported
+/// (`json-keyword-other-draft`) beside a schema that still loads: it is valid JSON Schema, but
+/// whoever wrote it expected the keyword to constrain something.
+pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider, draft: Draft) -> Loaded {
     let json = match super::parse_json(&source) {
         Ok(n) => n,
         Err(f) => {
@@ -644,13 +683,16 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         files: vec![root_file],
         uris: vec![file_uri(rel)],
         drafts: Vec::new(),
+        explicit: Vec::new(),
         resources: HashMap::new(),
         memo: HashMap::new(),
         nodes: Vec::new(),
         findings: Vec::new(),
+        notes: Vec::new(),
         depth: 0,
     };
-    let draft = match c.draft_of(0, Draft::D2020) {
+    let default = draft;
+    let draft = match c.draft_of(0, default) {
         Ok(d) => d,
         Err(f) => {
             return Loaded {
@@ -660,13 +702,16 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         }
     };
     c.drafts.push(draft);
+    c.explicit.push(c.files[0].value.get("$schema").is_some());
     c.index(0);
     let root = c.compile(0, "");
     if c.findings.is_empty() {
         c.check_cycles(root);
     }
-    let findings = std::mem::take(&mut c.findings);
-    if !findings.is_empty() {
+    let mut findings = std::mem::take(&mut c.findings);
+    let invalid = !findings.is_empty();
+    findings.append(&mut c.notes);
+    if invalid {
         return Loaded {
             schema: None,
             findings,
@@ -690,11 +735,16 @@ struct Compiler<'p> {
     files: Vec<LoadedFile>,
     uris: Vec<String>,
     drafts: Vec<Draft>,
+    /// Whether each file declares its draft with `$schema` (else the setting's draft is assumed).
+    explicit: Vec<bool>,
     /// Absolute URIs (of `$id`s, `$anchor`s and files) → (file, pointer).
     resources: HashMap<String, (usize, String)>,
     memo: HashMap<usize, HashMap<String, NodeId>>,
     nodes: Vec<SchemaNode>,
+    /// What makes the schema invalid: it is not loaded.
     findings: Vec<Finding>,
+    /// What the schema says that its draft ignores: reported, the schema still loads.
+    notes: Vec<Finding>,
     depth: usize,
 }
 
@@ -715,6 +765,92 @@ const NOT_CONSTRAINTS: &[&str] = &[
     "readOnly",
     "writeOnly",
 ];
+
+/// Keywords that constrain instances (or name schemas `$ref`s reach) in some drafts only, with
+/// the drafts that define them. Annotations and containers (`definitions`, `$defs`, `examples`,
+/// `$comment`, `readOnly`, `content*`) are not listed: ignoring them changes no verdict.
+const DRAFT_KEYWORDS: &[(&str, &[Draft])] = {
+    use Draft::*;
+    const D6_ON: &[Draft] = &[D6, D7, D2019, D2020];
+    const D7_ON: &[Draft] = &[D7, D2019, D2020];
+    const D2019_ON: &[Draft] = &[D2019, D2020];
+    &[
+        ("id", &[D4]),
+        ("$id", D6_ON),
+        ("const", D6_ON),
+        ("contains", D6_ON),
+        ("propertyNames", D6_ON),
+        ("if", D7_ON),
+        ("then", D7_ON),
+        ("else", D7_ON),
+        ("dependencies", &[D4, D6, D7]),
+        ("additionalItems", &[D4, D6, D7, D2019]),
+        ("dependentRequired", D2019_ON),
+        ("dependentSchemas", D2019_ON),
+        ("unevaluatedProperties", D2019_ON),
+        ("unevaluatedItems", D2019_ON),
+        ("minContains", D2019_ON),
+        ("maxContains", D2019_ON),
+        ("$anchor", D2019_ON),
+        ("$recursiveRef", &[D2019]),
+        ("$recursiveAnchor", &[D2019]),
+        ("prefixItems", &[D2020]),
+        ("$dynamicRef", &[D2020]),
+        ("$dynamicAnchor", &[D2020]),
+    ]
+};
+
+/// What `draft` writes for `key`, a keyword of other drafts (None: it has no equivalent).
+fn written_instead(key: &str, draft: Draft) -> Option<&'static str> {
+    let d19 = draft >= Draft::D2019;
+    Some(match key {
+        "id" => "`$id`",
+        "$id" => "`id`",
+        "const" => "`enum` with one value",
+        "dependencies" => "`dependentRequired` (names) or `dependentSchemas` (schemas)",
+        "dependentRequired" | "dependentSchemas" => "`dependencies`",
+        "additionalItems" => "`items` after `prefixItems`",
+        "prefixItems" => "`items` as an array",
+        "$recursiveRef" if draft == Draft::D2020 => "`$dynamicRef`",
+        "$dynamicRef" if d19 => "`$recursiveRef`",
+        _ => return None,
+    })
+}
+
+/// Keywords that constrain instances in some draft (for what `$ref` hides before 2019-09).
+fn is_keyword(key: &str) -> bool {
+    const ALWAYS: &[&str] = &[
+        "type",
+        "enum",
+        "format",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "minProperties",
+        "maxProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+    ];
+    ALWAYS.contains(&key)
+        || DRAFT_KEYWORDS
+            .iter()
+            .any(|(k, _)| *k == key && !k.starts_with('$') && *k != "id")
+}
 
 /// Keywords whose value is a schema / a map of schemas / an array of schemas.
 const SCHEMA_KEYWORDS: &[&str] = &[
@@ -970,6 +1106,12 @@ impl Compiler<'_> {
             }
             if draft <= Draft::D7 {
                 // Before 2019-09, `$ref` replaces the whole schema object.
+                for key in obj.keys() {
+                    if key != "$ref" && !NOT_CONSTRAINTS.contains(&key.as_str()) && is_keyword(key)
+                    {
+                        self.ignored_beside_ref(file, draft, &at(key), key);
+                    }
+                }
                 k.only_ref = true;
                 return Kind::Keywords(Box::new(k));
             }
@@ -1086,6 +1228,8 @@ impl Compiler<'_> {
         let default = self.drafts[from];
         let d = self.draft_of(i, default).map_err(|f| f.message)?;
         self.drafts.push(d);
+        self.explicit
+            .push(self.files[i].value.get("$schema").is_some() || self.explicit[from]);
         self.index(i);
         Ok(i)
     }
@@ -1297,7 +1441,7 @@ impl Compiler<'_> {
             "$id" | "$anchor" | "$dynamicAnchor" | "$schema" if !val.is_string() => {
                 self.invalid(file, p, format!("`{key}` must be a string"), "write a string");
             }
-            _ => {}
+            _ => self.other_draft(file, draft, p, key),
         }
         if (key == "then" || key == "else") && d7 && obj.get("if").is_none() {
             // Without `if`, `then` and `else` are ignored.
@@ -1312,6 +1456,77 @@ impl Compiler<'_> {
         if draft >= Draft::D2019 && key == "maxContains" && obj.get("contains").is_none() {
             k.max_contains = None;
         }
+    }
+
+    /// Report `key` when `draft` does not define it but another draft does.
+    fn other_draft(&mut self, file: usize, draft: Draft, p: &str, key: &str) {
+        let Some(&(_, defined)) = DRAFT_KEYWORDS.iter().find(|(k, _)| *k == key) else {
+            return;
+        };
+        if defined.contains(&draft) {
+            return;
+        }
+        let names: Vec<&str> = defined.iter().map(|d| d.name()).collect();
+        let target = defined[defined.len() - 1];
+        let instead = match written_instead(key, draft) {
+            Some(w) => format!("; under {} write {w}", draft.name()),
+            None => String::new(),
+        };
+        let (why, help) = if self.explicit[file] {
+            (
+                format!("{}, which `$schema` declares", draft.name()),
+                format!(
+                    "change `$schema` to a draft that defines `{key}` (\"{}\"){instead}",
+                    target.uri()
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "{}, the draft assumed for a file without `$schema`",
+                    draft.name()
+                ),
+                format!(
+                    "declare the draft the schema is written for (\"$schema\": \"{}\"), or set `json-schema-draft: {}` in evreg.yaml (one subject: its subject.yaml; `evreg compat`: --draft {}){instead}",
+                    target.uri(),
+                    target.name(),
+                    target.name()
+                ),
+            )
+        };
+        let message = format!(
+            "`{key}` is a keyword of {} but not of {why}: it is ignored and constrains nothing",
+            names.join(", ")
+        );
+        self.note(file, p, message, help);
+    }
+
+    /// Report a keyword beside `$ref` that `draft` (before 2019-09) ignores.
+    fn ignored_beside_ref(&mut self, file: usize, draft: Draft, p: &str, key: &str) {
+        let why = if self.explicit[file] {
+            format!("{}, which `$schema` declares", draft.name())
+        } else {
+            format!(
+                "{}, the draft assumed for a file without `$schema`",
+                draft.name()
+            )
+        };
+        let message = format!(
+            "`{key}` beside `$ref` is ignored under {why} (before 2019-09 `$ref` replaces its whole schema object); 2019-09 and later apply it"
+        );
+        let help = if self.explicit[file] {
+            "move the keyword and the `$ref` into \"allOf\": [{\"$ref\": …}, {…}], or declare 2019-09 or later in `$schema`".to_string()
+        } else {
+            "move the keyword and the `$ref` into \"allOf\": [{\"$ref\": …}, {…}], or assume 2019-09 or later (`json-schema-draft: 2020-12` in evreg.yaml, or \"$schema\")".to_string()
+        };
+        self.note(file, p, message, help);
+    }
+
+    fn note(&mut self, file: usize, pointer: &str, message: String, help: String) {
+        let f = &self.files[file];
+        let loc = Location::at(&f.source, pointer, f.json.pointer_span(pointer));
+        self.notes
+            .push(Finding::new(&rules::JSON_KEYWORD_OTHER_DRAFT, message, help).at(loc));
     }
 
     /// An object's keys in the order the file writes them (findings follow the document).
@@ -1551,6 +1766,7 @@ mod tests {
             Arc::new(SourceFile::new("v1.schema.json", text)),
             "v1.schema.json",
             &provider,
+            Draft::default(),
         )
     }
 
@@ -1616,5 +1832,96 @@ mod tests {
         assert_eq!(s.draft, Draft::D4);
         let k = s.keywords(s.root).unwrap();
         assert!(k.upper.unwrap().exclusive);
+    }
+
+    fn notes(text: &str, draft: Draft) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let provider = FileProvider::new(dir.path());
+        let l = load(
+            Arc::new(SourceFile::new("v1.schema.json", text)),
+            "v1.schema.json",
+            &provider,
+            draft,
+        );
+        assert!(l.schema.is_some(), "{:?}", l.findings);
+        l.findings
+            .into_iter()
+            .map(|f| {
+                assert_eq!(f.rule.id, "json-keyword-other-draft");
+                let l = f.location.unwrap();
+                format!("{} {} | {}", l.pointer, f.message, f.help)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keywords_of_another_draft_are_reported_not_skipped() {
+        let n = notes(
+            r#"{"type": "object", "dependencies": {"card": ["expiry"]}}"#,
+            Draft::D2020,
+        );
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].starts_with("/dependencies `dependencies` is a keyword of draft-04, draft-06, draft-07 but not of 2020-12, the draft assumed"), "{n:?}");
+        assert!(n[0].contains("json-schema-draft: draft-07"), "{n:?}");
+        assert!(n[0].contains("dependentRequired"), "{n:?}");
+        // Under the draft that defines it, it is read (and constrains).
+        assert!(notes(r#"{"dependencies": {"card": ["expiry"]}}"#, Draft::D7).is_empty());
+        let s = load_text(r#"{"$schema": "http://json-schema.org/draft-07/schema#", "dependencies": {"card": ["expiry"]}}"#)
+            .schema
+            .unwrap();
+        assert_eq!(s.keywords(s.root).unwrap().dependent_required.len(), 1);
+        // A declared draft is named as declared, and the help says to change `$schema`.
+        let n = notes(
+            r#"{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"dependentRequired": {"x": ["y"]}, "prefixItems": [true]}}}"#,
+            Draft::D2020,
+        );
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(n[0].starts_with("/properties/a/dependentRequired"), "{n:?}");
+        assert!(n[0].contains("which `$schema` declares"), "{n:?}");
+        assert!(n[1].contains("2020-12 but not of draft-07"), "{n:?}");
+        // Newer keywords under an older assumed draft, and what draft-04 lacks.
+        assert_eq!(
+            notes(r#"{"if": {}, "then": {}, "const": 1}"#, Draft::D4).len(),
+            3
+        );
+        assert_eq!(
+            notes(r#"{"unevaluatedProperties": false}"#, Draft::D7).len(),
+            1
+        );
+        assert_eq!(
+            notes(r#"{"additionalItems": false}"#, Draft::D2020).len(),
+            1
+        );
+        // Annotations and containers change nothing and are not reported.
+        assert!(
+            notes(
+                r#"{"definitions": {}, "$comment": "x", "examples": [1], "readOnly": true}"#,
+                Draft::D2020
+            )
+            .is_empty()
+        );
+        assert!(notes(r#"{"$defs": {}, "title": "t"}"#, Draft::D7).is_empty());
+    }
+
+    #[test]
+    fn keywords_beside_a_ref_before_2019_09_are_reported() {
+        let n = notes(
+            r##"{"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a", "maxLength": 3, "description": "d"}}}"##,
+            Draft::D7,
+        );
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(
+            n[0].starts_with(
+                "/properties/x/maxLength `maxLength` beside `$ref` is ignored under draft-07"
+            ),
+            "{n:?}"
+        );
+        assert!(
+            notes(
+                r##"{"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a", "maxLength": 3}}}"##,
+                Draft::D2020,
+            )
+            .is_empty()
+        );
     }
 }

@@ -14,6 +14,7 @@ fn schema(text: &str) -> JsonSchema {
         Arc::new(SourceFile::new("x.schema.json", text)),
         "x.schema.json",
         &provider,
+        Default::default(),
     );
     assert!(
         l.findings.is_empty(),
