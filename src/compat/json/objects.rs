@@ -12,6 +12,7 @@ use super::{Checker, Policy, Step};
 use crate::finding::Severity;
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId, types};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use serde_json::Value;
 
 impl Checker<'_> {
@@ -486,64 +487,119 @@ impl Checker<'_> {
                 _ => None,
             };
         let mut ok = true;
+        // Reader patterns. A pattern the writer has too (same text) applies the writer's schema
+        // to every name it matches, whatever other class the name falls in: one comparison
+        // decides it. A pattern new in the reader is compared with each writer class whose names
+        // may match it, and reported once with every such class.
+        let mut w_same: HashMap<&str, Alt> = HashMap::new();
         for (p, wa) in &classes {
-            let name = match p {
-                Some(p) => jsonschema_regex::pattern_witness(p).unwrap_or_else(|| "x".into()),
-                None => fresh_name(self, names, &w_patterns, k),
-            };
-            for (q, t) in &k.pattern_properties {
-                if p.is_none() && w_patterns.contains(q) {
-                    continue;
-                }
-                let name = match p {
-                    None => jsonschema_regex::pattern_witness(q)
-                        .filter(|n| !names.contains(n))
-                        .unwrap_or_else(|| name.clone()),
-                    Some(_) => name.clone(),
-                };
-                self.trail.push((Step::Prop(name), a_obj.clone()));
-                let pass = self.sub(wa, *t, false);
-                if !pass {
-                    ok = false;
-                    if !report {
-                        self.trail.pop();
-                        return false;
-                    }
-                    let ex = self.example(wa, &[*t], Vec::new());
-                    let whose = match p {
-                        Some(pp) if pp == q => format!("properties matching `{pp}`"),
-                        Some(pp) => {
-                            format!("properties matching `{pp}` (which may also match `{q}`)")
+            if let Some(p) = p {
+                w_same
+                    .entry(p.as_str())
+                    .and_modify(|x| {
+                        for &n in &wa.pos {
+                            *x = x.and(n);
                         }
-                        None => "undeclared properties".to_string(),
-                    };
-                    let rp = (self.r.node(*t).file, self.r.node(*t).pointer.clone());
-                    let wp = match wa.pos.first() {
-                        Some(&n) => (self.w.node(n).file, self.w.node(n).pointer.clone()),
-                        None => self.wp(a_obj, "patternProperties"),
-                    };
-                    let inc = Checker::inc_at(
-                        self,
-                        &rules::JSON_PATTERN_PROPERTIES_CHANGED,
-                        rp,
-                        wp,
-                        format!(
-                            "properties matching `{q}` must match its schema in {{reader}}{}, but {{writer}} allows other values for {whose}",
-                            self.parent_path()
-                        ),
-                        "keep each pattern with the same or a wider schema",
-                    )
-                    .example(ex);
-                    self.push(inc);
-                }
-                self.trail.pop();
+                    })
+                    .or_insert_with(|| wa.clone());
             }
-            if let Some((ra, kw)) = r_add {
+        }
+        let shapes: Vec<Option<Shape>> = classes
+            .iter()
+            .map(|(p, _)| p.as_deref().and_then(Shape::of))
+            .collect();
+        for (q, t) in &k.pattern_properties {
+            let q_shape = Shape::of(q);
+            let candidates: Vec<(usize, Alt)> = match w_same.get(q.as_str()) {
+                Some(wa) => vec![(usize::MAX, wa.clone())],
+                None => classes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (p, _))| match p {
+                        Some(p) => self.may_overlap(p, shapes[*i].as_ref(), q, q_shape.as_ref()),
+                        None => true,
+                    })
+                    .map(|(i, (_, wa))| (i, wa.clone()))
+                    .collect(),
+            };
+            let witness = jsonschema_regex::pattern_witness(q)
+                .filter(|n| !names.contains(n))
+                .unwrap_or_else(|| fresh_name(self, names, &w_patterns, k));
+            self.trail.push((Step::Prop(witness), a_obj.clone()));
+            let mut failed: Vec<(usize, Alt)> = Vec::new();
+            for (i, wa) in candidates {
+                if !self.sub(&wa, *t, false) {
+                    failed.push((i, wa));
+                    if !report {
+                        break;
+                    }
+                }
+            }
+            if !failed.is_empty() {
+                ok = false;
+                if !report {
+                    self.trail.pop();
+                    return false;
+                }
+                let wa = &failed[0].1;
+                let ex = self.example(wa, &[*t], Vec::new());
+                let describe = |i: usize| match classes.get(i) {
+                    None => format!("properties matching `{q}`"),
+                    Some((Some(p), _)) => {
+                        format!("properties matching `{p}` (which may also match `{q}`)")
+                    }
+                    Some((None, _)) => "undeclared properties".to_string(),
+                };
+                let mut whose: Vec<String> =
+                    failed.iter().take(3).map(|(i, _)| describe(*i)).collect();
+                if failed.len() > 3 {
+                    whose.push(format!("{} more pattern classes", failed.len() - 3));
+                }
+                let whose = match whose.len() {
+                    1 => whose.remove(0),
+                    _ => {
+                        let last = whose.pop().unwrap_or_default();
+                        format!("{} and {last}", whose.join(", "))
+                    }
+                };
+                let rp = (self.r.node(*t).file, self.r.node(*t).pointer.clone());
+                let wp = match wa.pos.first() {
+                    Some(&n) => (self.w.node(n).file, self.w.node(n).pointer.clone()),
+                    None => self.wp(a_obj, "patternProperties"),
+                };
+                let inc = Checker::inc_at(
+                    self,
+                    &rules::JSON_PATTERN_PROPERTIES_CHANGED,
+                    rp,
+                    wp,
+                    format!(
+                        "properties matching `{q}` must match its schema in {{reader}}{}, but {{writer}} allows other values for {whose}",
+                        self.parent_path()
+                    ),
+                    "keep each pattern with the same or a wider schema",
+                )
+                .example(ex);
+                self.push(inc);
+            }
+            self.trail.pop();
+        }
+        // The reader's schema for undeclared names, against each writer class it applies to.
+        if let Some((ra, kw)) = r_add {
+            let r_patterns: HashSet<&str> = k
+                .pattern_properties
+                .iter()
+                .map(|(q, _)| q.as_str())
+                .collect();
+            for (p, wa) in &classes {
                 if let Some(pp) = p
-                    && k.pattern_properties.iter().any(|(q, _)| q == pp)
+                    && r_patterns.contains(pp.as_str())
                 {
                     continue;
                 }
+                let name = match p {
+                    Some(p) => jsonschema_regex::pattern_witness(p).unwrap_or_else(|| "x".into()),
+                    None => fresh_name(self, names, &w_patterns, k),
+                };
                 self.trail.push((Step::Prop(name.clone()), a_obj.clone()));
                 let pass = self.sub(wa, ra, false);
                 if !pass {
@@ -591,6 +647,23 @@ impl Checker<'_> {
         ok
     }
 
+    /// May a property name match both `p` (a writer pattern) and `q` (a reader pattern)? False
+    /// only when the patterns' literal shapes prove it cannot.
+    fn may_overlap(&self, p: &str, ps: Option<&Shape>, q: &str, qs: Option<&Shape>) -> bool {
+        match (ps, qs) {
+            (Some(Shape::Prefix(a)), Some(Shape::Prefix(b))) => {
+                a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+            }
+            (Some(Shape::Finite(words)), _) => words
+                .iter()
+                .any(|w| self.r.pattern_matches(q, w) != Some(false)),
+            (_, Some(Shape::Finite(words))) => words
+                .iter()
+                .any(|w| self.w.pattern_matches(p, w) != Some(false)),
+            _ => true,
+        }
+    }
+
     /// " at `path`" of the object whose member is being checked (the trail's last step is the member).
     fn parent_path(&self) -> String {
         let mut c = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
@@ -612,6 +685,25 @@ impl Checker<'_> {
         let mut i = self.inc(rule, r, w, message, help);
         i.path = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
         i
+    }
+}
+
+/// The language of a pattern when its text alone tells it: a finite set of names (`^a$`,
+/// `^(a|b)$`) or every name with a literal prefix (`^x-`).
+enum Shape {
+    Finite(Vec<String>),
+    Prefix(String),
+}
+
+impl Shape {
+    fn of(pattern: &str) -> Option<Shape> {
+        use jsonschema_regex::PatternAnalysis as P;
+        Some(match jsonschema_regex::analyze_pattern(pattern)? {
+            P::Exact(s) => Shape::Finite(vec![s.into_owned()]),
+            P::Alternation(v) => Shape::Finite(v),
+            P::Prefix(s) => Shape::Prefix(s.into_owned()),
+            _ => return None,
+        })
     }
 }
 
