@@ -360,11 +360,15 @@ branch, or when they cannot match the condition.",
         bad: r#"v2: adds "if": {"properties": {"method": {"const": "card"}}}, "then": {"required": ["last4"]}"#,
         good: r#"declare the conditional from the first version; later only widen its branches"# }
 
-    JSON_UNDECIDABLE { "json-undecidable", Compatibility, Warning,
+    JSON_UNDECIDABLE { "json-undecidable", Compatibility, Error,
         "evreg cannot decide this construct; review the change by hand",
         "Some constructs are outside what evreg decides structurally: `$dynamicRef`/`$recursiveRef`, \
-combinations that expand into too many alternatives, nesting deeper than the engine follows. Rather than \
-pass them silently, evreg names the construct in a warning.",
+combinations that expand into too many alternatives (writer values that form a finite set, such as \
+`oneOf` of `const` branches, are decided value by value however many there are), nesting deeper than \
+the engine follows. Rather than pass them silently, evreg names the construct; as it cannot show the \
+reader accepts the writer, the pair is not called compatible. Once the change is reviewed by hand, \
+accept it with an `allow` entry, or lower the rule's severity in evreg.yaml (`rules: \
+{json-undecidable: warning}`).",
         bad: r##"{"$dynamicRef": "#node"}"##,
         good: r#"use a plain $ref where the schema is not meant to be extended"# }
 

@@ -204,6 +204,8 @@ pub enum Kind {
 pub struct Keywords {
     pub types: Option<u8>,
     pub enum_values: Option<Vec<Value>>,
+    /// `value_key` of each `enum` value, so membership is one lookup, not a scan.
+    pub enum_keys: Option<ahash::AHashSet<String>>,
     pub const_value: Option<Value>,
     pub format: Option<String>,
     // strings
@@ -254,6 +256,13 @@ pub struct Keywords {
 }
 
 impl Keywords {
+    /// Does `enum` list `v` (as JSON Schema compares values)? True when there is no `enum`.
+    pub fn enum_contains(&self, v: &Value) -> bool {
+        match &self.enum_keys {
+            Some(keys) => keys.contains(&value_key(v)),
+            None => true,
+        }
+    }
     /// Does this schema constrain objects at all (its own keywords, not its applicators)?
     pub fn has_object_keywords(&self) -> bool {
         !self.properties.is_empty()
@@ -1268,7 +1277,10 @@ impl Compiler<'_> {
                 k.types = Some(t);
             }
             "enum" => match val.as_array() {
-                Some(a) => k.enum_values = Some(a.clone()),
+                Some(a) => {
+                    k.enum_keys = Some(a.iter().map(value_key).collect());
+                    k.enum_values = Some(a.clone());
+                }
                 None => self.invalid(file, p, "`enum` must be an array".into(), "write \"enum\": [\"a\", \"b\"]"),
             },
             "const" if d6 => k.const_value = Some(val.clone()),
@@ -1722,6 +1734,42 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// A key for a value such that `value_key(a) == value_key(b)` exactly when `json_eq(a, b)`:
+/// numbers by value (`1` and `1.0` alike), object members in key order. For sets of values.
+pub fn value_key(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Number(n) => match n.as_f64() {
+                // `-0.0 == 0.0`, as json_eq compares.
+                Some(f) => out.push_str(&format!("n{:x};", (f + 0.0).to_bits())),
+                None => out.push_str(&format!("N{n};")),
+            },
+            Value::Array(a) => {
+                out.push('[');
+                for x in a {
+                    write(x, out);
+                }
+                out.push(']');
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for k in keys {
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(&m[k.as_str()], out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
 }
 
 /// A stable short rendering of a value for messages.

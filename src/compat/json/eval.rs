@@ -92,9 +92,7 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
     {
         return Ev::Fail("const");
     }
-    if let Some(e) = &k.enum_values
-        && !e.iter().any(|x| json_eq(x, v))
-    {
+    if !k.enum_contains(v) {
         return Ev::Fail("enum");
     }
     match v {

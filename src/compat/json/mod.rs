@@ -174,6 +174,9 @@ impl<'a> Checker<'a> {
     }
 
     fn decide(&mut self, alt: &Alt, r: NodeId, report: bool) -> bool {
+        if let Some(v) = self.by_values(alt, r, report) {
+            return v;
+        }
         let alts = match view::expand(self.w, alt) {
             Ok(a) => a,
             Err(view::TooMany) => {

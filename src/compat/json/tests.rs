@@ -585,3 +585,58 @@ fn a_new_pattern_is_compared_with_the_writer_classes_it_may_overlap_once() {
         out[0].message
     );
 }
+
+/// `{"oneOf": [{"const": "v0"}, …]}` with the values `from..to`.
+fn const_branches(kw: &str, n: usize, skip: Option<usize>) -> String {
+    let branches: Vec<String> = (0..n)
+        .filter(|i| Some(*i) != skip)
+        .map(|i| format!(r#"{{"const": "v{i}", "description": "value {i}"}}"#))
+        .collect();
+    format!(r#"{{"type": "string", "{kw}": [{}]}}"#, branches.join(", "))
+}
+
+#[test]
+fn const_branch_sets_of_any_size_are_compared_as_sets() {
+    for kw in ["oneOf", "anyOf"] {
+        for n in [60, 65, 300] {
+            let all = const_branches(kw, n, None);
+            let fewer = const_branches(kw, n, Some(n / 2));
+            let out = incs(&fewer, &all, Policy::Strict);
+            let ids: Vec<&str> = out.iter().map(|i| i.rule.id).collect();
+            let want = if kw == "oneOf" {
+                "json-one-of-narrowed"
+            } else {
+                "json-any-of-narrowed"
+            };
+            assert_eq!(ids, [want], "{kw} of {n}: {out:#?}");
+            assert!(
+                out[0].message.contains(&format!("\"v{}\"", n / 2)),
+                "{}",
+                out[0].message
+            );
+            assert_eq!(
+                out[0].example,
+                Some(serde_json::json!(format!("v{}", n / 2)))
+            );
+            assert!(backward(&fewer, &all).is_empty(), "{kw} of {n}");
+        }
+    }
+    // The same set written as an enum on one side and as branches on the other is the same set.
+    let e = r#"{"enum": ["a", "b", "c"]}"#;
+    let b = r#"{"oneOf": [{"const": "a"}, {"const": "b"}, {"const": "c"}]}"#;
+    assert!(backward(e, b).is_empty());
+    assert!(backward(b, e).is_empty());
+    assert_eq!(
+        backward(e, r#"{"oneOf": [{"const": "a"}, {"const": "b"}]}"#),
+        ["json-one-of-narrowed"]
+    );
+}
+
+#[test]
+fn undecidable_keeps_a_pair_from_being_compatible() {
+    assert_eq!(rules::JSON_UNDECIDABLE.severity, Severity::Error);
+    let dynamic =
+        r##"{"$defs": {"n": {"$dynamicAnchor": "n", "type": "object"}}, "$dynamicRef": "#n"}"##;
+    let (r, w) = (schema(dynamic), schema(r#"{"type": "object"}"#));
+    assert!(!accepts(&r, &w, Policy::Strict));
+}
