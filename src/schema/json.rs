@@ -712,6 +712,12 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider, draft: 
     };
     c.drafts.push(draft);
     c.explicit.push(c.files[0].value.get("$schema").is_some());
+    if !c.check_numbers(0) {
+        return Loaded {
+            schema: None,
+            findings: c.findings,
+        };
+    }
     c.index(0);
     let root = c.compile(0, "");
     if c.findings.is_empty() {
@@ -909,6 +915,25 @@ impl Compiler<'_> {
             )
             .at(loc())),
         }
+    }
+
+    /// Every number of a file must be one a 64-bit float holds: a literal such as `1e999` has no
+    /// value to compare (serde_json, and so every step after loading, cannot represent it), and
+    /// must never stand for another value silently.
+    /// False (with findings) when one is not: the file is not compiled further.
+    fn check_numbers(&mut self, file: usize) -> bool {
+        let mut bad: Vec<(String, String)> = Vec::new();
+        unrepresentable(&self.files[file].json, &mut String::new(), &mut bad);
+        let ok = bad.is_empty();
+        for (pointer, raw) in bad {
+            self.invalid(
+                file,
+                &pointer,
+                format!("the number {raw} is beyond what a 64-bit float holds (±1.8e308, or closer to 0 than 4.9e-324), so it has no value evreg (or a validator) can compare"),
+                "write a number within range; for an identifier or an exact decimal, use a string",
+            );
+        }
+        ok
     }
 
     /// Record every `$id` and `$anchor` of a file with the pointer it names.
@@ -1239,6 +1264,11 @@ impl Compiler<'_> {
         self.drafts.push(d);
         self.explicit
             .push(self.files[i].value.get("$schema").is_some() || self.explicit[from]);
+        if !self.check_numbers(i) {
+            return Err(format!(
+                "{clean} holds a number beyond what a 64-bit float holds"
+            ));
+        }
         self.index(i);
         Ok(i)
     }
@@ -1652,6 +1682,39 @@ impl Compiler<'_> {
     }
 }
 
+/// The (pointer, literal) of each number in `node` a 64-bit float cannot hold: out of range, or
+/// a non-zero literal that rounds to zero.
+fn unrepresentable(node: &Node, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    match &node.value {
+        sj::Value::Number(n) => {
+            let f: f64 = n.raw.parse().unwrap_or(f64::NAN);
+            let mantissa = n.raw.split(['e', 'E']).next().unwrap_or("");
+            let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+            if !f.is_finite() || (f == 0.0 && nonzero) {
+                out.push((pointer.clone(), n.raw.clone()));
+            }
+        }
+        sj::Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                unrepresentable(x, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        sj::Value::Object(members) => {
+            for m in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
+                unrepresentable(&m.value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Does a relative reference climb above the root from `base_path` (a root-relative file path)?
 fn escapes_root(base_path: &str, reference: &str) -> bool {
     let path = reference.split(['#', '?']).next().unwrap_or("");
@@ -1851,6 +1914,27 @@ mod tests {
                 .contains("draft-06")
         );
         assert!(errors(r##"{"$schema": "http://json-schema.org/draft-04/schema#", "minimum": 0, "exclusiveMinimum": true}"##).is_empty());
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_invalid_never_null() {
+        let e = errors(r##"{"enum": [1e999, "x"]}"##);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("/enum/0:1: the number 1e999 is beyond"),
+            "{e:?}"
+        );
+        let e =
+            errors("{\n  \"properties\": {\"a\": {\"maximum\": -2E+400}},\n  \"const\": 1e-400\n}");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].starts_with("/properties/a/maximum:2:"), "{e:?}");
+        assert!(e[1].starts_with("/const:3:"), "{e:?}");
+        assert!(
+            errors(
+                r##"{"enum": [0e999, 0.000, 1.7e308, 123456789012345678901234567890, 5e-324]}"##
+            )
+            .is_empty()
+        );
     }
 
     #[test]
