@@ -218,10 +218,14 @@ pub struct Keywords {
     pub multiple_of: Option<f64>,
     // objects
     pub properties: Vec<(String, NodeId)>,
+    /// `properties` by name, so looking one up is one step (objects may declare thousands).
+    pub property_index: HashMap<String, NodeId>,
     pub pattern_properties: Vec<(String, NodeId)>,
     pub additional_properties: Option<NodeId>,
     pub unevaluated_properties: Option<NodeId>,
     pub required: Vec<String>,
+    /// `required` as a set.
+    pub required_set: ahash::AHashSet<String>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub dependent_required: Vec<(String, Vec<String>)>,
@@ -256,6 +260,14 @@ pub struct Keywords {
 }
 
 impl Keywords {
+    /// The schema `properties` declares for `name`.
+    pub fn property(&self, name: &str) -> Option<NodeId> {
+        self.property_index.get(name).copied()
+    }
+    /// Does `required` list `name`?
+    pub fn requires(&self, name: &str) -> bool {
+        self.required_set.contains(name)
+    }
     /// Does `enum` list `v` (as JSON Schema compares values)? True when there is no `enum`.
     pub fn enum_contains(&self, v: &Value) -> bool {
         match &self.enum_keys {
@@ -301,12 +313,7 @@ impl Keywords {
     /// The own schema of property `name` before additional/unevaluated: `properties[name]` and
     /// every matching `patternProperties` schema.
     pub fn named(&self, name: &str, schema: &JsonSchema) -> (Vec<NodeId>, bool) {
-        let mut out: Vec<NodeId> = self
-            .properties
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, s)| *s)
-            .collect();
+        let mut out: Vec<NodeId> = self.property(name).into_iter().collect();
         let mut matched = !out.is_empty();
         for (p, s) in &self.pattern_properties {
             if schema.pattern_matches(p, name).unwrap_or(true) {
@@ -1383,7 +1390,10 @@ impl Compiler<'_> {
                     out.push((name.clone(), id));
                 }
                 match key {
-                    "properties" => k.properties = out,
+                    "properties" => {
+                        k.property_index = out.iter().map(|(n, s)| (n.clone(), *s)).collect();
+                        k.properties = out;
+                    }
                     "patternProperties" => k.pattern_properties = out,
                     _ => k.dependent_schemas = out,
                 }
@@ -1393,7 +1403,10 @@ impl Compiler<'_> {
             "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
             "required" => {
                 match val.as_array().filter(|a| a.iter().all(Value::is_string)) {
-                    Some(a) => k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect(),
+                    Some(a) => {
+                        k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect();
+                        k.required_set = k.required.iter().cloned().collect();
+                    }
                     None => self.invalid(file, p, "`required` must be an array of property names".into(), "e.g. \"required\": [\"id\", \"amount\"]"),
                 }
             }
@@ -1802,13 +1815,25 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
 /// A key for a value such that `value_key(a) == value_key(b)` exactly when `json_eq(a, b)`:
 /// numbers by value (`1` and `1.0` alike), object members in key order. For sets of values.
 pub fn value_key(v: &Value) -> String {
+    use std::fmt::Write;
     fn write(v: &Value, out: &mut String) {
         match v {
+            Value::Null => out.push('z'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
             Value::Number(n) => match n.as_f64() {
                 // `-0.0 == 0.0`, as json_eq compares.
-                Some(f) => out.push_str(&format!("n{:x};", (f + 0.0).to_bits())),
-                None => out.push_str(&format!("N{n};")),
+                Some(f) => {
+                    let _ = write!(out, "n{:x};", (f + 0.0).to_bits());
+                }
+                None => {
+                    let _ = write!(out, "N{n};");
+                }
             },
+            // Length-prefixed, so no text needs escaping.
+            Value::String(s) => {
+                let _ = write!(out, "s{}:", s.len());
+                out.push_str(s);
+            }
             Value::Array(a) => {
                 out.push('[');
                 for x in a {
@@ -1821,13 +1846,12 @@ pub fn value_key(v: &Value) -> String {
                 keys.sort();
                 out.push('{');
                 for k in keys {
-                    out.push_str(&Value::String(k.clone()).to_string());
-                    out.push(':');
+                    let _ = write!(out, "{}:", k.len());
+                    out.push_str(k);
                     write(&m[k.as_str()], out);
                 }
                 out.push('}');
             }
-            other => out.push_str(&other.to_string()),
         }
     }
     let mut out = String::new();

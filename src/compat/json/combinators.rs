@@ -331,8 +331,10 @@ impl Checker<'_> {
             }
             // A discriminator: a property both require, with disjoint schemas.
             if m.types & rt & !types::OBJECT == 0 {
+                let w_required: ahash::AHashSet<&str> =
+                    m.required.iter().map(String::as_str).collect();
                 for name in &rk.required {
-                    if !m.required.contains(name) {
+                    if !w_required.contains(name.as_str()) {
                         continue;
                     }
                     let Some(wa) = view::member_alt(self.w, &m.objs, name) else {

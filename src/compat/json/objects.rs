@@ -20,7 +20,7 @@ impl Checker<'_> {
     fn reader_member(&self, r: NodeId, k: &Keywords, name: &str) -> (Vec<NodeId>, &'static str) {
         let (own, matched) = k.named(name, self.r);
         if matched {
-            let kw = if k.properties.iter().any(|(p, _)| p == name) {
+            let kw = if k.property(name).is_some() {
                 "properties"
             } else {
                 "patternProperties"
@@ -48,7 +48,7 @@ impl Checker<'_> {
         m.objs.iter().any(|&n| {
             self.w
                 .keywords(n)
-                .is_some_and(|k| k.properties.iter().any(|(p, _)| p == name))
+                .is_some_and(|k| k.property(name).is_some())
         })
     }
 
@@ -73,11 +73,13 @@ impl Checker<'_> {
         let a_obj = a.with_types(types::OBJECT);
         let mut ok = true;
         let mut names: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut add = |n: &str| {
-            if !names.iter().any(|x| x == n) {
+            if seen.insert(n.to_string()) {
                 names.push(n.to_string());
             }
         };
+        let w_required: HashSet<&str> = m.required.iter().map(String::as_str).collect();
         for &n in &m.objs {
             if let Some(wk) = self.w.keywords(n) {
                 for (p, _) in &wk.properties {
@@ -127,7 +129,7 @@ impl Checker<'_> {
             } else if !pass {
                 let open = wa.pos.is_empty();
                 let closed = rs.iter().any(|&x| self.r.is_false(x));
-                let required = k.required.contains(name);
+                let required = k.requires(name);
                 let lenient_pass = lenient
                     && ((r_named && !w_named && open && !required)
                         || (w_named && !r_named && closed));
@@ -211,7 +213,7 @@ impl Checker<'_> {
             self.trail.pop();
         }
         for name in &k.required {
-            if m.required.contains(name) {
+            if w_required.contains(name.as_str()) {
                 continue;
             }
             ok = false;
@@ -239,7 +241,7 @@ impl Checker<'_> {
                 continue;
             };
             for dep in deps {
-                let covered = m.required.contains(dep)
+                let covered = w_required.contains(dep.as_str())
                     || m.objs.iter().any(|&n| {
                         self.w.keywords(n).is_some_and(|wk| {
                             wk.dependent_required
@@ -508,28 +510,53 @@ impl Checker<'_> {
             .iter()
             .map(|(p, _)| p.as_deref().and_then(Shape::of))
             .collect();
+        // Patterns often share one schema: a pair of schemas written alike is decided once.
+        let mut interned: HashMap<String, usize> = HashMap::new();
+        let mut intern = |key: String| {
+            let next = interned.len();
+            *interned.entry(key).or_insert(next)
+        };
+        let class_keys: Vec<usize> = classes
+            .iter()
+            .map(|(_, wa)| intern(format!("w{}", alt_key(self.w, wa))))
+            .collect();
+        let mut verdicts: HashMap<(usize, usize), bool> = HashMap::new();
         for (q, t) in &k.pattern_properties {
             let q_shape = Shape::of(q);
-            let candidates: Vec<(usize, Alt)> = match w_same.get(q.as_str()) {
-                Some(wa) => vec![(usize::MAX, wa.clone())],
-                None => classes
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, (p, _))| match p {
-                        Some(p) => self.may_overlap(p, shapes[*i].as_ref(), q, q_shape.as_ref()),
+            // (index into `classes`, or None for the writer's own schemas for `q`)
+            let same = w_same.get(q.as_str());
+            let candidates: Vec<Option<usize>> = match same {
+                Some(_) => vec![None],
+                None => (0..classes.len())
+                    .filter(|&i| match &classes[i].0 {
+                        Some(p) => self.may_overlap(p, shapes[i].as_ref(), q, q_shape.as_ref()),
                         None => true,
                     })
-                    .map(|(i, (_, wa))| (i, wa.clone()))
+                    .map(Some)
                     .collect(),
             };
             let witness = jsonschema_regex::pattern_witness(q)
                 .filter(|n| !names.contains(n))
                 .unwrap_or_else(|| fresh_name(self, names, &w_patterns, k));
             self.trail.push((Step::Prop(witness), a_obj.clone()));
-            let mut failed: Vec<(usize, Alt)> = Vec::new();
-            for (i, wa) in candidates {
-                if !self.sub(&wa, *t, false) {
-                    failed.push((i, wa));
+            let mut failed: Vec<Option<usize>> = Vec::new();
+            let rkey = intern(format!("r{}", node_key(self.r, *t)));
+            for c in candidates {
+                let (wa, wkey) = match (c, same) {
+                    (Some(i), _) => (&classes[i].1, class_keys[i]),
+                    (None, Some(wa)) => (wa, intern(format!("w{}", alt_key(self.w, wa)))),
+                    (None, None) => continue,
+                };
+                let pass = match verdicts.get(&(wkey, rkey)) {
+                    Some(&v) => v,
+                    None => {
+                        let v = self.sub(wa, *t, false);
+                        verdicts.insert((wkey, rkey), v);
+                        v
+                    }
+                };
+                if !pass {
+                    failed.push(c);
                     if !report {
                         break;
                     }
@@ -541,17 +568,19 @@ impl Checker<'_> {
                     self.trail.pop();
                     return false;
                 }
-                let wa = &failed[0].1;
-                let ex = self.example(wa, &[*t], Vec::new());
-                let describe = |i: usize| match classes.get(i) {
+                let wa = match failed[0] {
+                    Some(i) => classes[i].1.clone(),
+                    None => same.cloned().unwrap_or_else(Alt::any),
+                };
+                let ex = self.example(&wa, &[*t], Vec::new());
+                let describe = |c: Option<usize>| match c.map(|i| &classes[i].0) {
                     None => format!("properties matching `{q}`"),
-                    Some((Some(p), _)) => {
+                    Some(Some(p)) => {
                         format!("properties matching `{p}` (which may also match `{q}`)")
                     }
-                    Some((None, _)) => "undeclared properties".to_string(),
+                    Some(None) => "undeclared properties".to_string(),
                 };
-                let mut whose: Vec<String> =
-                    failed.iter().take(3).map(|(i, _)| describe(*i)).collect();
+                let mut whose: Vec<String> = failed.iter().take(3).map(|&c| describe(c)).collect();
                 if failed.len() > 3 {
                     whose.push(format!("{} more pattern classes", failed.len() - 3));
                 }
@@ -705,6 +734,43 @@ impl Shape {
             _ => return None,
         })
     }
+}
+
+/// A key such that two nodes of one schema with the same key accept the same instances: the file
+/// and the text of the node, where that text holds no reference (whose target could depend on
+/// where it is written); otherwise the node itself.
+fn node_key(s: &crate::schema::json::JsonSchema, n: NodeId) -> String {
+    let node = s.node(n);
+    let text = s.files[node.file]
+        .value
+        .pointer(&node.pointer)
+        .map(Value::to_string);
+    match text {
+        Some(t)
+            if ![
+                "\"$ref\"",
+                "\"$id\"",
+                "\"id\"",
+                "\"$dynamicRef\"",
+                "\"$recursiveRef\"",
+            ]
+            .iter()
+            .any(|k| t.contains(k)) =>
+        {
+            format!("{}:{t}", node.file)
+        }
+        _ => format!("#{n}"),
+    }
+}
+
+/// `node_key` of a conjunction of nodes.
+fn alt_key(s: &crate::schema::json::JsonSchema, a: &Alt) -> String {
+    let mut keys: Vec<String> = a.pos.iter().map(|&n| node_key(s, n)).collect();
+    keys.sort();
+    keys.dedup();
+    let mut neg: Vec<String> = a.neg.iter().map(|&n| node_key(s, n)).collect();
+    neg.sort();
+    format!("{}|{}|{}", a.types, keys.join("&"), neg.join("&"))
 }
 
 /// A property name no schema declares and no pattern matches, for undeclared-property examples.

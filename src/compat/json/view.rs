@@ -320,6 +320,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
         max_items: None,
         unique: false,
     };
+    let mut required: ahash::AHashSet<&str> = ahash::AHashSet::new();
     for &n in &alt.pos {
         let Some(k) = kw(s, n) else {
             if s.is_false(n) {
@@ -373,7 +374,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             m.objs.push(n);
         }
         for r in &k.required {
-            if !m.required.contains(r) {
+            if required.insert(r.as_str()) {
                 m.required.push(r.clone());
             }
         }
@@ -543,7 +544,7 @@ fn eval_prop(s: &JsonSchema, node: NodeId, name: &str, sure: bool, seen: &mut Ve
     };
     if k.additional_properties.is_some()
         || k.unevaluated_properties.is_some() && seen.len() > 1
-        || k.properties.iter().any(|(n, _)| n == name)
+        || k.property(name).is_some()
         || k.pattern_properties
             .iter()
             .any(|(p, _)| s.pattern_matches(p, name).unwrap_or(true))
