@@ -206,9 +206,8 @@ pub fn finite_values(s: &JsonSchema, alt: &Alt) -> Option<Vec<Value>> {
         if !seen.insert(value_key(&v)) {
             continue;
         }
-        match eval::alt_accepts(s, alt, &v)? {
-            true => out.push(v),
-            false => {}
+        if eval::alt_accepts(s, alt, &v)? {
+            out.push(v);
         }
     }
     Some(out)
