@@ -132,7 +132,8 @@ pub struct Finding {
     /// Set when `evreg.yaml`'s `allow` list accepted this finding: the reason given there.
     pub allowed: Option<String>,
     /// For a compatibility finding: a small instance the writer accepts and the reader rejects,
-    /// checked against both schemas.
+    /// checked against both schemas. `None` when none could be built; `Some(Value::Null)` is
+    /// the instance `null`.
     pub example: Option<serde_json::Value>,
 }
 

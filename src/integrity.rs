@@ -169,7 +169,15 @@ pub fn references(files: &Files, v: &Version) -> Vec<Shared> {
     let all = files.reached.get_or_init(|| resolve_all(files));
     match all.get(&v.source.path) {
         Some((source, reached)) if std::sync::Arc::ptr_eq(source, &v.source) => reached.clone(),
-        _ => resolve(files, v),
+        _ => {
+            // A version from elsewhere: the draft of the registry's file at its path, if any.
+            let draft = files
+                .versions
+                .iter()
+                .find(|(mine, _)| mine.source.path == v.source.path)
+                .map_or_else(Default::default, |(_, d)| *d);
+            resolve(files, v, draft)
+        }
     }
 }
 
@@ -188,7 +196,12 @@ fn resolve_all(files: &Files) -> Reached {
                 scope.spawn(move || {
                     versions
                         .iter()
-                        .map(|v| (v.source.path.clone(), (v.source.clone(), resolve(files, v))))
+                        .map(|(v, draft)| {
+                            (
+                                v.source.path.clone(),
+                                (v.source.clone(), resolve(files, v, *draft)),
+                            )
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -204,7 +217,7 @@ fn resolve_all(files: &Files) -> Reached {
     })
 }
 
-fn resolve(files: &Files, v: &Version) -> Vec<Shared> {
+fn resolve(files: &Files, v: &Version, draft: crate::schema::json::Draft) -> Vec<Shared> {
     let mut found: BTreeMap<String, Shared> = BTreeMap::new();
     if v.format == crate::schema::Format::Avro {
         // The shared files whose named types the version (or those files, in turn) names.
@@ -226,7 +239,8 @@ fn resolve(files: &Files, v: &Version) -> Vec<Shared> {
         Some(node) if may_reach_other_files(&node) => {}
         _ => return Vec::new(),
     }
-    let loaded = crate::schema::json::load(v.source.clone(), &v.source.path, &files.provider);
+    let loaded =
+        crate::schema::json::load(v.source.clone(), &v.source.path, &files.provider, draft);
     for f in loaded.reached {
         if f.path != v.source.path {
             found.insert(f.path.clone(), f);
@@ -239,7 +253,9 @@ fn resolve(files: &Files, v: &Version) -> Vec<Shared> {
 /// exactly the files the registry was read from (working tree, git ref or index alike).
 pub struct Files {
     provider: crate::schema::json::FileProvider,
-    versions: Vec<Version>,
+    /// Each version with the JSON Schema draft its subject assumes (`$id`/`id` decide where
+    /// references lead).
+    versions: Vec<(Version, crate::schema::json::Draft)>,
     /// What each version reaches, resolved on first use.
     reached: std::sync::OnceLock<Reached>,
 }
@@ -250,7 +266,7 @@ pub fn files_of(reg: &Registry) -> Files {
         versions: reg
             .subjects
             .iter()
-            .flat_map(|s| s.versions.iter().cloned())
+            .flat_map(|s| s.versions.iter().map(|v| (v.clone(), s.json_schema_draft)))
             .collect(),
         reached: std::sync::OnceLock::new(),
     }

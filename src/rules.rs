@@ -363,11 +363,15 @@ branch, or when they cannot match the condition.",
         bad: r#"v2: adds "if": {"properties": {"method": {"const": "card"}}}, "then": {"required": ["last4"]}"#,
         good: r#"declare the conditional from the first version; later only widen its branches"# }
 
-    JSON_UNDECIDABLE { "json-undecidable", Compatibility, Warning,
+    JSON_UNDECIDABLE { "json-undecidable", Compatibility, Error,
         "evreg cannot decide this construct; review the change by hand",
         "Some constructs are outside what evreg decides structurally: `$dynamicRef`/`$recursiveRef`, \
-combinations that expand into too many alternatives, nesting deeper than the engine follows. Rather than \
-pass them silently, evreg names the construct in a warning.",
+combinations that expand into too many alternatives (writer values that form a finite set, such as \
+`oneOf` of `const` branches, are decided value by value however many there are), nesting deeper than \
+the engine follows. Rather than pass them silently, evreg names the construct; as it cannot show the \
+reader accepts the writer, the pair is not called compatible. Once the change is reviewed by hand, \
+accept it with an `allow` entry, or lower the rule's severity in evreg.yaml (`rules: \
+{json-undecidable: warning}`).",
         bad: r##"{"$dynamicRef": "#node"}"##,
         good: r#"use a plain $ref where the schema is not meant to be extended"# }
 
@@ -378,6 +382,19 @@ pass them silently, evreg names the construct in a warning.",
 remote URL (evreg never fetches) or outside the registry, or a `$ref` cycle with no structure in between.",
         bad: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Mony"}}, "$defs": {"Money": {}}}"##,
         good: r##"{"type": "object", "properties": {"amount": {"$ref": "#/$defs/Money"}}, "$defs": {"Money": {}}}"## }
+
+    JSON_KEYWORD_OTHER_DRAFT { "json-keyword-other-draft", Compatibility, Error,
+        "a keyword of another JSON Schema draft is ignored under the draft the file is read with",
+        "Each draft defines its own keywords; a validator ignores the others as unknown annotations. A \
+file without `$schema` is read with the registry's `json-schema-draft` (evreg.yaml, or the subject's \
+subject.yaml; 2020-12 when unset), so `dependencies` in a draft-07 schema read as 2020-12 constrains \
+nothing, and a change to it would pass every check. evreg reports each such keyword (and, before \
+2019-09, each keyword beside a `$ref`, which those drafts ignore) instead of skipping it. Declare the \
+draft with `$schema`, set `json-schema-draft`, or write the keyword of the draft in force.",
+        bad: r#"evreg.yaml without json-schema-draft (2020-12 assumed)
+{"type": "object", "dependencies": {"card": ["expiry"]}}      draft-07's keyword, ignored"#,
+        good: r#"evreg.yaml: json-schema-draft: draft-07      (or "$schema": "http://json-schema.org/draft-07/schema#")
+or, under 2020-12: {"type": "object", "dependentRequired": {"card": ["expiry"]}}"# }
 
     SCHEMA_PARSE_ERROR { "schema-parse-error", Layout, Error,
         "the schema file is not valid JSON (or not UTF-8)",

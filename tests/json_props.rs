@@ -177,6 +177,7 @@ fn compile(v: &Value) -> Option<JsonSchema> {
         Arc::new(SourceFile::new("p.schema.json", text)),
         "p.schema.json",
         &provider,
+        Default::default(),
     )
     .schema
 }

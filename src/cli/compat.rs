@@ -2,6 +2,7 @@ use super::{EXIT_FAILURE, Exit, Failure, Global};
 use crate::compat::Mode;
 use crate::report::Context;
 use crate::schema::Format;
+use crate::schema::json::Draft;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -19,6 +20,16 @@ pub struct Args {
     /// JSON Schema policy: strict (set semantics) or lenient (Confluent's lenient checks).
     #[arg(long, value_enum, default_value = "strict")]
     pub policy: PolicyArg,
+    /// JSON Schema draft assumed for a file without `$schema`: draft-04, draft-06, draft-07,
+    /// 2019-09 or 2020-12 (a registry's `json-schema-draft` setting).
+    #[arg(long, default_value = "2020-12", value_parser = parse_draft)]
+    pub draft: Draft,
+}
+
+fn parse_draft(s: &str) -> Result<Draft, String> {
+    Draft::parse(s).ok_or_else(|| {
+        format!("unknown draft `{s}`: drafts are draft-04, draft-06, draft-07, 2019-09, 2020-12")
+    })
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy)]
@@ -46,7 +57,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         PolicyArg::Strict => crate::compat::json::Policy::Strict,
         PolicyArg::Lenient => crate::compat::json::Policy::Lenient,
     };
-    let outcome = crate::compat_files(&args.old, &args.new, args.mode, format, policy)
+    let outcome = crate::compat_files(&args.old, &args.new, args.mode, format, policy, args.draft)
         .map_err(|e| e.to_string())?;
     let ctx = Context {
         compat: Some((args.mode, outcome.compatible)),

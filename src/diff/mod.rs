@@ -247,6 +247,8 @@ pub struct Judge<'a> {
     pub format: Option<Format>,
     pub mode: Mode,
     pub policy: Policy,
+    /// The JSON Schema draft of files without `$schema`, as `check` assumes it.
+    pub draft: crate::schema::json::Draft,
     pub settings: &'a Settings,
 }
 
@@ -257,6 +259,7 @@ impl<'a> Judge<'a> {
             format: subject.format,
             mode: subject.mode(&reg.settings),
             policy: subject.policy(&reg.settings),
+            draft: subject.json_schema_draft,
             settings: &reg.settings,
         }
     }
@@ -353,7 +356,13 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
             ));
             return None;
         }
-        let (model, found) = parse_file(v.source.clone(), &v.source.path, v.format, side.files);
+        let (model, found) = parse_file(
+            v.source.clone(),
+            &v.source.path,
+            v.format,
+            side.files,
+            judge.draft,
+        );
         if model.is_none() {
             problems.extend(found.iter().map(|f| {
                 let at = f

@@ -6,6 +6,7 @@ use crate::compat::json::Policy;
 use crate::envelope::Envelope;
 use crate::finding::{Finding, Severity};
 use crate::rules;
+use crate::schema::json::Draft;
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -70,6 +71,8 @@ pub struct Settings {
     pub envelope: Envelope,
     /// How JSON Schema subjects treat open content models (default strict).
     pub policy: Policy,
+    /// The JSON Schema draft assumed for files without `$schema` (default 2020-12).
+    pub json_schema_draft: Draft,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
             rules: BTreeMap::new(),
             envelope: Envelope::default(),
             policy: Policy::Strict,
+            json_schema_draft: Draft::default(),
         }
     }
 }
@@ -90,6 +94,7 @@ impl Default for Settings {
 pub struct SubjectMeta {
     pub compatibility: Option<Mode>,
     pub policy: Option<Policy>,
+    pub json_schema_draft: Option<Draft>,
     pub owner: Option<String>,
     pub description: Option<String>,
 }
@@ -103,6 +108,8 @@ struct RawSettings {
     rules: Option<BTreeMap<String, Spanned<String>>>,
     envelope: Option<Spanned<serde_json::Value>>,
     policy: Option<Spanned<String>>,
+    #[serde(rename = "json-schema-draft")]
+    json_schema_draft: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +126,8 @@ struct RawAllow {
 struct RawSubjectMeta {
     compatibility: Option<Spanned<String>>,
     policy: Option<Spanned<String>>,
+    #[serde(rename = "json-schema-draft")]
+    json_schema_draft: Option<Spanned<String>>,
     owner: Option<String>,
     description: Option<String>,
 }
@@ -208,6 +217,17 @@ fn policy(file: &str, value: &Spanned<String>) -> Result<Policy, ConfigError> {
     })
 }
 
+fn draft(file: &str, value: &Spanned<String>) -> Result<Draft, ConfigError> {
+    Draft::parse(&value.value).ok_or_else(|| {
+        at(
+            file,
+            &value.referenced,
+            format!("unknown JSON Schema draft `{}`", value.value),
+            "drafts are draft-04, draft-06, draft-07, 2019-09 and 2020-12 (the default)",
+        )
+    })
+}
+
 /// Parse `evreg.yaml` (`file` is the name shown in errors). An empty file means all defaults.
 pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     let mut settings = Settings::default();
@@ -219,6 +239,9 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
     }
     if let Some(p) = &raw.policy {
         settings.policy = policy(file, p)?;
+    }
+    if let Some(d) = &raw.json_schema_draft {
+        settings.json_schema_draft = draft(file, d)?;
     }
     if let Some(n) = &raw.naming {
         settings.naming = Regex::new(&n.value).map_err(|e| {
@@ -321,6 +344,11 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
             .map(|m| mode(file, m))
             .transpose()?,
         policy: raw.policy.as_ref().map(|p| policy(file, p)).transpose()?,
+        json_schema_draft: raw
+            .json_schema_draft
+            .as_ref()
+            .map(|d| draft(file, d))
+            .transpose()?,
         owner: raw.owner,
         description: raw.description,
     })
@@ -565,5 +593,26 @@ mod tests {
         assert_eq!((e.line, e.column), (1, 9));
         let s = parse_settings("evreg.yaml", "policy: LENIENT\n").unwrap();
         assert_eq!(s.policy, Policy::Lenient);
+    }
+
+    #[test]
+    fn the_json_schema_draft_is_a_registry_and_a_subject_setting() {
+        assert_eq!(
+            parse_settings("evreg.yaml", "").unwrap().json_schema_draft,
+            Draft::D2020
+        );
+        let s = parse_settings("evreg.yaml", "json-schema-draft: draft-07\n").unwrap();
+        assert_eq!(s.json_schema_draft, Draft::D7);
+        let e = parse_settings(
+            "evreg.yaml",
+            "compatibility: FULL\njson-schema-draft: draft-08\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 20), "{e}");
+        assert!(e.message.contains("draft-08"), "{e}");
+        let m = parse_subject_meta("subject.yaml", "json-schema-draft: 2019-09\n").unwrap();
+        assert_eq!(m.json_schema_draft, Some(Draft::D2019));
+        let e = parse_settings("evreg.yaml", "json_schema_draft: draft-07\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1), "{e}");
     }
 }

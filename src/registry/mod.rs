@@ -55,6 +55,9 @@ pub struct Subject {
     /// The format of its first version (a subject has one format; others are layout errors).
     pub format: Option<Format>,
     pub meta: SubjectMeta,
+    /// The JSON Schema draft assumed for its files without `$schema`: the subject's own
+    /// `json-schema-draft`, else the registry's.
+    pub json_schema_draft: crate::schema::json::Draft,
     /// Sorted by number; a number appears once.
     pub versions: Vec<Version>,
 }
@@ -564,6 +567,9 @@ impl Registry {
         Ok(Subject {
             name,
             format,
+            json_schema_draft: meta
+                .json_schema_draft
+                .unwrap_or(self.settings.json_schema_draft),
             meta,
             versions,
         })

@@ -55,7 +55,9 @@ pub struct JsonFinding<'a> {
     pub message: &'a str,
     pub help: &'a str,
     pub allowed: Option<&'a str>,
-    /// An instance the writer accepts and the reader rejects (compatibility findings), or null.
+    /// An instance the writer accepts and the reader rejects (compatibility findings). The key
+    /// is absent when there is none, so `"example": null` always means the instance `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<&'a serde_json::Value>,
 }
 

@@ -20,12 +20,15 @@ use std::sync::{Arc, Mutex};
 pub type NodeId = usize;
 
 /// The JSON Schema drafts evreg reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default (`#[default]`) is the one assumed for a file without `$schema` when no setting
+/// names another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Draft {
     D4,
     D6,
     D7,
     D2019,
+    #[default]
     D2020,
 }
 
@@ -52,6 +55,36 @@ impl Draft {
             "json-schema.org/draft/2019-09/schema" => Some(Draft::D2019),
             "json-schema.org/draft/2020-12/schema" => Some(Draft::D2020),
             _ => None,
+        }
+    }
+    /// A draft as settings and flags name it: `draft-07` (also `draft7`, `7`), `2019-09`,
+    /// `2020-12`, or a `$schema` URI.
+    pub fn parse(s: &str) -> Option<Draft> {
+        let t = s.trim().to_ascii_lowercase();
+        if let Some(d) = Draft::from_uri(&t) {
+            return Some(d);
+        }
+        let t = t
+            .strip_prefix("draft")
+            .unwrap_or(&t)
+            .trim_start_matches(['-', '/', ' ']);
+        Some(match t {
+            "04" | "4" => Draft::D4,
+            "06" | "6" => Draft::D6,
+            "07" | "7" => Draft::D7,
+            "2019-09" => Draft::D2019,
+            "2020-12" => Draft::D2020,
+            _ => return None,
+        })
+    }
+    /// The `$schema` URI that declares this draft.
+    pub fn uri(self) -> &'static str {
+        match self {
+            Draft::D4 => "http://json-schema.org/draft-04/schema#",
+            Draft::D6 => "http://json-schema.org/draft-06/schema#",
+            Draft::D7 => "http://json-schema.org/draft-07/schema#",
+            Draft::D2019 => "https://json-schema.org/draft/2019-09/schema",
+            Draft::D2020 => "https://json-schema.org/draft/2020-12/schema",
         }
     }
     pub fn jsonschema(self) -> jsonschema::Draft {
@@ -171,6 +204,8 @@ pub enum Kind {
 pub struct Keywords {
     pub types: Option<u8>,
     pub enum_values: Option<Vec<Value>>,
+    /// `value_key` of each `enum` value, so membership is one lookup, not a scan.
+    pub enum_keys: Option<ahash::AHashSet<String>>,
     pub const_value: Option<Value>,
     pub format: Option<String>,
     // strings
@@ -183,10 +218,14 @@ pub struct Keywords {
     pub multiple_of: Option<f64>,
     // objects
     pub properties: Vec<(String, NodeId)>,
+    /// `properties` by name, so looking one up is one step (objects may declare thousands).
+    pub property_index: HashMap<String, NodeId>,
     pub pattern_properties: Vec<(String, NodeId)>,
     pub additional_properties: Option<NodeId>,
     pub unevaluated_properties: Option<NodeId>,
     pub required: Vec<String>,
+    /// `required` as a set.
+    pub required_set: ahash::AHashSet<String>,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
     pub dependent_required: Vec<(String, Vec<String>)>,
@@ -221,6 +260,21 @@ pub struct Keywords {
 }
 
 impl Keywords {
+    /// The schema `properties` declares for `name`.
+    pub fn property(&self, name: &str) -> Option<NodeId> {
+        self.property_index.get(name).copied()
+    }
+    /// Does `required` list `name`?
+    pub fn requires(&self, name: &str) -> bool {
+        self.required_set.contains(name)
+    }
+    /// Does `enum` list `v` (as JSON Schema compares values)? True when there is no `enum`.
+    pub fn enum_contains(&self, v: &Value) -> bool {
+        match &self.enum_keys {
+            Some(keys) => keys.contains(&value_key(v)),
+            None => true,
+        }
+    }
     /// Does this schema constrain objects at all (its own keywords, not its applicators)?
     pub fn has_object_keywords(&self) -> bool {
         !self.properties.is_empty()
@@ -259,12 +313,7 @@ impl Keywords {
     /// The own schema of property `name` before additional/unevaluated: `properties[name]` and
     /// every matching `patternProperties` schema.
     pub fn named(&self, name: &str, schema: &JsonSchema) -> (Vec<NodeId>, bool) {
-        let mut out: Vec<NodeId> = self
-            .properties
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, s)| *s)
-            .collect();
+        let mut out: Vec<NodeId> = self.property(name).into_iter().collect();
         let mut matched = !out.is_empty();
         for (p, s) in &self.pattern_properties {
             if schema.pattern_matches(p, name).unwrap_or(true) {
@@ -630,7 +679,13 @@ const MAX_COMPILE_DEPTH: usize = 512;
 
 /// Load a JSON Schema version. `rel` is its path relative to `provider.root`, where its relative
 /// `$ref`s are resolved from (for a registry version, its `source.path`).
-pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Loaded {
+/// `draft` is the one assumed for files without `$schema` (the subject's or registry's
+/// `json-schema-draft` setting).
+///
+/// A keyword that the file's draft does not define but another draft does is reported
+/// (`json-keyword-other-draft`) beside a schema that still loads: it is valid JSON Schema, but
+/// whoever wrote it expected the keyword to constrain something.
+pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider, draft: Draft) -> Loaded {
     let json = match super::parse_json(&source) {
         Ok(n) => n,
         Err(f) => {
@@ -652,13 +707,16 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         files: vec![root_file],
         uris: vec![file_uri(rel)],
         drafts: Vec::new(),
+        explicit: Vec::new(),
         resources: HashMap::new(),
         memo: HashMap::new(),
         nodes: Vec::new(),
         findings: Vec::new(),
+        notes: Vec::new(),
         depth: 0,
     };
-    let draft = match c.draft_of(0, Draft::D2020) {
+    let default = draft;
+    let draft = match c.draft_of(0, default) {
         Ok(d) => d,
         Err(f) => {
             return Loaded {
@@ -669,14 +727,24 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider) -> Load
         }
     };
     c.drafts.push(draft);
+    c.explicit.push(c.files[0].value.get("$schema").is_some());
+    if !c.check_numbers(0) {
+        return Loaded {
+            schema: None,
+            findings: c.findings,
+            reached: Vec::new(),
+        };
+    }
     c.index(0);
     let root = c.compile(0, "");
     if c.findings.is_empty() {
         c.check_cycles(root);
     }
-    let findings = std::mem::take(&mut c.findings);
+    let mut findings = std::mem::take(&mut c.findings);
     let reached = c.files.iter().skip(1).map(|f| f.source.clone()).collect();
-    if !findings.is_empty() {
+    let invalid = !findings.is_empty();
+    findings.append(&mut c.notes);
+    if invalid {
         return Loaded {
             schema: None,
             findings,
@@ -702,11 +770,16 @@ struct Compiler<'p> {
     files: Vec<LoadedFile>,
     uris: Vec<String>,
     drafts: Vec<Draft>,
+    /// Whether each file declares its draft with `$schema` (else the setting's draft is assumed).
+    explicit: Vec<bool>,
     /// Absolute URIs (of `$id`s, `$anchor`s and files) → (file, pointer).
     resources: HashMap<String, (usize, String)>,
     memo: HashMap<usize, HashMap<String, NodeId>>,
     nodes: Vec<SchemaNode>,
+    /// What makes the schema invalid: it is not loaded.
     findings: Vec<Finding>,
+    /// What the schema says that its draft ignores: reported, the schema still loads.
+    notes: Vec<Finding>,
     depth: usize,
 }
 
@@ -727,6 +800,92 @@ const NOT_CONSTRAINTS: &[&str] = &[
     "readOnly",
     "writeOnly",
 ];
+
+/// Keywords that constrain instances (or name schemas `$ref`s reach) in some drafts only, with
+/// the drafts that define them. Annotations and containers (`definitions`, `$defs`, `examples`,
+/// `$comment`, `readOnly`, `content*`) are not listed: ignoring them changes no verdict.
+const DRAFT_KEYWORDS: &[(&str, &[Draft])] = {
+    use Draft::*;
+    const D6_ON: &[Draft] = &[D6, D7, D2019, D2020];
+    const D7_ON: &[Draft] = &[D7, D2019, D2020];
+    const D2019_ON: &[Draft] = &[D2019, D2020];
+    &[
+        ("id", &[D4]),
+        ("$id", D6_ON),
+        ("const", D6_ON),
+        ("contains", D6_ON),
+        ("propertyNames", D6_ON),
+        ("if", D7_ON),
+        ("then", D7_ON),
+        ("else", D7_ON),
+        ("dependencies", &[D4, D6, D7]),
+        ("additionalItems", &[D4, D6, D7, D2019]),
+        ("dependentRequired", D2019_ON),
+        ("dependentSchemas", D2019_ON),
+        ("unevaluatedProperties", D2019_ON),
+        ("unevaluatedItems", D2019_ON),
+        ("minContains", D2019_ON),
+        ("maxContains", D2019_ON),
+        ("$anchor", D2019_ON),
+        ("$recursiveRef", &[D2019]),
+        ("$recursiveAnchor", &[D2019]),
+        ("prefixItems", &[D2020]),
+        ("$dynamicRef", &[D2020]),
+        ("$dynamicAnchor", &[D2020]),
+    ]
+};
+
+/// What `draft` writes for `key`, a keyword of other drafts (None: it has no equivalent).
+fn written_instead(key: &str, draft: Draft) -> Option<&'static str> {
+    let d19 = draft >= Draft::D2019;
+    Some(match key {
+        "id" => "`$id`",
+        "$id" => "`id`",
+        "const" => "`enum` with one value",
+        "dependencies" => "`dependentRequired` (names) or `dependentSchemas` (schemas)",
+        "dependentRequired" | "dependentSchemas" => "`dependencies`",
+        "additionalItems" => "`items` after `prefixItems`",
+        "prefixItems" => "`items` as an array",
+        "$recursiveRef" if draft == Draft::D2020 => "`$dynamicRef`",
+        "$dynamicRef" if d19 => "`$recursiveRef`",
+        _ => return None,
+    })
+}
+
+/// Keywords that constrain instances in some draft (for what `$ref` hides before 2019-09).
+fn is_keyword(key: &str) -> bool {
+    const ALWAYS: &[&str] = &[
+        "type",
+        "enum",
+        "format",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "minProperties",
+        "maxProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+    ];
+    ALWAYS.contains(&key)
+        || DRAFT_KEYWORDS
+            .iter()
+            .any(|(k, _)| *k == key && !k.starts_with('$') && *k != "id")
+}
 
 /// Keywords whose value is a schema / a map of schemas / an array of schemas.
 const SCHEMA_KEYWORDS: &[&str] = &[
@@ -776,6 +935,25 @@ impl Compiler<'_> {
             )
             .at(loc())),
         }
+    }
+
+    /// Every number of a file must be one a 64-bit float holds: a literal such as `1e999` has no
+    /// value to compare (serde_json, and so every step after loading, cannot represent it), and
+    /// must never stand for another value silently.
+    /// False (with findings) when one is not: the file is not compiled further.
+    fn check_numbers(&mut self, file: usize) -> bool {
+        let mut bad: Vec<(String, String)> = Vec::new();
+        unrepresentable(&self.files[file].json, &mut String::new(), &mut bad);
+        let ok = bad.is_empty();
+        for (pointer, raw) in bad {
+            self.invalid(
+                file,
+                &pointer,
+                format!("the number {raw} is beyond what a 64-bit float holds (±1.8e308, or closer to 0 than 4.9e-324), so it has no value evreg (or a validator) can compare"),
+                "write a number within range; for an identifier or an exact decimal, use a string",
+            );
+        }
+        ok
     }
 
     /// Record every `$id` and `$anchor` of a file with the pointer it names.
@@ -982,6 +1160,12 @@ impl Compiler<'_> {
             }
             if draft <= Draft::D7 {
                 // Before 2019-09, `$ref` replaces the whole schema object.
+                for key in obj.keys() {
+                    if key != "$ref" && !NOT_CONSTRAINTS.contains(&key.as_str()) && is_keyword(key)
+                    {
+                        self.ignored_beside_ref(file, draft, &at(key), key);
+                    }
+                }
                 k.only_ref = true;
                 return Kind::Keywords(Box::new(k));
             }
@@ -1098,6 +1282,13 @@ impl Compiler<'_> {
         let default = self.drafts[from];
         let d = self.draft_of(i, default).map_err(|f| f.message)?;
         self.drafts.push(d);
+        self.explicit
+            .push(self.files[i].value.get("$schema").is_some() || self.explicit[from]);
+        if !self.check_numbers(i) {
+            return Err(format!(
+                "{clean} holds a number beyond what a 64-bit float holds"
+            ));
+        }
         self.index(i);
         Ok(i)
     }
@@ -1136,7 +1327,10 @@ impl Compiler<'_> {
                 k.types = Some(t);
             }
             "enum" => match val.as_array() {
-                Some(a) => k.enum_values = Some(a.clone()),
+                Some(a) => {
+                    k.enum_keys = Some(a.iter().map(value_key).collect());
+                    k.enum_values = Some(a.clone());
+                }
                 None => self.invalid(file, p, "`enum` must be an array".into(), "write \"enum\": [\"a\", \"b\"]"),
             },
             "const" if d6 => k.const_value = Some(val.clone()),
@@ -1209,7 +1403,10 @@ impl Compiler<'_> {
                     out.push((name.clone(), id));
                 }
                 match key {
-                    "properties" => k.properties = out,
+                    "properties" => {
+                        k.property_index = out.iter().map(|(n, s)| (n.clone(), *s)).collect();
+                        k.properties = out;
+                    }
                     "patternProperties" => k.pattern_properties = out,
                     _ => k.dependent_schemas = out,
                 }
@@ -1219,7 +1416,10 @@ impl Compiler<'_> {
             "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
             "required" => {
                 match val.as_array().filter(|a| a.iter().all(Value::is_string)) {
-                    Some(a) => k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect(),
+                    Some(a) => {
+                        k.required = a.iter().filter_map(|s| s.as_str().map(String::from)).collect();
+                        k.required_set = k.required.iter().cloned().collect();
+                    }
                     None => self.invalid(file, p, "`required` must be an array of property names".into(), "e.g. \"required\": [\"id\", \"amount\"]"),
                 }
             }
@@ -1309,7 +1509,7 @@ impl Compiler<'_> {
             "$id" | "$anchor" | "$dynamicAnchor" | "$schema" if !val.is_string() => {
                 self.invalid(file, p, format!("`{key}` must be a string"), "write a string");
             }
-            _ => {}
+            _ => self.other_draft(file, draft, p, key),
         }
         if (key == "then" || key == "else") && d7 && obj.get("if").is_none() {
             // Without `if`, `then` and `else` are ignored.
@@ -1324,6 +1524,77 @@ impl Compiler<'_> {
         if draft >= Draft::D2019 && key == "maxContains" && obj.get("contains").is_none() {
             k.max_contains = None;
         }
+    }
+
+    /// Report `key` when `draft` does not define it but another draft does.
+    fn other_draft(&mut self, file: usize, draft: Draft, p: &str, key: &str) {
+        let Some(&(_, defined)) = DRAFT_KEYWORDS.iter().find(|(k, _)| *k == key) else {
+            return;
+        };
+        if defined.contains(&draft) {
+            return;
+        }
+        let names: Vec<&str> = defined.iter().map(|d| d.name()).collect();
+        let target = defined[defined.len() - 1];
+        let instead = match written_instead(key, draft) {
+            Some(w) => format!("; under {} write {w}", draft.name()),
+            None => String::new(),
+        };
+        let (why, help) = if self.explicit[file] {
+            (
+                format!("{}, which `$schema` declares", draft.name()),
+                format!(
+                    "change `$schema` to a draft that defines `{key}` (\"{}\"){instead}",
+                    target.uri()
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "{}, the draft assumed for a file without `$schema`",
+                    draft.name()
+                ),
+                format!(
+                    "declare the draft the schema is written for (\"$schema\": \"{}\"), or set `json-schema-draft: {}` in evreg.yaml (one subject: its subject.yaml; `evreg compat`: --draft {}){instead}",
+                    target.uri(),
+                    target.name(),
+                    target.name()
+                ),
+            )
+        };
+        let message = format!(
+            "`{key}` is a keyword of {} but not of {why}: it is ignored and constrains nothing",
+            names.join(", ")
+        );
+        self.note(file, p, message, help);
+    }
+
+    /// Report a keyword beside `$ref` that `draft` (before 2019-09) ignores.
+    fn ignored_beside_ref(&mut self, file: usize, draft: Draft, p: &str, key: &str) {
+        let why = if self.explicit[file] {
+            format!("{}, which `$schema` declares", draft.name())
+        } else {
+            format!(
+                "{}, the draft assumed for a file without `$schema`",
+                draft.name()
+            )
+        };
+        let message = format!(
+            "`{key}` beside `$ref` is ignored under {why} (before 2019-09 `$ref` replaces its whole schema object); 2019-09 and later apply it"
+        );
+        let help = if self.explicit[file] {
+            "move the keyword and the `$ref` into \"allOf\": [{\"$ref\": …}, {…}], or declare 2019-09 or later in `$schema`".to_string()
+        } else {
+            "move the keyword and the `$ref` into \"allOf\": [{\"$ref\": …}, {…}], or assume 2019-09 or later (`json-schema-draft: 2020-12` in evreg.yaml, or \"$schema\")".to_string()
+        };
+        self.note(file, p, message, help);
+    }
+
+    fn note(&mut self, file: usize, pointer: &str, message: String, help: String) {
+        let f = &self.files[file];
+        let loc = Location::at(&f.source, pointer, f.json.pointer_span(pointer));
+        self.notes
+            .push(Finding::new(&rules::JSON_KEYWORD_OTHER_DRAFT, message, help).at(loc));
     }
 
     /// An object's keys in the order the file writes them (findings follow the document).
@@ -1437,6 +1708,39 @@ impl Compiler<'_> {
     }
 }
 
+/// The (pointer, literal) of each number in `node` a 64-bit float cannot hold: out of range, or
+/// a non-zero literal that rounds to zero.
+fn unrepresentable(node: &Node, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    match &node.value {
+        sj::Value::Number(n) => {
+            let f: f64 = n.raw.parse().unwrap_or(f64::NAN);
+            let mantissa = n.raw.split(['e', 'E']).next().unwrap_or("");
+            let nonzero = mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+            if !f.is_finite() || (f == 0.0 && nonzero) {
+                out.push((pointer.clone(), n.raw.clone()));
+            }
+        }
+        sj::Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                unrepresentable(x, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        sj::Value::Object(members) => {
+            for m in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
+                unrepresentable(&m.value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Does a relative reference climb above the root from `base_path` (a root-relative file path)?
 fn escapes_root(base_path: &str, reference: &str) -> bool {
     let path = reference.split(['#', '?']).next().unwrap_or("");
@@ -1521,6 +1825,53 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A key for a value such that `value_key(a) == value_key(b)` exactly when `json_eq(a, b)`:
+/// numbers by value (`1` and `1.0` alike), object members in key order. For sets of values.
+pub fn value_key(v: &Value) -> String {
+    use std::fmt::Write;
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Null => out.push('z'),
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Number(n) => match n.as_f64() {
+                // `-0.0 == 0.0`, as json_eq compares.
+                Some(f) => {
+                    let _ = write!(out, "n{:x};", (f + 0.0).to_bits());
+                }
+                None => {
+                    let _ = write!(out, "N{n};");
+                }
+            },
+            // Length-prefixed, so no text needs escaping.
+            Value::String(s) => {
+                let _ = write!(out, "s{}:", s.len());
+                out.push_str(s);
+            }
+            Value::Array(a) => {
+                out.push('[');
+                for x in a {
+                    write(x, out);
+                }
+                out.push(']');
+            }
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                out.push('{');
+                for k in keys {
+                    let _ = write!(out, "{}:", k.len());
+                    out.push_str(k);
+                    write(&m[k.as_str()], out);
+                }
+                out.push('}');
+            }
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
+}
+
 /// A stable short rendering of a value for messages.
 pub fn show(v: &Value) -> String {
     let s = v.to_string();
@@ -1563,6 +1914,7 @@ mod tests {
             Arc::new(SourceFile::new("v1.schema.json", text)),
             "v1.schema.json",
             &provider,
+            Draft::default(),
         )
     }
 
@@ -1602,6 +1954,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_beyond_f64_are_invalid_never_null() {
+        let e = errors(r##"{"enum": [1e999, "x"]}"##);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("/enum/0:1: the number 1e999 is beyond"),
+            "{e:?}"
+        );
+        let e =
+            errors("{\n  \"properties\": {\"a\": {\"maximum\": -2E+400}},\n  \"const\": 1e-400\n}");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].starts_with("/properties/a/maximum:2:"), "{e:?}");
+        assert!(e[1].starts_with("/const:3:"), "{e:?}");
+        assert!(
+            errors(
+                r##"{"enum": [0e999, 0.000, 1.7e308, 123456789012345678901234567890, 5e-324]}"##
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn recursive_schemas_compile_to_graphs() {
         let l = load_text(
             r##"{"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}}}, "$ref": "#/$defs/node"}"##,
@@ -1628,5 +2001,96 @@ mod tests {
         assert_eq!(s.draft, Draft::D4);
         let k = s.keywords(s.root).unwrap();
         assert!(k.upper.unwrap().exclusive);
+    }
+
+    fn notes(text: &str, draft: Draft) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let provider = FileProvider::new(dir.path());
+        let l = load(
+            Arc::new(SourceFile::new("v1.schema.json", text)),
+            "v1.schema.json",
+            &provider,
+            draft,
+        );
+        assert!(l.schema.is_some(), "{:?}", l.findings);
+        l.findings
+            .into_iter()
+            .map(|f| {
+                assert_eq!(f.rule.id, "json-keyword-other-draft");
+                let l = f.location.unwrap();
+                format!("{} {} | {}", l.pointer, f.message, f.help)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keywords_of_another_draft_are_reported_not_skipped() {
+        let n = notes(
+            r#"{"type": "object", "dependencies": {"card": ["expiry"]}}"#,
+            Draft::D2020,
+        );
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].starts_with("/dependencies `dependencies` is a keyword of draft-04, draft-06, draft-07 but not of 2020-12, the draft assumed"), "{n:?}");
+        assert!(n[0].contains("json-schema-draft: draft-07"), "{n:?}");
+        assert!(n[0].contains("dependentRequired"), "{n:?}");
+        // Under the draft that defines it, it is read (and constrains).
+        assert!(notes(r#"{"dependencies": {"card": ["expiry"]}}"#, Draft::D7).is_empty());
+        let s = load_text(r#"{"$schema": "http://json-schema.org/draft-07/schema#", "dependencies": {"card": ["expiry"]}}"#)
+            .schema
+            .unwrap();
+        assert_eq!(s.keywords(s.root).unwrap().dependent_required.len(), 1);
+        // A declared draft is named as declared, and the help says to change `$schema`.
+        let n = notes(
+            r#"{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"dependentRequired": {"x": ["y"]}, "prefixItems": [true]}}}"#,
+            Draft::D2020,
+        );
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(n[0].starts_with("/properties/a/dependentRequired"), "{n:?}");
+        assert!(n[0].contains("which `$schema` declares"), "{n:?}");
+        assert!(n[1].contains("2020-12 but not of draft-07"), "{n:?}");
+        // Newer keywords under an older assumed draft, and what draft-04 lacks.
+        assert_eq!(
+            notes(r#"{"if": {}, "then": {}, "const": 1}"#, Draft::D4).len(),
+            3
+        );
+        assert_eq!(
+            notes(r#"{"unevaluatedProperties": false}"#, Draft::D7).len(),
+            1
+        );
+        assert_eq!(
+            notes(r#"{"additionalItems": false}"#, Draft::D2020).len(),
+            1
+        );
+        // Annotations and containers change nothing and are not reported.
+        assert!(
+            notes(
+                r#"{"definitions": {}, "$comment": "x", "examples": [1], "readOnly": true}"#,
+                Draft::D2020
+            )
+            .is_empty()
+        );
+        assert!(notes(r#"{"$defs": {}, "title": "t"}"#, Draft::D7).is_empty());
+    }
+
+    #[test]
+    fn keywords_beside_a_ref_before_2019_09_are_reported() {
+        let n = notes(
+            r##"{"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a", "maxLength": 3, "description": "d"}}}"##,
+            Draft::D7,
+        );
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(
+            n[0].starts_with(
+                "/properties/x/maxLength `maxLength` beside `$ref` is ignored under draft-07"
+            ),
+            "{n:?}"
+        );
+        assert!(
+            notes(
+                r##"{"$defs": {"a": {"type": "string"}}, "properties": {"x": {"$ref": "#/$defs/a", "maxLength": 3}}}"##,
+                Draft::D2020,
+            )
+            .is_empty()
+        );
     }
 }

@@ -6,7 +6,7 @@ use super::Checker;
 use super::eval;
 use super::view::{self, Alt, Merged};
 use crate::rules;
-use crate::schema::json::{Keywords, Kind, NodeId, json_eq, types};
+use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;
 
 const TYPE_BITS: [u8; 7] = [
@@ -321,15 +321,20 @@ impl Checker<'_> {
                     return true;
                 }
                 if let Some(wv) = &m.values
-                    && wv.iter().all(|x| !vs.iter().any(|y| json_eq(x, y)))
+                    && {
+                        let keys: ahash::AHashSet<String> = vs.iter().map(value_key).collect();
+                        wv.iter().all(|x| !keys.contains(&value_key(x)))
+                    }
                 {
                     return true;
                 }
             }
             // A discriminator: a property both require, with disjoint schemas.
             if m.types & rt & !types::OBJECT == 0 {
+                let w_required: ahash::AHashSet<&str> =
+                    m.required.iter().map(String::as_str).collect();
                 for name in &rk.required {
-                    if !m.required.contains(name) {
+                    if !w_required.contains(name.as_str()) {
                         continue;
                     }
                     let Some(wa) = view::member_alt(self.w, &m.objs, name) else {

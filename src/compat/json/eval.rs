@@ -92,9 +92,7 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
     {
         return Ev::Fail("const");
     }
-    if let Some(e) = &k.enum_values
-        && !e.iter().any(|x| json_eq(x, v))
-    {
+    if !k.enum_contains(v) {
         return Ev::Fail("enum");
     }
     match v {
@@ -153,11 +151,9 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
             let applicators = k.in_place().next().is_some();
             for (name, val) in map {
                 let mut matched = false;
-                for (pn, ps) in &k.properties {
-                    if pn == name {
-                        matched = true;
-                        r = r.and(eval(s, *ps, val, false, d));
-                    }
+                if let Some(ps) = k.property(name) {
+                    matched = true;
+                    r = r.and(eval(s, ps, val, false, d));
                 }
                 for (pat, ps) in &k.pattern_properties {
                     match s.pattern_matches(pat, name) {

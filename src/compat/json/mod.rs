@@ -174,6 +174,9 @@ impl<'a> Checker<'a> {
     }
 
     fn decide(&mut self, alt: &Alt, r: NodeId, report: bool) -> bool {
+        if let Some(v) = self.by_values(alt, r, report) {
+            return v;
+        }
         let alts = match view::expand(self.w, alt) {
             Ok(a) => a,
             Err(view::TooMany) => {
@@ -349,7 +352,7 @@ impl<'a> Checker<'a> {
             && wk.lower == rk.lower
             && wk.upper == rk.upper
             && wk.multiple_of == rk.multiple_of
-            && same_set(&wk.required, &rk.required)
+            && wk.required_set == rk.required_set
             && wk.min_properties == rk.min_properties
             && wk.max_properties == rk.max_properties
             && wk.min_items == rk.min_items
@@ -378,8 +381,8 @@ impl<'a> Checker<'a> {
         }
         let mut pairs: Vec<(NodeId, NodeId)> = Vec::new();
         for (n, s) in &wk.properties {
-            match rk.properties.iter().find(|(m, _)| m == n) {
-                Some((_, t)) => pairs.push((*s, *t)),
+            match rk.property(n) {
+                Some(t) => pairs.push((*s, t)),
                 None => return false,
             }
         }
@@ -585,10 +588,6 @@ fn deref(s: &JsonSchema, mut id: NodeId) -> NodeId {
         }
     }
     id
-}
-
-fn same_set(a: &[String], b: &[String]) -> bool {
-    a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::{Checker, Policy, Step};
 use crate::finding::Severity;
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId, types};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use serde_json::Value;
 
 impl Checker<'_> {
@@ -19,7 +20,7 @@ impl Checker<'_> {
     fn reader_member(&self, r: NodeId, k: &Keywords, name: &str) -> (Vec<NodeId>, &'static str) {
         let (own, matched) = k.named(name, self.r);
         if matched {
-            let kw = if k.properties.iter().any(|(p, _)| p == name) {
+            let kw = if k.property(name).is_some() {
                 "properties"
             } else {
                 "patternProperties"
@@ -47,7 +48,7 @@ impl Checker<'_> {
         m.objs.iter().any(|&n| {
             self.w
                 .keywords(n)
-                .is_some_and(|k| k.properties.iter().any(|(p, _)| p == name))
+                .is_some_and(|k| k.property(name).is_some())
         })
     }
 
@@ -72,11 +73,13 @@ impl Checker<'_> {
         let a_obj = a.with_types(types::OBJECT);
         let mut ok = true;
         let mut names: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut add = |n: &str| {
-            if !names.iter().any(|x| x == n) {
+            if seen.insert(n.to_string()) {
                 names.push(n.to_string());
             }
         };
+        let w_required: HashSet<&str> = m.required.iter().map(String::as_str).collect();
         for &n in &m.objs {
             if let Some(wk) = self.w.keywords(n) {
                 for (p, _) in &wk.properties {
@@ -126,7 +129,7 @@ impl Checker<'_> {
             } else if !pass {
                 let open = wa.pos.is_empty();
                 let closed = rs.iter().any(|&x| self.r.is_false(x));
-                let required = k.required.contains(name);
+                let required = k.requires(name);
                 let lenient_pass = lenient
                     && ((r_named && !w_named && open && !required)
                         || (w_named && !r_named && closed));
@@ -210,7 +213,7 @@ impl Checker<'_> {
             self.trail.pop();
         }
         for name in &k.required {
-            if m.required.contains(name) {
+            if w_required.contains(name.as_str()) {
                 continue;
             }
             ok = false;
@@ -238,7 +241,7 @@ impl Checker<'_> {
                 continue;
             };
             for dep in deps {
-                let covered = m.required.contains(dep)
+                let covered = w_required.contains(dep.as_str())
                     || m.objs.iter().any(|&n| {
                         self.w.keywords(n).is_some_and(|wk| {
                             wk.dependent_required
@@ -486,64 +489,146 @@ impl Checker<'_> {
                 _ => None,
             };
         let mut ok = true;
+        // Reader patterns. A pattern the writer has too (same text) applies the writer's schema
+        // to every name it matches, whatever other class the name falls in: one comparison
+        // decides it. A pattern new in the reader is compared with each writer class whose names
+        // may match it, and reported once with every such class.
+        let mut w_same: HashMap<&str, Alt> = HashMap::new();
         for (p, wa) in &classes {
-            let name = match p {
-                Some(p) => jsonschema_regex::pattern_witness(p).unwrap_or_else(|| "x".into()),
-                None => fresh_name(self, names, &w_patterns, k),
-            };
-            for (q, t) in &k.pattern_properties {
-                if p.is_none() && w_patterns.contains(q) {
-                    continue;
-                }
-                let name = match p {
-                    None => jsonschema_regex::pattern_witness(q)
-                        .filter(|n| !names.contains(n))
-                        .unwrap_or_else(|| name.clone()),
-                    Some(_) => name.clone(),
-                };
-                self.trail.push((Step::Prop(name), a_obj.clone()));
-                let pass = self.sub(wa, *t, false);
-                if !pass {
-                    ok = false;
-                    if !report {
-                        self.trail.pop();
-                        return false;
-                    }
-                    let ex = self.example(wa, &[*t], Vec::new());
-                    let whose = match p {
-                        Some(pp) if pp == q => format!("properties matching `{pp}`"),
-                        Some(pp) => {
-                            format!("properties matching `{pp}` (which may also match `{q}`)")
+            if let Some(p) = p {
+                w_same
+                    .entry(p.as_str())
+                    .and_modify(|x| {
+                        for &n in &wa.pos {
+                            *x = x.and(n);
                         }
-                        None => "undeclared properties".to_string(),
-                    };
-                    let rp = (self.r.node(*t).file, self.r.node(*t).pointer.clone());
-                    let wp = match wa.pos.first() {
-                        Some(&n) => (self.w.node(n).file, self.w.node(n).pointer.clone()),
-                        None => self.wp(a_obj, "patternProperties"),
-                    };
-                    let inc = Checker::inc_at(
-                        self,
-                        &rules::JSON_PATTERN_PROPERTIES_CHANGED,
-                        rp,
-                        wp,
-                        format!(
-                            "properties matching `{q}` must match its schema in {{reader}}{}, but {{writer}} allows other values for {whose}",
-                            self.parent_path()
-                        ),
-                        "keep each pattern with the same or a wider schema",
-                    )
-                    .example(ex);
-                    self.push(inc);
-                }
-                self.trail.pop();
+                    })
+                    .or_insert_with(|| wa.clone());
             }
-            if let Some((ra, kw)) = r_add {
+        }
+        let shapes: Vec<Option<Shape>> = classes
+            .iter()
+            .map(|(p, _)| p.as_deref().and_then(Shape::of))
+            .collect();
+        // Patterns often share one schema: a pair of schemas written alike is decided once.
+        let mut interned: HashMap<String, usize> = HashMap::new();
+        let mut intern = |key: String| {
+            let next = interned.len();
+            *interned.entry(key).or_insert(next)
+        };
+        let class_keys: Vec<usize> = classes
+            .iter()
+            .map(|(_, wa)| intern(format!("w{}", alt_key(self.w, wa))))
+            .collect();
+        let mut verdicts: HashMap<(usize, usize), bool> = HashMap::new();
+        for (q, t) in &k.pattern_properties {
+            let q_shape = Shape::of(q);
+            // (index into `classes`, or None for the writer's own schemas for `q`)
+            let same = w_same.get(q.as_str());
+            let candidates: Vec<Option<usize>> = match same {
+                Some(_) => vec![None],
+                None => (0..classes.len())
+                    .filter(|&i| match &classes[i].0 {
+                        Some(p) => self.may_overlap(p, shapes[i].as_ref(), q, q_shape.as_ref()),
+                        None => true,
+                    })
+                    .map(Some)
+                    .collect(),
+            };
+            let witness = jsonschema_regex::pattern_witness(q)
+                .filter(|n| !names.contains(n))
+                .unwrap_or_else(|| fresh_name(self, names, &w_patterns, k));
+            self.trail.push((Step::Prop(witness), a_obj.clone()));
+            let mut failed: Vec<Option<usize>> = Vec::new();
+            let rkey = intern(format!("r{}", node_key(self.r, *t)));
+            for c in candidates {
+                let (wa, wkey) = match (c, same) {
+                    (Some(i), _) => (&classes[i].1, class_keys[i]),
+                    (None, Some(wa)) => (wa, intern(format!("w{}", alt_key(self.w, wa)))),
+                    (None, None) => continue,
+                };
+                let pass = match verdicts.get(&(wkey, rkey)) {
+                    Some(&v) => v,
+                    None => {
+                        let v = self.sub(wa, *t, false);
+                        verdicts.insert((wkey, rkey), v);
+                        v
+                    }
+                };
+                if !pass {
+                    failed.push(c);
+                    if !report {
+                        break;
+                    }
+                }
+            }
+            if !failed.is_empty() {
+                ok = false;
+                if !report {
+                    self.trail.pop();
+                    return false;
+                }
+                let wa = match failed[0] {
+                    Some(i) => classes[i].1.clone(),
+                    None => same.cloned().unwrap_or_else(Alt::any),
+                };
+                let ex = self.example(&wa, &[*t], Vec::new());
+                let describe = |c: Option<usize>| match c.map(|i| &classes[i].0) {
+                    None => format!("properties matching `{q}`"),
+                    Some(Some(p)) => {
+                        format!("properties matching `{p}` (which may also match `{q}`)")
+                    }
+                    Some(None) => "undeclared properties".to_string(),
+                };
+                let mut whose: Vec<String> = failed.iter().take(3).map(|&c| describe(c)).collect();
+                if failed.len() > 3 {
+                    whose.push(format!("{} more pattern classes", failed.len() - 3));
+                }
+                let whose = match whose.len() {
+                    1 => whose.remove(0),
+                    _ => {
+                        let last = whose.pop().unwrap_or_default();
+                        format!("{} and {last}", whose.join(", "))
+                    }
+                };
+                let rp = (self.r.node(*t).file, self.r.node(*t).pointer.clone());
+                let wp = match wa.pos.first() {
+                    Some(&n) => (self.w.node(n).file, self.w.node(n).pointer.clone()),
+                    None => self.wp(a_obj, "patternProperties"),
+                };
+                let inc = Checker::inc_at(
+                    self,
+                    &rules::JSON_PATTERN_PROPERTIES_CHANGED,
+                    rp,
+                    wp,
+                    format!(
+                        "properties matching `{q}` must match its schema in {{reader}}{}, but {{writer}} allows other values for {whose}",
+                        self.parent_path()
+                    ),
+                    "keep each pattern with the same or a wider schema",
+                )
+                .example(ex);
+                self.push(inc);
+            }
+            self.trail.pop();
+        }
+        // The reader's schema for undeclared names, against each writer class it applies to.
+        if let Some((ra, kw)) = r_add {
+            let r_patterns: HashSet<&str> = k
+                .pattern_properties
+                .iter()
+                .map(|(q, _)| q.as_str())
+                .collect();
+            for (p, wa) in &classes {
                 if let Some(pp) = p
-                    && k.pattern_properties.iter().any(|(q, _)| q == pp)
+                    && r_patterns.contains(pp.as_str())
                 {
                     continue;
                 }
+                let name = match p {
+                    Some(p) => jsonschema_regex::pattern_witness(p).unwrap_or_else(|| "x".into()),
+                    None => fresh_name(self, names, &w_patterns, k),
+                };
                 self.trail.push((Step::Prop(name.clone()), a_obj.clone()));
                 let pass = self.sub(wa, ra, false);
                 if !pass {
@@ -591,6 +676,23 @@ impl Checker<'_> {
         ok
     }
 
+    /// May a property name match both `p` (a writer pattern) and `q` (a reader pattern)? False
+    /// only when the patterns' literal shapes prove it cannot.
+    fn may_overlap(&self, p: &str, ps: Option<&Shape>, q: &str, qs: Option<&Shape>) -> bool {
+        match (ps, qs) {
+            (Some(Shape::Prefix(a)), Some(Shape::Prefix(b))) => {
+                a.starts_with(b.as_str()) || b.starts_with(a.as_str())
+            }
+            (Some(Shape::Finite(words)), _) => words
+                .iter()
+                .any(|w| self.r.pattern_matches(q, w) != Some(false)),
+            (_, Some(Shape::Finite(words))) => words
+                .iter()
+                .any(|w| self.w.pattern_matches(p, w) != Some(false)),
+            _ => true,
+        }
+    }
+
     /// " at `path`" of the object whose member is being checked (the trail's last step is the member).
     fn parent_path(&self) -> String {
         let mut c = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
@@ -613,6 +715,62 @@ impl Checker<'_> {
         i.path = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
         i
     }
+}
+
+/// The language of a pattern when its text alone tells it: a finite set of names (`^a$`,
+/// `^(a|b)$`) or every name with a literal prefix (`^x-`).
+enum Shape {
+    Finite(Vec<String>),
+    Prefix(String),
+}
+
+impl Shape {
+    fn of(pattern: &str) -> Option<Shape> {
+        use jsonschema_regex::PatternAnalysis as P;
+        Some(match jsonschema_regex::analyze_pattern(pattern)? {
+            P::Exact(s) => Shape::Finite(vec![s.into_owned()]),
+            P::Alternation(v) => Shape::Finite(v),
+            P::Prefix(s) => Shape::Prefix(s.into_owned()),
+            _ => return None,
+        })
+    }
+}
+
+/// A key such that two nodes of one schema with the same key accept the same instances: the file
+/// and the text of the node, where that text holds no reference (whose target could depend on
+/// where it is written); otherwise the node itself.
+fn node_key(s: &crate::schema::json::JsonSchema, n: NodeId) -> String {
+    let node = s.node(n);
+    let text = s.files[node.file]
+        .value
+        .pointer(&node.pointer)
+        .map(Value::to_string);
+    match text {
+        Some(t)
+            if ![
+                "\"$ref\"",
+                "\"$id\"",
+                "\"id\"",
+                "\"$dynamicRef\"",
+                "\"$recursiveRef\"",
+            ]
+            .iter()
+            .any(|k| t.contains(k)) =>
+        {
+            format!("{}:{t}", node.file)
+        }
+        _ => format!("#{n}"),
+    }
+}
+
+/// `node_key` of a conjunction of nodes.
+fn alt_key(s: &crate::schema::json::JsonSchema, a: &Alt) -> String {
+    let mut keys: Vec<String> = a.pos.iter().map(|&n| node_key(s, n)).collect();
+    keys.sort();
+    keys.dedup();
+    let mut neg: Vec<String> = a.neg.iter().map(|&n| node_key(s, n)).collect();
+    neg.sort();
+    format!("{}|{}|{}", a.types, keys.join("&"), neg.join("&"))
 }
 
 /// A property name no schema declares and no pattern matches, for undeclared-property examples.

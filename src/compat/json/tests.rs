@@ -14,6 +14,7 @@ fn schema(text: &str) -> JsonSchema {
         Arc::new(SourceFile::new("x.schema.json", text)),
         "x.schema.json",
         &provider,
+        Default::default(),
     );
     assert!(
         l.findings.is_empty(),
@@ -509,4 +510,133 @@ fn undecidable_constructs_are_named() {
             .any(|i| i.rule.id == "json-undecidable" && i.message.contains("$dynamicRef")),
         "{out:#?}"
     );
+}
+
+#[test]
+fn a_named_property_beside_unchanged_pattern_properties_is_judged_alone() {
+    let old = r#"{"additionalProperties": false, "patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}}"#;
+    let new = r#"{"additionalProperties": false, "patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}, "properties": {"x": {}}}"#;
+    // Adding `x` to a closed model is safe; removing it is the only break, both ways round.
+    assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
+    assert_eq!(
+        forward(old, new),
+        ["json-property-removed-from-closed-model"]
+    );
+    // Unchanged patterns that do overlap (`^a` and `^ab`) are still one comparison each.
+    let old = r#"{"patternProperties": {"^a": {"type": "string"}, "^ab": {"maxLength": 3}}, "additionalProperties": false}"#;
+    let new = r#"{"patternProperties": {"^a": {"type": "string"}, "^ab": {"maxLength": 3}}, "additionalProperties": false, "properties": {"zz": {"type": "integer"}}}"#;
+    assert!(backward(old, new).is_empty());
+    assert_eq!(
+        forward(old, new),
+        ["json-property-removed-from-closed-model"]
+    );
+    // Open models: the new named property is judged against the writer's undeclared class.
+    let old = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}}"#;
+    let new = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}, "properties": {"x": {"type": "string"}}}"#;
+    assert_eq!(backward(old, new), ["json-property-added-to-open-model"]);
+    assert!(forward(old, new).is_empty());
+}
+
+#[test]
+fn a_new_pattern_is_compared_with_the_writer_classes_it_may_overlap_once() {
+    let old = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}, "^x-": {"type": "boolean"}}, "additionalProperties": false}"#;
+    // `^c$` overlaps no writer class of a closed model: nothing can break.
+    let new = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}, "^x-": {"type": "boolean"}, "^c$": {"type": "null"}}, "additionalProperties": false}"#;
+    assert!(backward(old, new).is_empty());
+    // `^x-y` lies inside `^x-` and narrows it: one finding that names `^x-`, none about `^a$`.
+    let new = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}, "^x-": {"type": "boolean"}, "^x-y": {"const": true}}, "additionalProperties": false}"#;
+    let out = incs(new, old, Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].rule.id, "json-pattern-properties-changed");
+    assert!(
+        out[0]
+            .message
+            .contains("`^x-` (which may also match `^x-y`)"),
+        "{}",
+        out[0].message
+    );
+    assert!(!out[0].message.contains("`^a$`"), "{}", out[0].message);
+    // A pattern that may match anything (`b`) is reported once with every class it narrows.
+    let new = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}, "^x-": {"type": "boolean"}, "b": {"type": "null"}}, "additionalProperties": false}"#;
+    let out = incs(new, old, Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert!(
+        out[0].message.contains("`^b$`") && out[0].message.contains("`^x-`"),
+        "{}",
+        out[0].message
+    );
+    assert!(!out[0].message.contains("`^a$`"), "{}", out[0].message);
+    // An unchanged pattern whose schema narrows is still reported, against itself only.
+    let new = r#"{"patternProperties": {"^a$": {"type": "string", "maxLength": 2}, "^b$": {"type": "integer"}, "^x-": {"type": "boolean"}}, "additionalProperties": false}"#;
+    let out = incs(new, old, Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert!(
+        out[0]
+            .message
+            .starts_with("properties matching `^a$` must match its schema"),
+        "{}",
+        out[0].message
+    );
+    assert!(
+        out[0]
+            .message
+            .ends_with("other values for properties matching `^a$`"),
+        "{}",
+        out[0].message
+    );
+}
+
+/// `{"oneOf": [{"const": "v0"}, …]}` with the values `from..to`.
+fn const_branches(kw: &str, n: usize, skip: Option<usize>) -> String {
+    let branches: Vec<String> = (0..n)
+        .filter(|i| Some(*i) != skip)
+        .map(|i| format!(r#"{{"const": "v{i}", "description": "value {i}"}}"#))
+        .collect();
+    format!(r#"{{"type": "string", "{kw}": [{}]}}"#, branches.join(", "))
+}
+
+#[test]
+fn const_branch_sets_of_any_size_are_compared_as_sets() {
+    for kw in ["oneOf", "anyOf"] {
+        for n in [60, 65, 300] {
+            let all = const_branches(kw, n, None);
+            let fewer = const_branches(kw, n, Some(n / 2));
+            let out = incs(&fewer, &all, Policy::Strict);
+            let ids: Vec<&str> = out.iter().map(|i| i.rule.id).collect();
+            let want = if kw == "oneOf" {
+                "json-one-of-narrowed"
+            } else {
+                "json-any-of-narrowed"
+            };
+            assert_eq!(ids, [want], "{kw} of {n}: {out:#?}");
+            assert!(
+                out[0].message.contains(&format!("\"v{}\"", n / 2)),
+                "{}",
+                out[0].message
+            );
+            assert_eq!(
+                out[0].example,
+                Some(serde_json::json!(format!("v{}", n / 2)))
+            );
+            assert!(backward(&fewer, &all).is_empty(), "{kw} of {n}");
+        }
+    }
+    // The same set written as an enum on one side and as branches on the other is the same set.
+    let e = r#"{"enum": ["a", "b", "c"]}"#;
+    let b = r#"{"oneOf": [{"const": "a"}, {"const": "b"}, {"const": "c"}]}"#;
+    assert!(backward(e, b).is_empty());
+    assert!(backward(b, e).is_empty());
+    assert_eq!(
+        backward(e, r#"{"oneOf": [{"const": "a"}, {"const": "b"}]}"#),
+        ["json-one-of-narrowed"]
+    );
+}
+
+#[test]
+fn undecidable_keeps_a_pair_from_being_compatible() {
+    assert_eq!(rules::JSON_UNDECIDABLE.severity, Severity::Error);
+    let dynamic =
+        r##"{"$defs": {"n": {"$dynamicAnchor": "n", "type": "object"}}, "$dynamicRef": "#n"}"##;
+    let (r, w) = (schema(dynamic), schema(r#"{"type": "object"}"#));
+    assert!(!accepts(&r, &w, Policy::Strict));
 }

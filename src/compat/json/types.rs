@@ -28,6 +28,10 @@ pub(super) fn rule_for(keyword: &str) -> &'static Rule {
         "maxItems" => &rules::JSON_MAX_ITEMS_DECREASED,
         "uniqueItems" => &rules::JSON_UNIQUE_ITEMS_ADDED,
         "contains" => &rules::JSON_CONTAINS_NARROWED,
+        "oneOf" => &rules::JSON_ONE_OF_NARROWED,
+        "anyOf" => &rules::JSON_ANY_OF_NARROWED,
+        "not" => &rules::JSON_NOT_CHANGED,
+        "if" => &rules::JSON_CONDITIONAL_CHANGED,
         _ => &rules::JSON_ENUM_NARROWED,
     }
 }
@@ -43,6 +47,79 @@ fn pointer_keyword(keyword: &str) -> &str {
 }
 
 impl Checker<'_> {
+    /// Decide a writer whose instances are a known finite set by validating each against the
+    /// reader as a whole (applicators included). None when the set is not finite, or the
+    /// engine's validator cannot decide a value: then the structural comparison runs.
+    pub(super) fn by_values(&mut self, a: &Alt, r: NodeId, report: bool) -> Option<bool> {
+        let vals = super::view::finite_values(self.w, a)?;
+        let mut failing: Vec<(&'static str, Vec<Value>)> = Vec::new();
+        for v in vals {
+            match eval::eval(self.r, r, &v, false, 0) {
+                Ev::Pass => {}
+                Ev::Unknown => return None,
+                Ev::Fail(kw) => match failing.iter_mut().find(|(k, _)| *k == kw) {
+                    Some((_, vs)) => vs.push(v),
+                    None => failing.push((kw, vec![v])),
+                },
+            }
+        }
+        if failing.is_empty() {
+            return Some(true);
+        }
+        if report {
+            let wkw = ["const", "enum", "oneOf", "anyOf"]
+                .into_iter()
+                .find(|kw| {
+                    a.pos
+                        .first()
+                        .is_some_and(|&n| self.w.keyword_pointer(n, kw) != self.w.node(n).pointer)
+                })
+                .unwrap_or("");
+            self.report_values(a, r, wkw, failing);
+        }
+        Some(false)
+    }
+
+    /// One finding per reader keyword that rejects some of the writer's values.
+    fn report_values(
+        &mut self,
+        a: &Alt,
+        r: NodeId,
+        wkw: &str,
+        failing: Vec<(&'static str, Vec<Value>)>,
+    ) {
+        for (kw, vs) in failing {
+            let list: Vec<String> = vs.iter().take(5).map(show).collect();
+            let more = if vs.len() > 5 {
+                format!(" (and {} more)", vs.len() - 5)
+            } else {
+                String::new()
+            };
+            let rule = rule_for(kw);
+            // The first values make the example; a few candidates are enough.
+            let ex = self.example(a, &[r], vs.into_iter().take(8).collect());
+            let what = if kw == "false" {
+                "accepts no value".to_string()
+            } else {
+                format!("rejects it (`{kw}`)")
+            };
+            let inc = self
+                .inc(
+                    rule,
+                    self.rp(r, pointer_keyword(kw)),
+                    self.wp(a, wkw),
+                    format!(
+                        "{} may be {}{more} in {{writer}}, and {{reader}} {what}",
+                        self.shown(),
+                        list.join(", ")
+                    ),
+                    "keep every value the other version may hold: widen the reader, or add the values back",
+                )
+                .example(ex);
+            self.push(inc);
+        }
+    }
+
     /// Checks `type`, `enum`, `const`, and finite writer value sets. Returns the types whose
     /// keywords are still to be compared structurally (None: nothing left).
     pub(super) fn types_and_values(
@@ -72,31 +149,12 @@ impl Checker<'_> {
                 if !report {
                     return None;
                 }
-                for (kw, vs) in failing {
-                    let list: Vec<String> = vs.iter().take(5).map(show).collect();
-                    let more = if vs.len() > 5 { ", …" } else { "" };
-                    let rule = rule_for(kw);
-                    let ex = self.example(a, &[r], vs.clone());
-                    let what = if kw == "false" {
-                        "accepts no value".to_string()
-                    } else {
-                        format!("rejects it (`{kw}`)")
-                    };
-                    let inc = self
-                        .inc(
-                            rule,
-                            self.rp(r, pointer_keyword(kw)),
-                            self.wp(a, if k.const_value.is_some() { "const" } else { "enum" }),
-                            format!(
-                                "{} may be {}{more} in {{writer}}, and {{reader}} {what}",
-                                self.shown(),
-                                list.join(", ")
-                            ),
-                            "keep every value the other version may hold: widen the reader, or add the values back",
-                        )
-                        .example(ex);
-                    self.push(inc);
-                }
+                let wkw = if k.const_value.is_some() {
+                    "const"
+                } else {
+                    "enum"
+                };
+                self.report_values(a, r, wkw, failing);
             }
             return (unknown != 0).then_some(unknown);
         }

@@ -4,7 +4,7 @@
 //! properties.
 
 use super::eval;
-use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types};
+use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types, value_key};
 use serde_json::Value;
 
 /// An instance set: every node in `pos` accepts it, no node in `neg` accepts it, and its type is
@@ -187,6 +187,89 @@ fn clone_tasks(t: &[Task]) -> Vec<Task> {
         .collect()
 }
 
+/// The exact instance set of `alt` when it is finite and the engine's own validator decides each
+/// member: `const`/`enum`s (also as `anyOf`/`oneOf` branches, however many), or only
+/// null/boolean. Comparing such a set with a reader is deciding each value, whatever the
+/// reader's shape, so no expansion into alternatives is needed.
+pub fn finite_values(s: &JsonSchema, alt: &Alt) -> Option<Vec<Value>> {
+    let mut best: Option<Vec<Value>> = None;
+    for &n in &alt.pos {
+        if let Some(c) = candidates(s, n, 0)
+            && best.as_ref().is_none_or(|b| c.len() < b.len())
+        {
+            best = Some(c);
+        }
+    }
+    let mut seen = ahash::AHashSet::new();
+    let mut out = Vec::new();
+    for v in best? {
+        if !seen.insert(value_key(&v)) {
+            continue;
+        }
+        if eval::alt_accepts(s, alt, &v)? {
+            out.push(v);
+        }
+    }
+    Some(out)
+}
+
+/// A finite superset of what node `n` accepts, if its keywords show one: its own `const` or
+/// `enum` (or a `type` of only null/boolean), a conjunct's (`$ref`, `allOf`), or the union of
+/// every branch of an `anyOf`/`oneOf`.
+fn candidates(s: &JsonSchema, n: NodeId, depth: usize) -> Option<Vec<Value>> {
+    if depth > 32 {
+        return None;
+    }
+    let k = match &s.node(n).kind {
+        Kind::Bool(false) => return Some(Vec::new()),
+        Kind::Bool(true) => return None,
+        Kind::Keywords(k) => k,
+    };
+    if let Some(c) = &k.const_value {
+        return Some(vec![c.clone()]);
+    }
+    if let Some(e) = &k.enum_values {
+        return Some(e.clone());
+    }
+    if let Some(t) = k.types
+        && t & !(types::NULL | types::BOOLEAN) == 0
+    {
+        let mut vs = Vec::new();
+        if t & types::NULL != 0 {
+            vs.push(Value::Null);
+        }
+        if t & types::BOOLEAN != 0 {
+            vs.extend([Value::Bool(false), Value::Bool(true)]);
+        }
+        return Some(vs);
+    }
+    let mut best: Option<Vec<Value>> = None;
+    for &c in k.ref_.iter().chain(&k.all_of) {
+        if let Some(v) = candidates(s, c, depth + 1)
+            && best.as_ref().is_none_or(|b| v.len() < b.len())
+        {
+            best = Some(v);
+        }
+    }
+    if best.is_some() {
+        return best;
+    }
+    'lists: for list in [&k.any_of, &k.one_of] {
+        if list.is_empty() {
+            continue;
+        }
+        let mut all = Vec::new();
+        for &b in list {
+            match candidates(s, b, depth + 1) {
+                Some(v) => all.extend(v),
+                None => continue 'lists,
+            }
+        }
+        return Some(all);
+    }
+    None
+}
+
 /// What an (expanded) alternative's keywords establish together.
 #[derive(Debug, Clone)]
 pub struct Merged {
@@ -236,6 +319,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
         max_items: None,
         unique: false,
     };
+    let mut required: ahash::AHashSet<&str> = ahash::AHashSet::new();
     for &n in &alt.pos {
         let Some(k) = kw(s, n) else {
             if s.is_false(n) {
@@ -256,10 +340,12 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
         if let Some(vs) = set {
             m.values = Some(match m.values.take() {
                 None => vs,
-                Some(old) => old
-                    .into_iter()
-                    .filter(|v| vs.iter().any(|w| json_eq(v, w)))
-                    .collect(),
+                Some(old) => {
+                    let keys: ahash::AHashSet<String> = vs.iter().map(value_key).collect();
+                    old.into_iter()
+                        .filter(|v| keys.contains(&value_key(v)))
+                        .collect()
+                }
             });
         }
         if let Some(x) = k.min_length {
@@ -287,7 +373,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             m.objs.push(n);
         }
         for r in &k.required {
-            if !m.required.contains(r) {
+            if required.insert(r.as_str()) {
                 m.required.push(r.clone());
             }
         }
@@ -457,7 +543,7 @@ fn eval_prop(s: &JsonSchema, node: NodeId, name: &str, sure: bool, seen: &mut Ve
     };
     if k.additional_properties.is_some()
         || k.unevaluated_properties.is_some() && seen.len() > 1
-        || k.properties.iter().any(|(n, _)| n == name)
+        || k.property(name).is_some()
         || k.pattern_properties
             .iter()
             .any(|(p, _)| s.pattern_matches(p, name).unwrap_or(true))
