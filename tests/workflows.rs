@@ -1,0 +1,285 @@
+//! Everyday git workflows end to end, in real repositories made with the git command line: a
+//! monorepo whose registry lives in `events/` (named types reused, a shared JSON definition, a
+//! successor subject), branches behind main, pre-commit hooks, shallow clones, CI reports.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+mod common;
+use common::{copy_dir, data};
+
+const PLACED: &str = "events/schemas/shop.order.placed";
+const PLACED_V1: &str = "events/schemas/shop.order.placed/v1.avsc";
+
+/// A git repository holding a copy of `tests/data/monorepo`, its registry locked and committed
+/// on `main`.
+struct Mono {
+    dir: tempfile::TempDir,
+    /// The registry's folder inside the repository.
+    registry: String,
+}
+
+impl Mono {
+    fn new() -> Mono {
+        Mono::in_folder("events")
+    }
+
+    /// The monorepo with its registry folder named `folder`.
+    fn in_folder(folder: &str) -> Mono {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        copy_dir(&data("monorepo"), &repo);
+        if folder != "events" {
+            fs::rename(repo.join("events"), repo.join(folder)).unwrap();
+        }
+        fs::create_dir_all(dir.path().join("home")).unwrap();
+        let m = Mono {
+            dir,
+            registry: folder.to_string(),
+        };
+        m.git(&["init", "-q", "-b", "main"]);
+        m.evreg().arg("lock").assert().success();
+        m.commit_all("the shop's events");
+        m
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn registry_dir(&self) -> PathBuf {
+        self.root().join(&self.registry)
+    }
+
+    /// git with no user or system configuration, fixed identities and dates.
+    fn git_command(&self, dir: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(dir)
+            .env("HOME", self.dir.path().join("home"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Dana Example")
+            .env("GIT_AUTHOR_EMAIL", "dana@example.com")
+            .env("GIT_COMMITTER_NAME", "Dana Example")
+            .env("GIT_COMMITTER_EMAIL", "dana@example.com")
+            .env("GIT_AUTHOR_DATE", "2026-11-24T17:00:00+01:00")
+            .env("GIT_COMMITTER_DATE", "2026-11-24T17:00:00+01:00")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_WORK_TREE");
+        cmd
+    }
+
+    fn git_output(&self, args: &[&str]) -> Output {
+        self.git_command(&self.root()).args(args).output().unwrap()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--no-verify", "-m", message]);
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    /// evreg run from the registry's folder.
+    fn evreg(&self) -> Command {
+        self.evreg_in(&self.registry_dir())
+    }
+
+    fn evreg_in(&self, dir: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("evreg").unwrap();
+        cmd.current_dir(dir)
+            .env("COLUMNS", "100")
+            .env("NO_COLOR", "1")
+            .env("HOME", self.dir.path().join("home"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("EVREG_OUTPUT")
+            .env_remove("EVREG_REGISTRY")
+            .env_remove("GITHUB_WORKSPACE")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE");
+        cmd
+    }
+
+    /// `evreg ARGS --output json`: the report, the exit code and stderr.
+    fn json(&self, args: &[&str]) -> (Value, i32, String) {
+        let out = self
+            .evreg()
+            .args(args)
+            .args(["--output", "json"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn human(&self, args: &[&str]) -> (String, i32) {
+        let out = self.evreg().args(args).output().unwrap();
+        (
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            out.status.code().unwrap(),
+        )
+    }
+}
+
+fn findings(report: &Value) -> Vec<&Value> {
+    report["findings"].as_array().unwrap().iter().collect()
+}
+
+fn errors(report: &Value) -> Vec<(String, Option<u64>)> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["version"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_realistic_registry_is_clean_and_locked() {
+    let m = Mono::new();
+    let (report, code, _) = m.json(&["check"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(errors(&report).is_empty(), "{report}");
+    let lock = m.read("events/evreg.lock");
+    assert_eq!(lock.lines().filter(|l| l.contains("sha256:")).count(), 6);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_hook_takes_the_registry_folder_literally() {
+    let m = Mono::in_folder("events$(touch INJECTED)");
+    m.evreg().args(["hook", "install"]).assert().success();
+    // A commit that breaks the order event runs the hook.
+    let dir = m.registry.clone();
+    m.write(
+        &format!("{dir}/schemas/shop.order.placed/v4.avsc"),
+        &breaking_v4_in(&m, &dir),
+    );
+    m.git(&["add", "-A"]);
+    let refused = m.git_output(&["commit", "-q", "-m", "break"]);
+    assert!(!refused.status.success(), "the hook did not run evreg");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(said.contains("avro-field-missing-default"), "{said}");
+    assert!(
+        !m.root().join("INJECTED").exists() && !m.registry_dir().join("INJECTED").exists(),
+        "the folder name ran as a command"
+    );
+}
+
+fn breaking_v4_in(m: &Mono, dir: &str) -> String {
+    let v3 = m.read(&format!("{dir}/schemas/shop.order.placed/v3.avsc"));
+    v3.replace(
+        r#"{"name": "orderId", "type": "string", "doc": "The order."}"#,
+        r#"{"name": "orderId", "type": "string", "doc": "The order."},
+    {"name": "storeId", "type": "string", "doc": "The store."}"#,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn foreign_hooks_are_refused_or_kept_never_lost() {
+    use std::os::unix::fs::PermissionsExt;
+    let m = Mono::new();
+    let hooks = m.root().join(".git/hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    let hook = hooks.join("pre-commit");
+    let install = |force: bool| {
+        let mut cmd = m.evreg();
+        cmd.args(["hook", "install"]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    // Not UTF-8.
+    let latin1: &[u8] = b"#!/bin/sh\n# v\xe9rifie le code\nmake lint\n";
+    fs::write(&hook, latin1).unwrap();
+    fs::set_permissions(&hook, fs::Permissions::from_mode(0o750)).unwrap();
+    assert_eq!(install(false).status.code(), Some(2));
+    assert_eq!(fs::read(&hook).unwrap(), latin1);
+    assert!(install(true).status.success());
+    let backup = hooks.join("pre-commit.evreg-backup");
+    assert_eq!(fs::read(&backup).unwrap(), latin1);
+    assert_eq!(
+        fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
+    assert!(
+        fs::read_to_string(&hook)
+            .unwrap()
+            .contains("check --staged")
+    );
+
+    // A dangling link: refused, then kept as the link it was; the earlier backup stays.
+    fs::remove_file(&hook).unwrap();
+    std::os::unix::fs::symlink("../../scripts/pre-commit", &hook).unwrap();
+    let out = install(false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert_eq!(
+        fs::read_link(&hook).unwrap(),
+        Path::new("../../scripts/pre-commit")
+    );
+    assert!(install(true).status.success());
+    let second = hooks.join("pre-commit.evreg-backup.1");
+    assert_eq!(
+        fs::read_link(&second).unwrap(),
+        Path::new("../../scripts/pre-commit")
+    );
+    assert_eq!(
+        fs::read(&backup).unwrap(),
+        latin1,
+        "an earlier backup is never overwritten"
+    );
+
+    // A link to a script in the repository: the script itself is never written through.
+    m.write("scripts/pre-commit", "#!/bin/sh\nmake lint\n");
+    fs::remove_file(&hook).unwrap();
+    std::os::unix::fs::symlink("../../scripts/pre-commit", &hook).unwrap();
+    assert!(install(true).status.success());
+    assert_eq!(m.read("scripts/pre-commit"), "#!/bin/sh\nmake lint\n");
+    assert_eq!(
+        fs::read_link(hooks.join("pre-commit.evreg-backup.2")).unwrap(),
+        Path::new("../../scripts/pre-commit")
+    );
+    // evreg's own hook is replaced without a backup.
+    assert!(install(false).status.success());
+    assert!(!hooks.join("pre-commit.evreg-backup.3").exists());
+}
