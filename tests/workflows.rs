@@ -177,6 +177,75 @@ fn the_realistic_registry_is_clean_and_locked() {
     assert_eq!(lock.lines().filter(|l| l.contains("sha256:")).count(), 6);
 }
 
+#[test]
+fn a_repository_without_commits_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&data("monorepo").join("events"), dir.path());
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let out = Command::cargo_bin("evreg")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("GIT_DIR")
+        .args(["check", "--against", "HEAD"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("no commits yet"), "{stderr}");
+    assert!(!stderr.contains("git fetch"), "{stderr}");
+}
+
+#[test]
+fn log_in_a_shallow_clone_says_the_history_is_cut() {
+    let m = Mono::new();
+    let v3 = m.read(&format!("{PLACED}/v3.avsc"));
+    m.write(&format!("{PLACED}/v4.avsc"), &v3);
+    m.commit_all("order v4");
+    m.write(&format!("{PLACED}/v5.avsc"), &v3);
+    m.commit_all("order v5");
+    let clone = m.dir.path().join("clone");
+    let url = format!("file://{}", m.root().display());
+    m.git(&["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()]);
+    let out = m
+        .evreg_in(&clone.join("events"))
+        .args(["log", "shop.order.placed", "--output", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cut: Vec<bool> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["history_cut"].as_bool().unwrap())
+        .collect();
+    assert_eq!(cut, [true; 5]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("git fetch --unshallow"), "{stderr}");
+    let out = m
+        .evreg_in(&clone.join("events"))
+        .args(["log", "shop.order.placed"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("or earlier (the history is cut"));
+    // The full history credits each version to its own commit.
+    let out = m
+        .evreg()
+        .args(["log", "shop.order.placed", "--output", "json"])
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[4]["summary"], "order v5");
+    assert_eq!(rows[4]["history_cut"], false);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_hook_takes_the_registry_folder_literally() {
