@@ -86,9 +86,9 @@ pub fn parse_file(
 /// What `check` compares against besides the registry itself.
 #[derive(Default)]
 pub struct CheckOptions<'a> {
-    /// The registry at a baseline (a git ref) and how to name it: published versions must be
-    /// unchanged there, modes not loosened.
-    pub baseline: Option<(&'a Registry, String)>,
+    /// The registry at a baseline (a git ref, or HEAD for a commit being made): published
+    /// versions must be unchanged there, modes not loosened.
+    pub baseline: Option<crate::integrity::Baseline<'a>>,
     /// Report only findings the baseline does not already have (adopting evreg on an old registry).
     pub only_new: bool,
 }
@@ -102,20 +102,26 @@ pub fn check(reg: &Registry) -> Report {
 
 /// `check`, with a git baseline.
 pub fn check_with(reg: &Registry, options: &CheckOptions) -> Report {
-    let mut report = check_registry(reg);
-    if let Some((base, label)) = &options.baseline {
-        let integrity = reg
-            .settings
-            .apply_severities(crate::integrity::compare(base, reg, label));
-        report.findings.extend(integrity);
-        if options.only_new {
-            let known: std::collections::HashSet<_> =
-                check_registry(base).findings.iter().map(identity).collect();
-            report.findings.retain(|f| !known.contains(&identity(f)));
-        }
-        report = Report::new(report.findings, report.sources);
+    let Some(baseline) = &options.baseline else {
+        return check_registry(reg);
+    };
+    let (mut findings, mut sources) = collect(reg);
+    let comparison = crate::integrity::compare(baseline, reg);
+    for f in comparison.sources {
+        sources.insert(f);
     }
-    report
+    crate::integrity::drop_repeated_lock_findings(&mut findings, &comparison.findings);
+    findings.extend(comparison.findings);
+    let mut findings = reg.settings.apply(findings, registry::CONFIG_FILE);
+    if options.only_new {
+        let known: std::collections::HashSet<_> = check_registry(baseline.registry)
+            .findings
+            .iter()
+            .map(identity)
+            .collect();
+        findings.retain(|f| !known.contains(&identity(f)));
+    }
+    Report::new(findings, sources)
 }
 
 /// What makes two findings "the same" across versions of a registry: rule, subject, versions,
@@ -146,6 +152,13 @@ fn identity(f: &Finding) -> Identity {
 }
 
 fn check_registry(reg: &Registry) -> Report {
+    let (findings, sources) = collect(reg);
+    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
+    Report::new(findings, sources)
+}
+
+/// Every finding of the registry itself, before severities and `allow` are applied.
+fn collect(reg: &Registry) -> (Vec<Finding>, SourceMap) {
     let mut findings = reg.findings.clone();
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
@@ -193,8 +206,7 @@ fn check_registry(reg: &Registry) -> Report {
             }
         }
     });
-    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
-    Report::new(findings, sources)
+    (findings, sources)
 }
 
 fn check_subject(

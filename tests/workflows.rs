@@ -154,6 +154,13 @@ fn findings(report: &Value) -> Vec<&Value> {
     report["findings"].as_array().unwrap().iter().collect()
 }
 
+fn with_rule<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
 fn errors(report: &Value) -> Vec<(String, Option<u64>)> {
     findings(report)
         .into_iter()
@@ -167,6 +174,23 @@ fn errors(report: &Value) -> Vec<(String, Option<u64>)> {
         .collect()
 }
 
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    text[..at].matches('\n').count() as u64 + 1
+}
+
+/// v1 of shop.order.placed with an alias added to `quantity`: still compatible with every
+/// version, but an edit of a published one.
+fn quantity_aliased(v1: &str) -> String {
+    let edited = v1.replace(
+        r#"{"name": "quantity", "type": "int","#,
+        r#"{"name": "quantity", "type": "int", "aliases": ["qty"],"#,
+    );
+    assert_ne!(edited, v1);
+    edited
+}
+
 #[test]
 fn the_realistic_registry_is_clean_and_locked() {
     let m = Mono::new();
@@ -175,6 +199,92 @@ fn the_realistic_registry_is_clean_and_locked() {
     assert!(errors(&report).is_empty(), "{report}");
     let lock = m.read("events/evreg.lock");
     assert_eq!(lock.lines().filter(|l| l.contains("sha256:")).count(), 6);
+}
+
+#[test]
+fn an_edit_of_a_published_version_is_reported_once_at_its_change_with_the_old_text() {
+    let m = Mono::new();
+    let v1 = m.read(PLACED_V1);
+    m.write(PLACED_V1, &quantity_aliased(&v1));
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 1);
+    let edits = with_rule(&report, "version-modified");
+    assert_eq!(
+        edits.len(),
+        1,
+        "the lock and the ref name the same edit: {report}"
+    );
+    let f = edits[0];
+    assert_eq!(f["file"], "schemas/shop.order.placed/v1.avsc");
+    assert_eq!(f["line"], line_of(&v1, r#"{"name": "quantity""#));
+    // The other side is the baseline's file, as git names a blob at a revision.
+    assert_eq!(f["other_file"], "main:schemas/shop.order.placed/v1.avsc");
+    assert_eq!(f["other_line"], f["line"]);
+    let (text, _) = m.human(&["check", "--against", "main"]);
+    let old_side = text
+        .split("main:schemas/shop.order.placed/v1.avsc")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no baseline snippet: {text}"));
+    assert!(
+        old_side.contains(r#"{"name": "quantity", "type": "int", "doc""#)
+            && !old_side.contains("qty"),
+        "the old side shows the baseline's text: {text}"
+    );
+
+    // A deletion, once.
+    m.write(PLACED_V1, &v1);
+    fs::remove_file(m.root().join(PLACED).join("v2.avsc")).unwrap();
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 1);
+    assert_eq!(with_rule(&report, "version-deleted").len(), 1, "{report}");
+}
+
+#[test]
+fn without_a_ref_the_lock_finding_points_at_the_change() {
+    let m = Mono::new();
+    let v1 = m.read(PLACED_V1);
+    m.write(PLACED_V1, &quantity_aliased(&v1));
+    // In the repository, HEAD's text shows where the locked version changed.
+    let (report, code, _) = m.json(&["check"]);
+    assert_eq!(code, 1);
+    let edits = with_rule(&report, "version-modified");
+    assert_eq!(edits.len(), 1, "{report}");
+    assert_eq!(edits[0]["line"], line_of(&v1, r#"{"name": "quantity""#));
+    assert_eq!(
+        edits[0]["other_file"],
+        "HEAD:schemas/shop.order.placed/v1.avsc"
+    );
+
+    // Without history the lock says what its fingerprint covers.
+    let loose = tempfile::tempdir().unwrap();
+    copy_dir(&m.registry_dir(), loose.path());
+    let shared = loose.path().join("schemas/money.schema.json");
+    fs::write(
+        &shared,
+        fs::read_to_string(&shared)
+            .unwrap()
+            .replace("^[A-Z]{3}$", "^[A-Z]{2,3}$"),
+    )
+    .unwrap();
+    let out = m
+        .evreg_in(loose.path())
+        .env("GIT_CEILING_DIRECTORIES", loose.path().parent().unwrap())
+        .args(["check", "--output", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let refund: Vec<&Value> = with_rule(&report, "version-modified")
+        .into_iter()
+        .filter(|f| f["subject"] == "shop.refund.requested")
+        .collect();
+    assert_eq!(refund.len(), 2, "{report}");
+    assert!(
+        refund.iter().all(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("schemas/money.schema.json")),
+        "{report}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 use super::{Exit, Failure, Global};
 use crate::check::{CheckOptions, check_with};
 use crate::registry::Registry;
-use crate::report::Context;
+use crate::report::{Context, Report};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -19,20 +19,7 @@ pub struct Args {
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let working = g.registry()?;
-    let reg = if args.staged {
-        staged(&working)?
-    } else {
-        working
-    };
-    let base = match &args.against {
-        Some(reference) => Some(baseline(&reg, reference)?),
-        None => None,
-    };
-    let options = CheckOptions {
-        baseline: base.as_ref().map(|(r, label)| (r, label.clone())),
-        only_new: args.only_new,
-    };
-    let report = check_with(&reg, &options);
+    let (report, reg) = checked(args, working)?;
     let ctx = Context {
         subjects: Some(reg.subjects.len()),
         versions: Some(reg.subjects.iter().map(|s| s.versions.len()).sum()),
@@ -43,26 +30,74 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     Ok(g.emit(&report, &ctx))
 }
 
+/// The report and the registry checked (the working tree's, or the index's with --staged).
 #[cfg(feature = "git")]
-fn baseline(reg: &Registry, reference: &str) -> Result<(Registry, String), Failure> {
-    let repo = crate::registry::git::Repo::open(&reg.root).map_err(|e| e.to_string())?;
-    let base = repo.registry_at(reference).map_err(|e| e.to_string())?;
-    Ok((base, reference.to_string()))
-}
-
-#[cfg(feature = "git")]
-fn staged(working: &Registry) -> Result<Registry, Failure> {
-    let repo = crate::registry::git::Repo::open(&working.root).map_err(|e| e.to_string())?;
-    let tree = repo.staged_tree().map_err(|e| e.to_string())?;
-    Registry::from_tree(&tree, working.root.clone()).map_err(|e| e.to_string())
+fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure> {
+    use crate::integrity::{Baseline, Scope};
+    use crate::registry::Tree;
+    use crate::registry::git::Repo;
+    let repo = Repo::open(&working.root);
+    let needs_git = args.staged || args.against.is_some();
+    let repo = match repo {
+        Ok(repo) => Some(repo),
+        Err(e) if needs_git => return Err(e.to_string()),
+        Err(_) => None,
+    };
+    let Some(repo) = repo else {
+        return Ok((check_with(&working, &CheckOptions::default()), working));
+    };
+    let reg = if args.staged {
+        let tree = repo.staged_tree().map_err(|e| e.to_string())?;
+        Registry::from_tree(&tree, working.root.clone()).map_err(|e| e.to_string())?
+    } else {
+        working
+    };
+    if let Some(reference) = &args.against {
+        let tree = repo.tree_at(reference).map_err(|e| e.to_string())?;
+        let registry = Registry::from_tree(&tree, reg.root.clone()).map_err(|e| e.to_string())?;
+        let options = CheckOptions {
+            baseline: Some(Baseline {
+                registry: &registry,
+                label: tree.describe(),
+                revision: reference.clone(),
+                scope: Scope::Everything,
+            }),
+            only_new: args.only_new,
+        };
+        let report = check_with(&reg, &options);
+        return Ok((report, reg));
+    }
+    // Without a baseline evreg.lock guards published versions. When it reports an edit, HEAD
+    // (where the locked text usually still is) shows where the edit is.
+    let plain = check_with(&reg, &CheckOptions::default());
+    let lock_edit = plain.findings.iter().any(|f| {
+        crate::integrity::is_version_finding(f)
+            && f.other_location
+                .as_ref()
+                .or(f.location.as_ref())
+                .is_some_and(|l| l.file == crate::integrity::LOCK_FILE)
+    });
+    if !lock_edit || repo.file_at_head(crate::integrity::LOCK_FILE).is_none() {
+        return Ok((plain, reg));
+    }
+    let head = repo.tree_at("HEAD").map_err(|e| e.to_string())?;
+    let registry = Registry::from_tree(&head, reg.root.clone()).map_err(|e| e.to_string())?;
+    let options = CheckOptions {
+        baseline: Some(Baseline {
+            registry: &registry,
+            label: format!("evreg.lock as committed at {}", head.describe()),
+            revision: "HEAD".to_string(),
+            scope: Scope::LockedVersions,
+        }),
+        only_new: false,
+    };
+    Ok((check_with(&reg, &options), reg))
 }
 
 #[cfg(not(feature = "git"))]
-fn baseline(_reg: &Registry, _reference: &str) -> Result<(Registry, String), Failure> {
-    Err("this build of evreg has no git support (feature `git`)".into())
-}
-
-#[cfg(not(feature = "git"))]
-fn staged(_working: &Registry) -> Result<Registry, Failure> {
-    Err("this build of evreg has no git support (feature `git`)".into())
+fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure> {
+    if args.staged || args.against.is_some() {
+        return Err("this build of evreg has no git support (feature `git`)".into());
+    }
+    Ok((check_with(&working, &CheckOptions::default()), working))
 }

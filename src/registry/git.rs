@@ -169,6 +169,12 @@ impl Repo {
         self.tree_of(&commit, label)
     }
 
+    /// The text of a registry file at HEAD (`None` without commits or without the file).
+    pub fn file_at_head(&self, rel: &str) -> Option<Vec<u8>> {
+        let tree = self.tree_at("HEAD").ok()?;
+        tree.read(rel).ok()
+    }
+
     /// The tree staged for the next commit. `GIT_INDEX_FILE` (set by `git commit -a` and partial
     /// commits) is honoured, so a hook sees exactly what is being committed.
     pub fn staged_tree(&self) -> Result<GitTree<'_>, GitError> {
