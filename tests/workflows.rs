@@ -288,6 +288,50 @@ fn without_a_ref_the_lock_finding_points_at_the_change() {
 }
 
 #[test]
+fn a_branch_behind_main_is_judged_on_its_own_changes() {
+    let m = Mono::new();
+    m.git(&["checkout", "-q", "-b", "feature"]);
+    // The branch adds a JSON Schema version.
+    let refund_v2 = m.read("events/schemas/shop.refund.requested/v2.schema.json");
+    m.write(
+        "events/schemas/shop.refund.requested/v3.schema.json",
+        &refund_v2.replace(
+            r#""note": {"type": "string"}"#,
+            r#""note": {"type": "string"}, "channel": {"type": "string"}"#,
+        ),
+    );
+    m.commit_all("refund v3");
+    // Meanwhile main gains v4 of the order event.
+    m.git(&["checkout", "-q", "main"]);
+    let v3 = m.read(&format!("{PLACED}/v3.avsc"));
+    m.write(&format!("{PLACED}/v4.avsc"), &v3);
+    m.evreg().arg("lock").assert().success();
+    m.commit_all("order v4");
+    m.git(&["checkout", "-q", "feature"]);
+    assert!(!m.root().join(PLACED).join("v4.avsc").exists());
+
+    let (report, code, stderr) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 0, "main's v4 is not the branch's deletion: {report}");
+    assert!(with_rule(&report, "version-deleted").is_empty(), "{report}");
+    assert!(
+        stderr.contains("your branch is 1 commit behind main"),
+        "{stderr}"
+    );
+    // The branch's own edit of a published version is still caught.
+    m.write(PLACED_V1, &quantity_aliased(&m.read(PLACED_V1)));
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 1);
+    assert_eq!(errors(&report), [("version-modified".into(), Some(1))]);
+    assert!(
+        with_rule(&report, "version-modified")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("merge base"),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_repository_without_commits_says_so() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&data("monorepo").join("events"), dir.path());

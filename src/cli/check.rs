@@ -6,7 +6,8 @@ use crate::report::{Context, Report};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Compare with the registry at this git ref, tag or commit (`origin/main`, `v1.4`, `HEAD~1`):
-    /// published versions must be unchanged, modes not loosened.
+    /// published versions must be unchanged, modes not loosened. A branch behind REF is compared
+    /// with its merge base, so only its own changes are judged (as `git diff REF...HEAD` shows them).
     #[arg(long, value_name = "REF")]
     pub against: Option<String>,
     /// With --against: report only findings the registry at REF does not already have.
@@ -53,13 +54,27 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
         working
     };
     if let Some(reference) = &args.against {
-        let tree = repo.tree_at(reference).map_err(|e| e.to_string())?;
-        let registry = Registry::from_tree(&tree, reg.root.clone()).map_err(|e| e.to_string())?;
+        let base = repo.baseline(reference).map_err(|e| e.to_string())?;
+        if base.behind > 0 {
+            eprintln!(
+                "note: your branch is {} commit{} behind {reference}; only its own changes are judged, against the merge base {} (what `git diff {reference}...HEAD` shows)",
+                base.behind,
+                if base.behind == 1 { "" } else { "s" },
+                base.merge_base
+            );
+        }
+        if base.unrelated {
+            eprintln!(
+                "note: HEAD and {reference} share no commit in this clone, so {reference} itself is the baseline; if {reference} gained versions since the branch was made, they will look deleted. Fetch the history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) to compare with the merge base"
+            );
+        }
+        let registry =
+            Registry::from_tree(&base.tree, reg.root.clone()).map_err(|e| e.to_string())?;
         let options = CheckOptions {
             baseline: Some(Baseline {
                 registry: &registry,
-                label: tree.describe(),
-                revision: reference.clone(),
+                label: base.label.clone(),
+                revision: base.revision.clone(),
                 scope: Scope::Everything,
             }),
             only_new: args.only_new,

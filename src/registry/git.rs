@@ -169,6 +169,53 @@ impl Repo {
         self.tree_of(&commit, label)
     }
 
+    /// What `--against REF` compares with: the merge base of HEAD and REF, the tree `git diff
+    /// REF...HEAD` starts from. A branch made before REF gained commits is judged on its own
+    /// changes only, never on what REF added since (which it would appear to delete).
+    pub fn baseline(&self, reference: &str) -> Result<BaseCommit<'_>, GitError> {
+        let target = self.commit_at(reference)?;
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let base = head
+            .as_ref()
+            .and_then(|h| self.repo.merge_base(h.id(), target.id()).ok())
+            .and_then(|id| self.repo.find_commit(id).ok());
+        let behind = match (&head, &base) {
+            (Some(h), Some(b)) if b.id() != target.id() => self
+                .repo
+                .graph_ahead_behind(h.id(), target.id())
+                .map_or(0, |(_, behind)| behind),
+            _ => 0,
+        };
+        let base_found = base.as_ref().map(git2::Commit::id);
+        let (commit, label, revision) = match base {
+            Some(b) if b.id() != target.id() => {
+                let short = short_id(&b);
+                (b, format!("{reference} (at the merge base {short})"), short)
+            }
+            _ => {
+                let short = short_id(&target);
+                let label = format!("{reference} ({short})");
+                // `REV:path` must read back unambiguously: a revision such as `:/fix` cannot.
+                let revision = if reference.contains(':') {
+                    short
+                } else {
+                    reference.to_string()
+                };
+                (target, label, revision)
+            }
+        };
+        let merge_base = short_id(&commit);
+        let unrelated = head.is_some() && base_found.is_none();
+        Ok(BaseCommit {
+            tree: self.tree_of(&commit, label.clone())?,
+            label,
+            revision,
+            behind,
+            merge_base,
+            unrelated,
+        })
+    }
+
     /// The text of a registry file at HEAD (`None` without commits or without the file).
     pub fn file_at_head(&self, rel: &str) -> Option<Vec<u8>> {
         let tree = self.tree_at("HEAD").ok()?;
@@ -262,6 +309,23 @@ fn short_id(commit: &git2::Commit<'_>) -> String {
         .ok()
         .and_then(|b| b.as_str().ok().map(str::to_string))
         .unwrap_or_else(|| commit.id().to_string()[..7].to_string())
+}
+
+/// The commit `--against REF` compares with, and how to name it.
+pub struct BaseCommit<'r> {
+    pub tree: GitTree<'r>,
+    /// How messages name it: `main (1a2b3c4)`, or `main (at the merge base 1a2b3c4)`.
+    pub label: String,
+    /// How locations in its files are written (`REV:path`, as `git show` takes them): the ref as
+    /// given, or the merge base's short id when that is what is compared.
+    pub revision: String,
+    /// Commits REF has that HEAD does not (0 when the branch contains REF).
+    pub behind: usize,
+    /// The short id of the commit compared with.
+    pub merge_base: String,
+    /// HEAD and REF share no commit this clone holds (a shallow clone, or unrelated
+    /// histories): REF itself is compared with.
+    pub unrelated: bool,
 }
 
 /// Either git failed or the registry at the ref could not be read.
