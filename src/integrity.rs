@@ -511,23 +511,114 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
         if let Some(s) = new_subject {
             let (was, now) = (old_subject.mode(&base.settings), s.mode(&current.settings));
             if loosened(was, now) {
-                let file = format!("{}/subject.yaml", Registry::subject_dir(&s.name));
-                out.push(
-                    Finding::new(
-                        &rules::MODE_LOOSENED,
-                        format!("{}'s compatibility mode went from {was} to {now}, which promises less", s.name),
-                        format!("keep {was} (in {file} or evreg.yaml); publish a breaking change as a new subject instead"),
+                // The file that changed the mode: the subject's own setting, else the default.
+                let file = if old_subject.meta.compatibility != s.meta.compatibility {
+                    format!(
+                        "{}/{}",
+                        Registry::subject_dir(&s.name),
+                        crate::registry::SUBJECT_FILE
                     )
-                    .subject(&s.name)
-                    .at(Location::file(file)),
-                );
+                } else {
+                    crate::registry::CONFIG_FILE.to_string()
+                };
+                let mut f = Finding::new(
+                    &rules::MODE_LOOSENED,
+                    format!("{}'s compatibility mode went from {was} to {now} (in {file}), which promises less than {label} did", s.name),
+                    format!(
+                        "keep {was}, and publish a breaking change as a new subject; versions added in this change are judged under {was} either way. If every consumer agreed, accept it in evreg.yaml: `allow: [{{subject: {}, version: {}, rule: mode-loosened, reason: \"…\"}}]`",
+                        s.name,
+                        s.versions.last().map_or(1, |v| v.number)
+                    ),
+                )
+                .subject(&s.name)
+                .at(Location::file(file));
+                // The version the looser mode first applies to, so an `allow` entry can name it.
+                f.version = s.versions.last().map(|v| v.number);
+                out.push(f);
             }
         }
     }
+    out.extend(severities_lowered(baseline, current));
     Comparison {
         findings: out,
         sources: sources.into_values().collect(),
     }
+}
+
+/// The level a rule has under some settings (`None`: off), ordered so that a smaller one is
+/// stricter.
+fn level(
+    settings: &crate::registry::Settings,
+    rule: &rules::Rule,
+) -> (u8, Option<crate::finding::Severity>) {
+    use crate::finding::Severity;
+    let s = match settings.rules.get(rule.id) {
+        Some(level) => *level,
+        None => Some(rule.severity),
+    };
+    let rank = match s {
+        Some(Severity::Error) => 0,
+        Some(Severity::Warning) => 1,
+        Some(Severity::Info) => 2,
+        None => 3,
+    };
+    (rank, s)
+}
+
+fn integrity_rules() -> impl Iterator<Item = &'static rules::Rule> {
+    rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.category == crate::finding::Category::Integrity)
+}
+
+/// The settings to judge a change against a baseline with: the current ones, except that each
+/// integrity rule keeps the stricter of its two levels. A change that turns `version-modified`
+/// off cannot hide an edit made in the same change.
+pub fn effective_settings(
+    base: &crate::registry::Settings,
+    now: &crate::registry::Settings,
+) -> crate::registry::Settings {
+    let mut out = now.clone();
+    for r in integrity_rules() {
+        let (was, is) = (level(base, r), level(now, r));
+        if was.0 < is.0 {
+            out.rules.insert(r.id.to_string(), was.1);
+        }
+    }
+    out
+}
+
+/// Does `now` set any integrity rule lower than `base` did?
+pub fn lowers_integrity(base: &crate::registry::Settings, now: &crate::registry::Settings) -> bool {
+    integrity_rules().any(|r| level(base, r).0 < level(now, r).0)
+}
+
+/// Integrity rules whose level the change lowers: reported, since they are judged at the
+/// baseline's level for this change only.
+fn severities_lowered(baseline: &Baseline, current: &Registry) -> Vec<Finding> {
+    let (base, now) = (&baseline.registry.settings, &current.settings);
+    integrity_rules()
+        .filter(|r| level(base, r).0 < level(now, r).0)
+        .map(|r| {
+            let name = |l: (u8, Option<crate::finding::Severity>)| {
+                l.1.map_or("off".to_string(), |s| s.to_string())
+            };
+            let (was, is) = (name(level(base, r)), name(level(now, r)));
+            Finding::new(
+                &rules::INTEGRITY_RULE_LOWERED,
+                format!(
+                    "evreg.yaml lowers `{}` from {was} to {is}; this change is still judged at {was}, as {} was",
+                    r.id, baseline.label
+                ),
+                format!(
+                    "keep `{}` at {was} unless the team agreed to weaken what published versions promise; to accept one finding, add an `allow` entry with its reason instead",
+                    r.id
+                ),
+            )
+            .at(Location::file(crate::registry::CONFIG_FILE))
+        })
+        .collect()
 }
 
 /// Is this a finding about a published version being edited or deleted?

@@ -331,6 +331,101 @@ fn a_branch_behind_main_is_judged_on_its_own_changes() {
     );
 }
 
+/// v4 of the order event with a required field: BACKWARD readers cannot read v3 data.
+fn breaking_v4(m: &Mono) -> String {
+    let v3 = m.read(&format!("{PLACED}/v3.avsc"));
+    let v4 = v3.replace(
+        r#"{"name": "orderId", "type": "string", "doc": "The order."}"#,
+        r#"{"name": "orderId", "type": "string", "doc": "The order."},
+    {"name": "storeId", "type": "string", "doc": "The store."}"#,
+    );
+    assert_ne!(v3, v4);
+    v4
+}
+
+#[test]
+fn a_loosened_mode_does_not_let_a_break_through() {
+    let m = Mono::new();
+    m.git(&["checkout", "-q", "-b", "loosen"]);
+    let meta = format!("{PLACED}/subject.yaml");
+    m.write(&meta, &format!("{}compatibility: NONE\n", m.read(&meta)));
+    m.write(&format!("{PLACED}/v4.avsc"), &breaking_v4(&m));
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 1, "{report}");
+    let mut errs = errors(&report);
+    errs.sort();
+    assert!(
+        errs.contains(&("mode-loosened".into(), Some(4))),
+        "a loosened mode is an error: {report}"
+    );
+    assert!(
+        errs.contains(&("avro-field-missing-default".into(), Some(4))),
+        "v4 is judged under main's mode: {report}"
+    );
+    assert_eq!(
+        with_rule(&report, "mode-loosened")[0]["file"],
+        "schemas/shop.order.placed/subject.yaml"
+    );
+    // Without the baseline, NONE is the subject's mode: nothing to say.
+    let (plain, _, _) = m.json(&["check"]);
+    assert!(
+        with_rule(&plain, "avro-field-missing-default").is_empty(),
+        "{plain}"
+    );
+    // Accepted only with reasons.
+    let config = m.read("events/evreg.yaml");
+    m.write(
+        "events/evreg.yaml",
+        &format!(
+            "{config}allow:\n  - {{subject: shop.order.placed, version: 4, rule: mode-loosened, reason: \"every consumer moved to shop.order.placed.v2\"}}\n  - {{subject: shop.order.placed, version: 4, rule: avro-field-missing-default, reason: \"every consumer moved to shop.order.placed.v2\"}}\n"
+        ),
+    );
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 0, "{report}");
+
+    // A loosened registry default points at evreg.yaml.
+    m.write(
+        "events/evreg.yaml",
+        &config.replace("BACKWARD_TRANSITIVE", "BACKWARD"),
+    );
+    m.write(&meta, &m.read(&meta).replace("compatibility: NONE\n", ""));
+    fs::remove_file(m.root().join(PLACED).join("v4.avsc")).unwrap();
+    let (report, _, _) = m.json(&["check", "--against", "main"]);
+    let loosened = with_rule(&report, "mode-loosened");
+    assert!(!loosened.is_empty(), "{report}");
+    assert!(
+        loosened.iter().all(|f| f["file"] == "evreg.yaml"),
+        "{report}"
+    );
+}
+
+#[test]
+fn turning_an_integrity_rule_off_does_not_hide_an_edit_made_with_it() {
+    let m = Mono::new();
+    let config = m.read("events/evreg.yaml");
+    m.write(
+        "events/evreg.yaml",
+        &format!("{config}rules:\n  version-modified: off\n"),
+    );
+    m.write(PLACED_V1, &quantity_aliased(&m.read(PLACED_V1)));
+    let (report, code, _) = m.json(&["check", "--against", "main"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(errors(&report), [("version-modified".into(), Some(1))]);
+    let lowered = with_rule(&report, "integrity-rule-lowered");
+    assert_eq!(lowered.len(), 1, "{report}");
+    assert_eq!(lowered[0]["file"], "evreg.yaml");
+    assert!(
+        lowered[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("version-modified")
+    );
+    // The hook's implicit baseline (HEAD) judges the same way.
+    m.git(&["add", "-A"]);
+    let (report, code, _) = m.json(&["check", "--staged"]);
+    assert_eq!(code, 1, "{report}");
+}
+
 #[test]
 fn a_repository_without_commits_says_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,7 +35,6 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
 #[cfg(feature = "git")]
 fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure> {
     use crate::integrity::{Baseline, Scope};
-    use crate::registry::Tree;
     use crate::registry::git::Repo;
     let repo = Repo::open(&working.root);
     let needs_git = args.staged || args.against.is_some();
@@ -82,31 +81,55 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
         let report = check_with(&reg, &options);
         return Ok((report, reg));
     }
-    // Without a baseline evreg.lock guards published versions. When it reports an edit, HEAD
-    // (where the locked text usually still is) shows where the edit is.
-    let plain = check_with(&reg, &CheckOptions::default());
-    let lock_edit = plain.findings.iter().any(|f| {
-        crate::integrity::is_version_finding(f)
-            && f.other_location
-                .as_ref()
-                .or(f.location.as_ref())
-                .is_some_and(|l| l.file == crate::integrity::LOCK_FILE)
-    });
-    if !lock_edit || repo.file_at_head(crate::integrity::LOCK_FILE).is_none() {
-        return Ok((plain, reg));
+    // Without a baseline evreg.lock guards published versions. When the settings lower an
+    // integrity rule, or the lock reports an edit it cannot locate, the versions HEAD's lock
+    // records are compared with HEAD as well.
+    let head_lock = repo
+        .file_at_head(crate::integrity::LOCK_FILE)
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| crate::integrity::Lock::parse(&t).ok());
+    // Settings that turn an integrity rule down are judged at HEAD's levels.
+    let head_settings = repo
+        .file_at_head(crate::registry::CONFIG_FILE)
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| {
+            crate::registry::config::parse_settings(crate::registry::CONFIG_FILE, &t).ok()
+        });
+    let lowered = head_lock.is_some()
+        && head_settings.is_some_and(|h| crate::integrity::lowers_integrity(&h, &reg.settings));
+    let mut report = None;
+    if !lowered {
+        let plain = check_with(&reg, &CheckOptions::default());
+        let lock_edit = plain.findings.iter().any(|f| {
+            crate::integrity::is_version_finding(f)
+                && f.other_location
+                    .as_ref()
+                    .or(f.location.as_ref())
+                    .is_some_and(|l| l.file == crate::integrity::LOCK_FILE)
+        });
+        if !lock_edit || head_lock.is_none() {
+            report = Some(plain);
+        }
     }
-    let head = repo.tree_at("HEAD").map_err(|e| e.to_string())?;
-    let registry = Registry::from_tree(&head, reg.root.clone()).map_err(|e| e.to_string())?;
-    let options = CheckOptions {
-        baseline: Some(Baseline {
-            registry: &registry,
-            label: format!("evreg.lock as committed at {}", head.describe()),
-            revision: "HEAD".to_string(),
-            scope: Scope::LockedVersions,
-        }),
-        only_new: false,
+    let report = match report {
+        Some(r) => r,
+        None => {
+            let head = repo.baseline("HEAD").map_err(|e| e.to_string())?;
+            let registry =
+                Registry::from_tree(&head.tree, reg.root.clone()).map_err(|e| e.to_string())?;
+            let options = CheckOptions {
+                baseline: Some(Baseline {
+                    registry: &registry,
+                    label: format!("evreg.lock as committed at {}", head.label),
+                    revision: head.revision.clone(),
+                    scope: Scope::LockedVersions,
+                }),
+                only_new: false,
+            };
+            check_with(&reg, &options)
+        }
     };
-    Ok((check_with(&reg, &options), reg))
+    Ok((report, reg))
 }
 
 #[cfg(not(feature = "git"))]
