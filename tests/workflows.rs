@@ -427,6 +427,61 @@ fn turning_an_integrity_rule_off_does_not_hide_an_edit_made_with_it() {
 }
 
 #[test]
+fn the_pre_commit_framework_hook_checks_what_is_staged() {
+    let entry = hook_entry(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+            .unwrap(),
+    );
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    assert_eq!(words, ["evreg", "check", "--staged"]);
+    let m = Mono::new();
+    let run_hook = || {
+        m.evreg()
+            .args(&words[1..])
+            .args(["--output", "json"])
+            .output()
+            .unwrap()
+    };
+    // Untracked work in progress does not block an unrelated commit.
+    m.write(&format!("{PLACED}/v4.avsc"), &breaking_v4(&m));
+    m.write("README.md", "# shop\n\nNow with docs.\n");
+    m.git(&["add", "README.md"]);
+    assert_eq!(run_hook().status.code(), Some(0));
+    // Staged, it does.
+    m.git(&["add", "-A"]);
+    assert_eq!(run_hook().status.code(), Some(1));
+    m.git(&["reset", "-q"]);
+    fs::remove_file(m.root().join(PLACED).join("v4.avsc")).unwrap();
+
+    // Deleting evreg.lock with an edit of v1, in one commit.
+    fs::remove_file(m.registry_dir().join("evreg.lock")).unwrap();
+    m.write(PLACED_V1, &quantity_aliased(&m.read(PLACED_V1)));
+    m.git(&["add", "-A"]);
+    let out = run_hook();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert_eq!(errors(&report), [("version-modified".into(), Some(1))]);
+    // The hook evreg installs refuses the commit as well.
+    m.evreg().args(["hook", "install"]).assert().success();
+    let refused = m.git_output(&["commit", "-q", "-m", "drop the lock, edit v1"]);
+    assert!(!refused.status.success(), "the commit went through");
+    // A lock rewritten to the edited text is no way around it either.
+    m.evreg().arg("lock").assert().success();
+    m.git(&["add", "-A"]);
+    let out = run_hook();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// The `entry:` of .pre-commit-hooks.yaml, read without a YAML library.
+fn hook_entry(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("entry:"))
+        .expect("an entry")
+        .trim()
+        .to_string()
+}
+
+#[test]
 fn a_repository_without_commits_says_so() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&data("monorepo").join("events"), dir.path());

@@ -81,13 +81,16 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
         let report = check_with(&reg, &options);
         return Ok((report, reg));
     }
-    // Without a baseline evreg.lock guards published versions. When the settings lower an
-    // integrity rule, or the lock reports an edit it cannot locate, the versions HEAD's lock
-    // records are compared with HEAD as well.
+    // Without a baseline evreg.lock guards published versions. When the lock is gone or changed
+    // (in the commit being made, or the working tree), or reports an edit it cannot locate, the
+    // versions HEAD's lock records are compared with HEAD as well.
     let head_lock = repo
         .file_at_head(crate::integrity::LOCK_FILE)
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|t| crate::integrity::Lock::parse(&t).ok());
+    let lock_changed = head_lock
+        .as_ref()
+        .is_some_and(|h| reg.lock.as_ref().map(|l| l.render()) != Some(h.render()));
     // Settings that turn an integrity rule down are judged at HEAD's levels.
     let head_settings = repo
         .file_at_head(crate::registry::CONFIG_FILE)
@@ -98,7 +101,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
     let lowered = head_lock.is_some()
         && head_settings.is_some_and(|h| crate::integrity::lowers_integrity(&h, &reg.settings));
     let mut report = None;
-    if !lowered {
+    if !lock_changed && !lowered {
         let plain = check_with(&reg, &CheckOptions::default());
         let lock_edit = plain.findings.iter().any(|f| {
             crate::integrity::is_version_finding(f)
