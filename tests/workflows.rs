@@ -482,6 +482,83 @@ fn hook_entry(text: &str) -> String {
 }
 
 #[test]
+fn ci_reports_name_paths_from_the_repository_root() {
+    let m = Mono::new();
+    m.write(PLACED_V1, &quantity_aliased(&m.read(PLACED_V1)));
+    let run = |output: &str| {
+        let out = m
+            .evreg()
+            .args(["check", "--against", "main", "--output", output])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let github = run("github");
+    assert!(
+        github.contains("file=events/schemas/shop.order.placed/v1.avsc,line="),
+        "{github}"
+    );
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "version-modified")
+        .unwrap();
+    let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "events/schemas/shop.order.placed/v1.avsc");
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    let related = &result["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "events/schemas/shop.order.placed/v1.avsc"
+    );
+    assert_eq!(related["properties"]["revision"], "main");
+    let junit = run("junit");
+    assert!(
+        junit.contains("events/schemas/shop.order.placed/v1.avsc:"),
+        "{junit}"
+    );
+    // The same from the repository root.
+    let out = m
+        .evreg_in(&m.root())
+        .args(["--registry", "events", "check", "--output", "github"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("file=events/schemas/shop.order.placed/v1.avsc")
+    );
+}
+
+#[test]
+fn init_in_a_subfolder_writes_the_workflow_where_github_reads_it() {
+    let m = Mono::new();
+    m.evreg_in(&m.root())
+        .args(["init", "payments/events"])
+        .assert()
+        .success();
+    assert!(m.root().join("payments/events/evreg.yaml").exists());
+    assert!(!m.root().join("payments/events/.github").exists());
+    let wf = m.read(".github/workflows/evreg.yml");
+    assert!(
+        wf.contains("working-directory: \"payments/events\""),
+        "{wf}"
+    );
+    assert!(wf.contains("fetch-depth: 0"), "{wf}");
+    // A second registry leaves the existing workflow alone and says what it needs.
+    let out = m
+        .evreg_in(&m.root())
+        .args(["init", "billing"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("working-directory: billing"));
+    assert_eq!(m.read(".github/workflows/evreg.yml"), wf);
+}
+
+#[test]
 fn a_repository_without_commits_says_so() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&data("monorepo").join("events"), dir.path());

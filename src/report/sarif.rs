@@ -138,7 +138,7 @@ pub fn render(report: &Report, prefix: &str) -> String {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rule_list,
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the root of the git work tree holding the registry (the registry's own folder outside git); every uri is relative to it"}}},
             "results": report.findings.iter().map(|f| result(f, prefix)).collect::<Vec<_>>(),
         }],
     });
