@@ -94,9 +94,10 @@ pub fn parse_file(
 /// What `check` compares against besides the registry itself.
 #[derive(Default)]
 pub struct CheckOptions<'a> {
-    /// The registry at a baseline (a git ref) and how to name it: published versions must be
-    /// unchanged there, modes not loosened.
-    pub baseline: Option<(&'a Registry, String)>,
+    /// The registry at a baseline (a git ref, or HEAD for a commit being made): published
+    /// versions must be unchanged there, modes not loosened, and versions added since are judged
+    /// under the baseline's mode too.
+    pub baseline: Option<crate::integrity::Baseline<'a>>,
     /// Report only findings the baseline does not already have (adopting evreg on an old registry).
     pub only_new: bool,
 }
@@ -110,20 +111,29 @@ pub fn check(reg: &Registry) -> Report {
 
 /// `check`, with a git baseline.
 pub fn check_with(reg: &Registry, options: &CheckOptions) -> Report {
-    let mut report = check_registry(reg);
-    if let Some((base, label)) = &options.baseline {
-        let integrity = reg
-            .settings
-            .apply_severities(crate::integrity::compare(base, reg, label));
-        report.findings.extend(integrity);
-        if options.only_new {
-            let known: std::collections::HashSet<_> =
-                check_registry(base).findings.iter().map(identity).collect();
-            report.findings.retain(|f| !known.contains(&identity(f)));
-        }
-        report = Report::new(report.findings, report.sources);
+    let Some(baseline) = &options.baseline else {
+        return check_registry(reg);
+    };
+    let full = baseline.scope == crate::integrity::Scope::Everything;
+    let (mut findings, mut sources) = collect(reg, full.then_some(baseline.registry));
+    let comparison = crate::integrity::compare(baseline, reg);
+    for f in comparison.sources {
+        sources.insert(f);
     }
-    report
+    crate::integrity::drop_repeated_lock_findings(&mut findings, &comparison.findings);
+    findings.extend(comparison.findings);
+    // Integrity is judged at the baseline's levels where the change lowers them.
+    let settings = crate::integrity::effective_settings(&baseline.registry.settings, &reg.settings);
+    let mut findings = settings.apply(findings, registry::CONFIG_FILE);
+    if options.only_new {
+        let known: std::collections::HashSet<_> = check_registry(baseline.registry)
+            .findings
+            .iter()
+            .map(identity)
+            .collect();
+        findings.retain(|f| !known.contains(&identity(f)));
+    }
+    Report::new(findings, sources)
 }
 
 /// What makes two findings "the same" across versions of a registry: rule, subject, versions,
@@ -154,6 +164,14 @@ fn identity(f: &Finding) -> Identity {
 }
 
 fn check_registry(reg: &Registry) -> Report {
+    let (findings, sources) = collect(reg, None);
+    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
+    Report::new(findings, sources)
+}
+
+/// Every finding of the registry itself, before severities and `allow` are applied. With a
+/// baseline, versions added since are also judged under the baseline's mode.
+fn collect(reg: &Registry, base: Option<&Registry>) -> (Vec<Finding>, SourceMap) {
     let mut findings = reg.findings.clone();
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
@@ -183,7 +201,7 @@ fn check_registry(reg: &Registry) -> Report {
                     let mut found = Vec::new();
                     let mut files = Vec::new();
                     for s in subjects {
-                        found.extend(check_subject(reg, s, provider, &mut files));
+                        found.extend(check_subject(reg, s, base, provider, &mut files));
                     }
                     (found, files)
                 })
@@ -201,13 +219,13 @@ fn check_registry(reg: &Registry) -> Report {
             }
         }
     });
-    let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
-    Report::new(findings, sources)
+    (findings, sources)
 }
 
 fn check_subject(
     reg: &Registry,
     subject: &Subject,
+    base: Option<&Registry>,
     provider: &FileProvider,
     files: &mut Vec<Arc<SourceFile>>,
 ) -> Vec<Finding> {
@@ -238,8 +256,20 @@ fn check_subject(
         }
         models.get(i)?.as_ref()
     };
+    // A mode loosened in the same change does not apply to the versions that change adds.
+    let base_subject = base.and_then(|b| Some((b.subject(&subject.name)?, &b.settings)));
     for v in &subject.versions {
-        for pair in mode.pairs(v.number) {
+        let mut pairs = mode.pairs(v.number);
+        if let Some((was, settings)) = base_subject
+            && was.version(v.number).is_none()
+        {
+            for p in was.mode(settings).pairs(v.number) {
+                if !pairs.contains(&p) {
+                    pairs.push(p);
+                }
+            }
+        }
+        for pair in pairs {
             let (Some(new), Some(old)) = (model_of(pair.new), model_of(pair.old)) else {
                 continue;
             };

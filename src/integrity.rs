@@ -293,10 +293,27 @@ pub fn fingerprint(files: &Files, v: &Version) -> Option<String> {
     Some(canonical::fingerprint_of(&text))
 }
 
+/// The span of `pointer` in `node`, or of its nearest ancestor that exists there: a change that
+/// removed or added a member is shown at the object that holds it.
+fn nearest_span(node: &Node, pointer: &str) -> (String, Option<crate::source::Span>) {
+    let mut p = pointer.to_string();
+    loop {
+        if let Some(span) = node.pointer_span(&p) {
+            return (p, Some(span));
+        }
+        match p.rfind('/') {
+            Some(i) => p.truncate(i),
+            None => return (String::new(), Some(node.span)),
+        }
+    }
+}
+
 fn modified(subject: &Subject, v: &Version, pointer: Option<String>, baseline: &str) -> Finding {
     let json = json_of(v);
-    let pointer = pointer.unwrap_or_default();
-    let span = json.as_ref().and_then(|n| n.pointer_span(&pointer));
+    let (pointer, span) = match (&json, pointer) {
+        (Some(n), Some(p)) => nearest_span(n, &p),
+        (_, p) => (p.unwrap_or_default(), None),
+    };
     Finding::new(
         &rules::VERSION_MODIFIED,
         format!("published version {} v{} was edited: its canonical form differs from {baseline}", subject.name, v.number),
@@ -347,6 +364,21 @@ pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
                     if fingerprint(&files, v).as_deref() != Some(entry.fingerprint.as_str()) {
                         let Some(s) = subject else { continue };
                         let mut f = modified(s, v, None, "the fingerprint in evreg.lock");
+                        // The lock holds a fingerprint, not the text: say what it covers.
+                        let used: Vec<String> = references(&files, v)
+                            .iter()
+                            .map(|f| f.path.clone())
+                            .collect();
+                        if !used.is_empty() {
+                            f.message = format!(
+                                "published version {} v{} was edited: the canonical form of {} or of a file it uses ({}) differs from the fingerprint in evreg.lock",
+                                s.name,
+                                number,
+                                v.source.path,
+                                used.join(", ")
+                            );
+                        }
+                        f.help.push_str("; `git diff` shows the edit");
                         f.other_location = Some(lock_loc());
                         out.push(f);
                     }
@@ -403,19 +435,93 @@ pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Ve
     (next, added, findings)
 }
 
-/// What changed between the registry at a baseline (a git ref) and now: edited or deleted
-/// published versions, and loosened modes.
-pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Finding> {
+/// A registry to compare with: the registry at a git ref (`--against REF`), or at HEAD when a
+/// commit is being made, and how to name it.
+pub struct Baseline<'a> {
+    pub registry: &'a Registry,
+    /// How messages name it: `main (1a2b3c4)`.
+    pub label: String,
+    /// How locations in its files are written: `REV:path`, as `git show` takes them.
+    pub revision: String,
+    /// What is judged against it.
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every version the baseline has, and the subjects' modes.
+    Everything,
+    /// Only the versions the baseline's own evreg.lock records: HEAD standing in for a lock that
+    /// is gone or changed in the commit being made.
+    LockedVersions,
+}
+
+/// What a comparison found, and the baseline's files its findings point into (named `REV:path`).
+pub struct Comparison {
+    pub findings: Vec<Finding>,
+    pub sources: Vec<std::sync::Arc<crate::source::SourceFile>>,
+}
+
+/// A baseline file under the name findings give it: `REV:path`.
+fn at_revision(
+    revision: &str,
+    file: &crate::source::SourceFile,
+) -> std::sync::Arc<crate::source::SourceFile> {
+    std::sync::Arc::new(crate::source::SourceFile::new(
+        format!("{revision}:{}", file.path),
+        file.text.clone(),
+    ))
+}
+
+/// The revision and path of a baseline file's name (`REV:path`, as [`compare`] names them);
+/// `None` for a plain path (evreg.lock).
+pub fn split_revision(file: &str) -> Option<(&str, &str)> {
+    if file == LOCK_FILE {
+        return None;
+    }
+    file.split_once(':')
+        .filter(|(rev, path)| !rev.is_empty() && !path.is_empty())
+}
+
+/// What changed between the registry at a baseline and now: edited or deleted published
+/// versions, and loosened modes. Each edit is located at its first change in the working file,
+/// with the same place in the baseline's file as the other location.
+pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
+    let base = baseline.registry;
+    let label = baseline.label.as_str();
     let (base_files, current_files) = (files_of(base), files_of(current));
     let mut out = Vec::new();
+    let mut sources: std::collections::BTreeMap<String, std::sync::Arc<crate::source::SourceFile>> =
+        Default::default();
+    let mut old_side = |file: &crate::source::SourceFile, node: Option<&Node>, pointer: &str| {
+        let blob = sources
+            .entry(file.path.clone())
+            .or_insert_with(|| at_revision(&baseline.revision, file))
+            .clone();
+        let (pointer, span) = match node {
+            Some(n) => nearest_span(n, pointer),
+            None => (String::new(), None),
+        };
+        Location::at(&blob, pointer, span)
+    };
+    let judged = |subject: &str, number: u32| match baseline.scope {
+        Scope::Everything => true,
+        Scope::LockedVersions => base
+            .lock
+            .as_ref()
+            .is_some_and(|l| l.get(subject, number).is_some()),
+    };
     for old_subject in &base.subjects {
         let new_subject = current.subject(&old_subject.name);
         for old in &old_subject.versions {
+            if !judged(&old_subject.name, old.number) {
+                continue;
+            }
             let Some(new) = new_subject.and_then(|s| s.version(old.number)) else {
                 out.push(deleted(
                     &old_subject.name,
                     old.number,
-                    baseline,
+                    label,
                     &old.source.path,
                 ));
                 continue;
@@ -423,23 +529,26 @@ pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Findi
             let Some(s) = new_subject else { continue };
             let (Some(a), Some(b)) = (json_of(old), json_of(new)) else {
                 // A version that parsed at the baseline and does not now was edited.
-                if json_of(old).is_some() {
-                    out.push(modified(s, new, None, baseline));
+                if let Some(a) = json_of(old) {
+                    let mut f = modified(s, new, None, label);
+                    f.other_location = Some(old_side(&old.source, Some(&a), ""));
+                    out.push(f);
                 }
                 continue;
             };
             if old.format != new.format {
-                out.push(modified(s, new, None, baseline));
-                continue;
-            }
-            if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
-                let mut f = modified(s, new, Some(pointer.clone()), baseline);
-                let span = a.pointer_span(&pointer);
-                f.other_location = Some(Location::at(&old.source, pointer, span));
+                let mut f = modified(s, new, None, label);
+                f.other_location = Some(old_side(&old.source, Some(&a), ""));
                 out.push(f);
                 continue;
             }
-            // The version's own file is unchanged; the shared files it `$ref`s must be too.
+            if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
+                let mut f = modified(s, new, Some(pointer.clone()), label);
+                f.other_location = Some(old_side(&old.source, Some(&a), &pointer));
+                out.push(f);
+                continue;
+            }
+            // The version's own file is unchanged; the shared files it uses must be too.
             let before: std::collections::HashMap<
                 String,
                 std::sync::Arc<crate::source::SourceFile>,
@@ -454,39 +563,161 @@ pub fn compare(base: &Registry, current: &Registry, baseline: &str) -> Vec<Findi
                 };
                 let Ok(w) = parse_json(was) else { continue };
                 if let Some(pointer) = canonical::first_difference(&w, &n, new.format) {
-                    let mut f = modified(s, new, None, baseline);
+                    let (at, span) = nearest_span(&n, &pointer);
+                    let mut f = modified(s, new, None, label);
                     f.message = format!(
-                        "published version {} v{} changed through {}, which it `$ref`s: that file differs from {baseline}",
+                        "published version {} v{} changed through {}, which it uses: that file differs from {label}",
                         s.name, new.number, now.path
                     );
                     f.help = format!(
                         "revert the edit to {}, and publish the change as a new shared definition used by a new version",
                         now.path
                     );
-                    let span = n.pointer_span(&pointer);
-                    f.other_location = Some(Location::at(&now, pointer, span));
+                    f.location = Some(Location::at(&now, at, span));
+                    f.other_location = Some(old_side(was, Some(&w), &pointer));
                     out.push(f);
                     break;
                 }
             }
         }
+        if baseline.scope != Scope::Everything {
+            continue;
+        }
         if let Some(s) = new_subject {
             let (was, now) = (old_subject.mode(&base.settings), s.mode(&current.settings));
             if loosened(was, now) {
-                let file = format!("{}/subject.yaml", Registry::subject_dir(&s.name));
-                out.push(
-                    Finding::new(
-                        &rules::MODE_LOOSENED,
-                        format!("{}'s compatibility mode went from {was} to {now}, which promises less", s.name),
-                        format!("keep {was} (in {file} or evreg.yaml); publish a breaking change as a new subject instead"),
+                // The file that changed the mode: the subject's own setting, else the default.
+                let file = if old_subject.meta.compatibility != s.meta.compatibility {
+                    format!(
+                        "{}/{}",
+                        Registry::subject_dir(&s.name),
+                        crate::registry::SUBJECT_FILE
                     )
-                    .subject(&s.name)
-                    .at(Location::file(file)),
-                );
+                } else {
+                    crate::registry::CONFIG_FILE.to_string()
+                };
+                let mut f = Finding::new(
+                    &rules::MODE_LOOSENED,
+                    format!("{}'s compatibility mode went from {was} to {now} (in {file}), which promises less than {label} did", s.name),
+                    format!(
+                        "keep {was}, and publish a breaking change as a new subject; versions added in this change are judged under {was} either way. If every consumer agreed, accept it in evreg.yaml: `allow: [{{subject: {}, version: {}, rule: mode-loosened, reason: \"…\"}}]`",
+                        s.name,
+                        s.versions.last().map_or(1, |v| v.number)
+                    ),
+                )
+                .subject(&s.name)
+                .at(Location::file(file));
+                // The version the looser mode first applies to, so an `allow` entry can name it.
+                f.version = s.versions.last().map(|v| v.number);
+                out.push(f);
             }
         }
     }
+    out.extend(severities_lowered(baseline, current));
+    Comparison {
+        findings: out,
+        sources: sources.into_values().collect(),
+    }
+}
+
+/// The level a rule has under some settings (`None`: off), ordered so that a smaller one is
+/// stricter.
+fn level(
+    settings: &crate::registry::Settings,
+    rule: &rules::Rule,
+) -> (u8, Option<crate::finding::Severity>) {
+    use crate::finding::Severity;
+    let s = match settings.rules.get(rule.id) {
+        Some(level) => *level,
+        None => Some(rule.severity),
+    };
+    let rank = match s {
+        Some(Severity::Error) => 0,
+        Some(Severity::Warning) => 1,
+        Some(Severity::Info) => 2,
+        None => 3,
+    };
+    (rank, s)
+}
+
+fn integrity_rules() -> impl Iterator<Item = &'static rules::Rule> {
+    rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| r.category == crate::finding::Category::Integrity)
+}
+
+/// The settings to judge a change against a baseline with: the current ones, except that each
+/// integrity rule keeps the stricter of its two levels. A change that turns `version-modified`
+/// off cannot hide an edit made in the same change.
+pub fn effective_settings(
+    base: &crate::registry::Settings,
+    now: &crate::registry::Settings,
+) -> crate::registry::Settings {
+    let mut out = now.clone();
+    for r in integrity_rules() {
+        let (was, is) = (level(base, r), level(now, r));
+        if was.0 < is.0 {
+            out.rules.insert(r.id.to_string(), was.1);
+        }
+    }
     out
+}
+
+/// Does `now` set any integrity rule lower than `base` did?
+pub fn lowers_integrity(base: &crate::registry::Settings, now: &crate::registry::Settings) -> bool {
+    integrity_rules().any(|r| level(base, r).0 < level(now, r).0)
+}
+
+/// Integrity rules whose level the change lowers: reported, since they are judged at the
+/// baseline's level for this change only.
+fn severities_lowered(baseline: &Baseline, current: &Registry) -> Vec<Finding> {
+    let (base, now) = (&baseline.registry.settings, &current.settings);
+    integrity_rules()
+        .filter(|r| level(base, r).0 < level(now, r).0)
+        .map(|r| {
+            let name = |l: (u8, Option<crate::finding::Severity>)| {
+                l.1.map_or("off".to_string(), |s| s.to_string())
+            };
+            let (was, is) = (name(level(base, r)), name(level(now, r)));
+            Finding::new(
+                &rules::INTEGRITY_RULE_LOWERED,
+                format!(
+                    "evreg.yaml lowers `{}` from {was} to {is}; this change is still judged at {was}, as {} was",
+                    r.id, baseline.label
+                ),
+                format!(
+                    "keep `{}` at {was} unless the team agreed to weaken what published versions promise; to accept one finding, add an `allow` entry with its reason instead",
+                    r.id
+                ),
+            )
+            .at(Location::file(crate::registry::CONFIG_FILE))
+        })
+        .collect()
+}
+
+/// Is this a finding about a published version being edited or deleted?
+pub fn is_version_finding(f: &Finding) -> bool {
+    f.rule.id == rules::VERSION_MODIFIED.id || f.rule.id == rules::VERSION_DELETED.id
+}
+
+/// Drop the lock's finding for a version the baseline comparison reports too: one edit, one
+/// finding (the one that can show the baseline's text).
+pub fn drop_repeated_lock_findings(findings: &mut Vec<Finding>, from_baseline: &[Finding]) {
+    let about_version = is_version_finding;
+    let from_lock = |f: &Finding| {
+        [&f.location, &f.other_location]
+            .into_iter()
+            .flatten()
+            .any(|l| l.file == LOCK_FILE)
+    };
+    findings.retain(|f| {
+        !(about_version(f)
+            && from_lock(f)
+            && from_baseline
+                .iter()
+                .any(|b| about_version(b) && b.subject == f.subject && b.version == f.version))
+    });
 }
 
 /// Does `now` drop a promise `was` made (a direction, or transitivity)?

@@ -509,10 +509,13 @@ need its schema. A version is never deleted; retire a subject by marking it depr
         bad: "git rm schemas/orders.order.placed/v1.avsc",
         good: "restore the file (`git checkout REF -- schemas/orders.order.placed/v1.avsc`)" }
 
-    MODE_LOOSENED { "mode-loosened", Integrity, Warning,
+    MODE_LOOSENED { "mode-loosened", Integrity, Error,
         "a subject's compatibility mode promises less than it did",
         "Consumers rely on the mode's promises (e.g. that any version can read all older data). \
-Loosening it (FULL_TRANSITIVE to BACKWARD, BACKWARD to NONE) lets the next version break them.",
+Loosening it (FULL_TRANSITIVE to BACKWARD, BACKWARD to NONE) lets the next version break them. \
+Against a baseline (`--against REF`), versions added in the same change are still judged under the \
+baseline's mode; a loosening everyone agreed to is accepted by an `allow` entry with its reason, \
+naming the subject's latest version.",
         bad: "subject.yaml: compatibility: FULL_TRANSITIVE -> NONE",
         good: "keep the mode; publish a breaking change as a new subject" }
 
@@ -522,6 +525,15 @@ Loosening it (FULL_TRANSITIVE to BACKWARD, BACKWARD to NONE) lets the next versi
 without git history. A version missing from it is new; record it once it is published.",
         bad: "schemas/orders.order.placed/v4.avsc with no line in evreg.lock",
         good: "run `evreg lock` and commit evreg.lock with the new version" }
+
+    INTEGRITY_RULE_LOWERED { "integrity-rule-lowered", Integrity, Warning,
+        "evreg.yaml lowers the level of an integrity rule",
+        "Turning `version-modified` off (or down to a warning) in the same change as an edit of a \
+published version would let the edit through. Against a baseline, integrity is judged at the \
+stricter of the baseline's and the change's levels, and the lowering itself is reported; later \
+changes are judged at the new level.",
+        bad: "rules: {version-modified: off}   (together with an edit of v1)",
+        good: "keep the level; accept a single agreed edit with an `allow` entry and its reason" }
 
     ENVELOPE_FIELD_MISSING { "envelope-field-missing", Envelope, Error,
         "a required envelope field is missing",

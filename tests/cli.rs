@@ -469,9 +469,10 @@ fn output_can_be_chosen_by_environment() {
 #[test]
 fn ci_output_formats() {
     let dir = data("breaking");
+    // Paths are named from the repository root: here, the registry's own folder.
     let out = evreg(&dir)
         .args(["check", "--output", "github"])
-        .env_remove("GITHUB_WORKSPACE")
+        .env("GITHUB_WORKSPACE", &dir)
         .assert()
         .code(1);
     insta::assert_snapshot!(
@@ -480,6 +481,7 @@ fn ci_output_formats() {
     );
     let out = evreg(&dir)
         .args(["check", "--output", "junit"])
+        .env("GITHUB_WORKSPACE", &dir)
         .assert()
         .code(1);
     insta::assert_snapshot!(
@@ -488,6 +490,7 @@ fn ci_output_formats() {
     );
     let out = evreg(&dir)
         .args(["check", "--output", "sarif"])
+        .env("GITHUB_WORKSPACE", &dir)
         .assert()
         .code(1);
     let sarif: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
@@ -502,10 +505,10 @@ fn ci_output_formats() {
             .ends_with(&format!("#{}", r["id"].as_str().unwrap()))
     }));
     insta::assert_json_snapshot!("breaking_sarif_results", sarif["runs"][0]["results"]);
-    // Run from above the registry, annotations name files from where the workflow runs.
+    // Run from above the registry, annotations name files from the workspace root.
     let out = evreg(&data(""))
         .args(["-C", "breaking", "check", "--output", "github"])
-        .env_remove("GITHUB_WORKSPACE")
+        .env("GITHUB_WORKSPACE", data(""))
         .assert()
         .code(1);
     assert!(

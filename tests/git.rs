@@ -127,7 +127,8 @@ fn an_edited_published_version_is_caught_at_the_change() {
         .unwrap();
     assert_eq!(f["pointer"], "/fields/1/type");
     assert_eq!(f["line"], 8);
-    assert_eq!(f["other_file"], V2);
+    // The other side is the file as it is at HEAD.
+    assert_eq!(f["other_file"], format!("HEAD:{V2}"));
     assert!(f["message"].as_str().unwrap().contains("HEAD"));
 }
 
@@ -511,8 +512,11 @@ fn a_shared_definition_edited_in_place_changes_every_version_that_uses_it() {
         3,
         "every version refs the shared file: {report}"
     );
+    // Located at the change in the shared file, its old side the file at HEAD.
     assert!(
-        modified.iter().all(|f| f["other_file"] == shared),
+        modified
+            .iter()
+            .all(|f| f["file"] == shared && f["other_file"] == format!("HEAD:{shared}")),
         "{report}"
     );
     // The lock sees it too, without history.

@@ -1,12 +1,13 @@
 use super::{Exit, Failure, Global};
 use crate::check::{CheckOptions, check_with};
 use crate::registry::Registry;
-use crate::report::Context;
+use crate::report::{Context, Report};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Compare with the registry at this git ref, tag or commit (`origin/main`, `v1.4`, `HEAD~1`):
-    /// published versions must be unchanged, modes not loosened.
+    /// published versions must be unchanged, modes not loosened. A branch behind REF is compared
+    /// with its merge base, so only its own changes are judged (as `git diff REF...HEAD` shows them).
     #[arg(long, value_name = "REF")]
     pub against: Option<String>,
     /// With --against: report only findings the registry at REF does not already have.
@@ -19,20 +20,7 @@ pub struct Args {
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let working = g.registry()?;
-    let reg = if args.staged {
-        staged(&working)?
-    } else {
-        working
-    };
-    let base = match &args.against {
-        Some(reference) => Some(baseline(&reg, reference)?),
-        None => None,
-    };
-    let options = CheckOptions {
-        baseline: base.as_ref().map(|(r, label)| (r, label.clone())),
-        only_new: args.only_new,
-    };
-    let report = check_with(&reg, &options);
+    let (report, reg) = checked(args, working)?;
     let ctx = Context {
         subjects: Some(reg.subjects.len()),
         versions: Some(reg.subjects.iter().map(|s| s.versions.len()).sum()),
@@ -43,26 +31,114 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     Ok(g.emit(&report, &ctx))
 }
 
+/// The report and the registry checked (the working tree's, or the index's with --staged).
 #[cfg(feature = "git")]
-fn baseline(reg: &Registry, reference: &str) -> Result<(Registry, String), Failure> {
-    let repo = crate::registry::git::Repo::open(&reg.root).map_err(|e| e.to_string())?;
-    let base = repo.registry_at(reference).map_err(|e| e.to_string())?;
-    Ok((base, reference.to_string()))
-}
-
-#[cfg(feature = "git")]
-fn staged(working: &Registry) -> Result<Registry, Failure> {
-    let repo = crate::registry::git::Repo::open(&working.root).map_err(|e| e.to_string())?;
-    let tree = repo.staged_tree().map_err(|e| e.to_string())?;
-    Registry::from_tree(&tree, working.root.clone()).map_err(|e| e.to_string())
+fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure> {
+    use crate::integrity::{Baseline, Scope};
+    use crate::registry::git::Repo;
+    let repo = Repo::open(&working.root);
+    let needs_git = args.staged || args.against.is_some();
+    let repo = match repo {
+        Ok(repo) => Some(repo),
+        Err(e) if needs_git => return Err(e.to_string()),
+        Err(_) => None,
+    };
+    let Some(repo) = repo else {
+        return Ok((check_with(&working, &CheckOptions::default()), working));
+    };
+    let reg = if args.staged {
+        let tree = repo.staged_tree().map_err(|e| e.to_string())?;
+        Registry::from_tree(&tree, working.root.clone()).map_err(|e| e.to_string())?
+    } else {
+        working
+    };
+    if let Some(reference) = &args.against {
+        let base = repo.baseline(reference).map_err(|e| e.to_string())?;
+        if base.behind > 0 {
+            eprintln!(
+                "note: your branch is {} commit{} behind {reference}; only its own changes are judged, against the merge base {} (what `git diff {reference}...HEAD` shows)",
+                base.behind,
+                if base.behind == 1 { "" } else { "s" },
+                base.merge_base
+            );
+        }
+        if base.unrelated {
+            eprintln!(
+                "note: HEAD and {reference} share no commit in this clone, so {reference} itself is the baseline; if {reference} gained versions since the branch was made, they will look deleted. Fetch the history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) to compare with the merge base"
+            );
+        }
+        let registry =
+            Registry::from_tree(&base.tree, reg.root.clone()).map_err(|e| e.to_string())?;
+        let options = CheckOptions {
+            baseline: Some(Baseline {
+                registry: &registry,
+                label: base.label.clone(),
+                revision: base.revision.clone(),
+                scope: Scope::Everything,
+            }),
+            only_new: args.only_new,
+        };
+        let report = check_with(&reg, &options);
+        return Ok((report, reg));
+    }
+    // Without a baseline evreg.lock guards published versions. When the lock is gone or changed
+    // (in the commit being made, or the working tree), or reports an edit it cannot locate, the
+    // versions HEAD's lock records are compared with HEAD as well.
+    let head_lock = repo
+        .file_at_head(crate::integrity::LOCK_FILE)
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| crate::integrity::Lock::parse(&t).ok());
+    let lock_changed = head_lock
+        .as_ref()
+        .is_some_and(|h| reg.lock.as_ref().map(|l| l.render()) != Some(h.render()));
+    // Settings that turn an integrity rule down are judged at HEAD's levels.
+    let head_settings = repo
+        .file_at_head(crate::registry::CONFIG_FILE)
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| {
+            crate::registry::config::parse_settings(crate::registry::CONFIG_FILE, &t).ok()
+        });
+    let lowered = head_lock.is_some()
+        && head_settings.is_some_and(|h| crate::integrity::lowers_integrity(&h, &reg.settings));
+    let mut report = None;
+    if !lock_changed && !lowered {
+        let plain = check_with(&reg, &CheckOptions::default());
+        let lock_edit = plain.findings.iter().any(|f| {
+            crate::integrity::is_version_finding(f)
+                && f.other_location
+                    .as_ref()
+                    .or(f.location.as_ref())
+                    .is_some_and(|l| l.file == crate::integrity::LOCK_FILE)
+        });
+        if !lock_edit || head_lock.is_none() {
+            report = Some(plain);
+        }
+    }
+    let report = match report {
+        Some(r) => r,
+        None => {
+            let head = repo.baseline("HEAD").map_err(|e| e.to_string())?;
+            let registry =
+                Registry::from_tree(&head.tree, reg.root.clone()).map_err(|e| e.to_string())?;
+            let options = CheckOptions {
+                baseline: Some(Baseline {
+                    registry: &registry,
+                    label: format!("evreg.lock as committed at {}", head.label),
+                    revision: head.revision.clone(),
+                    scope: Scope::LockedVersions,
+                }),
+                only_new: false,
+            };
+            check_with(&reg, &options)
+        }
+    };
+    Ok((report, reg))
 }
 
 #[cfg(not(feature = "git"))]
-fn baseline(_reg: &Registry, _reference: &str) -> Result<(Registry, String), Failure> {
-    Err("this build of evreg has no git support (feature `git`)".into())
-}
-
-#[cfg(not(feature = "git"))]
-fn staged(_working: &Registry) -> Result<Registry, Failure> {
-    Err("this build of evreg has no git support (feature `git`)".into())
+fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure> {
+    if args.staged || args.against.is_some() {
+        return Err("this build of evreg has no git support (feature `git`)".into());
+    }
+    Ok((check_with(&working, &CheckOptions::default()), working))
 }

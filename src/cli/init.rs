@@ -25,7 +25,18 @@ compatibility: BACKWARD
 #   avro-doc-missing: warning
 ";
 
-const WORKFLOW: &str = "\
+/// The CI workflow; `dir` is the registry's folder in the repository (`.` at its root).
+fn workflow(dir: &str) -> String {
+    let input = if dir == "." {
+        String::new()
+    } else {
+        format!(
+            "\n        with:\n          working-directory: {}",
+            yaml_quoted(dir)
+        )
+    };
+    format!(
+        "\
 name: evreg
 on: [pull_request, push]
 jobs:
@@ -33,11 +44,56 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          # The whole history, so a branch is compared with its merge base.
+          fetch-depth: 0
       - uses: dtolnay/rust-toolchain@stable
       # Checks the registry; in pull requests also that no published version changed since the
       # base branch. Findings appear as annotations on the changed lines.
-      - uses: evreg/evreg@main
-";
+      - uses: evreg/evreg@main{input}
+"
+    )
+}
+
+/// A YAML double-quoted scalar.
+fn yaml_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Where the workflow goes: GitHub reads `.github/workflows/` only at the repository root.
+/// Returns the root and the registry's folder relative to it (`.` when they are the same).
+#[cfg(feature = "git")]
+fn repository_of(dir: &std::path::Path) -> Option<(PathBuf, String)> {
+    let dir = dir.canonicalize().ok()?;
+    let repo = git2::Repository::discover(&dir).ok()?;
+    let root = repo.workdir()?.canonicalize().ok()?;
+    let rel = dir.strip_prefix(&root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let rel = if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    };
+    Some((root, rel))
+}
+
+#[cfg(not(feature = "git"))]
+fn repository_of(_dir: &std::path::Path) -> Option<(PathBuf, String)> {
+    None
+}
 
 pub fn run(args: &Args, _g: &Global) -> Result<Exit, Failure> {
     let dir = &args.dir;
@@ -63,16 +119,45 @@ pub fn run(args: &Args, _g: &Global) -> Result<Exit, Failure> {
         dir.join(SCHEMAS_DIR).display().to_string() + "/",
         dir.join(FIXTURES_DIR).display().to_string() + "/",
     ];
-    let wf_dir = dir.join(".github/workflows");
-    let wf = wf_dir.join("evreg.yml");
-    if !wf.exists() {
-        std::fs::create_dir_all(&wf_dir).map_err(|e| fail(&wf_dir, e))?;
-        fsutil::create_new_atomic(&wf, WORKFLOW.as_bytes()).map_err(|e| fail(&wf, e))?;
-        created.push(wf.display().to_string());
+    let mut notes = Vec::new();
+    match repository_of(dir) {
+        Some((root, rel)) => {
+            let wf_dir = root.join(".github/workflows");
+            let wf = wf_dir.join("evreg.yml");
+            if wf.exists() {
+                notes.push(format!(
+                    "{} exists and was left alone; its evreg step needs `working-directory: {rel}`",
+                    wf.display()
+                ));
+            } else {
+                std::fs::create_dir_all(&wf_dir).map_err(|e| fail(&wf_dir, e))?;
+                fsutil::create_new_atomic(&wf, workflow(&rel).as_bytes())
+                    .map_err(|e| fail(&wf, e))?;
+                created.push(wf.display().to_string());
+            }
+        }
+        None => {
+            // Not in a repository yet: the folder most likely becomes its root.
+            let wf_dir = dir.join(".github/workflows");
+            let wf = wf_dir.join("evreg.yml");
+            if !wf.exists() {
+                std::fs::create_dir_all(&wf_dir).map_err(|e| fail(&wf_dir, e))?;
+                fsutil::create_new_atomic(&wf, workflow(".").as_bytes())
+                    .map_err(|e| fail(&wf, e))?;
+                created.push(wf.display().to_string());
+                notes.push(format!(
+                    "{} is not in a git repository; GitHub reads workflows only from .github/workflows at the repository root, so if this folder will not be the root, move the workflow there and add `with: {{working-directory: <this folder>}}` to its evreg step",
+                    dir.display()
+                ));
+            }
+        }
     }
     eprintln!(
         "created {}\nnext: `evreg add orders.order.placed order-placed.avsc`, then `evreg check`",
         created.join(", ")
     );
+    for n in notes {
+        eprintln!("note: {n}");
+    }
     Ok(EXIT_OK)
 }

@@ -16,6 +16,9 @@ struct Row<'a> {
     email: Option<&'a str>,
     date: Option<String>,
     summary: Option<&'a str>,
+    /// In a shallow clone: the commit is where the fetched history is cut, so the version may
+    /// be older than it.
+    history_cut: bool,
 }
 
 #[cfg(feature = "git")]
@@ -46,14 +49,24 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
             email: c.as_ref().map(|c| c.email.as_str()),
             date: c.as_ref().map(|c| c.date()),
             summary: c.as_ref().map(|c| c.summary.as_str()),
+            history_cut: c.as_ref().is_some_and(|c| c.history_cut),
         })
         .collect();
+    if found.iter().flatten().any(|c| c.history_cut) {
+        eprintln!(
+            "note: this clone is shallow, so its history is cut; `git fetch --unshallow` fetches the rest, and then each version is credited to the commit that introduced it"
+        );
+    }
     match g.output {
         Output::Json => print(&to_json(&rows)),
         _ => {
             let mut out = String::new();
             for (row, c) in rows.iter().zip(&found) {
                 match c {
+                    Some(c) if c.history_cut => out.push_str(&format!(
+                        "v{:<3} {} or earlier (the history is cut there: a shallow clone)\n",
+                        row.version, c.short_id
+                    )),
                     Some(c) => out.push_str(&format!(
                         "v{:<3} {}  {}  {:<20}  {}\n",
                         row.version,

@@ -176,7 +176,7 @@ impl Global {
         let text = match self.output {
             Output::Json => report::json::render(report, ctx),
             Output::Github => report::github::render(report, ctx),
-            Output::Junit => report::junit::render(report, &ctx.subject_names),
+            Output::Junit => report::junit::render(report, &ctx.subject_names, &ctx.path_prefix),
             Output::Sarif => report::sarif::render(report, &ctx.path_prefix),
             Output::Human => report::human::render(report, ctx, self.color(), terminal_width()),
         };
@@ -189,11 +189,14 @@ impl Global {
     }
 }
 
-/// The registry root as seen from the repository (GitHub's workspace, else the current folder),
-/// with a trailing `/`, or empty when they are the same or unrelated.
+/// The registry root as seen from the repository, with a trailing `/` (`events/`), or empty when
+/// they are the same or unrelated. Annotations and code-scanning results resolve paths from the
+/// repository root: GitHub's workspace when set, else the git work tree holding the registry,
+/// else the current folder.
 pub fn path_prefix(root: &std::path::Path) -> String {
     let base = std::env::var_os("GITHUB_WORKSPACE")
         .map(PathBuf::from)
+        .or_else(|| work_tree_of(root))
         .or_else(|| std::env::current_dir().ok());
     let Some(base) = base.and_then(|b| b.canonicalize().ok()) else {
         return String::new();
@@ -208,6 +211,20 @@ pub fn path_prefix(root: &std::path::Path) -> String {
         }
         _ => String::new(),
     }
+}
+
+#[cfg(feature = "git")]
+fn work_tree_of(root: &std::path::Path) -> Option<PathBuf> {
+    crate::registry::git::Repo::open(root)
+        .ok()?
+        .repo
+        .workdir()
+        .map(std::path::Path::to_path_buf)
+}
+
+#[cfg(not(feature = "git"))]
+fn work_tree_of(_root: &std::path::Path) -> Option<PathBuf> {
+    None
 }
 
 fn terminal_width() -> usize {

@@ -11,9 +11,20 @@ use std::path::{Path, PathBuf};
 /// Why git could not give what was asked: the command stops (exit 2).
 #[derive(Debug)]
 pub enum GitError {
-    NotARepository { path: PathBuf },
-    RefNotFound { reference: String, shallow: bool },
-    OutsideRepository { root: PathBuf },
+    NotARepository {
+        path: PathBuf,
+    },
+    RefNotFound {
+        reference: String,
+        shallow: bool,
+    },
+    /// The repository has no commits yet, so no ref names anything.
+    NoCommits {
+        reference: String,
+    },
+    OutsideRepository {
+        root: PathBuf,
+    },
     Git(git2::Error),
 }
 
@@ -45,6 +56,10 @@ impl fmt::Display for GitError {
                     "\n  help: fetch it first (`{fetch}`), or in GitHub Actions check out full history with `fetch-depth: 0` in actions/checkout"
                 )
             }
+            GitError::NoCommits { reference } => write!(
+                f,
+                "this repository has no commits yet, so `{reference}` names nothing to compare with\n  help: commit the registry first (`git add . && git commit`); until then check without --against (evreg.lock still guards published versions)"
+            ),
             GitError::OutsideRepository { root } => {
                 write!(
                     f,
@@ -110,27 +125,101 @@ impl Repo {
         }
     }
 
-    /// The tree of a commit named by any revision git understands (`main`, `v1.2`, `HEAD~3`).
-    pub fn tree_at(&self, reference: &str) -> Result<GitTree<'_>, GitError> {
-        let object = self
-            .repo
-            .revparse_single(reference)
-            .map_err(|_| GitError::RefNotFound {
-                reference: reference.to_string(),
-                shallow: self.repo.is_shallow(),
-            })?;
-        let commit = object.peel_to_commit()?;
-        let short = commit
-            .as_object()
-            .short_id()?
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+    /// The commit named by any revision git understands (`main`, `v1.2`, `HEAD~3`).
+    fn commit_at(&self, reference: &str) -> Result<git2::Commit<'_>, GitError> {
+        let object = self.repo.revparse_single(reference).map_err(|_| {
+            if self
+                .repo
+                .head()
+                .is_err_and(|e| e.code() == git2::ErrorCode::UnbornBranch)
+                && self
+                    .repo
+                    .references()
+                    .map_or(true, |mut r| r.next().is_none())
+            {
+                GitError::NoCommits {
+                    reference: reference.to_string(),
+                }
+            } else {
+                GitError::RefNotFound {
+                    reference: reference.to_string(),
+                    shallow: self.repo.is_shallow(),
+                }
+            }
+        })?;
+        Ok(object.peel_to_commit()?)
+    }
+
+    fn tree_of<'s>(
+        &'s self,
+        commit: &git2::Commit<'s>,
+        label: String,
+    ) -> Result<GitTree<'s>, GitError> {
         Ok(GitTree {
             repo: self,
             tree: commit.tree()?,
-            label: format!("{reference} ({short})"),
+            label,
         })
+    }
+
+    /// The tree of a commit named by any revision git understands (`main`, `v1.2`, `HEAD~3`).
+    pub fn tree_at(&self, reference: &str) -> Result<GitTree<'_>, GitError> {
+        let commit = self.commit_at(reference)?;
+        let label = format!("{reference} ({})", short_id(&commit));
+        self.tree_of(&commit, label)
+    }
+
+    /// What `--against REF` compares with: the merge base of HEAD and REF, the tree `git diff
+    /// REF...HEAD` starts from. A branch made before REF gained commits is judged on its own
+    /// changes only, never on what REF added since (which it would appear to delete).
+    pub fn baseline(&self, reference: &str) -> Result<BaseCommit<'_>, GitError> {
+        let target = self.commit_at(reference)?;
+        let head = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let base = head
+            .as_ref()
+            .and_then(|h| self.repo.merge_base(h.id(), target.id()).ok())
+            .and_then(|id| self.repo.find_commit(id).ok());
+        let behind = match (&head, &base) {
+            (Some(h), Some(b)) if b.id() != target.id() => self
+                .repo
+                .graph_ahead_behind(h.id(), target.id())
+                .map_or(0, |(_, behind)| behind),
+            _ => 0,
+        };
+        let base_found = base.as_ref().map(git2::Commit::id);
+        let (commit, label, revision) = match base {
+            Some(b) if b.id() != target.id() => {
+                let short = short_id(&b);
+                (b, format!("{reference} (at the merge base {short})"), short)
+            }
+            _ => {
+                let short = short_id(&target);
+                let label = format!("{reference} ({short})");
+                // `REV:path` must read back unambiguously: a revision such as `:/fix` cannot.
+                let revision = if reference.contains(':') {
+                    short
+                } else {
+                    reference.to_string()
+                };
+                (target, label, revision)
+            }
+        };
+        let merge_base = short_id(&commit);
+        let unrelated = head.is_some() && base_found.is_none();
+        Ok(BaseCommit {
+            tree: self.tree_of(&commit, label.clone())?,
+            label,
+            revision,
+            behind,
+            merge_base,
+            unrelated,
+        })
+    }
+
+    /// The text of a registry file at HEAD (`None` without commits or without the file).
+    pub fn file_at_head(&self, rel: &str) -> Option<Vec<u8>> {
+        let tree = self.tree_at("HEAD").ok()?;
+        tree.read(rel).ok()
     }
 
     /// The tree staged for the next commit. `GIT_INDEX_FILE` (set by `git commit -a` and partial
@@ -166,6 +255,18 @@ impl Repo {
         Ok(Registry::from_tree(&tree, self.root.clone())?)
     }
 
+    /// The commits at which a shallow clone's history is cut (empty for a full clone).
+    pub fn shallow_boundaries(&self) -> Vec<git2::Oid> {
+        if !self.repo.is_shallow() {
+            return Vec::new();
+        }
+        std::fs::read_to_string(self.repo.path().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| git2::Oid::from_str(l.trim()).ok())
+            .collect()
+    }
+
     /// Each version file's introduction: the commit where the path first appears, walking the
     /// history oldest first along first parents and merges alike.
     pub fn introductions(&self, rel_paths: &[String]) -> Result<Vec<Option<CommitInfo>>, GitError> {
@@ -176,15 +277,21 @@ impl Repo {
             return Ok(found); // no commits yet
         }
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        // In a shallow clone the oldest commits held stand in for the history cut off below
+        // them: a file they hold may be older than they are.
+        let boundaries = self.shallow_boundaries();
         for oid in walk {
-            let commit = self.repo.find_commit(oid?)?;
+            let oid = oid?;
+            let commit = self.repo.find_commit(oid)?;
             let tree = commit.tree()?;
             for (i, path) in paths.iter().enumerate() {
                 if found[i].is_some() {
                     continue;
                 }
                 if tree.get_path(Path::new(path)).is_ok() {
-                    found[i] = Some(CommitInfo::of(&commit));
+                    let mut info = CommitInfo::of(&commit);
+                    info.history_cut = boundaries.contains(&oid);
+                    found[i] = Some(info);
                 }
             }
             if found.iter().all(Option::is_some) {
@@ -193,6 +300,32 @@ impl Repo {
         }
         Ok(found)
     }
+}
+
+fn short_id(commit: &git2::Commit<'_>) -> String {
+    commit
+        .as_object()
+        .short_id()
+        .ok()
+        .and_then(|b| b.as_str().ok().map(str::to_string))
+        .unwrap_or_else(|| commit.id().to_string()[..7].to_string())
+}
+
+/// The commit `--against REF` compares with, and how to name it.
+pub struct BaseCommit<'r> {
+    pub tree: GitTree<'r>,
+    /// How messages name it: `main (1a2b3c4)`, or `main (at the merge base 1a2b3c4)`.
+    pub label: String,
+    /// How locations in its files are written (`REV:path`, as `git show` takes them): the ref as
+    /// given, or the merge base's short id when that is what is compared.
+    pub revision: String,
+    /// Commits REF has that HEAD does not (0 when the branch contains REF).
+    pub behind: usize,
+    /// The short id of the commit compared with.
+    pub merge_base: String,
+    /// HEAD and REF share no commit this clone holds (a shallow clone, or unrelated
+    /// histories): REF itself is compared with.
+    pub unrelated: bool,
 }
 
 /// Either git failed or the registry at the ref could not be read.
@@ -235,6 +368,8 @@ pub struct CommitInfo {
     pub time: i64,
     pub offset_minutes: i32,
     pub summary: String,
+    /// The commit is where a shallow clone's history is cut: the file may be older.
+    pub history_cut: bool,
 }
 
 impl CommitInfo {
@@ -249,6 +384,7 @@ impl CommitInfo {
             time: when.seconds(),
             offset_minutes: when.offset_minutes(),
             summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
+            history_cut: false,
         }
     }
 
@@ -367,6 +503,7 @@ mod tests {
             time,
             offset_minutes,
             summary: String::new(),
+            history_cut: false,
         };
         assert_eq!(c(0, 0).date(), "1970-01-01T00:00:00+00:00");
         assert_eq!(c(1_764_045_600, 60).date(), "2025-11-25T05:40:00+01:00");

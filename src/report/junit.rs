@@ -32,13 +32,15 @@ const CHECKS: [Category; 6] = [
     Category::Envelope,
 ];
 
-fn line(f: &Finding) -> String {
+/// One finding as a line; `prefix` is the registry's folder in the repository (`events/`), so
+/// paths read from the repository root as CI dashboards link them.
+fn line(f: &Finding, prefix: &str) -> String {
     let at = f
         .location
         .as_ref()
         .map(|l| match (l.line, l.column) {
-            (Some(a), Some(b)) => format!("{}:{a}:{b}: ", l.file),
-            _ => format!("{}: ", l.file),
+            (Some(a), Some(b)) => format!("{prefix}{}:{a}:{b}: ", l.file),
+            _ => format!("{prefix}{}: ", l.file),
         })
         .unwrap_or_default();
     format!(
@@ -47,7 +49,7 @@ fn line(f: &Finding) -> String {
     )
 }
 
-pub fn render(report: &Report, subjects: &[String]) -> String {
+pub fn render(report: &Report, subjects: &[String], prefix: &str) -> String {
     // Every subject gets a suite, so a clean subject shows as passing checks.
     let mut suites: BTreeMap<String, Vec<&Finding>> =
         subjects.iter().map(|s| (s.clone(), Vec::new())).collect();
@@ -122,7 +124,7 @@ pub fn render(report: &Report, subjects: &[String]) -> String {
             }
             out.push_str(">\n");
             if let Some(first) = errors.first() {
-                let body: Vec<String> = errors.iter().map(|f| line(f)).collect();
+                let body: Vec<String> = errors.iter().map(|f| line(f, prefix)).collect();
                 out.push_str(&format!(
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                     first.rule.id,
@@ -133,7 +135,7 @@ pub fn render(report: &Report, subjects: &[String]) -> String {
             let others: Vec<String> = mine
                 .iter()
                 .filter(|f| f.severity != Severity::Error)
-                .map(|f| line(f))
+                .map(|f| line(f, prefix))
                 .collect();
             if !others.is_empty() {
                 out.push_str(&format!(

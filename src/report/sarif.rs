@@ -77,7 +77,20 @@ fn result(f: &Finding, prefix: &str) -> Value {
             .other_version
             .map(|v| format!("the same place in v{v}"))
             .unwrap_or_else(|| "the other version".into());
-        let mut rel = location(other, Some(label), prefix);
+        // A baseline's file is named `REV:path`: the path is in the repository, as it was at REV.
+        let at_revision = (f.category() == crate::finding::Category::Integrity)
+            .then(|| crate::integrity::split_revision(&other.file))
+            .flatten();
+        let mut rel = match at_revision {
+            Some((revision, path)) => {
+                let mut plain = other.clone();
+                plain.file = path.to_string();
+                let mut rel = location(&plain, Some(format!("as it is at {revision}")), prefix);
+                rel["properties"] = json!({"revision": revision});
+                rel
+            }
+            None => location(other, Some(label), prefix),
+        };
         rel["id"] = json!(0);
         r["relatedLocations"] = json!([rel]);
     }
@@ -125,7 +138,7 @@ pub fn render(report: &Report, prefix: &str) -> String {
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rule_list,
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the repository root"}}},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the root of the git work tree holding the registry (the registry's own folder outside git); every uri is relative to it"}}},
             "results": report.findings.iter().map(|f| result(f, prefix)).collect::<Vec<_>>(),
         }],
     });
