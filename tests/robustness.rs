@@ -1,0 +1,126 @@
+//! Hostile and unlucky input end to end: every case runs under a time limit on generated input,
+//! and must end in findings (or a clear refusal), never a panic, a hang or a silent pass.
+
+use serde_json::Value;
+use std::path::Path;
+use std::time::Duration;
+
+mod common;
+use common::{copy_of, data, evreg};
+
+/// Generous for a debug build on a busy machine, far below what quadratic work would take.
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// A valid whole event of `shop.order.placed` v1 in the `events` registry, on one line.
+fn good_event() -> Value {
+    let text =
+        std::fs::read_to_string(data("events/fixtures/shop.order.placed/v1/basic.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `evreg validate -` on `input` with JSON output: the report and the exit code.
+fn validate_stdin(dir: &Path, extra: &[&str], input: Vec<u8>) -> (Value, i32) {
+    let out = evreg(dir)
+        .args(["validate", "--output", "json"])
+        .args(extra)
+        .arg("-")
+        .write_stdin(input)
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let report = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{e}: {text}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (report, out.status.code().expect("evreg was killed"))
+}
+
+fn rules_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn event_versions_that_name_no_registered_version_are_findings() {
+    let dir = data("events");
+    for (version, rule) in [
+        ("4294967296", "event-unknown-version"),
+        ("4294967297", "event-unknown-version"),
+        ("18446744073709551615", "event-unknown-version"),
+        ("18446744073709551616", "envelope-field-invalid"),
+        ("-1", "envelope-field-invalid"),
+        ("0", "envelope-field-invalid"),
+        ("1.5", "envelope-field-invalid"),
+        ("1e3", "envelope-field-invalid"),
+        ("\"1\"", "envelope-field-invalid"),
+        ("null", "envelope-field-invalid"),
+    ] {
+        let line = serde_json::to_string(&good_event())
+            .unwrap()
+            .replace("\"eventVersion\":1", &format!("\"eventVersion\":{version}"));
+        assert!(line.contains(version), "{line}");
+        let (report, code) = validate_stdin(&dir, &[], line.into_bytes());
+        assert_eq!(code, 1, "eventVersion {version}: {report}");
+        assert_eq!(
+            rules_of(&report),
+            [rule],
+            "eventVersion {version}: {report}"
+        );
+    }
+}
+
+#[test]
+fn custom_version_fields_and_schema_uris_route_or_report() {
+    let reg = copy_of("events");
+    std::fs::write(
+        reg.path().join("evreg.yaml"),
+        "compatibility: BACKWARD\nenvelope:\n  preset: default\n  fields:\n    - {name: eventVersion, type: integer, role: event-version, required: false}\n    - {name: release, type: string}\n",
+    )
+    .unwrap();
+    let mut event = good_event();
+    // An optional version field left out: the payload is validated against the latest version.
+    event.as_object_mut().unwrap().remove("eventVersion");
+    event["release"] = "x".into();
+    event["payload"]["quantity"] = "two".into();
+    let (report, _) = validate_stdin(reg.path(), &[], event.to_string().into_bytes());
+    assert_eq!(rules_of(&report), ["payload-invalid"], "{report}");
+    assert_eq!(report["findings"][0]["version"], 2, "{report}");
+    event["payload"]["quantity"] = 2.into();
+    for (version, rule) in [
+        (serde_json::json!(-3), "envelope-field-invalid"),
+        (serde_json::json!(4294967296u64), "event-unknown-version"),
+        (serde_json::json!("v1"), "envelope-field-invalid"),
+    ] {
+        event["eventVersion"] = version.clone();
+        let (report, code) = validate_stdin(reg.path(), &[], event.to_string().into_bytes());
+        assert_eq!(code, 1, "{version}: {report}");
+        assert_eq!(rules_of(&report), [rule], "{version}: {report}");
+    }
+    std::fs::write(reg.path().join("evreg.yaml"), "envelope: cloudevents\n").unwrap();
+    for (uri, rule) in [
+        (
+            "https://schemas.example.com/shop.order.placed/v4294967296",
+            Some("event-unknown-version"),
+        ),
+        (
+            "urn:evreg:shop.order.placed@99999999999999999999999",
+            Some("event-unknown-version"),
+        ),
+        (
+            "https://schemas.example.com/shop.order.placed/v1.avsc",
+            None,
+        ),
+    ] {
+        let event = serde_json::json!({"specversion": "1.0", "id": "1", "source": "/shop",
+            "type": "shop.order.placed", "dataschema": uri, "data": good_event()["payload"]});
+        let (report, _) = validate_stdin(reg.path(), &[], event.to_string().into_bytes());
+        assert_eq!(
+            rules_of(&report),
+            Vec::from_iter(rule.map(String::from)),
+            "{uri}: {report}"
+        );
+    }
+}
