@@ -124,3 +124,46 @@ fn custom_version_fields_and_schema_uris_route_or_report() {
         );
     }
 }
+
+#[test]
+fn a_stream_line_is_parsed_as_strictly_as_an_event_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // The payload is invalid for v1 (quantity "two") unless the duplicate key's last value wins.
+    let mut event = good_event();
+    event["payload"]["quantity"] = "two".into();
+    let line = event.to_string().replacen(
+        "\"quantity\":\"two\"",
+        "\"quantity\":\"two\",\"quantity\":2",
+        1,
+    );
+    assert!(line.contains("\"quantity\":2"), "{line}");
+    std::fs::write(dir.path().join("one.json"), &line).unwrap();
+    std::fs::write(dir.path().join("many.ndjson"), format!("{line}\n")).unwrap();
+    let registry = data("events");
+    let file = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for args in [vec![file("one.json")], vec![file("many.ndjson")]] {
+        let out = evreg(&registry)
+            .args(["validate", "--output", "json"])
+            .args(&args)
+            .timeout(LIMIT)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {report}");
+        assert_eq!(
+            rules_of(&report),
+            ["event-invalid-json"],
+            "{args:?}: {report}"
+        );
+        let message = report["findings"][0]["message"].as_str().unwrap();
+        assert!(message.contains("duplicate key `quantity`"), "{message}");
+    }
+    let (report, code) = validate_stdin(&registry, &[], format!("{line}\n").into_bytes());
+    assert_eq!(
+        (code, rules_of(&report)),
+        (1, vec!["event-invalid-json".to_string()])
+    );
+    // The column points at the second key.
+    let column = report["findings"][0]["column"].as_u64().unwrap() as usize;
+    assert!(line[column - 1..].starts_with("\"quantity\":2"), "{report}");
+}

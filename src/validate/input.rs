@@ -73,6 +73,23 @@ fn first_line_is_partial(bytes: &[u8]) -> bool {
     line.len() < bytes.len() && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
 }
 
+/// Parse one event, from a file or a line of a stream alike: the strict parser (duplicate keys
+/// and over-deep nesting are errors) keeping every value's span, and the value to validate.
+fn parse_event(text: &str) -> Result<(json::Node, serde_json::Value), json::ParseError> {
+    let doc = json::parse(text)?;
+    let value = doc.to_serde();
+    Ok((doc, value))
+}
+
+/// The 1-based column (in characters) of a byte offset in one line.
+fn column(line: &str, offset: usize) -> usize {
+    let mut offset = offset.min(line.len());
+    while !line.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    line[..offset].chars().count() + 1
+}
+
 fn document(
     catalog: &Catalog,
     input: &Input,
@@ -89,8 +106,8 @@ fn document(
             return (vec![f], tally, None);
         }
     };
-    let doc = match json::parse(&file.text) {
-        Ok(d) => d,
+    let (doc, value) = match parse_event(&file.text) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let f = Finding::new(
                 &rules::EVENT_INVALID_JSON,
@@ -105,7 +122,6 @@ fn document(
             return (vec![f], tally, Some(file));
         }
     };
-    let value = doc.to_serde();
     let outcome = catalog.validate(&value, expect);
     let found: Vec<Finding> = outcome
         .problems
@@ -229,16 +245,15 @@ fn validate_lines(
             }
             None => text,
         };
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
+        let (doc, value) = match parse_event(text) {
+            Ok(parsed) => parsed,
             Err(e) => {
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                let col = column(text, e.offset);
                 out.push(invalid_line(
                     name,
                     line_no,
-                    e.column().max(1),
-                    format!("line {line_no} is not valid JSON: {msg}"),
+                    col,
+                    format!("line {line_no} is not valid JSON: {}", e.message),
                 ));
                 tally.rejected += 1;
                 continue;
