@@ -167,3 +167,52 @@ fn a_stream_line_is_parsed_as_strictly_as_an_event_file() {
     let column = report["findings"][0]["column"].as_u64().unwrap() as usize;
     assert!(line[column - 1..].starts_with("\"quantity\":2"), "{report}");
 }
+
+/// A registry in a temporary folder: `evreg.yaml` and the given files.
+fn registry(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("evreg.yaml"), "compatibility: BACKWARD\n").unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const JSON_ITEMS: &str = r#"{"$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object", "properties": {"items": {"type": "array", "items": {"type": "integer"}}}}"#;
+const AVRO_ITEMS: &str = r#"{"type": "record", "name": "Filled", "namespace": "shop",
+  "fields": [{"name": "items", "type": {"type": "array", "items": "int"}}]}"#;
+
+#[test]
+fn one_line_with_many_invalid_items_takes_linear_time() {
+    let reg = registry(&[
+        ("schemas/shop.cart.filled/v1.schema.json", JSON_ITEMS),
+        ("schemas/shop.cart.emptied/v1.avsc", AVRO_ITEMS),
+    ]);
+    let n = 20_000;
+    let items: Vec<String> = (0..n).map(|i| format!("\"{i}\"")).collect();
+    let line = format!("{{\"items\": [{}]}}\n", items.join(","));
+    for subject in ["shop.cart.filled", "shop.cart.emptied"] {
+        let started = std::time::Instant::now();
+        let (report, code) = validate_stdin(
+            reg.path(),
+            &["--subject", subject],
+            line.clone().into_bytes(),
+        );
+        let took = started.elapsed();
+        assert_eq!(code, 1);
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), n, "{subject}");
+        // Each finding points at its own item, in line order.
+        let last = &findings[n - 1];
+        assert_eq!(last["pointer"], format!("/items/{}", n - 1));
+        let column = last["column"].as_u64().unwrap() as usize;
+        assert!(
+            line[column - 1..].starts_with(&format!("\"{}\"", n - 1)),
+            "{last}"
+        );
+        assert!(took < Duration::from_secs(10), "{subject}: {took:?}");
+    }
+}

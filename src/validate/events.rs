@@ -32,7 +32,13 @@ pub struct Catalog {
     pub versions: HashMap<String, Vec<u32>>,
     /// Parsed schema files, to locate schema pointers.
     docs: HashMap<(String, u32), crate::source::json::Node>,
+    /// Schema places already located: many problems of one event (every item of a long array)
+    /// point at the same schema element, and locating one in a minified schema reads its line.
+    places: SchemaPlaces,
 }
+
+type SchemaPlaces =
+    std::sync::Mutex<HashMap<(String, u32, String), Option<crate::finding::Location>>>;
 
 impl Catalog {
     /// Compile every version that parses. Versions that do not are left out (their findings come
@@ -92,6 +98,7 @@ impl Catalog {
             latest,
             versions,
             docs,
+            places: SchemaPlaces::default(),
         }
     }
 
@@ -103,9 +110,17 @@ impl Catalog {
         pointer: &str,
     ) -> Option<crate::finding::Location> {
         let key = (subject.to_string(), version);
+        let place = (subject.to_string(), version, pointer.to_string());
+        if let Some(known) = self.places.lock().ok()?.get(&place) {
+            return known.clone();
+        }
         let file = self.files.get(&key)?;
         let span = self.docs.get(&key).and_then(|d| d.pointer_span(pointer));
-        Some(crate::finding::Location::at(file, pointer, span))
+        let location = Some(crate::finding::Location::at(file, pointer, span));
+        if let Ok(mut places) = self.places.lock() {
+            places.insert(place, location.clone());
+        }
+        location
     }
 }
 

@@ -1,12 +1,12 @@
 //! Events from files and streams. A `.json` file is one event; `.ndjson` / `.jsonl` files and
 //! standard input are streams of one event per line. One bad line never stops the rest.
 
-use super::events::{Catalog, Expect};
-use super::fixtures::finding;
+use super::events::{Catalog, EventProblem, Expect};
 use crate::finding::{Finding, Location};
 use crate::rules;
 use crate::source::json;
 use crate::source::{SourceFile, SourceMap, Span};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub struct Input {
@@ -123,20 +123,14 @@ fn document(
         }
     };
     let outcome = catalog.validate(&value, expect);
-    let found: Vec<Finding> = outcome
-        .problems
-        .iter()
-        .map(|p| {
-            finding(
-                p,
-                &file,
-                Some(&doc),
-                catalog,
-                outcome.subject.as_deref(),
-                outcome.version,
-            )
-        })
-        .collect();
+    let found = event_findings(
+        catalog,
+        &outcome.problems,
+        (outcome.subject.as_deref(), outcome.version),
+        &doc,
+        &file.text,
+        &Place::File(&file.path),
+    );
     let rejected = usize::from(found.iter().any(Finding::is_error));
     (
         found,
@@ -146,22 +140,6 @@ fn document(
         },
         Some(file),
     )
-}
-
-/// A place in a stream: the line, and the column of the value at `pointer` within it.
-fn stream_location(name: &str, line_no: usize, line: &str, pointer: &str) -> Location {
-    let column = json::parse(line)
-        .ok()
-        .and_then(|d| d.pointer_span(pointer))
-        .map(|s| line.get(..s.start).map_or(1, |p| p.chars().count() + 1))
-        .unwrap_or(1);
-    Location {
-        file: name.to_string(),
-        pointer: pointer.to_string(),
-        span: None,
-        line: Some(line_no),
-        column: Some(column),
-    }
 }
 
 fn invalid_line(name: &str, line_no: usize, column: usize, message: String) -> Finding {
@@ -260,13 +238,151 @@ fn validate_lines(
             }
         };
         let outcome = catalog.validate(&value, expect);
-        for p in &outcome.problems {
-            let at = stream_location(name, line_no, text, &p.pointer);
-            out.push(p.finding(at, catalog, outcome.subject.as_deref(), outcome.version));
-        }
+        out.extend(event_findings(
+            catalog,
+            &outcome.problems,
+            (outcome.subject.as_deref(), outcome.version),
+            &doc,
+            text,
+            &Place::Line(name, line_no),
+        ));
         if out[before..].iter().any(Finding::is_error) {
             tally.rejected += 1;
         }
     }
     (out, tally)
+}
+
+/// Where an event's text is: a whole file (findings keep spans for snippets), or one line of a
+/// stream (findings name the line and column).
+pub enum Place<'a> {
+    File(&'a str),
+    Line(&'a str, usize),
+}
+
+/// The findings for one event's problems, each at the place its pointer names in `text` (the
+/// event `doc` was parsed from). Linear in the event's size plus the problems: the event is
+/// parsed once, objects are indexed once, and all positions are found in one pass.
+pub fn event_findings(
+    catalog: &Catalog,
+    problems: &[EventProblem],
+    (subject, version): (Option<&str>, Option<u32>),
+    doc: &json::Node,
+    text: &str,
+    place: &Place,
+) -> Vec<Finding> {
+    let mut locator = Locator::new(doc);
+    let spans: Vec<Option<Span>> = problems.iter().map(|p| locator.span(&p.pointer)).collect();
+    let offsets: Vec<usize> = spans.iter().flatten().map(|s| s.start).collect();
+    let mut positions = line_columns(text, &offsets).into_iter();
+    problems
+        .iter()
+        .zip(spans)
+        .map(|(p, span)| {
+            let at = span.map(|_| positions.next().unwrap_or((1, 1)));
+            let location = match *place {
+                Place::File(path) => Location {
+                    file: path.to_string(),
+                    pointer: p.pointer.clone(),
+                    span,
+                    line: at.map(|(l, _)| l),
+                    column: at.map(|(_, c)| c),
+                },
+                Place::Line(name, line_no) => Location {
+                    file: name.to_string(),
+                    pointer: p.pointer.clone(),
+                    span: None,
+                    line: Some(line_no),
+                    column: Some(at.map_or(1, |(_, c)| c)),
+                },
+            };
+            p.finding(location, catalog, subject, version)
+        })
+        .collect()
+}
+
+/// The 1-based line and column (in characters, lines split at `\n`) of each byte offset, in the
+/// order given, in one pass over the text.
+fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![(1, 1); offsets.len()];
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text.char_indices().peekable();
+    for i in order {
+        let target = offsets[i].min(text.len());
+        while let Some(&(at, c)) = chars.peek() {
+            if at >= target {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+            chars.next();
+        }
+        out[i] = (line, column);
+    }
+    out
+}
+
+/// Spans of JSON pointers in one parsed event. A pointer is resolved token by token; objects with
+/// many members are indexed on first use, so many problems in one wide object stay linear.
+struct Locator<'d> {
+    doc: &'d json::Node,
+    index: HashMap<*const json::Node, HashMap<&'d str, usize>>,
+}
+
+impl<'d> Locator<'d> {
+    /// Objects this small are searched; larger ones are indexed.
+    const SCAN: usize = 16;
+
+    fn new(doc: &'d json::Node) -> Self {
+        Locator {
+            doc,
+            index: HashMap::new(),
+        }
+    }
+
+    fn member(&mut self, node: &'d json::Node, key: &str) -> Option<&'d json::Member> {
+        let members = node.as_object()?;
+        if members.len() <= Self::SCAN {
+            return members.iter().find(|m| m.key == key);
+        }
+        let index = self.index.entry(node as *const _).or_insert_with(|| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.key.as_str(), i))
+                .collect()
+        });
+        index.get(key).map(|&i| &members[i])
+    }
+
+    /// As [`json::Node::pointer_span`]: an object member's key and value together.
+    fn span(&mut self, pointer: &str) -> Option<Span> {
+        let Some(rest) = pointer.strip_prefix('/') else {
+            return pointer.is_empty().then_some(self.doc.span);
+        };
+        let mut node = self.doc;
+        let mut tokens = rest.split('/').peekable();
+        while let Some(token) = tokens.next() {
+            let token = json::unescape_pointer_token(token);
+            let last = tokens.peek().is_none();
+            match &node.value {
+                json::Value::Object(_) => {
+                    let m = self.member(node, &token)?;
+                    if last {
+                        return Some(Span::new(m.key_span.start, m.value.span.end));
+                    }
+                    node = &m.value;
+                }
+                json::Value::Array(items) => node = items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        }
+        Some(node.span)
+    }
 }
