@@ -216,3 +216,199 @@ fn one_line_with_many_invalid_items_takes_linear_time() {
         assert!(took < Duration::from_secs(10), "{subject}: {took:?}");
     }
 }
+
+/// Read lines from a child's stdout on a thread, so a test can wait for one with a time limit.
+fn line_reader(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Wait for a line containing `needle`; the lines read on the way are returned with it.
+fn wait_for(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + LIMIT;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let found = line.contains(needle);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no line with {needle:?} ({e}); read so far: {seen:#?}"),
+        }
+    }
+}
+
+fn spawn_validate(dir: &Path, output: &str) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("evreg"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("EVREG_OUTPUT")
+        .env_remove("EVREG_REGISTRY")
+        .args(["validate", "--output", output, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn findings_of_standard_input_appear_while_it_is_still_open() {
+    use std::io::Write;
+    let good = good_event().to_string();
+    let mut bad = good_event();
+    bad["payload"]["quantity"] = "many".into();
+    for (output, first, summary) in [
+        (
+            "human",
+            "payload-invalid",
+            "✗ 3 errors in 5 events, 3 rejected",
+        ),
+        (
+            "github",
+            "::error ",
+            "evreg: 3 errors in 5 events, 3 rejected",
+        ),
+    ] {
+        let mut child = spawn_validate(&data("events"), output);
+        let mut stdin = child.stdin.take().unwrap();
+        let rx = line_reader(child.stdout.take().unwrap());
+        writeln!(stdin, "{good}").unwrap();
+        writeln!(stdin, "{bad}").unwrap();
+        stdin.flush().unwrap();
+        let seen = wait_for(&rx, first);
+        assert!(
+            seen.iter().all(|l| !l.contains("event")),
+            "{output}: {seen:#?}"
+        );
+        // The stream is still open: a later bad line is reported too, in order.
+        std::thread::sleep(Duration::from_millis(200));
+        writeln!(stdin, "{good}").unwrap();
+        writeln!(stdin, "{{\"eventId\": 1,").unwrap();
+        writeln!(stdin, "{{not json").unwrap();
+        stdin.flush().unwrap();
+        let seen = wait_for(&rx, "event-invalid-json");
+        assert!(
+            seen.iter()
+                .all(|l| !l.contains("✗") && !l.starts_with("evreg:")),
+            "{seen:#?}"
+        );
+        drop(stdin);
+        let rest = wait_for(&rx, summary);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{output}: {rest:#?}");
+    }
+}
+
+#[test]
+fn standard_input_is_validated_in_bounded_memory() {
+    use std::io::Write;
+    let mut child = spawn_validate(&data("events"), "human");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().unwrap();
+    let rx = line_reader(child.stdout.take().unwrap());
+    // Lines of 1 MB (a long producer name), every eighth one invalid.
+    let mut event = good_event();
+    event["producer"] = "p".repeat(1 << 20).into();
+    let good = format!("{event}\n");
+    event["payload"]["quantity"] = "many".into();
+    let bad = format!("{event}\n");
+    let mut written = 0;
+    let mut lines = 0;
+    while written < 64 << 20 {
+        let line = if lines % 8 == 0 { &bad } else { &good };
+        stdin.write_all(line.as_bytes()).unwrap();
+        written += line.len();
+        lines += 1;
+    }
+    stdin.flush().unwrap();
+    // All but a pipe's worth of input has been read: its peak memory so far is nearly the whole.
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    // Findings came while the input was still open.
+    assert!(rx.try_iter().any(|l| l.contains("payload-invalid")));
+    drop(stdin);
+    let rest = wait_for(&rx, "rejected");
+    assert!(
+        rest.last().unwrap().contains(&format!("in {lines} events")),
+        "{rest:?}"
+    );
+    child.wait().unwrap();
+    // Peak memory (where /proc tells it) stays below the input: it is never held whole.
+    if let Some(kb) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    {
+        eprintln!("peak {kb} kB for 64 MB of input");
+        assert!(kb < 48 * 1024, "peak {kb} kB for 64 MB of input");
+    }
+}
+
+#[test]
+fn pretty_printed_events_in_a_stream_are_events_and_a_cut_line_costs_only_itself() {
+    let mut bad = good_event();
+    bad["payload"]["quantity"] = "many".into();
+    let pretty_bad = serde_json::to_string_pretty(&bad).unwrap();
+    let quantity_line = pretty_bad
+        .lines()
+        .position(|l| l.contains("\"many\""))
+        .unwrap()
+        + 1;
+    let good = good_event().to_string();
+    let pretty_good = serde_json::to_string_pretty(&good_event()).unwrap();
+    let stream = format!("{pretty_bad}\n{good}\n{pretty_good}\n{{\"eventId\": \"x\",\n{good}\n");
+    let cut_line = pretty_bad.lines().count() + 1 + pretty_good.lines().count() + 1;
+    let (report, code) = validate_stdin(&data("events"), &[], stream.into_bytes());
+    assert_eq!(code, 1);
+    let rows: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("payload-invalid".to_string(), quantity_line as u64),
+            ("event-invalid-json".to_string(), cut_line as u64),
+        ],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["events"], 5);
+    assert_eq!(report["summary"]["rejected"], 2);
+}
+
+#[test]
+fn an_over_long_line_is_one_finding_and_the_next_lines_are_still_read() {
+    let good = good_event().to_string();
+    let mut input = format!("{good}\n").into_bytes();
+    // An open object that never closes, longer than any event may be.
+    input.extend_from_slice(b"{\"eventId\": [");
+    input.extend(std::iter::repeat_n(b'[', 17 << 20));
+    input.extend_from_slice(format!("\n{good}\n").as_bytes());
+    let (report, code) = validate_stdin(&data("events"), &[], input);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&report), ["event-invalid-json"], "{report}");
+    assert_eq!(report["findings"][0]["line"], 2);
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("more than the 16 MiB"), "{message}");
+    assert_eq!(report["summary"]["events"], 3);
+}

@@ -1,7 +1,7 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
 use super::{Context, Report};
-use crate::finding::{Direction, Finding, Location, Severity};
+use crate::finding::{Direction, Finding, Location, Severity, Summary};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
@@ -208,6 +208,18 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
 }
 
 pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> String {
+    let mut out = render_findings(&report.findings, &report.sources, color, width);
+    out.push_str(&summary(&report.summary(), report.has_errors(), ctx));
+    out
+}
+
+/// The findings alone, each as a diagnostic followed by a blank line (streams render as they go).
+pub fn render_findings(
+    findings: &[Finding],
+    sources: &SourceMap,
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -217,8 +229,8 @@ pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> Stri
         .with_width(width)
         .with_context_lines(2);
     let mut out = String::new();
-    for f in &report.findings {
-        let d = diag(f, &report.sources);
+    for f in findings {
+        let d = diag(f, sources);
         let mut text = String::new();
         if handler.render_report(&mut text, &d).is_err() {
             // A snippet miette could not read: fall back to the plain message.
@@ -230,8 +242,11 @@ pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> Stri
         out.push_str(&text);
         out.push('\n');
     }
-    let summary = report.summary();
-    let mark = if report.has_errors() { "✗" } else { "✓" };
-    out.push_str(&format!("{mark} {}\n", ctx.summary_line(&summary)));
     out
+}
+
+/// The closing summary line.
+pub fn summary(summary: &Summary, has_errors: bool, ctx: &Context) -> String {
+    let mark = if has_errors { "✗" } else { "✓" };
+    format!("{mark} {}\n", ctx.summary_line(summary))
 }
