@@ -412,3 +412,84 @@ fn an_over_long_line_is_one_finding_and_the_next_lines_are_still_read() {
     assert!(message.contains("more than the 16 MiB"), "{message}");
     assert_eq!(report["summary"]["events"], 3);
 }
+
+/// Human output of `args` in `dir`: it ends with findings (exit 1), and no line is wide.
+fn human_lines_are_narrow(dir: &Path, args: &[&str]) -> String {
+    let out = evreg(dir).args(args).timeout(LIMIT).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{args:?}: {text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 170,
+            "{args:?}: a line of {} characters",
+            line.chars().count()
+        );
+    }
+    text
+}
+
+#[test]
+fn findings_far_into_one_long_line_render_cut_around_the_span() {
+    // Minified schemas of ~190 KB, one property changed in the middle of the line.
+    let props = |changed: bool| -> serde_json::Map<String, Value> {
+        (0..3000)
+            .map(|i| {
+                let ty = if changed && i == 1500 {
+                    "integer"
+                } else {
+                    "string"
+                };
+                (
+                    format!("p{i:05}"),
+                    serde_json::json!({"type": ty, "description": "x".repeat(20)}),
+                )
+            })
+            .collect()
+    };
+    let schema = |changed| {
+        serde_json::json!({"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object", "properties": props(changed)})
+        .to_string()
+    };
+    let (v1, v2) = (schema(false), schema(true));
+    let reg = registry(&[
+        ("schemas/shop.cart.filled/v1.schema.json", &v1),
+        ("schemas/shop.cart.filled/v2.schema.json", &v2),
+    ]);
+    let text = human_lines_are_narrow(reg.path(), &["check"]);
+    let column = v2.find("\"type\":\"integer\"").unwrap() + 1;
+    assert!(
+        text.contains(&format!("v2.schema.json:1:{column}]")),
+        "{text}"
+    );
+    assert!(text.contains(" │ …p01500\":{\"description\":"), "{text}");
+    // A one-line event file whose bad value is far along its line.
+    let mut event = good_event();
+    event["eventVersion"] = 2.into();
+    event["eventType"] = "shop.cart.filled".into();
+    event["payload"] = (0..3000)
+        .map(|i| (format!("p{i:05}"), Value::from("y".repeat(30))))
+        .collect();
+    let file = reg.path().join("event.json");
+    let line = event.to_string();
+    std::fs::write(&file, &line).unwrap();
+    let text = human_lines_are_narrow(reg.path(), &["validate", "event.json"]);
+    let column = line.find("\"p01500\"").unwrap() + 1;
+    assert!(text.contains(&format!("event.json:1:{column}]")), "{text}");
+    // And the same event in a stream, as NDJSON.
+    std::fs::write(
+        reg.path().join("events.ndjson"),
+        format!("{line}\n{line}\n"),
+    )
+    .unwrap();
+    let text = human_lines_are_narrow(reg.path(), &["validate", "events.ndjson"]);
+    assert!(
+        text.contains(&format!("events.ndjson:2:{column}")),
+        "{text}"
+    );
+}
