@@ -493,3 +493,65 @@ fn findings_far_into_one_long_line_render_cut_around_the_span() {
         "{text}"
     );
 }
+
+#[test]
+fn fixture_new_ends_on_recursive_and_huge_schemas() {
+    let reg = registry(&[
+        (
+            "schemas/shop.tree.grown/v1.avsc",
+            r#"{"type": "record", "name": "Node", "namespace": "shop", "fields": [
+                {"name": "id", "type": "string"},
+                {"name": "parent", "type": "Node"}]}"#,
+        ),
+        (
+            "schemas/shop.list.grown/v1.avsc",
+            r#"{"type": "record", "name": "Item", "namespace": "shop", "fields": [
+                {"name": "next", "type": ["Item", "null"]},
+                {"name": "children", "type": {"type": "array", "items": "Item"}}]}"#,
+        ),
+        (
+            "schemas/shop.blob.stored/v1.avsc",
+            r#"{"type": "fixed", "name": "Blob", "size": 4294967296}"#,
+        ),
+        (
+            "schemas/shop.text.stored/v1.schema.json",
+            r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string", "minLength": 1000000000000}"#,
+        ),
+    ]);
+    let run = |subject: &str| {
+        evreg(reg.path())
+            .args(["fixture", "new", subject, "--stdout"])
+            .timeout(LIMIT)
+            .output()
+            .unwrap()
+    };
+    let out = run("shop.tree.grown");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no finite value fits this schema"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shop.Node.parent → shop.Node"), "{stderr}");
+    // A recursive record with an escape gets an example that passes.
+    let out = run("shop.list.grown");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let example: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(example["payload"]["next"].is_object(), "{example}");
+    // Too large to build: refused (or, where the schema itself is refused, that), never built.
+    for subject in ["shop.blob.stored", "shop.text.stored"] {
+        let out = run(subject);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{subject}: {stderr}");
+        assert!(
+            stderr.contains("larger than an example may be") || stderr.contains("does not parse"),
+            "{subject}: {stderr}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
