@@ -40,12 +40,18 @@ pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
     let version = &subject.versions[index];
     let provider = crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
     let (models, _) = parse_subject(subject, &provider);
+    let no_example = |e: example::NoExample| {
+        format!(
+            "cannot write an example of {name} v{number} ({}): {e}",
+            version.source.path
+        )
+    };
     let payload = match &models[index] {
-        Some(Model::Avro(s)) => example::avro_payload(s),
+        Some(Model::Avro(s)) => example::avro_payload(s).map_err(no_example)?,
         Some(_) => {
             let value: serde_json::Value = serde_json::from_str(&version.source.text)
                 .map_err(|e| format!("{}: {e}", version.source.path))?;
-            example::json_payload(&value)
+            example::json_payload(&value).map_err(no_example)?
         }
         None => {
             return Err(format!(

@@ -1,14 +1,19 @@
-use super::{Exit, Failure, Global};
-use crate::report::{Context, Report};
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output};
+use crate::finding::{Finding, Summary};
+use crate::registry::config::Settings;
+use crate::report::{self, Context, Report};
+use crate::source::SourceMap;
 use crate::validate::events::{Catalog, Expect};
-use crate::validate::input::{Input, validate_inputs};
-use std::io::Read;
+use crate::validate::input::{self, Checked};
+use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Event files: `.json` is one event, `.ndjson`/`.jsonl` one per line, `-` standard input
-    /// (one per line). Without files, the registry's fixtures are validated.
+    /// (one per line, validated as it arrives). Without files, the registry's fixtures are
+    /// validated.
     pub files: Vec<PathBuf>,
     /// The events are bare payloads of SUBJECT (at version N, default the latest).
     #[arg(long, value_name = "SUBJECT[@N]")]
@@ -36,34 +41,137 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         Some((name, version)) => Expect::Payload(name, *version),
         None => Expect::Routed,
     };
-    let mut inputs = Vec::new();
+    let mut out = Emitter::new(g, &reg.settings);
     for path in &args.files {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
+            let stdin = std::io::stdin().lock();
+            input::validate_stream(&catalog, "<stdin>", stdin, expect, &mut |c| out.event(c))
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            inputs.push(Input {
-                name: "<stdin>".into(),
-                bytes,
-                stream: true,
-            });
+            continue;
+        }
+        let name = path.display().to_string();
+        if input::is_stream_name(&name) {
+            let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+            let reader = std::io::BufReader::with_capacity(1 << 16, file);
+            input::validate_stream(&catalog, &name, reader, expect, &mut |c| out.event(c))
+                .map_err(|e| format!("cannot read {name}: {e}"))?;
         } else {
-            let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-            inputs.push(Input {
-                stream: Input::is_stream_name(&name),
-                name,
-                bytes,
-            });
+            let _ = out.event(input::validate_document(&catalog, &name, bytes, expect));
+        }
+        if out.closed {
+            break;
         }
     }
-    let (findings, sources, tally) = validate_inputs(&catalog, &inputs, expect);
-    let findings = reg.settings.apply_severities(findings);
-    let ctx = Context {
-        events: Some((tally.events, tally.rejected)),
-        ..Context::default()
-    };
-    Ok(g.emit(&Report::in_file_order(findings, sources), &ctx))
+    Ok(out.finish())
+}
+
+/// Takes each event's findings as they come: human and GitHub output are written (and flushed)
+/// at once, so nothing accumulates; formats that are one document are written at the end.
+struct Emitter<'a> {
+    g: &'a Global,
+    settings: &'a Settings,
+    /// For one-document formats: every finding, in input order, and the files they point into.
+    findings: Vec<Finding>,
+    sources: SourceMap,
+    summary: Summary,
+    errors: bool,
+    events: usize,
+    rejected: usize,
+    /// Standard output is gone (`evreg validate - | head`): stop reading.
+    closed: bool,
+}
+
+impl<'a> Emitter<'a> {
+    fn new(g: &'a Global, settings: &'a Settings) -> Self {
+        Emitter {
+            g,
+            settings,
+            findings: Vec::new(),
+            sources: SourceMap::default(),
+            summary: Summary::default(),
+            errors: false,
+            events: 0,
+            rejected: 0,
+            closed: false,
+        }
+    }
+
+    fn streaming(&self) -> bool {
+        matches!(self.g.output, Output::Human | Output::Github)
+    }
+
+    fn event(&mut self, checked: Checked) -> ControlFlow<()> {
+        let findings = self.settings.apply_severities(checked.findings);
+        self.events += 1;
+        let rejected = findings.iter().any(Finding::is_error);
+        self.rejected += usize::from(rejected);
+        self.errors |= rejected;
+        let s = Summary::of(&findings);
+        self.summary.errors += s.errors;
+        self.summary.warnings += s.warnings;
+        self.summary.infos += s.infos;
+        self.summary.allowed += s.allowed;
+        if !self.streaming() {
+            if !findings.is_empty()
+                && let Some(source) = checked.source
+            {
+                self.sources.insert(source);
+            }
+            self.findings.extend(findings);
+            return ControlFlow::Continue(());
+        }
+        if findings.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let text = match self.g.output {
+            Output::Github => report::github::render_findings(&findings, &Context::default()),
+            _ => {
+                let mut sources = SourceMap::default();
+                if let Some(source) = checked.source {
+                    sources.insert(source);
+                }
+                report::human::render_findings(
+                    &findings,
+                    &sources,
+                    self.g.color(),
+                    super::terminal_width(),
+                )
+            }
+        };
+        self.write(&text)
+    }
+
+    fn write(&mut self, text: &str) -> ControlFlow<()> {
+        let mut stdout = std::io::stdout().lock();
+        if stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            self.closed = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn finish(mut self) -> Exit {
+        let ctx = Context {
+            events: Some((self.events, self.rejected)),
+            ..Context::default()
+        };
+        if !self.streaming() {
+            let report = Report {
+                findings: std::mem::take(&mut self.findings),
+                sources: std::mem::take(&mut self.sources),
+            };
+            return self.g.emit(&report, &ctx);
+        }
+        let summary = match self.g.output {
+            Output::Github => report::github::summary(&self.summary, &ctx),
+            _ => report::human::summary(&self.summary, self.errors, &ctx),
+        };
+        let _ = self.write(&summary);
+        if self.errors { EXIT_FINDINGS } else { EXIT_OK }
+    }
 }

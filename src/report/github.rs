@@ -56,13 +56,22 @@ fn command(f: &Finding, prefix: &str) -> String {
 }
 
 pub fn render(report: &Report, ctx: &Context) -> String {
-    let mut out: String = report
-        .findings
+    let mut out = render_findings(&report.findings, ctx);
+    out.push_str(&summary(&report.summary(), ctx));
+    out
+}
+
+/// The findings alone, one command each (streams render as they go).
+pub fn render_findings(findings: &[Finding], ctx: &Context) -> String {
+    findings
         .iter()
         .map(|f| command(f, &ctx.path_prefix))
-        .collect();
-    out.push_str(&format!("evreg: {}\n", ctx.summary_line(&report.summary())));
-    out
+        .collect()
+}
+
+/// The closing summary line.
+pub fn summary(summary: &crate::finding::Summary, ctx: &Context) -> String {
+    format!("evreg: {}\n", ctx.summary_line(summary))
 }
 
 #[cfg(test)]

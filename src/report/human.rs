@@ -1,45 +1,179 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
 use super::{Context, Report};
-use crate::finding::{Direction, Finding, Location, Severity};
+use crate::finding::{Direction, Finding, Location, Severity, Summary};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
-    SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
-use std::sync::Arc;
 
-/// A file's text shared with the report, as miette reads it.
+/// The widest piece of a source line a snippet shows, in characters. Longer lines (a minified
+/// schema is one line of megabytes, an NDJSON event one line of any length) are cut around the
+/// span, so no output line is much wider than this and miette never sees a column it cannot pad.
+const SNIPPET_CHARS: usize = 140;
+/// Lines of context before and after the span.
+const CONTEXT_LINES: usize = 2;
+/// A span over more lines than this is shown by its first line.
+const SPAN_LINES: usize = 40;
+
+/// The lines around a span, each cut to at most [`SNIPPET_CHARS`], as the text miette reads.
 #[derive(Debug, Clone)]
-struct Text(Arc<SourceFile>);
+struct Excerpt {
+    text: String,
+    /// The file's 0-based line of the excerpt's first line.
+    first_line: usize,
+    /// The span's start in the file, 0-based line and character column, for the header.
+    start: (usize, usize),
+}
 
-impl SourceCode for Text {
+impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0.text.as_str().read_span(span, before, after)
+        let c = self.text.as_str().read_span(span, before, after)?;
+        // miette reads the label alone (no context) for the header's line:column.
+        let (line, column) = if before == 0 && after == 0 {
+            self.start
+        } else {
+            (c.line() + self.first_line, c.column())
+        };
+        Ok(Box::new(MietteSpanContents::new(
+            c.data(),
+            *c.span(),
+            line,
+            column,
+            c.line_count(),
+        )))
     }
 }
 
-/// A span miette can show: inside the text and on character boundaries.
-fn clamp(text: &str, span: Span) -> SourceSpan {
-    let fix = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
+/// A byte offset moved back to a character boundary, inside the text.
+fn boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The byte offset `n` characters before (or after) `from` in `line`, stopping at its ends.
+fn chars_back(line: &str, from: usize, n: usize) -> usize {
+    line[..from]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(from, |(i, _)| i)
+}
+fn chars_ahead(line: &str, from: usize, n: usize) -> usize {
+    line[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(line.len(), |(i, _)| from + i)
+}
+
+/// The lines of `text` from the one holding `start` through the one holding `end` (byte ranges,
+/// without newlines), with up to `CONTEXT_LINES` on each side, and how many come before.
+fn line_ranges(text: &str, start: usize, end: usize) -> (usize, Vec<(usize, usize)>) {
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |n| i + n);
+    let mut first = line_start(start);
+    let mut before = 0;
+    while before < CONTEXT_LINES && first > 0 {
+        first = line_start(first - 1);
+        before += 1;
+    }
+    let last = line_end(end);
+    let mut ranges = vec![(first, line_end(first))];
+    let mut after = 0;
+    while let Some(&(_, e)) = ranges.last() {
+        if e >= text.len() || (e >= last && after == CONTEXT_LINES) {
+            break;
         }
-        i
+        if e >= last {
+            after += 1;
+        }
+        ranges.push((e + 1, line_end(e + 1)));
+    }
+    (before, ranges)
+}
+
+/// The excerpt of `file` showing `span`, and the span's place in it. `at` is the span's start
+/// as 1-based line and column when the finding knows it.
+fn excerpt(file: &SourceFile, span: Span, at: Option<(usize, usize)>) -> (Excerpt, SourceSpan) {
+    let text = file.text.as_str();
+    let start = boundary(text, span.start);
+    let mut end = boundary(text, span.end.max(span.start));
+    // A span over many lines is shown by its first line.
+    if text[start..end].matches('\n').count() >= SPAN_LINES {
+        end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    }
+    let (line, column) = match at {
+        Some((l, c)) => (l.saturating_sub(1), c.saturating_sub(1)),
+        None => {
+            let (l, c) = file.line_col(start);
+            (l - 1, c - 1)
+        }
     };
-    let (start, end) = (fix(span.start), fix(span.end.max(span.start)));
-    (start, end - start).into()
+    let (before, ranges) = line_ranges(text, start, end);
+    let mut out = String::new();
+    let (mut ex_start, mut ex_end) = (None, None);
+    for (i, &(a, b)) in ranges.iter().enumerate() {
+        let piece = &text[a..b];
+        // Where this line is cut: around the span's start or end when it holds one.
+        let (from, to) = if b - a <= SNIPPET_CHARS || piece.chars().nth(SNIPPET_CHARS).is_none() {
+            (a, b)
+        } else {
+            let anchor = if (a..=b).contains(&start) {
+                start
+            } else if (a..=b).contains(&end) {
+                end
+            } else {
+                a
+            };
+            let from = a + chars_back(piece, anchor - a, SNIPPET_CHARS / 3);
+            (from, a + chars_ahead(piece, from - a, SNIPPET_CHARS))
+        };
+        if i > 0 {
+            out.push('\n');
+        }
+        if from > a {
+            out.push('…');
+        }
+        let base = out.len();
+        // A bare CR would start a new line for miette, not for the file.
+        out.push_str(&text[from..to].replace('\r', " "));
+        let map = |i: usize| base + i.clamp(from, to) - from;
+        if (a..=b).contains(&start) && ex_start.is_none() {
+            ex_start = Some(map(start));
+        }
+        if (a..=b).contains(&end) && ex_end.is_none() {
+            ex_end = Some(map(end));
+        }
+        if to < b {
+            out.push('…');
+        }
+    }
+    let ex_start = ex_start.unwrap_or(0);
+    let ex_end = ex_end.unwrap_or(out.len()).max(ex_start);
+    let first_line = line.saturating_sub(before);
+    (
+        Excerpt {
+            text: out,
+            first_line,
+            start: (line, column),
+        },
+        (ex_start, ex_end - ex_start).into(),
+    )
 }
 
 struct Snippet {
-    source: NamedSource<Text>,
+    source: NamedSource<Excerpt>,
     label: LabeledSpan,
 }
 
@@ -47,9 +181,10 @@ fn snippet(sources: &SourceMap, loc: Option<&Location>, label: String) -> Option
     let loc = loc?;
     let span = loc.span?;
     let file = sources.get(&loc.file)?;
-    let span = clamp(&file.text, span);
+    let at = loc.line.zip(loc.column);
+    let (text, span) = excerpt(file, span, at);
     Some(Snippet {
-        source: NamedSource::new(&file.path, Text(file.clone())).with_language("json"),
+        source: NamedSource::new(&file.path, text).with_language("json"),
         label: LabeledSpan::new_primary_with_span(Some(label), span),
     })
 }
@@ -208,6 +343,18 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
 }
 
 pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> String {
+    let mut out = render_findings(&report.findings, &report.sources, color, width);
+    out.push_str(&summary(&report.summary(), report.has_errors(), ctx));
+    out
+}
+
+/// The findings alone, each as a diagnostic followed by a blank line (streams render as they go).
+pub fn render_findings(
+    findings: &[Finding],
+    sources: &SourceMap,
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -215,10 +362,10 @@ pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> Stri
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_context_lines(2);
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
-    for f in &report.findings {
-        let d = diag(f, &report.sources);
+    for f in findings {
+        let d = diag(f, sources);
         let mut text = String::new();
         if handler.render_report(&mut text, &d).is_err() {
             // A snippet miette could not read: fall back to the plain message.
@@ -230,8 +377,69 @@ pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> Stri
         out.push_str(&text);
         out.push('\n');
     }
-    let summary = report.summary();
-    let mark = if report.has_errors() { "✗" } else { "✓" };
-    out.push_str(&format!("{mark} {}\n", ctx.summary_line(&summary)));
     out
+}
+
+/// The closing summary line.
+pub fn summary(summary: &Summary, has_errors: bool, ctx: &Context) -> String {
+    let mark = if has_errors { "✗" } else { "✓" };
+    format!("{mark} {}\n", ctx.summary_line(summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The excerpt's text under the span, and its widest line in characters.
+    fn cut(text: &str, target: &str) -> (String, String, usize) {
+        let file = SourceFile::new("f.json", text);
+        let start = text.find(target).unwrap();
+        let (ex, span) = excerpt(&file, Span::new(start, start + target.len()), None);
+        let shown = ex.text[span.offset()..span.offset() + span.len()].to_string();
+        let widest = ex
+            .text
+            .lines()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        (shown, ex.text, widest)
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span_and_short_ones_kept() {
+        let long = format!(
+            "{{\"a\": \"{}\", \"b\": \"é{}\", \"target\": 1}}",
+            "x".repeat(70_000),
+            "ü".repeat(500)
+        );
+        let text = format!("[\n{long},\n  \"{}\",\n  2\n]", "y".repeat(400));
+        let (shown, ex, widest) = cut(&text, "\"target\": 1");
+        assert_eq!(shown, "\"target\": 1");
+        assert!(widest <= SNIPPET_CHARS + 2, "{widest}");
+        assert!(ex.starts_with("[\n…"), "{ex}");
+        assert!(ex.ends_with("…\n  2"), "{ex}");
+        // The line after is cut at its start.
+        assert!(ex.contains("\n  \"yyy"), "{ex}");
+    }
+
+    #[test]
+    fn the_header_names_the_place_in_the_file() {
+        let text = format!("{{\"a\": \"{}\",\r\"b\": 1}}", "é".repeat(100_000));
+        let file = SourceFile::new("f.json", text.as_str());
+        let start = text.find("\"b\"").unwrap();
+        let (ex, span) = excerpt(&file, Span::new(start, start + 6), None);
+        let header = ex.read_span(&span, 0, 0).unwrap();
+        assert_eq!((header.line(), header.column()), (0, 100_010));
+        assert!(!ex.text.contains('\r'));
+        let context = ex.read_span(&span, 2, 2).unwrap();
+        assert_eq!(context.line(), 0);
+    }
+
+    #[test]
+    fn a_span_over_many_lines_shows_its_first() {
+        let text = format!("{{\n{}\"z\": 1\n}}", "\"k\": 1,\n".repeat(100));
+        let file = SourceFile::new("f.json", text.as_str());
+        let (ex, _) = excerpt(&file, Span::new(0, text.len()), None);
+        assert_eq!(ex.text.lines().count(), 1 + CONTEXT_LINES);
+    }
 }

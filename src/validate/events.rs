@@ -32,7 +32,13 @@ pub struct Catalog {
     pub versions: HashMap<String, Vec<u32>>,
     /// Parsed schema files, to locate schema pointers.
     docs: HashMap<(String, u32), crate::source::json::Node>,
+    /// Schema places already located: many problems of one event (every item of a long array)
+    /// point at the same schema element, and locating one in a minified schema reads its line.
+    places: SchemaPlaces,
 }
+
+type SchemaPlaces =
+    std::sync::Mutex<HashMap<(String, u32, String), Option<crate::finding::Location>>>;
 
 impl Catalog {
     /// Compile every version that parses. Versions that do not are left out (their findings come
@@ -92,6 +98,7 @@ impl Catalog {
             latest,
             versions,
             docs,
+            places: SchemaPlaces::default(),
         }
     }
 
@@ -103,9 +110,17 @@ impl Catalog {
         pointer: &str,
     ) -> Option<crate::finding::Location> {
         let key = (subject.to_string(), version);
+        let place = (subject.to_string(), version, pointer.to_string());
+        if let Some(known) = self.places.lock().ok()?.get(&place) {
+            return known.clone();
+        }
         let file = self.files.get(&key)?;
         let span = self.docs.get(&key).and_then(|d| d.pointer_span(pointer));
-        Some(crate::finding::Location::at(file, pointer, span))
+        let location = Some(crate::finding::Location::at(file, pointer, span));
+        if let Ok(mut places) = self.places.lock() {
+            places.insert(place, location.clone());
+        }
+        location
     }
 }
 
@@ -139,6 +154,70 @@ impl EventProblem {
         }
         f
     }
+}
+
+/// A version as an event names it. A number too large to be a version is kept as written, so an
+/// event naming one is reported as naming a version its subject does not have, never skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NamedVersion {
+    Number(u32),
+    Other(String),
+}
+
+impl NamedVersion {
+    /// From decimal digits (as written in an event or a schema URI).
+    fn from_digits(digits: &str) -> NamedVersion {
+        match digits.parse::<u32>() {
+            Ok(n) => NamedVersion::Number(n),
+            Err(_) => NamedVersion::Other(digits.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for NamedVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NamedVersion::Number(n) => write!(f, "{n}"),
+            NamedVersion::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What an envelope says about the version of its payload.
+enum VersionField {
+    /// Nothing: no version field, or one that is optional and absent.
+    Unnamed,
+    /// A required version field is missing, or its value is not a version number; the field
+    /// check has reported it, and the payload cannot be routed.
+    Unusable,
+    Named(NamedVersion),
+}
+
+/// The version a value of the envelope's version field names: a whole number (in a custom
+/// envelope whose version field is a string, its decimal digits), or why it names none.
+fn version_value(v: &Value) -> Result<NamedVersion, String> {
+    let digits = match v {
+        Value::Number(n) => match n.as_u64() {
+            Some(u) if u >= 1 => u.to_string(),
+            _ => {
+                return Err(format!(
+                    "must be a version number (a whole number from 1), found {n}"
+                ));
+            }
+        },
+        Value::String(s)
+            if s.bytes().all(|b| b.is_ascii_digit()) && s.bytes().any(|b| b != b'0') =>
+        {
+            s.clone()
+        }
+        other => {
+            return Err(format!(
+                "must be a version number (a whole number from 1), found {}",
+                crate::source::json::value_kind(other)
+            ));
+        }
+    };
+    Ok(NamedVersion::from_digits(&digits))
 }
 
 /// What an event is expected to be.
@@ -177,7 +256,7 @@ impl Catalog {
                     ..Outcome::default()
                 };
                 let version = version.or_else(|| self.latest.get(subject).copied());
-                match self.check_target(subject, version, "") {
+                match self.check_target(subject, version.map(NamedVersion::Number), "") {
                     Ok(v) => {
                         out.version = Some(v);
                         out.problems = self.payload(subject, v, value, "");
@@ -193,7 +272,7 @@ impl Catalog {
     fn check_target(
         &self,
         subject: &str,
-        version: Option<u32>,
+        version: Option<NamedVersion>,
         at: &str,
     ) -> Result<u32, EventProblem> {
         let Some(versions) = self.versions.get(subject) else {
@@ -211,7 +290,7 @@ impl Catalog {
             });
         };
         match version {
-            Some(v) if versions.contains(&v) => Ok(v),
+            Some(NamedVersion::Number(v)) if versions.contains(&v) => Ok(v),
             Some(v) => Err(EventProblem {
                 rule: &rules::EVENT_UNKNOWN_VERSION,
                 pointer: at.to_string(),
@@ -261,7 +340,11 @@ impl Catalog {
                 }),
                 None => {}
                 Some(v) => {
-                    if let Some(why) = field_problem(f, v) {
+                    let why = field_problem(f, v).or_else(|| match f.role {
+                        Role::EventVersion => version_value(v).err(),
+                        _ => None,
+                    });
+                    if let Some(why) = why {
                         out.problems.push(EventProblem {
                             rule: &rules::ENVELOPE_FIELD_INVALID,
                             pointer: at,
@@ -330,15 +413,14 @@ impl Catalog {
             return out;
         };
         out.subject = Some(subject.to_string());
-        let version = self.version_of(obj);
         let type_at = format!("/{}", escape_pointer_token(&type_field.name));
-        let version = match (version, self.versions.contains_key(subject)) {
-            (Some(v), _) => Some(v),
-            // CloudEvents without a versioned dataschema: the latest version.
-            (None, true) if self.envelope.field(Role::EventVersion).is_none() => {
-                self.latest.get(subject).copied()
-            }
-            (None, _) => None,
+        let version = match self.version_of(obj) {
+            VersionField::Named(v) => Some(v),
+            // Already reported by the field checks.
+            VersionField::Unusable => return out,
+            // No version named (CloudEvents without a versioned `dataschema`, or an optional
+            // version field left out): the latest version.
+            VersionField::Unnamed => self.latest.get(subject).copied().map(NamedVersion::Number),
         };
         let at = self
             .envelope
@@ -364,10 +446,6 @@ impl Catalog {
                     }
                 }
             }
-            Err(p) if version.is_none() && self.versions.contains_key(subject) => {
-                // The version field itself is missing or invalid: already reported.
-                let _ = p;
-            }
             Err(p) => out.problems.push(p),
         }
         out
@@ -375,16 +453,26 @@ impl Catalog {
 
     /// The version an envelope names: its version field, or a CloudEvents `dataschema` ending in
     /// `/vN`, `/vN.avsc`, `/vN.schema.json` or `@N`.
-    fn version_of(&self, obj: &serde_json::Map<String, Value>) -> Option<u32> {
+    fn version_of(&self, obj: &serde_json::Map<String, Value>) -> VersionField {
         if let Some(f) = self.envelope.field(Role::EventVersion) {
-            return obj
-                .get(&f.name)
-                .and_then(Value::as_u64)
-                .and_then(|v| u32::try_from(v).ok());
+            return match obj.get(&f.name) {
+                None if f.required => VersionField::Unusable,
+                None => VersionField::Unnamed,
+                Some(v) => match version_value(v) {
+                    Ok(n) => VersionField::Named(n),
+                    Err(_) => VersionField::Unusable,
+                },
+            };
         }
-        let f = self.envelope.field(Role::DataSchema)?;
-        let uri = obj.get(&f.name)?.as_str()?;
-        version_in_uri(uri)
+        let uri = self
+            .envelope
+            .field(Role::DataSchema)
+            .and_then(|f| obj.get(&f.name))
+            .and_then(Value::as_str);
+        match uri.and_then(version_in_uri) {
+            Some(v) => VersionField::Named(v),
+            None => VersionField::Unnamed,
+        }
     }
 
     /// Validate a payload against a subject version; pointers are prefixed with `at`.
@@ -433,13 +521,19 @@ fn shorten(message: String) -> String {
     }
 }
 
-pub fn version_in_uri(uri: &str) -> Option<u32> {
-    if let Some((_, n)) = uri.rsplit_once('@') {
-        return n.parse().ok();
+/// The version a schema URI names: `…@N` or a last path segment `vN` (`vN.avsc`, …). Digits too
+/// many for a version are still a version named (one no subject has).
+pub fn version_in_uri(uri: &str) -> Option<NamedVersion> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some((_, n)) = uri.rsplit_once('@')
+        && digits(n)
+    {
+        return Some(NamedVersion::from_digits(n));
     }
     let last = uri.trim_end_matches('/').rsplit('/').next()?;
     let stem = last.split('.').next()?;
-    stem.strip_prefix('v')?.parse().ok()
+    let n = stem.strip_prefix('v')?;
+    digits(n).then(|| NamedVersion::from_digits(n))
 }
 
 /// Why a value does not fit an envelope field, if it does not.
@@ -473,10 +567,15 @@ fn field_problem(f: &Field, v: &Value) -> Option<String> {
         FieldKind::Integer { min } => match v.as_i64() {
             Some(n) if min.is_none_or(|m| n >= m) => None,
             Some(n) => Some(format!("must be at least {}, found {n}", min.unwrap_or(0))),
-            None => Some(format!(
-                "must be a whole number, found {}",
-                crate::source::json::value_kind(v)
-            )),
+            // Beyond i64 but whole: above any minimum.
+            None if v.is_u64() => None,
+            None => Some(match v {
+                Value::Number(n) => format!("must be a whole number, found {n}"),
+                _ => format!(
+                    "must be a whole number, found {}",
+                    crate::source::json::value_kind(v)
+                ),
+            }),
         },
         FieldKind::Timestamp => match v.as_str() {
             Some(s) if formats::parse_rfc3339(s).is_some() => None,
@@ -504,15 +603,19 @@ mod tests {
 
     #[test]
     fn versions_in_schema_uris() {
+        let n = |v| Some(NamedVersion::Number(v));
         assert_eq!(
             version_in_uri("https://schemas.example.com/orders.order.placed/v2"),
-            Some(2)
+            n(2)
         );
-        assert_eq!(
-            version_in_uri("schemas/orders.order.placed/v3.avsc"),
-            Some(3)
-        );
-        assert_eq!(version_in_uri("urn:evreg:orders.order.placed@4"), Some(4));
+        assert_eq!(version_in_uri("schemas/orders.order.placed/v3.avsc"), n(3));
+        assert_eq!(version_in_uri("urn:evreg:orders.order.placed@4"), n(4));
+        assert_eq!(version_in_uri("https://ci@example.com/orders/v5"), n(5));
         assert_eq!(version_in_uri("https://example.com/orders"), None);
+        assert_eq!(version_in_uri("https://example.com/orders/v-1"), None);
+        assert_eq!(
+            version_in_uri("urn:evreg:orders@4294967296"),
+            Some(NamedVersion::Other("4294967296".into()))
+        );
     }
 }

@@ -6,27 +6,8 @@ use crate::compat::Pair;
 use crate::finding::{Direction, Finding, Location};
 use crate::registry::{Fixture, Registry};
 use crate::rules;
-use crate::source::SourceFile;
 use crate::source::json::{self, Node};
 use serde_json::Value;
-
-/// A finding for an event problem, located in the event's file and in the schema.
-pub fn finding(
-    p: &EventProblem,
-    file: &SourceFile,
-    doc: Option<&Node>,
-    catalog: &Catalog,
-    subject: Option<&str>,
-    version: Option<u32>,
-) -> Finding {
-    let span = doc.and_then(|d| d.pointer_span(&p.pointer));
-    p.finding(
-        Location::at(file, p.pointer.clone(), span),
-        catalog,
-        subject,
-        version,
-    )
-}
 
 /// `evreg validate` without files: the registry's fixtures, with the layout findings about
 /// them, as one report.
@@ -155,16 +136,14 @@ fn check_fixture(reg: &Registry, catalog: &Catalog, fx: &Fixture) -> Vec<Finding
         }
         return out;
     }
-    out.extend(outcome.problems.iter().map(|p| {
-        finding(
-            p,
-            file,
-            Some(&doc),
-            catalog,
-            Some(&fx.subject),
-            Some(fx.version),
-        )
-    }));
+    out.extend(super::input::event_findings(
+        catalog,
+        &outcome.problems,
+        (Some(&fx.subject), Some(fx.version)),
+        &doc,
+        &file.text,
+        &super::input::Place::File(&file.path),
+    ));
     if errors.is_empty() && !named_elsewhere {
         out.extend(replay(reg, catalog, fx, &doc, &value, &outcome));
     }

@@ -1,100 +1,67 @@
 //! Events from files and streams. A `.json` file is one event; `.ndjson` / `.jsonl` files and
-//! standard input are streams of one event per line. One bad line never stops the rest.
+//! standard input are streams, read as they arrive: each event is validated and handed on before
+//! the next line is read, so a never-ending stream reports as it goes, and memory stays bounded
+//! by the longest event plus a constant. One bad line never stops the rest.
+//!
+//! A stream holds one event per line (NDJSON). An event may also span lines, as pretty-printers
+//! write JSON: a line that leaves an object or array open continues on the next lines until it
+//! closes. A line starting with `{` or `[` in the first column always starts a new event, so a
+//! truncated line costs only itself.
 
-use super::events::{Catalog, Expect};
-use super::fixtures::finding;
+use super::events::{Catalog, EventProblem, Expect};
 use crate::finding::{Finding, Location};
 use crate::rules;
 use crate::source::json;
-use crate::source::{SourceFile, SourceMap, Span};
+use crate::source::{SourceFile, Span};
+use std::collections::HashMap;
+use std::io::{self, BufRead};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
-pub struct Input {
-    /// As findings name it: the path, or `<stdin>`.
-    pub name: String,
-    pub bytes: Vec<u8>,
-    pub stream: bool,
+/// The longest event a stream may hold, in bytes (a line, or the lines of one pretty-printed
+/// event together). A longer one is an `event-invalid-json` finding, skipped as it is read
+/// without being kept, so no input can make memory grow beyond this plus a constant.
+pub const MAX_EVENT_BYTES: usize = 16 << 20;
+
+/// Streams by extension; everything else is one document.
+pub fn is_stream_name(name: &str) -> bool {
+    name.ends_with(".ndjson") || name.ends_with(".jsonl")
 }
 
-impl Input {
-    /// Streams by extension; everything else is one document.
-    pub fn is_stream_name(name: &str) -> bool {
-        name.ends_with(".ndjson") || name.ends_with(".jsonl")
+/// One event's verdict, handed on as soon as it is known.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// In the order of their places in the event.
+    pub findings: Vec<Finding>,
+    /// The event's file, for findings whose spans point into it (a whole `.json` document).
+    pub source: Option<Arc<SourceFile>>,
+}
+
+impl Checked {
+    fn new(mut findings: Vec<Finding>, source: Option<Arc<SourceFile>>) -> Checked {
+        findings.sort_by(|a, b| {
+            let key = |f: &Finding| f.location.as_ref().map(|l| (l.line, l.column));
+            key(a).cmp(&key(b)).then_with(|| a.rule.id.cmp(b.rule.id))
+        });
+        Checked { findings, source }
     }
 }
 
-/// Counts for the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub events: usize,
-    pub rejected: usize,
-}
-
-/// Validate every event of every input.
-pub fn validate_inputs(
-    catalog: &Catalog,
-    inputs: &[Input],
-    expect: Expect,
-) -> (Vec<Finding>, SourceMap, Tally) {
-    let mut findings = Vec::new();
-    let mut sources = SourceMap::default();
-    let mut tally = Tally::default();
-    for input in inputs {
-        // A stream that is one JSON document over several lines (pretty-printed) is one event:
-        // two or more NDJSON events never parse as one document.
-        let one_document = input.stream
-            && first_line_is_partial(&input.bytes)
-            && serde_json::from_slice::<serde::de::IgnoredAny>(&input.bytes).is_ok();
-        let (found, t) = if input.stream && !one_document {
-            stream(catalog, input, expect)
-        } else {
-            let (found, t, source) = document(catalog, input, expect);
-            if let Some(s) = source {
-                sources.insert(s);
-            }
-            (found, t)
-        };
-        findings.extend(found);
-        tally.events += t.events;
-        tally.rejected += t.rejected;
-    }
-    (findings, sources, tally)
-}
-
-/// Is the first non-empty line not a JSON value on its own (so the input may be one document
-/// spread over lines)? Cheap: NDJSON streams answer on their first line.
-fn first_line_is_partial(bytes: &[u8]) -> bool {
-    let Some(line) = bytes
-        .split(|b| *b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-    else {
-        return false;
-    };
-    line.len() < bytes.len() && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
-}
-
-fn document(
-    catalog: &Catalog,
-    input: &Input,
-    expect: Expect,
-) -> (Vec<Finding>, Tally, Option<Arc<SourceFile>>) {
-    let tally = Tally {
-        events: 1,
-        rejected: 1,
-    };
-    let file = match crate::schema::decode(&input.name, input.bytes.clone()) {
+/// Validate a whole file as one event.
+pub fn validate_document(catalog: &Catalog, name: &str, bytes: Vec<u8>, expect: Expect) -> Checked {
+    let file = match crate::schema::decode(name, bytes) {
         Ok(f) => f,
         Err(mut f) => {
             f.rule = &rules::EVENT_INVALID_JSON;
-            return (vec![f], tally, None);
+            return Checked::new(vec![f], None);
         }
     };
-    let doc = match json::parse(&file.text) {
-        Ok(d) => d,
+    let (doc, value) = match parse_event(&file.text) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let f = Finding::new(
                 &rules::EVENT_INVALID_JSON,
-                format!("{} is not valid JSON: {}", input.name, e.message),
+                format!("{name} is not valid JSON: {}", e.message),
                 "fix the JSON at the position shown",
             )
             .at(Location::at(
@@ -102,156 +69,479 @@ fn document(
                 "",
                 Some(Span::new(e.offset, e.offset + 1)),
             ));
-            return (vec![f], tally, Some(file));
+            return Checked::new(vec![f], Some(file));
         }
     };
-    let value = doc.to_serde();
     let outcome = catalog.validate(&value, expect);
-    let found: Vec<Finding> = outcome
-        .problems
-        .iter()
-        .map(|p| {
-            finding(
-                p,
-                &file,
-                Some(&doc),
-                catalog,
-                outcome.subject.as_deref(),
-                outcome.version,
-            )
-        })
-        .collect();
-    let rejected = usize::from(found.iter().any(Finding::is_error));
-    (
-        found,
-        Tally {
-            events: 1,
-            rejected,
-        },
-        Some(file),
-    )
+    let found = event_findings(
+        catalog,
+        &outcome.problems,
+        (outcome.subject.as_deref(), outcome.version),
+        &doc,
+        &file.text,
+        &Place::File(&file.path),
+    );
+    Checked::new(found, Some(file))
 }
 
-/// A place in a stream: the line, and the column of the value at `pointer` within it.
-fn stream_location(name: &str, line_no: usize, line: &str, pointer: &str) -> Location {
-    let column = json::parse(line)
-        .ok()
-        .and_then(|d| d.pointer_span(pointer))
-        .map(|s| line.get(..s.start).map_or(1, |p| p.chars().count() + 1))
-        .unwrap_or(1);
-    Location {
-        file: name.to_string(),
-        pointer: pointer.to_string(),
-        span: None,
-        line: Some(line_no),
-        column: Some(column),
+/// Validate every event of a stream in order, handing each verdict to `each` before reading on.
+/// `each` may stop the stream (its reader has gone); a read error ends it with that error.
+pub fn validate_stream(
+    catalog: &Catalog,
+    name: &str,
+    mut reader: impl BufRead,
+    expect: Expect,
+    each: &mut dyn FnMut(Checked) -> ControlFlow<()>,
+) -> io::Result<()> {
+    let mut line = Vec::new();
+    let mut line_no = 0;
+    let mut pending: Option<Pending> = None;
+    while let Some(len) = read_line(&mut reader, &mut line, MAX_EVENT_BYTES)? {
+        line_no += 1;
+        let whole = len <= MAX_EVENT_BYTES;
+        if whole && line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if let Some(mut p) = pending.take() {
+            if !(whole && matches!(line.first(), Some(b'{' | b'['))) {
+                p.push(&line, whole);
+                if p.scan.open() {
+                    pending = Some(p);
+                } else if each(p.finish(catalog, name, expect)).is_break() {
+                    return Ok(());
+                }
+                continue;
+            }
+            // A new event starts: the open one was cut short.
+            if each(p.finish(catalog, name, expect)).is_break() {
+                return Ok(());
+            }
+        }
+        let checked = if !whole {
+            too_long(name, line_no, "line", len)
+        } else if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        } else {
+            let mut scan = Scan::default();
+            scan.feed(&line);
+            if scan.open() {
+                pending = Some(Pending {
+                    first_line: line_no,
+                    text: line.clone(),
+                    scan,
+                    len: line.len(),
+                });
+                continue;
+            }
+            check_event(catalog, name, line_no, &line, expect)
+        };
+        if each(checked).is_break() {
+            return Ok(());
+        }
+    }
+    if let Some(p) = pending {
+        let _ = each(p.finish(catalog, name, expect));
+    }
+    Ok(())
+}
+
+/// Read one line into `buf` (without its newline) and return its length, or `None` at the end of
+/// the input. A line longer than `max` is consumed to its end but not kept: its length is
+/// returned and `buf` holds only its start.
+fn read_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<Option<usize>> {
+    buf.clear();
+    let mut total = 0;
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(any.then_some(total));
+        }
+        any = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let chunk = &available[..newline.unwrap_or(available.len())];
+        if total + chunk.len() <= max {
+            buf.extend_from_slice(chunk);
+        }
+        total += chunk.len();
+        let used = newline.map_or(available.len(), |i| i + 1);
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(total));
+        }
     }
 }
 
-fn invalid_line(name: &str, line_no: usize, column: usize, message: String) -> Finding {
-    Finding::new(&rules::EVENT_INVALID_JSON, message, "each line of a stream must be one JSON value (NDJSON); the other lines were still validated").at(Location {
+/// Where a JSON text stands after the bytes seen so far: open objects and arrays, and whether it
+/// is inside a string. Enough to tell a complete line from the first line of a longer event.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scan {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// A closing bracket with none open, a line ending inside a string or a line too long to
+    /// read: no later line can complete this text.
+    broken: bool,
+}
+
+impl Scan {
+    fn feed(&mut self, line: &[u8]) {
+        for &b in line {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => match self.depth.checked_sub(1) {
+                    Some(d) => self.depth = d,
+                    None => self.broken = true,
+                },
+                _ => {}
+            }
+        }
+        // JSON strings never span lines.
+        self.broken |= self.in_string;
+    }
+
+    /// Does the event go on to the next line?
+    fn open(&self) -> bool {
+        self.depth > 0 && !self.broken
+    }
+}
+
+/// An event spanning lines, read so far.
+struct Pending {
+    first_line: usize,
+    /// Its text; dropped once it is longer than [`MAX_EVENT_BYTES`].
+    text: Vec<u8>,
+    scan: Scan,
+    /// Its length in bytes, counted on when the text is dropped.
+    len: usize,
+}
+
+impl Pending {
+    fn push(&mut self, line: &[u8], whole: bool) {
+        self.len += 1 + line.len();
+        if !whole || self.len > MAX_EVENT_BYTES {
+            self.text = Vec::new();
+        } else {
+            self.text.push(b'\n');
+            self.text.extend_from_slice(line);
+        }
+        if whole {
+            self.scan.feed(line);
+        } else {
+            self.scan.broken = true;
+        }
+    }
+
+    fn finish(self, catalog: &Catalog, name: &str, expect: Expect) -> Checked {
+        if self.len > MAX_EVENT_BYTES || self.text.len() < self.len {
+            too_long(
+                name,
+                self.first_line,
+                "the event starting on line",
+                self.len,
+            )
+        } else {
+            check_event(catalog, name, self.first_line, &self.text, expect)
+        }
+    }
+}
+
+fn too_long(name: &str, line_no: usize, what: &str, len: usize) -> Checked {
+    Checked::new(
+        vec![invalid_json(
+            name,
+            (line_no, 1),
+            format!(
+                "{what} {line_no} is {len} bytes long, more than the {} MiB an event may have; it was skipped",
+                MAX_EVENT_BYTES >> 20
+            ),
+        )],
+        None,
+    )
+}
+
+/// Parse one event, from a file or a stream alike: the strict parser (duplicate keys and
+/// over-deep nesting are errors) keeping every value's span, and the value to validate.
+fn parse_event(text: &str) -> Result<(json::Node, serde_json::Value), json::ParseError> {
+    let doc = json::parse(text)?;
+    let value = doc.to_serde();
+    Ok((doc, value))
+}
+
+fn invalid_json(name: &str, (line, column): (usize, usize), message: String) -> Finding {
+    Finding::new(
+        &rules::EVENT_INVALID_JSON,
+        message,
+        "each line of a stream must be one JSON value (NDJSON); the other lines were still validated",
+    )
+    .at(Location {
         file: name.to_string(),
         pointer: String::new(),
         span: None,
-        line: Some(line_no),
+        line: Some(line),
         column: Some(column),
     })
 }
 
-fn stream(catalog: &Catalog, input: &Input, expect: Expect) -> (Vec<Finding>, Tally) {
-    // Split into lines first (cheap), then validate them on every core.
-    let lines: Vec<(usize, &[u8])> = input
-        .bytes
-        .split(|b| *b == b'\n')
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let mut results: Vec<(Vec<Finding>, Tally)> = Vec::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || validate_lines(catalog, &input.name, part, expect)))
-            .collect();
-        for h in handles {
-            match h.join() {
-                Ok(r) => results.push(r),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    let mut findings = Vec::new();
-    let mut tally = Tally::default();
-    for (f, t) in results {
-        findings.extend(f);
-        tally.events += t.events;
-        tally.rejected += t.rejected;
-    }
-    (findings, tally)
-}
-
-fn validate_lines(
+/// One event of a stream, starting on line `line_no`.
+fn check_event(
     catalog: &Catalog,
     name: &str,
-    lines: &[(usize, &[u8])],
+    line_no: usize,
+    raw: &[u8],
     expect: Expect,
-) -> (Vec<Finding>, Tally) {
-    let mut out = Vec::new();
-    let mut tally = Tally::default();
-    for &(line_no, raw) in lines {
-        tally.events += 1;
-        let before = out.len();
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                let col = String::from_utf8_lossy(&raw[..e.valid_up_to()])
-                    .chars()
-                    .count()
-                    + 1;
-                out.push(invalid_line(
+) -> Checked {
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&raw[..e.valid_up_to()]);
+            let (line, column) = at_line(line_no, line_columns(&valid, &[valid.len()])[0]);
+            return Checked::new(
+                vec![invalid_json(
                     name,
-                    line_no,
-                    col,
-                    format!("line {line_no} is not UTF-8 text (invalid byte at column {col})"),
-                ));
-                tally.rejected += 1;
-                continue;
-            }
-        };
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => {
-                out.push(invalid_line(name, line_no, 1, format!("line {line_no} starts with a UTF-8 byte-order mark; NDJSON has none (the event after it was still validated)")));
-                rest
-            }
-            None => text,
-        };
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                out.push(invalid_line(
-                    name,
-                    line_no,
-                    e.column().max(1),
-                    format!("line {line_no} is not valid JSON: {msg}"),
-                ));
-                tally.rejected += 1;
-                continue;
-            }
-        };
-        let outcome = catalog.validate(&value, expect);
-        for p in &outcome.problems {
-            let at = stream_location(name, line_no, text, &p.pointer);
-            out.push(p.finding(at, catalog, outcome.subject.as_deref(), outcome.version));
+                    (line, column),
+                    format!("line {line} is not UTF-8 text (invalid byte at column {column})"),
+                )],
+                None,
+            );
         }
-        if out[before..].iter().any(Finding::is_error) {
-            tally.rejected += 1;
+    };
+    let mut out = Vec::new();
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            out.push(invalid_json(name, (line_no, 1), format!("line {line_no} starts with a UTF-8 byte-order mark; NDJSON has none (the event after it was still validated)")));
+            rest
+        }
+        None => text,
+    };
+    let (doc, value) = match parse_event(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let (line, column) = at_line(line_no, line_columns(text, &[e.offset])[0]);
+            out.push(invalid_json(
+                name,
+                (line, column),
+                format!("line {line} is not valid JSON: {}", e.message),
+            ));
+            return Checked::new(out, None);
+        }
+    };
+    let outcome = catalog.validate(&value, expect);
+    out.extend(event_findings(
+        catalog,
+        &outcome.problems,
+        (outcome.subject.as_deref(), outcome.version),
+        &doc,
+        text,
+        &Place::Lines(name, line_no),
+    ));
+    Checked::new(out, None)
+}
+
+/// A (line, column) within an event that starts on line `first` of its stream, in the stream.
+fn at_line(first: usize, (line, column): (usize, usize)) -> (usize, usize) {
+    (first + line - 1, column)
+}
+
+/// Where an event's text is: a whole file (findings keep spans for snippets), or lines of a
+/// stream from the given one on (findings name the line and column).
+pub enum Place<'a> {
+    File(&'a str),
+    Lines(&'a str, usize),
+}
+
+/// The findings for one event's problems, each at the place its pointer names in `text` (the
+/// event `doc` was parsed from). Linear in the event's size plus the problems: the event is
+/// parsed once, objects are indexed once, and all positions are found in one pass.
+pub fn event_findings(
+    catalog: &Catalog,
+    problems: &[EventProblem],
+    (subject, version): (Option<&str>, Option<u32>),
+    doc: &json::Node,
+    text: &str,
+    place: &Place,
+) -> Vec<Finding> {
+    let mut locator = Locator::new(doc);
+    let spans: Vec<Option<Span>> = problems.iter().map(|p| locator.span(&p.pointer)).collect();
+    let offsets: Vec<usize> = spans.iter().flatten().map(|s| s.start).collect();
+    let mut positions = line_columns(text, &offsets).into_iter();
+    problems
+        .iter()
+        .zip(spans)
+        .map(|(p, span)| {
+            let at = span.map(|_| positions.next().unwrap_or((1, 1)));
+            let location = match *place {
+                Place::File(path) => Location {
+                    file: path.to_string(),
+                    pointer: p.pointer.clone(),
+                    span,
+                    line: at.map(|(l, _)| l),
+                    column: at.map(|(_, c)| c),
+                },
+                Place::Lines(name, first) => {
+                    let (line, column) = at_line(first, at.unwrap_or((1, 1)));
+                    Location {
+                        file: name.to_string(),
+                        pointer: p.pointer.clone(),
+                        span: None,
+                        line: Some(line),
+                        column: Some(column),
+                    }
+                }
+            };
+            p.finding(location, catalog, subject, version)
+        })
+        .collect()
+}
+
+/// The 1-based line and column (in characters, lines split at `\n`) of each byte offset, in the
+/// order given, in one pass over the text.
+fn line_columns(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![(1, 1); offsets.len()];
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text.char_indices().peekable();
+    for i in order {
+        let target = offsets[i].min(text.len());
+        while let Some(&(at, c)) = chars.peek() {
+            if at >= target {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+            chars.next();
+        }
+        out[i] = (line, column);
+    }
+    out
+}
+
+/// Spans of JSON pointers in one parsed event. A pointer is resolved token by token; objects with
+/// many members are indexed on first use, so many problems in one wide object stay linear.
+struct Locator<'d> {
+    doc: &'d json::Node,
+    index: HashMap<*const json::Node, HashMap<&'d str, usize>>,
+}
+
+impl<'d> Locator<'d> {
+    /// Objects this small are searched; larger ones are indexed.
+    const SCAN: usize = 16;
+
+    fn new(doc: &'d json::Node) -> Self {
+        Locator {
+            doc,
+            index: HashMap::new(),
         }
     }
-    (out, tally)
+
+    fn member(&mut self, node: &'d json::Node, key: &str) -> Option<&'d json::Member> {
+        let members = node.as_object()?;
+        if members.len() <= Self::SCAN {
+            return members.iter().find(|m| m.key == key);
+        }
+        let index = self.index.entry(node as *const _).or_insert_with(|| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.key.as_str(), i))
+                .collect()
+        });
+        index.get(key).map(|&i| &members[i])
+    }
+
+    /// As [`json::Node::pointer_span`]: an object member's key and value together.
+    fn span(&mut self, pointer: &str) -> Option<Span> {
+        let Some(rest) = pointer.strip_prefix('/') else {
+            return pointer.is_empty().then_some(self.doc.span);
+        };
+        let mut node = self.doc;
+        let mut tokens = rest.split('/').peekable();
+        while let Some(token) = tokens.next() {
+            let token = json::unescape_pointer_token(token);
+            let last = tokens.peek().is_none();
+            match &node.value {
+                json::Value::Object(_) => {
+                    let m = self.member(node, &token)?;
+                    if last {
+                        return Some(Span::new(m.key_span.start, m.value.span.end));
+                    }
+                    node = &m.value;
+                }
+                json::Value::Array(items) => node = items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        }
+        Some(node.span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_measured_but_not_kept() {
+        let input = b"short\n0123456789abcdef\nlast";
+        let mut reader = io::BufReader::with_capacity(4, &input[..]);
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut buf, 8).unwrap(), Some(5));
+        assert_eq!(buf, b"short");
+        assert_eq!(read_line(&mut reader, &mut buf, 8).unwrap(), Some(16));
+        assert!(buf.len() <= 8);
+        assert_eq!(read_line(&mut reader, &mut buf, 8).unwrap(), Some(4));
+        assert_eq!(buf, b"last");
+        assert_eq!(read_line(&mut reader, &mut buf, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn a_line_goes_on_only_while_a_value_is_open() {
+        let open = |lines: &[&str]| {
+            let mut scan = Scan::default();
+            lines.iter().all(|l| {
+                scan.feed(l.as_bytes());
+                scan.open()
+            })
+        };
+        assert!(open(&["{"]));
+        assert!(open(&["{\"a\": [", "  1,"]));
+        assert!(open(&[r#"{"s": "}\"]", "#]));
+        assert!(!open(&["{}"]));
+        assert!(!open(&["{\"a\": 1}}{"]));
+        assert!(!open(&["{\"s\": \"unterminated"]));
+        assert!(!open(&["\"text\""]));
+    }
+
+    #[test]
+    fn positions_are_found_in_one_pass_in_any_order() {
+        let text = "ab\nçd\n\nx";
+        let offsets = [text.len(), 0, 3, 5, 7];
+        assert_eq!(
+            line_columns(text, &offsets),
+            [(4, 2), (1, 1), (2, 1), (2, 2), (3, 1)]
+        );
+    }
 }

@@ -562,6 +562,78 @@ mod tests {
         assert!(!code.contains("pub enum AnyEvent") && !code.contains("pub struct Envelope"));
     }
 
+    /// Docs with every kind of line break, control and direction character, from Avro, JSON
+    /// Schema and the envelope settings, give code that parses, and doc comments rustc accepts.
+    #[test]
+    fn hostile_doc_text_gives_code_rustc_accepts() {
+        let hostile = r"a\rb\r\nc\u2028d\u2029e\u0085f\u000bg\u000ch\u0000i\u001b[31m\u202eevil\u2066 */ /* ``` \\";
+        let avro = format!(
+            r#"{{"type": "record", "name": "C", "doc": "{hostile}", "fields": [
+                {{"name": "n", "type": "int", "doc": "{hostile}"}},
+                {{"name": "e", "type": {{"type": "enum", "name": "E", "doc": "{hostile}", "symbols": ["A"]}}}}]}}"#
+        );
+        let json = format!(
+            r#"{{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "{hostile}",
+                "description": "{hostile}", "type": "object",
+                "properties": {{"n": {{"type": "integer", "description": "{hostile}"}}}}}}"#
+        );
+        let settings = format!(
+            "envelope:\n  preset: default\n  fields:\n    - {{name: tenant, type: string, doc: \"{}\"}}\n",
+            hostile
+                .replace('\\', "\\\\")
+                .replace(r"\\u", r"\u")
+                .replace(r"\\r", r"\r")
+                .replace(r"\\n", r"\n")
+        );
+        let (_dir, reg) = registry(&[
+            ("evreg.yaml", settings.as_str()),
+            ("schemas/s.a.b/v1.avsc", avro.as_str()),
+            ("schemas/s.a.j/v1.schema.json", json.as_str()),
+        ]);
+        let tenant = reg
+            .settings
+            .envelope
+            .fields
+            .iter()
+            .find(|f| f.name == "tenant");
+        assert!(tenant.is_some_and(|f| f.doc.contains('\r')), "{settings}");
+        let code = generate(&reg, &Options::default()).unwrap();
+        syn::parse_file(&code).unwrap_or_else(|e| panic!("{e}\n{code}"));
+        for bad in [
+            '\r', '\u{0}', '\u{1b}', '\u{202e}', '\u{2066}', '\u{2028}', '\u{2029}', '\u{85}',
+        ] {
+            assert!(!code.contains(bad), "{:?} in the code", bad);
+        }
+        // Every doc comment written, compiled by rustc (lexing, and its deny-by-default lints).
+        let docs: String = code
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("///"))
+            .enumerate()
+            .map(|(i, l)| format!("{l}\npub struct S{i};\n"))
+            .collect();
+        assert!(docs.matches("evil").count() >= 6, "{docs}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("docs.rs");
+        std::fs::write(&file, &docs).unwrap();
+        let out = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+            .args([
+                "--crate-type=lib",
+                "--edition=2021",
+                "--emit=metadata",
+                "-o",
+            ])
+            .arg(dir.path().join("docs.rmeta"))
+            .arg(&file)
+            .output()
+            .expect("rustc runs");
+        assert!(
+            out.status.success(),
+            "{}\n{docs}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     #[test]
     fn subject_names_prefix_the_service_on_collision() {
         assert_eq!(

@@ -333,14 +333,9 @@ impl Writer {
         self.indent -= 1;
         self.line(&format!("}}{tail}"));
     }
-    /// `///` lines, trimmed so schema text never becomes an indented code block, with code
-    /// fences neutralised so rustdoc never runs schema text as a doc test.
+    /// `///` lines of schema text, made safe by [`doc_lines`].
     pub fn doc(&mut self, doc: Option<&str>) {
-        let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
-            return;
-        };
-        for l in doc.lines() {
-            let l = l.trim().replace("```", "'''");
+        for l in doc_lines(doc) {
             if l.is_empty() {
                 self.line("///");
             } else {
@@ -427,6 +422,48 @@ fn split_generic(ty: &str) -> Option<(&str, Vec<&str>)> {
     Some((&ty[..open], args))
 }
 
+/// Schema text (a doc, a title, a description) as the lines of a doc comment. Every way text
+/// can break a `///` line or the code around it is handled here, once for all generated docs:
+/// any line break (CR, CRLF, LF, NEL, U+2028, U+2029, vertical tab, form feed) splits lines,
+/// as rustc rejects a bare CR in a doc comment; other control characters and the bidirectional
+/// overrides rustc denies in comments are written as `\u{..}`. Lines are trimmed so schema
+/// text never becomes an indented code block, and code fences are neutralised so rustdoc never
+/// runs schema text as a doc test. Leading and trailing blank lines are dropped.
+pub fn doc_lines(doc: Option<&str>) -> Vec<String> {
+    let Some(doc) = doc else {
+        return Vec::new();
+    };
+    let breaks = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    // Bidirectional embeddings, overrides and isolates (rustc's text_direction_codepoint lints).
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let mut lines: Vec<String> = doc
+        .replace("\r\n", "\n")
+        .split(breaks)
+        .map(|l| {
+            let mut out = String::with_capacity(l.len());
+            for c in l.trim().chars() {
+                if (c.is_control() && c != '\t') || bidi(c) {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                } else {
+                    out.push(c);
+                }
+            }
+            out.replace("```", "'''")
+        })
+        .collect();
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    let blank = lines.iter().take_while(|l| l.is_empty()).count();
+    lines.drain(..blank);
+    lines
+}
+
 /// A Rust string literal.
 pub fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -476,6 +513,25 @@ mod tests {
             vec![("A::B".into(), Expr::atom("C::D"))],
         );
         assert_eq!(m.render(0, 0, 0), "match value {\n    A::B => C::D,\n}");
+    }
+
+    #[test]
+    fn doc_text_never_breaks_a_doc_comment() {
+        let doc = "\n  Title\r\rfirst\r\nsecond\u{2028}third\u{2029}\u{85}x\u{0}y\u{1b}[0m \u{202e}evil\u{2066}\t```rust\n\n";
+        assert_eq!(
+            doc_lines(Some(doc)),
+            [
+                "Title",
+                "",
+                "first",
+                "second",
+                "third",
+                "",
+                "x\\u{0}y\\u{1b}[0m \\u{202e}evil\\u{2066}\t'''rust",
+            ]
+        );
+        assert!(doc_lines(Some(" \r\n ")).is_empty());
+        assert!(doc_lines(None).is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Model types as Rust: the type expressions, the definitions (structs, enums, unions, fixed
 //! bytes, newtypes) and the support types they use (`Bytes`, `Decimal`, date/time adapters).
 
-use super::text::{Expr, Writer, string_literal, wl};
+use super::text::{Expr, Writer, doc_lines, string_literal, wl};
 use super::{Options, TimeCrate};
 use crate::codegen::model::{Def, DefKind, Enum, Struct, TimeKind, Ty, TypeSpace, Variant};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -12,19 +12,10 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// `#[doc = "…"]` lines. Lines are trimmed so schema text never becomes an indented code block,
-/// and code fences are neutralised so rustdoc never runs schema text as a doc test.
+/// `#[doc = "…"]` lines of schema text, made safe by [`doc_lines`].
 pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
-    let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
-        return TokenStream::new();
-    };
-    let lines = doc.lines().map(|l| {
-        let l = l.trim().replace("```", "'''");
-        let text = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
+    let lines = doc_lines(doc).into_iter().map(|l| {
+        let text = if l.is_empty() { l } else { format!(" {l}") };
         quote!(#[doc = #text])
     });
     quote!(#(#lines)*)
