@@ -3,6 +3,7 @@
 use crate::check::{CheckOptions, check_with};
 use crate::finding::{Finding, Location};
 use crate::fsutil;
+use crate::integrity::{Baseline, Scope};
 use crate::registry::{self, Registry};
 use crate::report::Report;
 use crate::rules;
@@ -251,7 +252,12 @@ fn would_be_report(
     };
     let after = Registry::from_tree(&overlay, reg.root.clone()).map_err(load_err)?;
     let options = CheckOptions {
-        baseline: Some((reg, "the registry before this add".to_string())),
+        baseline: Some(Baseline {
+            registry: reg,
+            label: "the registry before this add".to_string(),
+            revision: String::new(),
+            scope: Scope::Everything,
+        }),
         only_new: true,
     };
     let report = check_with(&after, &options);

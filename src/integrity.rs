@@ -441,7 +441,8 @@ pub struct Baseline<'a> {
     pub registry: &'a Registry,
     /// How messages name it: `main (1a2b3c4)`.
     pub label: String,
-    /// How locations in its files are written: `REV:path`, as `git show` takes them.
+    /// How locations in its files are written: `REV:path`, as `git show` takes them; empty for
+    /// a baseline read from the working tree itself (its files keep their plain paths).
     pub revision: String,
     /// What is judged against it.
     pub scope: Scope,
@@ -462,15 +463,18 @@ pub struct Comparison {
     pub sources: Vec<std::sync::Arc<crate::source::SourceFile>>,
 }
 
-/// A baseline file under the name findings give it: `REV:path`.
+/// A baseline file under the name findings give it: `REV:path` (the plain path without a
+/// revision).
 fn at_revision(
     revision: &str,
     file: &crate::source::SourceFile,
 ) -> std::sync::Arc<crate::source::SourceFile> {
-    std::sync::Arc::new(crate::source::SourceFile::new(
-        format!("{revision}:{}", file.path),
-        file.text.clone(),
-    ))
+    let name = if revision.is_empty() {
+        file.path.clone()
+    } else {
+        format!("{revision}:{}", file.path)
+    };
+    std::sync::Arc::new(crate::source::SourceFile::new(name, file.text.clone()))
 }
 
 /// The revision and path of a baseline file's name (`REV:path`, as [`compare`] names them);
