@@ -99,6 +99,7 @@ fn engine(
     reg: &Registry,
     s: &Subject,
     models: &[Option<Model>],
+    file_findings: &[Finding],
     a: u32,
     b: u32,
 ) -> Option<Vec<Finding>> {
@@ -124,6 +125,13 @@ fn engine(
                 .map(|f| f.subject(&s.name)),
         );
     }
+    // What the loader says of either version by itself, as `check` reports it.
+    found.extend(
+        file_findings
+            .iter()
+            .filter(|f| f.version == Some(a) || f.version == Some(b))
+            .cloned(),
+    );
     Some(
         reg.settings
             .apply(found, "evreg.yaml")
@@ -167,7 +175,7 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
         let check_findings = report["findings"].as_array().unwrap();
         let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
         for s in &reg.subjects {
-            let (models, _) = parse_subject(s, &files);
+            let (models, file_findings) = parse_subject(s, &files);
             let mode = s.mode(&reg.settings);
             let numbers: Vec<u32> = s.versions.iter().map(|v| v.number).collect();
             for &a in &numbers {
@@ -177,7 +185,7 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
                         run_json(&root, &["diff", &s.name, &a.to_string(), &b.to_string()]);
                     assert_eq!(code, 0, "{at}: {out}");
                     let d = &out["diffs"][0];
-                    let expected = engine(&reg, s, &models, a, b);
+                    let expected = engine(&reg, s, &models, &file_findings, a, b);
                     let Some(expected) = expected else {
                         assert_eq!(d["verdict"], "undecided", "{at}: {d}");
                         assert!(!d["problems"].as_array().unwrap().is_empty(), "{at}: {d}");
@@ -336,17 +344,17 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
                 None => "undecided",
             };
             assert_eq!(d["verdict"], verdict, "{at}: {d}\n{compat}");
-            // compat's findings (both directions under FULL) are exactly the ones diff lists.
+            // compat's findings (both directions under FULL, and what either file says by
+            // itself) are exactly the ones diff lists.
             let mut from_compat: Vec<String> = compat["findings"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|f| !f["direction"].is_null())
                 .map(|f| {
                     format!(
                         "{} {} {}",
                         f["rule"].as_str().unwrap(),
-                        f["direction"].as_str().unwrap(),
+                        f["direction"].as_str().unwrap_or("-"),
                         f["pointer"].as_str().unwrap_or("-")
                     )
                 })
@@ -610,12 +618,12 @@ fn unrelated_schemas_diff_without_losing_a_finding() {
     let reg = Registry::load(tmp.path()).unwrap();
     let s = &reg.subjects[0];
     let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
-    let (models, _) = parse_subject(s, &files);
+    let (models, file_findings) = parse_subject(s, &files);
     let (mut pairs, mut unattached) = (0, 0);
     for a in (1..=versions).step_by(2) {
         for b in (2..=versions).step_by(2) {
             let d = evreg::diff::diff_subject(&reg, s, a, b).unwrap();
-            let expected = engine(&reg, s, &models, a, b).unwrap();
+            let expected = engine(&reg, s, &models, &file_findings, a, b).unwrap();
             let printed: Vec<Finding> = d.findings().cloned().collect();
             assert_eq!(keys_of(&printed), keys_of(&expected), "v{a} → v{b}");
             let breaking = expected.iter().any(Finding::is_error);

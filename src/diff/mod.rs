@@ -348,7 +348,10 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
         ));
         return d;
     }
-    let parse = |side: &Side, v: &Version, problems: &mut Vec<String>| -> Option<Model> {
+    // What the loader says of a file it still loads (a keyword another draft defines): `check`
+    // reports it on the version, so the diff carries it too.
+    let mut file_findings: Vec<Finding> = Vec::new();
+    let mut parse = |side: &Side, v: &Version, problems: &mut Vec<String>| -> Option<Model> {
         if !v.readable {
             problems.push(format!(
                 "{} ({}) is not UTF-8 text",
@@ -375,6 +378,12 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
                     .unwrap_or_else(|| v.source.path.clone());
                 format!("{} is not a valid schema: {} ({at})", side.label, f.message)
             }));
+        } else {
+            file_findings.extend(
+                found
+                    .into_iter()
+                    .map(|f| f.subject(judge.subject).version(v.number)),
+            );
         }
         model
     };
@@ -399,6 +408,7 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
                 .map(|f| f.subject(judge.subject)),
         );
     }
+    findings.extend(file_findings);
     let findings: Vec<Finding> = judge
         .settings
         .apply(findings, crate::registry::CONFIG_FILE)
@@ -415,8 +425,9 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     let breaks = |f: &Finding, dir: Direction| {
         f.direction == Some(dir) && (f.severity == Severity::Error || f.allowed.is_some())
     };
+    // An error about a version itself (no direction) fails the pair as `check` fails it.
     let fails = |f: &Finding| {
-        f.severity == Severity::Error && f.direction.is_some_and(|x| promised.contains(&x))
+        f.severity == Severity::Error && f.direction.is_none_or(|x| promised.contains(&x))
     };
     for c in &mut d.changes {
         c.breaks_backward = c.findings.iter().any(|f| breaks(f, Direction::Backward));
@@ -456,7 +467,8 @@ fn attach(changes: &mut [Change], findings: Vec<Finding>) -> Vec<Finding> {
 ///
 /// Place: 3 — the finding is at the change's own pointer in either version (or, for Avro, at its
 /// path); 2 — inside the changed element; 1 — at an element that encloses the change (only when
-/// the rule is one this kind of change can cause). A change whose pointer merely stands in for a
+/// the rule is one this kind of change can cause, or the finding is about a version by itself).
+/// A change whose pointer merely stands in for a
 /// removed element pairs only by equality there.
 fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
     let rule = c.anchor.rules.contains(&f.rule.id);
@@ -464,10 +476,19 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
         return None;
     }
     let mut best: Option<(u8, i64)> = None;
+    // A finding about one version by itself (no direction: a keyword the draft ignores) may sit
+    // in either file, and explains any change it encloses.
+    let own = f.direction.is_none();
     let sides = [
         (&f.location, &c.file, &c.pointer, c.anchor.new_exact),
         (
             &f.other_location,
+            &c.old_file,
+            &c.old_pointer,
+            c.anchor.old_exact,
+        ),
+        (
+            if own { &f.location } else { &None },
             &c.old_file,
             &c.old_pointer,
             c.anchor.old_exact,
@@ -483,7 +504,7 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
             Some((3, here))
         } else if exact && inside(&loc.pointer, pointer) {
             Some((2, here))
-        } else if exact && rule && inside(pointer, &loc.pointer) {
+        } else if exact && (rule || own) && inside(pointer, &loc.pointer) {
             Some((1, depth(&loc.pointer) - here))
         } else {
             None
