@@ -3,7 +3,7 @@
 #![no_main]
 use arbitrary::Unstructured;
 use evreg::schema::avro::parse;
-use evreg::validate::replay::{apache_schema, replay};
+use evreg::validate::replay::{ReplayError, apache_schema, replay};
 use evreg_fuzz::{AvroGen, avro_datum, avro_source, render};
 use libfuzzer_sys::fuzz_target;
 
@@ -37,10 +37,8 @@ fuzz_target!(|data: &[u8]| {
         let Ok(Some(datum)) = avro_datum(&mut u, &w, w.root, 0) else {
             return;
         };
-        if let Err(e) = replay(&w, &wa, &ra, &datum) {
-            if e.starts_with("the payload does not convert") {
-                continue;
-            }
+        // Replay that cannot run (a generated datum the writer cannot encode) says nothing.
+        if let Err(ReplayError::Read(e)) = replay(&w, &wa, &ra, &datum) {
             panic!(
                 "evreg says the reader reads the writer, Apache Avro fails: {e}\nwriter: {writer_json}\nreader: {reader_json}\ndatum: {datum}"
             );

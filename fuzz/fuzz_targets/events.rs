@@ -3,7 +3,7 @@
 //! panics; every finding's line lies inside the input.
 #![no_main]
 use evreg::validate::events::{Catalog, Expect};
-use evreg::validate::input::{Input, validate_inputs};
+use evreg::validate::input::{Checked, validate_document, validate_stream};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -15,14 +15,8 @@ static REGISTRY: LazyLock<evreg::Registry> = LazyLock::new(|| {
 fuzz_target!(|data: &[u8]| {
     let catalog = Catalog::new(&REGISTRY);
     let lines = data.iter().filter(|b| **b == b'\n').count() + 1;
-    for (name, stream) in [("fuzz.ndjson", true), ("fuzz.json", false)] {
-        let input = Input {
-            name: name.into(),
-            bytes: data.to_vec(),
-            stream,
-        };
-        let (findings, _, _) = validate_inputs(&catalog, &[input], Expect::Routed);
-        for f in &findings {
+    let within = |name: &str, checked: &Checked| {
+        for f in &checked.findings {
             if let Some(line) = f.location.as_ref().and_then(|l| l.line) {
                 assert!(
                     line <= lines,
@@ -30,5 +24,17 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
         }
-    }
+    };
+    let mut events = 0;
+    validate_stream(&catalog, "fuzz.ndjson", data, Expect::Routed, &mut |c| {
+        within("fuzz.ndjson", &c);
+        events += 1;
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("reading from memory cannot fail");
+    assert!(events <= lines, "{events} verdicts for {lines} lines");
+    within(
+        "fuzz.json",
+        &validate_document(&catalog, "fuzz.json", data.to_vec(), Expect::Routed),
+    );
 });

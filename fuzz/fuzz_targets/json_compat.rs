@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let model = |path: &str, s: &Value| {
         let source = Arc::new(SourceFile::new(path, s.to_string()));
         let provider = FileProvider::in_memory("/nonexistent-registry", [source.clone()]);
-        load(source, path, &provider).schema
+        load(source, path, &provider, Default::default()).schema
     };
     let (Some(w), Some(r)) = (
         model("schemas/a.b.c/v1.schema.json", &writer),
