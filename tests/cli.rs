@@ -844,3 +844,27 @@ fn avro_named_types_from_shared_files() {
         .collect();
     assert_eq!(modified, [1, 2], "{report}");
 }
+
+#[test]
+fn markdown_output_is_a_job_summary_of_errors_and_warnings() {
+    let out = evreg(&data("breaking"))
+        .args(["check", "--output", "markdown"])
+        .env("GITHUB_WORKSPACE", data(""))
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    insta::assert_snapshot!("breaking_markdown", text);
+    // Every row has the table's five cells: nothing in a message breaks the table.
+    for line in text.lines().filter(|l| l.starts_with("| ")) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 6, "{line}");
+    }
+    // A clean registry is one headline.
+    let out = evreg(&data("ok"))
+        .args(["check", "--output", "markdown"])
+        .assert()
+        .code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.starts_with("### evreg ✅"), "{text}");
+    assert!(!text.contains("| "), "{text}");
+}

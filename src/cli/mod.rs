@@ -61,6 +61,8 @@ pub enum Output {
     Junit,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// A Markdown table of errors and warnings, for a CI job summary or a pull-request comment.
+    Markdown,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +180,7 @@ impl Global {
             Output::Github => report::github::render(report, ctx),
             Output::Junit => report::junit::render(report, &ctx.subject_names, &ctx.path_prefix),
             Output::Sarif => report::sarif::render(report, &ctx.path_prefix),
+            Output::Markdown => report::markdown::render(report, ctx),
             Output::Human => report::human::render(report, ctx, self.color(), terminal_width()),
         };
         print(&text);
