@@ -138,6 +138,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// What the finding is about, as report titles name it: `shop.order v3/v2`, `shop.order v3`,
+    /// `shop.order`, or empty.
+    pub fn scope(&self) -> String {
+        match (&self.subject, self.version, self.other_version) {
+            (Some(s), Some(v), Some(o)) => format!("{s} v{v}/v{o}"),
+            (Some(s), Some(v), None) => format!("{s} v{v}"),
+            (Some(s), None, _) => s.clone(),
+            _ => String::new(),
+        }
+    }
+
     pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
         Finding {
             rule,

@@ -25,7 +25,27 @@ compatibility: BACKWARD
 #   avro-doc-missing: warning
 ";
 
-/// The CI workflow; `dir` is the registry's folder in the repository (`.` at its root).
+/// How the workflow names the action: the commit of this release when the release build was told
+/// it (`EVREG_RELEASE_COMMIT`, set by the release workflow), so the action is pinned by digest as
+/// supply-chain linters ask; otherwise this version's tag.
+fn action_pin() -> String {
+    pin_of(
+        env!("CARGO_PKG_VERSION"),
+        option_env!("EVREG_RELEASE_COMMIT"),
+    )
+}
+
+fn pin_of(version: &str, commit: Option<&str>) -> String {
+    match commit {
+        Some(c) if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            format!("evreg/evreg@{c} # v{version}")
+        }
+        _ => format!("evreg/evreg@v{version}"),
+    }
+}
+
+/// The CI workflow; `dir` is the registry's folder in the repository (`.` at its root). It asks
+/// for read access only, keeps no git credentials in the checkout, and pins every action.
 fn workflow(dir: &str) -> String {
     let input = if dir == "." {
         String::new()
@@ -39,19 +59,23 @@ fn workflow(dir: &str) -> String {
         "\
 name: evreg
 on: [pull_request, push]
+permissions:
+  contents: read
 jobs:
   schemas:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with:
           # The whole history, so a branch is compared with its merge base.
           fetch-depth: 0
-      - uses: dtolnay/rust-toolchain@stable
+          persist-credentials: false
       # Checks the registry; in pull requests also that no published version changed since the
-      # base branch. Findings appear as annotations on the changed lines.
-      - uses: evreg/evreg@main{input}
-"
+      # base branch. Findings appear as annotations on the changed lines and as a table in the
+      # job summary. The action downloads evreg's release binary (checked and cached).
+      - uses: {action}{input}
+",
+        action = action_pin()
     )
 }
 
@@ -160,4 +184,21 @@ pub fn run(args: &Args, _g: &Global) -> Result<Exit, Failure> {
         eprintln!("note: {n}");
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_build_pins_the_action_by_its_commit_and_a_source_build_by_its_tag() {
+        let commit = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+        assert_eq!(
+            pin_of("1.2.3", Some(commit)),
+            format!("evreg/evreg@{commit} # v1.2.3")
+        );
+        assert_eq!(pin_of("1.2.3", None), "evreg/evreg@v1.2.3");
+        // Anything but a full commit id is not trusted as one.
+        assert_eq!(pin_of("1.2.3", Some("main")), "evreg/evreg@v1.2.3");
+    }
 }

@@ -35,11 +35,9 @@ fn command(f: &Finding, prefix: &str) -> String {
             props.push(format!("col={col}"));
         }
     }
-    let scope = match (&f.subject, f.version, f.other_version) {
-        (Some(s), Some(v), Some(o)) => format!("{s} v{v}/v{o}: "),
-        (Some(s), Some(v), None) => format!("{s} v{v}: "),
-        (Some(s), None, _) => format!("{s}: "),
-        _ => String::new(),
+    let scope = match f.scope() {
+        s if s.is_empty() => s,
+        s => format!("{s}: "),
     };
     props.push(format!(
         "title={}",

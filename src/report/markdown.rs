@@ -37,12 +37,7 @@ fn row(f: &Finding, prefix: &str) -> String {
         Severity::Warning => "⚠️ warning",
         Severity::Info => "ℹ️ note",
     };
-    let scope = match (&f.subject, f.version, f.other_version) {
-        (Some(s), Some(v), Some(o)) => format!("{s} v{v}/v{o}"),
-        (Some(s), Some(v), None) => format!("{s} v{v}"),
-        (Some(s), None, _) => s.clone(),
-        _ => String::new(),
-    };
+    let scope = f.scope();
     let place = f.location.as_ref().map_or(String::new(), |l| {
         let mut at = format!("{prefix}{}", l.file);
         if let Some(line) = l.line {
