@@ -52,8 +52,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         let name = path.display().to_string();
         if input::is_stream_name(&name) {
             let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-            let reader = std::io::BufReader::with_capacity(1 << 16, file);
-            input::validate_stream(&catalog, &name, reader, expect, &mut |c| out.event(c))
+            input::validate_stream(&catalog, &name, file, expect, &mut |c| out.event(c))
                 .map_err(|e| format!("cannot read {name}: {e}"))?;
         } else {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;

@@ -84,20 +84,49 @@ pub fn validate_document(catalog: &Catalog, name: &str, bytes: Vec<u8>, expect: 
     Checked::new(found, Some(file))
 }
 
-/// Validate every event of a stream in order, handing each verdict to `each` before reading on.
-/// `each` may stop the stream (its reader has gone); a read error ends it with that error.
+/// Events already read are validated together, split over the cores, up to this many bytes.
+/// A batch never waits for input: it is validated as soon as no complete line is left to read,
+/// so a slow stream is still reported line by line.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// An event of a stream, read and ready to validate, or already judged (too long to keep).
+enum Unit {
+    Text { first_line: usize, bytes: Vec<u8> },
+    Done(Checked),
+}
+
+/// Validate every event of a stream in order, handing each verdict to `each` before waiting for
+/// more input. `each` may stop the stream (its reader has gone); a read error ends it with that
+/// error.
 pub fn validate_stream(
     catalog: &Catalog,
     name: &str,
-    mut reader: impl BufRead,
+    reader: impl io::Read,
     expect: Expect,
     each: &mut dyn FnMut(Checked) -> ControlFlow<()>,
 ) -> io::Result<()> {
+    let mut reader = io::BufReader::with_capacity(BATCH_BYTES, reader);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut batch: Vec<Unit> = Vec::new();
+    let mut batch_bytes = 0;
     let mut line = Vec::new();
     let mut line_no = 0;
     let mut pending: Option<Pending> = None;
-    while let Some(len) = read_line(&mut reader, &mut line, MAX_EVENT_BYTES)? {
+    loop {
+        // Before a read that may wait, or when the batch is full, validate what is read.
+        let ready = reader.buffer().contains(&b'\n');
+        if !batch.is_empty() && (!ready || batch_bytes >= BATCH_BYTES) {
+            let units = std::mem::take(&mut batch);
+            batch_bytes = 0;
+            if check_units(catalog, name, expect, threads, units, each).is_break() {
+                return Ok(());
+            }
+        }
+        let Some(len) = read_line(&mut reader, &mut line, MAX_EVENT_BYTES)? else {
+            break;
+        };
         line_no += 1;
+        batch_bytes += len.min(MAX_EVENT_BYTES);
         let whole = len <= MAX_EVENT_BYTES;
         if whole && line.last() == Some(&b'\r') {
             line.pop();
@@ -107,18 +136,16 @@ pub fn validate_stream(
                 p.push(&line, whole);
                 if p.scan.open() {
                     pending = Some(p);
-                } else if each(p.finish(catalog, name, expect)).is_break() {
-                    return Ok(());
+                } else {
+                    batch.push(p.finish(name));
                 }
                 continue;
             }
             // A new event starts: the open one was cut short.
-            if each(p.finish(catalog, name, expect)).is_break() {
-                return Ok(());
-            }
+            batch.push(p.finish(name));
         }
-        let checked = if !whole {
-            too_long(name, line_no, "line", len)
+        if !whole {
+            batch.push(Unit::Done(too_long(name, line_no, "line", len)));
         } else if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         } else {
@@ -131,18 +158,61 @@ pub fn validate_stream(
                     scan,
                     len: line.len(),
                 });
-                continue;
+            } else {
+                batch.push(Unit::Text {
+                    first_line: line_no,
+                    bytes: line.clone(),
+                });
             }
-            check_event(catalog, name, line_no, &line, expect)
-        };
-        if each(checked).is_break() {
-            return Ok(());
         }
     }
-    if let Some(p) = pending {
-        let _ = each(p.finish(catalog, name, expect));
-    }
+    batch.extend(pending.map(|p| p.finish(name)));
+    let _ = check_units(catalog, name, expect, threads, batch, each);
     Ok(())
+}
+
+/// Validate a batch of events on up to `threads` cores and hand on the verdicts in order.
+fn check_units(
+    catalog: &Catalog,
+    name: &str,
+    expect: Expect,
+    threads: usize,
+    units: Vec<Unit>,
+    each: &mut dyn FnMut(Checked) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let check = |unit: Unit| match unit {
+        Unit::Text { first_line, bytes } => check_event(catalog, name, first_line, &bytes, expect),
+        Unit::Done(checked) => checked,
+    };
+    // Below this many events a thread costs more than it saves.
+    let results: Vec<Checked> = if threads < 2 || units.len() < 64 {
+        units.into_iter().map(check).collect()
+    } else {
+        let size = units.len().div_ceil(threads);
+        let mut units = units.into_iter();
+        let chunks: Vec<Vec<Unit>> = std::iter::from_fn(|| {
+            let chunk: Vec<Unit> = units.by_ref().take(size).collect();
+            (!chunk.is_empty()).then_some(chunk)
+        })
+        .collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| scope.spawn(move || chunk.into_iter().map(check).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    for checked in results {
+        each(checked)?;
+    }
+    ControlFlow::Continue(())
 }
 
 /// Read one line into `buf` (without its newline) and return its length, or `None` at the end of
@@ -251,16 +321,19 @@ impl Pending {
         }
     }
 
-    fn finish(self, catalog: &Catalog, name: &str, expect: Expect) -> Checked {
+    fn finish(self, name: &str) -> Unit {
         if self.len > MAX_EVENT_BYTES || self.text.len() < self.len {
-            too_long(
+            Unit::Done(too_long(
                 name,
                 self.first_line,
                 "the event starting on line",
                 self.len,
-            )
+            ))
         } else {
-            check_event(catalog, name, self.first_line, &self.text, expect)
+            Unit::Text {
+                first_line: self.first_line,
+                bytes: self.text,
+            }
         }
     }
 }
