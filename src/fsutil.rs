@@ -319,7 +319,18 @@ impl Gate {
         #[cfg(not(unix))]
         let path = self.resolve(crate::registry::CONFIG_FILE)?;
         let file = File::open(&path).map_err(GateError::io(&path))?;
-        file.lock().map_err(GateError::io(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                // Another evreg is changing the registry: say why nothing happens, then wait.
+                eprintln!(
+                    "note: another evreg process is changing {} (add or lock); waiting for it to finish",
+                    self.root.display()
+                );
+                file.lock().map_err(GateError::io(&path))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(GateError::io(&path)(e)),
+        }
         Ok(RegistryLock { _file: file })
     }
 }
