@@ -184,6 +184,25 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+    /// The header naming what a finding is about: `orders.order.placed v3 reading v2 data`.
+    pub fn scope(&self) -> String {
+            let f = self;
+        let mut s = f.subject.clone().unwrap_or_default();
+        match (f.version, f.other_version, f.direction) {
+            (Some(n), Some(o), Some(Direction::Backward)) => {
+                s.push_str(&format!(" v{n} reading v{o} data (backward)"))
+            }
+            (Some(n), Some(o), Some(Direction::Forward)) => {
+                s.push_str(&format!(" v{o} reading v{n} data (forward)"))
+            }
+            (Some(n), _, _) => s.push_str(&format!(" v{n}")),
+            (None, _, Some(Direction::Backward)) => s.push_str("new reading old data (backward)"),
+            (None, _, Some(Direction::Forward)) => s.push_str("old reading new data (forward)"),
+            _ => {}
+        }
+        s.trim().to_string()
+    }
+
     /// The order reports list findings in: by subject, version, file position, then rule.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (

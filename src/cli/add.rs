@@ -1,4 +1,4 @@
-use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output};
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global};
 use crate::add;
 use crate::report::Context;
 use std::path::PathBuf;
@@ -38,7 +38,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let ctx = Context::default();
     let code = g.emit(&plan.report, &ctx);
     if !plan.accepted() {
-        if g.output == Output::Human {
+        if g.is_text() {
             eprintln!(
                 "not added: {} v{} has the errors above, which `evreg check` would report once it is written; nothing was written",
                 plan.subject, plan.version
@@ -47,7 +47,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         return Ok(EXIT_FINDINGS);
     }
     if args.dry_run {
-        if g.output == Output::Human {
+        if g.is_text() {
             eprintln!("dry run: {} would be written", plan.file);
         }
         return Ok(code);
@@ -56,7 +56,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         return Ok(code);
     };
     plan.write(&gate, held).map_err(|e| e.to_string())?;
-    if g.output == Output::Human {
+    if g.is_text() {
         eprintln!(
             "added {} v{} as {}{}",
             plan.subject,

@@ -5,6 +5,10 @@ use crate::report::{Context, Report};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// Report only on these subjects (default: all). Every file is still read, so references
+    /// into other subjects resolve; findings about the registry as a whole are kept.
+    #[arg(value_name = "SUBJECT")]
+    pub subjects: Vec<String>,
     /// Compare with the registry at this git ref, tag or commit (`origin/main`, `v1.4`, `HEAD~1`):
     /// published versions must be unchanged, modes not loosened. A branch behind REF is compared
     /// with its merge base, so only its own changes are judged (as `git diff REF...HEAD` shows them).
@@ -20,15 +24,46 @@ pub struct Args {
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let working = g.registry()?;
-    let (report, reg) = checked(args, working)?;
+    for name in &args.subjects {
+        if working.subject(name).is_none() {
+            let hint = crate::suggest::hint(
+                name,
+                working.subjects.iter().map(|s| s.name.as_str()),
+                "`evreg list` shows the subjects",
+            );
+            return Err(format!("no subject `{name}` in the registry\n  help: {hint}"));
+        }
+    }
+    let (mut report, reg) = checked(args, working)?;
+    let selected = |name: &str| args.subjects.is_empty() || args.subjects.iter().any(|s| s == name);
+    if !args.subjects.is_empty() {
+        report.findings.retain(|f| match &f.subject {
+            Some(s) => selected(s),
+            None => allow_entry_subject(&reg, f).is_none_or(selected),
+        });
+    }
+    let subjects: Vec<_> = reg.subjects.iter().filter(|s| selected(&s.name)).collect();
     let ctx = Context {
-        subjects: Some(reg.subjects.len()),
-        versions: Some(reg.subjects.iter().map(|s| s.versions.len()).sum()),
-        subject_names: reg.subjects.iter().map(|s| s.name.clone()).collect(),
+        subjects: Some(subjects.len()),
+        versions: Some(subjects.iter().map(|s| s.versions.len()).sum()),
+        subject_names: subjects.iter().map(|s| s.name.clone()).collect(),
         path_prefix: super::path_prefix(&reg.root),
         ..Context::default()
     };
     Ok(g.emit(&report, &ctx))
+}
+
+/// The subject of the `allow` entry a stale-entry finding points at (it carries no subject).
+fn allow_entry_subject<'r>(reg: &'r Registry, f: &crate::finding::Finding) -> Option<&'r str> {
+    if f.rule.id != crate::rules::ALLOW_UNUSED.id {
+        return None;
+    }
+    let loc = f.location.as_ref()?;
+    reg.settings
+        .allow
+        .iter()
+        .find(|a| loc.line == Some(a.line) && loc.column == Some(a.column))
+        .map(|a| a.subject.as_str())
 }
 
 /// The report and the registry checked (the working tree's, or the index's with --staged).

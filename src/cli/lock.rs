@@ -1,4 +1,4 @@
-use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output};
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global};
 use crate::integrity::{LOCK_FILE, update_lock, with_lock_file};
 use crate::report::{Context, Report};
 
@@ -20,7 +20,7 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         if !findings.is_empty() {
             // A locked version changed: recording it again would bless the edit.
             g.emit(&Report::new(findings, reg.sources()), &Context::default());
-            if g.output == Output::Human {
+            if g.is_text() {
                 eprintln!(
                     "{LOCK_FILE} not written: revert the edits above, then run `evreg lock` again"
                 );
@@ -28,26 +28,32 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
             return (None, (EXIT_FINDINGS, None));
         }
         let names: Vec<String> = added.iter().map(|(s, v)| format!("{s} v{v}")).collect();
+        let list = listing(&names, g.verbose);
         if args.check {
             if added.is_empty() {
                 eprintln!("{LOCK_FILE} is up to date");
                 return (None, (EXIT_OK, None));
             }
-            eprintln!("{LOCK_FILE} lacks {}; run `evreg lock`", names.join(", "));
+            eprintln!(
+                "{LOCK_FILE} lacks {}:\n{list}  help: run `evreg lock` to record {}",
+                versions(names.len()),
+                if names.len() == 1 { "it" } else { "them" }
+            );
             return (None, (EXIT_FINDINGS, None));
         }
         if added.is_empty() && had_lock {
             eprintln!("{LOCK_FILE} is up to date");
             return (None, (EXIT_OK, None));
         }
-        let said = format!(
-            "recorded {} in {LOCK_FILE}",
-            if names.is_empty() {
-                "nothing new".to_string()
-            } else {
-                names.join(", ")
-            }
-        );
+        let said = if names.is_empty() {
+            format!("recorded nothing new in {LOCK_FILE}")
+        } else {
+            format!(
+                "recorded {} in {LOCK_FILE}:\n{}",
+                versions(names.len()),
+                list.trim_end()
+            )
+        };
         (Some(next), (EXIT_OK, Some(said)))
     })
     .map_err(|e| format!("{e}\n  help: {LOCK_FILE} was not changed"))
@@ -59,3 +65,24 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         code
     })
 }
+
+/// `1 version`, `3 versions`.
+fn versions(n: usize) -> String {
+    format!("{n} version{}", if n == 1 { "" } else { "s" })
+}
+
+/// Versions one per line, indented; past [`LISTED`] (unless `all`) the rest as a count.
+fn listing(names: &[String], all: bool) -> String {
+    let shown = if all { names.len() } else { LISTED.min(names.len()) };
+    let mut out: String = names[..shown].iter().map(|n| format!("  {n}\n")).collect();
+    if shown < names.len() {
+        out.push_str(&format!(
+            "  … and {} more (--verbose lists them all)\n",
+            names.len() - shown
+        ));
+    }
+    out
+}
+
+/// How many versions `evreg lock` names before it counts the rest.
+const LISTED: usize = 20;

@@ -35,9 +35,21 @@ pub struct Global {
     /// Report format.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Human, env = "EVREG_OUTPUT")]
     pub output: Output,
-    /// Colour in human output: auto uses colour on a terminal unless NO_COLOR is set.
+    /// Colour in human output. auto: on a terminal, or anywhere when FORCE_COLOR or
+    /// CLICOLOR_FORCE is set (CI logs); off when NO_COLOR is set. always/never override both.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Human and concise output: show every finding, notes and accepted ones included (by default
+    /// they are counted in the summary).
+    #[arg(long, short = 'v', global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Human and concise output: also show these findings in full (`info` notes, `accepted` by
+    /// evreg.yaml's allow list).
+    #[arg(long, global = true, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub show: Vec<Show>,
+    /// Human and concise output: errors only, then the summary.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     /// The registry root (default: the nearest folder upwards holding evreg.yaml).
     #[arg(
         long,
@@ -53,6 +65,8 @@ pub struct Global {
 pub enum Output {
     /// Diagnostics with source snippets and a summary line.
     Human,
+    /// One line per finding, `path:line:col: severity rule: message`, then the summary.
+    Concise,
     /// A stable JSON document (schemas/evreg-report.schema.json).
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
@@ -63,6 +77,15 @@ pub enum Output {
     Sarif,
     /// A Markdown table of errors and warnings, for a CI job summary or a pull-request comment.
     Markdown,
+}
+
+/// Findings the text outputs count by default and show when asked.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// Notes: findings at `info` severity.
+    Info,
+    /// Findings accepted by evreg.yaml's `allow` list.
+    Accepted,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,14 +186,43 @@ impl Global {
     }
 
     pub fn color(&self) -> bool {
+        let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         match self.color {
             Color::Always => true,
             Color::Never => false,
+            Color::Auto if set("NO_COLOR").is_some() => false,
             Color::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                let forced = set("FORCE_COLOR").is_some_and(|v| v != "0" && v != "false")
+                    || set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+                forced || std::io::stdout().is_terminal()
             }
         }
+    }
+
+    /// What human and concise output show in full.
+    pub fn shown(&self) -> report::Shown {
+        if self.verbose {
+            return report::Shown::ALL;
+        }
+        report::Shown {
+            info: self.show.contains(&Show::Info),
+            accepted: self.show.contains(&Show::Accepted),
+            errors_only: self.quiet,
+        }
+    }
+
+    /// The human renderer's settings.
+    pub fn human(&self) -> report::human::Options {
+        report::human::Options {
+            color: self.color(),
+            width: terminal_width(),
+            shown: self.shown(),
+        }
+    }
+
+    /// Human or concise: output read by people, where the commands add their plain remarks.
+    pub fn is_text(&self) -> bool {
+        matches!(self.output, Output::Human | Output::Concise)
     }
 
     /// Render a report in the chosen format to stdout; the exit code follows its errors.
@@ -181,7 +233,8 @@ impl Global {
             Output::Junit => report::junit::render(report, &ctx.subject_names, &ctx.path_prefix),
             Output::Sarif => report::sarif::render(report, &ctx.path_prefix),
             Output::Markdown => report::markdown::render(report, ctx),
-            Output::Human => report::human::render(report, ctx, self.color(), terminal_width()),
+            Output::Human => report::human::render(report, ctx, &self.human()),
+            Output::Concise => report::concise::render(report, ctx, &self.shown()),
         };
         print(&text);
         if report.has_errors() {

@@ -79,6 +79,10 @@ struct Emitter<'a> {
     rejected: usize,
     /// Standard output is gone (`evreg validate - | head`): stop reading.
     closed: bool,
+    /// What human and concise output left out so far.
+    hidden: report::Hidden,
+    /// Decided once: colour, width and what is shown.
+    human: report::human::Options,
 }
 
 impl<'a> Emitter<'a> {
@@ -93,11 +97,16 @@ impl<'a> Emitter<'a> {
             events: 0,
             rejected: 0,
             closed: false,
+            hidden: report::Hidden::default(),
+            human: g.human(),
         }
     }
 
     fn streaming(&self) -> bool {
-        matches!(self.g.output, Output::Human | Output::Github)
+        matches!(
+            self.g.output,
+            Output::Human | Output::Concise | Output::Github
+        )
     }
 
     fn event(&mut self, checked: Checked) -> ControlFlow<()> {
@@ -125,6 +134,9 @@ impl<'a> Emitter<'a> {
         }
         let text = match self.g.output {
             Output::Github => report::github::render_findings(&findings, &Context::default()),
+            Output::Concise => {
+                report::concise::render_findings(&findings, &self.human.shown, &mut self.hidden)
+            }
             _ => {
                 let mut sources = SourceMap::default();
                 if let Some(source) = checked.source {
@@ -133,8 +145,8 @@ impl<'a> Emitter<'a> {
                 report::human::render_findings(
                     &findings,
                     &sources,
-                    self.g.color(),
-                    super::terminal_width(),
+                    &self.human,
+                    &mut self.hidden,
                 )
             }
         };
@@ -168,7 +180,7 @@ impl<'a> Emitter<'a> {
         }
         let summary = match self.g.output {
             Output::Github => report::github::summary(&self.summary, &ctx),
-            _ => report::human::summary(&self.summary, self.errors, &ctx),
+            _ => report::closing(&self.summary, self.errors, &ctx, &self.hidden),
         };
         let _ = self.write(&summary);
         if self.errors { EXIT_FINDINGS } else { EXIT_OK }

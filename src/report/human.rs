@@ -1,7 +1,7 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
-use super::{Context, Report};
-use crate::finding::{Direction, Finding, Location, Severity, Summary};
+use super::{Context, Hidden, Report, Shown};
+use crate::finding::{Direction, Finding, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -13,6 +13,8 @@ use std::fmt;
 /// schema is one line of megabytes, an NDJSON event one line of any length) are cut around the
 /// span, so no output line is much wider than this and miette never sees a column it cannot pad.
 const SNIPPET_CHARS: usize = 140;
+/// A counterexample longer than this, in characters, is shown by its start.
+const EXAMPLE_CHARS: usize = 120;
 /// Lines of context before and after the span.
 const CONTEXT_LINES: usize = 2;
 /// A span over more lines than this is shown by its first line.
@@ -195,7 +197,6 @@ struct Diag {
     message: String,
     help: String,
     snippet: Option<Snippet>,
-    related: Vec<Diag>,
 }
 
 impl fmt::Debug for Diag {
@@ -232,28 +233,6 @@ impl Diagnostic for Diag {
             .as_ref()
             .map(|s| Box::new(std::iter::once(s.label.clone())) as _)
     }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        (!self.related.is_empty())
-            .then(|| Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)) as _)
-    }
-}
-
-/// The header naming what a finding is about: `orders.order.placed v3 reading v2 data`.
-fn scope(f: &Finding) -> String {
-    let mut s = f.subject.clone().unwrap_or_default();
-    match (f.version, f.other_version, f.direction) {
-        (Some(n), Some(o), Some(Direction::Backward)) => {
-            s.push_str(&format!(" v{n} reading v{o} data (backward)"))
-        }
-        (Some(n), Some(o), Some(Direction::Forward)) => {
-            s.push_str(&format!(" v{o} reading v{n} data (forward)"))
-        }
-        (Some(n), _, _) => s.push_str(&format!(" v{n}")),
-        (None, _, Some(Direction::Backward)) => s.push_str("new reading old data (backward)"),
-        (None, _, Some(Direction::Forward)) => s.push_str("old reading new data (forward)"),
-        _ => {}
-    }
-    s.trim().to_string()
 }
 
 /// How a pair finding names its reader and writer: `v2`, or (two loose files) their file names.
@@ -280,8 +259,39 @@ fn reader_writer_names(f: &Finding) -> (String, String) {
     }
 }
 
+/// Who a compatibility finding breaks, in producer and consumer terms, and the way round it.
+fn who_breaks(f: &Finding) -> Option<String> {
+    let direction = f.direction?;
+    let (reader, writer) = reader_writer_names(f);
+    Some(match direction {
+        Direction::Backward => format!(
+            "consumers already on {reader} cannot read events producers still write with {writer} \
+             (or events already stored): upgrade every producer before any consumer, or change \
+             {reader} so it reads them"
+        ),
+        Direction::Forward => format!(
+            "consumers still on {reader} cannot read events producers already write with {writer}: \
+             upgrade every consumer before any producer, or change {writer} so {reader} reads it"
+        ),
+    })
+}
+
+/// A counterexample as the message shows it: whole when short, else its start and how to see
+/// the rest (JSON output always carries it whole).
+fn shown_example(example: &serde_json::Value) -> String {
+    let text = example.to_string();
+    match text.char_indices().nth(EXAMPLE_CHARS) {
+        None => text,
+        Some((cut, _)) => format!(
+            "{}… ({} characters; whole in --output json)",
+            &text[..cut],
+            text.chars().count()
+        ),
+    }
+}
+
 fn diag(f: &Finding, sources: &SourceMap) -> Diag {
-    let scope = scope(f);
+    let scope = f.scope();
     let mut message = if scope.is_empty() {
         f.message.clone()
     } else {
@@ -290,45 +300,25 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
     if let Some(reason) = &f.allowed {
         message.push_str(&format!(" [accepted in evreg.yaml: {reason}]"));
     }
+    if let Some(who) = who_breaks(f) {
+        message.push_str(&format!("\nwho breaks: {who}"));
+    }
     if let Some(example) = &f.example {
         let (reader, writer) = reader_writer_names(f);
         message.push_str(&format!(
-            "\n  example: {example} is accepted by {writer} but rejected by {reader}"
+            "\nexample: {} is accepted by {writer} but rejected by {reader}",
+            shown_example(example)
         ));
     }
     let here = match f.version {
         Some(v) => format!("v{v}"),
         None => "here".to_string(),
     };
-    let mut related = Vec::new();
-    if let Some(other) = snippet(
-        sources,
-        f.other_location.as_ref(),
-        f.other_version
-            .map(|v| format!("v{v}"))
-            .unwrap_or_else(|| "old".into()),
-    ) {
-        related.push(Diag {
-            code: String::new(),
-            severity: Severity::Info,
-            message: match f.other_version {
-                Some(v) => format!("the same place in v{v}"),
-                None => "the same place in the old schema".to_string(),
-            },
-            help: String::new(),
-            snippet: Some(other),
-            related: Vec::new(),
-        });
-    }
     let mut snip = snippet(sources, f.location.as_ref(), here);
     if snip.is_none() {
         // No span (a folder, a whole file): name the place in the message.
         if let Some(loc) = &f.location {
-            let pos = match (loc.line, loc.column) {
-                (Some(l), Some(c)) => format!("{}:{l}:{c}", loc.file),
-                _ => loc.file.clone(),
-            };
-            message.push_str(&format!("\n  at {pos}"));
+            message.push_str(&format!("\nat {}", position(loc)));
         }
         snip = None;
     }
@@ -338,33 +328,81 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
         message,
         help: f.help.clone(),
         snippet: snip,
-        related,
     }
 }
 
-pub fn render(report: &Report, ctx: &Context, color: bool, width: usize) -> String {
-    let mut out = render_findings(&report.findings, &report.sources, color, width);
-    out.push_str(&summary(&report.summary(), report.has_errors(), ctx));
+/// `file:line:column`, or the file alone when the line is not known.
+fn position(loc: &Location) -> String {
+    match (loc.line, loc.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", loc.file),
+        _ => loc.file.clone(),
+    }
+}
+
+/// The same place in the older version of a pair, under a header naming it:
+/// `v2 (old) at schemas/…/v2.avsc:8:26`.
+fn other_diag(f: &Finding, sources: &SourceMap) -> Option<Diag> {
+    let loc = f.other_location.as_ref()?;
+    let name = f
+        .other_version
+        .map(|v| format!("v{v}"))
+        .unwrap_or_else(|| "old".into());
+    let snippet = snippet(sources, Some(loc), name.clone())?;
+    let label = if f.other_version.is_some() {
+        format!("{name} (old)")
+    } else {
+        "the old schema".to_string()
+    };
+    Some(Diag {
+        code: String::new(),
+        severity: Severity::Info,
+        message: format!("{label} at {}", position(loc)),
+        help: String::new(),
+        snippet: Some(snippet),
+    })
+}
+
+/// How the human renderer draws: colour, width, and which findings it shows in full.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub color: bool,
+    pub width: usize,
+    pub shown: Shown,
+}
+
+pub fn render(report: &Report, ctx: &Context, options: &Options) -> String {
+    let mut hidden = Hidden::default();
+    let mut out = render_findings(&report.findings, &report.sources, options, &mut hidden);
+    out.push_str(&super::closing(
+        &report.summary(),
+        report.has_errors(),
+        ctx,
+        &hidden,
+    ));
     out
 }
 
-/// The findings alone, each as a diagnostic followed by a blank line (streams render as they go).
+/// The findings `options` shows, each as a diagnostic followed by a blank line (streams render
+/// as they go); the others are counted in `hidden`.
 pub fn render_findings(
     findings: &[Finding],
     sources: &SourceMap,
-    color: bool,
-    width: usize,
+    options: &Options,
+    hidden: &mut Hidden,
 ) -> String {
-    let theme = if color {
+    let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
+        .with_width(options.width)
         .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     for f in findings {
+        if !hidden.admit(&options.shown, f) {
+            continue;
+        }
         let d = diag(f, sources);
         let mut text = String::new();
         if handler.render_report(&mut text, &d).is_err() {
@@ -374,16 +412,16 @@ pub fn render_findings(
                 f.severity, f.rule.id, d.message, f.help
             );
         }
+        if let Some(other) = other_diag(f, sources) {
+            let mut more = String::new();
+            if handler.render_report(&mut more, &other).is_ok() {
+                text.push_str(&more);
+            }
+        }
         out.push_str(&text);
         out.push('\n');
     }
     out
-}
-
-/// The closing summary line.
-pub fn summary(summary: &Summary, has_errors: bool, ctx: &Context) -> String {
-    let mark = if has_errors { "✗" } else { "✓" };
-    format!("{mark} {}\n", ctx.summary_line(summary))
 }
 
 #[cfg(test)]

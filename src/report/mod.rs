@@ -1,6 +1,7 @@
 //! Renderers: one file per output format, each turning the same findings into text. Renderers
 //! never decide; they only show what the checks found.
 
+pub mod concise;
 pub mod github;
 #[cfg(feature = "cli")]
 pub mod human;
@@ -9,8 +10,9 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
-use crate::finding::{Finding, Summary};
+use crate::finding::{Finding, Severity, Summary};
 use crate::source::SourceMap;
+use std::collections::BTreeMap;
 
 /// The findings of one command with the files they point into.
 #[derive(Debug, Clone, Default)]
@@ -107,5 +109,109 @@ impl Context {
             Some((_, None)) => format!("could not decide: {counts}"),
             None => format!("{counts}{scope}{allowed}"),
         }
+    }
+}
+
+/// The text renderers' closing summary line (✓ or ✗), and what they left out.
+pub fn closing(summary: &Summary, has_errors: bool, ctx: &Context, hidden: &Hidden) -> String {
+    let mark = if has_errors { "✗" } else { "✓" };
+    format!("{mark} {}\n{}", ctx.summary_line(summary), hidden.lines())
+}
+
+/// What the text renderers (human, concise) show in full; the rest is counted in the summary.
+/// By default errors and warnings are shown, notes and accepted findings counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// Notes (`info` findings not accepted by `allow`).
+    pub info: bool,
+    /// Findings `evreg.yaml`'s `allow` list accepted.
+    pub accepted: bool,
+    /// Errors only (`--quiet`): warnings are counted too.
+    pub errors_only: bool,
+}
+
+impl Shown {
+    pub const ALL: Shown = Shown {
+        info: true,
+        accepted: true,
+        errors_only: false,
+    };
+
+    pub fn shows(&self, f: &Finding) -> bool {
+        if self.errors_only {
+            return f.is_error();
+        }
+        if f.allowed.is_some() {
+            return self.accepted;
+        }
+        f.severity != Severity::Info || self.info
+    }
+}
+
+/// The findings a text renderer left out, by kind and (for notes) by rule, for the line that
+/// says how to see them.
+#[derive(Debug, Clone, Default)]
+pub struct Hidden {
+    warnings: usize,
+    notes: BTreeMap<&'static str, usize>,
+    accepted: usize,
+}
+
+impl Hidden {
+    /// Count `f` when `shown` leaves it out; true when it is shown.
+    pub fn admit(&mut self, shown: &Shown, f: &Finding) -> bool {
+        if shown.shows(f) {
+            return true;
+        }
+        if f.allowed.is_some() {
+            self.accepted += 1;
+        } else {
+            match f.severity {
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => *self.notes.entry(f.rule.id).or_default() += 1,
+                Severity::Error => {}
+            }
+        }
+        false
+    }
+
+    /// The lines (each ending in a newline) saying what was left out and how to see it.
+    pub fn lines(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let mut out = String::new();
+        if self.warnings > 0 {
+            out.push_str(&format!(
+                "  {} not shown (--quiet)\n",
+                plural(self.warnings, "warning")
+            ));
+        }
+        let notes: usize = self.notes.values().sum();
+        if notes > 0 {
+            let mut by_rule: Vec<(&str, usize)> =
+                self.notes.iter().map(|(r, n)| (*r, *n)).collect();
+            by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let mut rules: Vec<String> = by_rule
+                .iter()
+                .take(3)
+                .map(|(r, n)| format!("{r} ×{n}"))
+                .collect();
+            if by_rule.len() > 3 {
+                rules.push(format!("{} more rules", by_rule.len() - 3));
+            }
+            out.push_str(&format!(
+                "  {} not shown ({}): see {} with --show info or --verbose\n",
+                plural(notes, "note"),
+                rules.join(", "),
+                if notes == 1 { "it" } else { "them" }
+            ));
+        }
+        if self.accepted > 0 {
+            out.push_str(&format!(
+                "  {} accepted by evreg.yaml `allow` not shown: see {} with --show accepted or --verbose\n",
+                plural(self.accepted, "finding"),
+                if self.accepted == 1 { "it" } else { "them" }
+            ));
+        }
+        out
     }
 }
