@@ -1,7 +1,7 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
 use super::{Context, Hidden, Report, Shown};
-use crate::finding::{Direction, Finding, Location, Severity};
+use crate::finding::{Category, Direction, Finding, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -314,6 +314,12 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
         Some(v) => format!("v{v}"),
         None => "here".to_string(),
     };
+    // The second place, when its file is not at hand for a snippet: named in the message.
+    if let Some(other) = &f.other_location
+        && sources.get(&other.file).is_none()
+    {
+        message.push_str(&format!("\n{}", other_header(f, other)));
+    }
     let mut snip = snippet(sources, f.location.as_ref(), here);
     if snip.is_none() {
         // No span (a folder, a whole file): name the place in the message.
@@ -339,24 +345,32 @@ fn position(loc: &Location) -> String {
     }
 }
 
-/// The same place in the older version of a pair, under a header naming it:
-/// `v2 (old) at schemas/…/v2.avsc:8:26`.
+/// What the finding's second place is: the same place in the older version of a pair
+/// (`v2 (old) at schemas/…/v2.avsc:8:26`), or the schema element an event breaks.
+fn other_header(f: &Finding, loc: &Location) -> String {
+    let what = match (f.direction, f.other_version, f.rule.category) {
+        (_, _, Category::Integrity) => "as published".to_string(),
+        (_, Some(v), _) => format!("v{v} (old)"),
+        (Some(_), None, _) => "the old schema".to_string(),
+        (None, None, _) => "the schema".to_string(),
+    };
+    format!("{what} at {}", position(loc))
+}
+
+/// The second place with its snippet, under its header.
 fn other_diag(f: &Finding, sources: &SourceMap) -> Option<Diag> {
     let loc = f.other_location.as_ref()?;
-    let name = f
-        .other_version
-        .map(|v| format!("v{v}"))
-        .unwrap_or_else(|| "old".into());
-    let snippet = snippet(sources, Some(loc), name.clone())?;
-    let label = if f.other_version.is_some() {
-        format!("{name} (old)")
-    } else {
-        "the old schema".to_string()
+    let name = match (f.direction, f.other_version, f.rule.category) {
+        (_, _, Category::Integrity) => "published".to_string(),
+        (_, Some(v), _) => format!("v{v}"),
+        (Some(_), None, _) => "old".to_string(),
+        (None, None, _) => "schema".to_string(),
     };
+    let snippet = snippet(sources, Some(loc), name)?;
     Some(Diag {
         code: String::new(),
         severity: Severity::Info,
-        message: format!("{label} at {}", position(loc)),
+        message: other_header(f, loc),
         help: String::new(),
         snippet: Some(snippet),
     })

@@ -66,7 +66,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             at,
             format!(
                 "expected {what}, found {}",
-                crate::source::json::value_kind(v)
+                super::wording::describe(v)
             ),
         )
     };
@@ -329,7 +329,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                         at,
                         format!(
                             "{} fits no branch of the union [{}]",
-                            crate::source::json::value_kind(v),
+                            super::wording::describe(v),
                             names.join(", ")
                         ),
                     );
@@ -363,7 +363,7 @@ fn int_in(
                 if v.is_number() {
                     "a fraction or too large a number".to_string()
                 } else {
-                    crate::source::json::value_kind(v).to_string()
+                    super::wording::describe(v)
                 }
             ),
         ),

@@ -486,29 +486,63 @@ impl Catalog {
         let Some(schema) = self.schemas.get(&(subject.to_string(), version)) else {
             return Vec::new();
         };
-        let problems: Vec<Problem> = match schema {
-            PayloadSchema::Avro { schema, .. } => avro::validate(schema, payload),
+        // Each problem with what to send instead, where the validator says which keyword failed.
+        let problems: Vec<(Problem, Option<String>)> = match schema {
+            PayloadSchema::Avro { schema, .. } => avro::validate(schema, payload)
+                .into_iter()
+                .map(|p| (p, None))
+                .collect(),
             // Most events are valid: answer those without collecting errors.
             PayloadSchema::Json(v) if v.is_valid(payload) => Vec::new(),
             PayloadSchema::Json(v) => v
                 .iter_errors(payload)
-                .map(|e| Problem {
-                    pointer: e.instance_path().to_string(),
-                    schema_pointer: e.schema_path().to_string(),
-                    message: shorten(e.to_string()),
+                .map(|e| {
+                    let words = super::wording::json_error(&e);
+                    let mut pointer = e.instance_path().to_string();
+                    if let Some(member) = &words.member {
+                        pointer = format!("{pointer}/{}", escape_pointer_token(member));
+                    }
+                    let problem = Problem {
+                        pointer,
+                        schema_pointer: e.schema_path().to_string(),
+                        message: shorten(words.message),
+                    };
+                    (problem, Some(words.fix))
                 })
                 .collect(),
         };
         problems
             .into_iter()
-            .map(|p| EventProblem {
-                rule: &rules::PAYLOAD_INVALID,
-                pointer: format!("{at}{}", p.pointer),
-                schema: Some((subject.to_string(), version, p.schema_pointer)),
-                message: p.message,
-                help: format!("make the value fit {subject} v{version}, or name the version it was written with"),
+            .map(|(p, fix)| {
+                let pointer = format!("{at}{}", p.pointer);
+                let help = match fix {
+                    Some(fix) => format!(
+                        "{fix} at {}, as {subject} v{version} requires; or name the version it was written with",
+                        place(&pointer)
+                    ),
+                    None => format!(
+                        "make {} fit {subject} v{version}, or name the version it was written with",
+                        place(&pointer)
+                    ),
+                };
+                EventProblem {
+                    rule: &rules::PAYLOAD_INVALID,
+                    message: format!("{}: {}", place(&pointer), p.message),
+                    pointer,
+                    schema: Some((subject.to_string(), version, p.schema_pointer)),
+                    help,
+                }
             })
             .collect()
+    }
+}
+
+/// A place in the event as messages name it: its JSON pointer, `/` for the whole event.
+fn place(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "`/`".to_string()
+    } else {
+        format!("`{pointer}`")
     }
 }
 

@@ -6,6 +6,7 @@ pub mod example;
 pub mod fixtures;
 pub mod formats;
 pub mod input;
+pub mod wording;
 #[cfg(feature = "replay")]
 pub mod replay;
 

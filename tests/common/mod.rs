@@ -18,6 +18,8 @@ pub fn evreg(dir: &Path) -> Command {
     cmd.current_dir(dir)
         .env("COLUMNS", "100")
         .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("EVREG_OUTPUT")
         .env_remove("EVREG_REGISTRY");
     cmd
