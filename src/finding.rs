@@ -186,7 +186,7 @@ impl Finding {
     }
     /// The header naming what a finding is about: `orders.order.placed v3 reading v2 data`.
     pub fn scope(&self) -> String {
-            let f = self;
+        let f = self;
         let mut s = f.subject.clone().unwrap_or_default();
         match (f.version, f.other_version, f.direction) {
             (Some(n), Some(o), Some(Direction::Backward)) => {

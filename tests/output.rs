@@ -56,7 +56,11 @@ fn a_clean_large_registry_is_a_summary() {
     assert!(text.lines().count() <= 3, "{text}");
     // Every note is there when asked for.
     let all = stdout(evreg(tmp.path()).args(["check", "--show", "info"]), 0);
-    assert_eq!(all.matches("avro-doc-missing\n").count(), 1500, "three per subject");
+    assert_eq!(
+        all.matches("avro-doc-missing\n").count(),
+        1500,
+        "three per subject"
+    );
     let verbose = stdout(evreg(tmp.path()).args(["check", "-v", "-o", "concise"]), 0);
     assert_eq!(verbose.matches(" info avro-doc-missing: ").count(), 1500);
 }
@@ -92,7 +96,10 @@ fn check_narrows_to_the_subjects_named() {
         text.contains("error avro-type-mismatch: shop.broken1.changed v2 reading v1"),
         "{text}"
     );
-    assert!(text.contains("1 error, 3 notes in 1 subject (2 versions)"), "{text}");
+    assert!(
+        text.contains("1 error, 3 notes in 1 subject (2 versions)"),
+        "{text}"
+    );
     let text = stdout(
         evreg(tmp.path()).args(["check", "shop.item0000.changed"]),
         0,
@@ -237,4 +244,27 @@ fn validate_names_the_place_the_expected_and_the_found() {
     );
     assert!(!text.contains("is not of type"), "validator text: {text}");
     insta::assert_snapshot!("validate_human", text);
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef evreg"),
+        ("fish", "complete -c evreg"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[evreg]"),
+    ] {
+        let text = stdout(evreg(tmp.path()).args(["completions", shell]), 0);
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("validate"), "{shell} completes subcommands");
+    }
+    let man = stdout(evreg(tmp.path()).arg("man"), 0);
+    assert!(man.contains(".TH evreg 1"), "{man}");
+    assert!(man.contains("\\-\\-quiet"), "{man}");
+    evreg(tmp.path())
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2);
 }

@@ -31,7 +31,9 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
                 working.subjects.iter().map(|s| s.name.as_str()),
                 "`evreg list` shows the subjects",
             );
-            return Err(format!("no subject `{name}` in the registry\n  help: {hint}"));
+            return Err(format!(
+                "no subject `{name}` in the registry\n  help: {hint}"
+            ));
         }
     }
     let (mut report, reg) = checked(args, working)?;

@@ -73,7 +73,11 @@ fn versions(n: usize) -> String {
 
 /// Versions one per line, indented; past [`LISTED`] (unless `all`) the rest as a count.
 fn listing(names: &[String], all: bool) -> String {
-    let shown = if all { names.len() } else { LISTED.min(names.len()) };
+    let shown = if all {
+        names.len()
+    } else {
+        LISTED.min(names.len())
+    };
     let mut out: String = names[..shown].iter().map(|n| format!("  {n}\n")).collect();
     if shown < names.len() {
         out.push_str(&format!(

@@ -4,6 +4,7 @@ mod add;
 mod check;
 mod codegen;
 mod compat;
+mod completions;
 mod diff;
 mod fixture;
 mod hook;
@@ -45,7 +46,13 @@ pub struct Global {
     pub verbose: bool,
     /// Human and concise output: also show these findings in full (`info` notes, `accepted` by
     /// evreg.yaml's allow list).
-    #[arg(long, global = true, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHAT"
+    )]
     pub show: Vec<Show>,
     /// Human and concise output: errors only, then the summary.
     #[arg(long, short = 'q', global = true)]
@@ -132,6 +139,10 @@ pub enum Command {
     Rules,
     /// Explain one rule, with a bad and a good example.
     Explain(rules::ExplainArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(completions::Args),
+    /// Print the manual page (roff), e.g. `evreg man > ~/.local/share/man/man1/evreg.1`.
+    Man,
 }
 
 /// What ends a command: its exit code (0 clean, 1 error findings, 2 could not run).
@@ -159,6 +170,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Codegen(a) => codegen::run(a, g),
         Command::Rules => rules::list(g),
         Command::Explain(a) => rules::explain(a, g),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     };
     match result {
         Ok(code) => code,

@@ -142,12 +142,7 @@ impl<'a> Emitter<'a> {
                 if let Some(source) = checked.source {
                     sources.insert(source);
                 }
-                report::human::render_findings(
-                    &findings,
-                    &sources,
-                    &self.human,
-                    &mut self.hidden,
-                )
+                report::human::render_findings(&findings, &sources, &self.human, &mut self.hidden)
             }
         };
         self.write(&text)

@@ -64,10 +64,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             s,
             ty,
             at,
-            format!(
-                "expected {what}, found {}",
-                super::wording::describe(v)
-            ),
+            format!("expected {what}, found {}", super::wording::describe(v)),
         )
     };
     match (&t.kind, &t.logical) {

@@ -6,9 +6,9 @@ pub mod example;
 pub mod fixtures;
 pub mod formats;
 pub mod input;
-pub mod wording;
 #[cfg(feature = "replay")]
 pub mod replay;
+pub mod wording;
 
 /// One way a value does not fit a schema: where in the value (a JSON pointer), where in the
 /// schema, and why.

@@ -78,9 +78,7 @@ pub fn json_error(e: &ValidationError<'_>) -> Wording {
             format!("expected a multiple of {multiple_of}, found {found}"),
             format!("send a multiple of {multiple_of}"),
         ),
-        ValidationErrorKind::MinLength { limit } => {
-            size("at least", *limit, "character", &found)
-        }
+        ValidationErrorKind::MinLength { limit } => size("at least", *limit, "character", &found),
         ValidationErrorKind::MaxLength { limit } => size("at most", *limit, "character", &found),
         ValidationErrorKind::MinItems { limit } => size("at least", *limit, "item", &found),
         ValidationErrorKind::MaxItems { limit } => size("at most", *limit, "item", &found),
@@ -90,9 +88,7 @@ pub fn json_error(e: &ValidationError<'_>) -> Wording {
         ValidationErrorKind::MinProperties { limit } => {
             size("at least", *limit, "property", &found)
         }
-        ValidationErrorKind::MaxProperties { limit } => {
-            size("at most", *limit, "property", &found)
-        }
+        ValidationErrorKind::MaxProperties { limit } => size("at most", *limit, "property", &found),
         ValidationErrorKind::Pattern { pattern } => w(
             format!(
                 "expected a string matching the pattern {}, found {found}",
@@ -310,7 +306,10 @@ mod tests {
         let got = words(json!({"minimum": 1}), json!(0));
         assert_eq!(got[0].0, "expected a number at least 1, found the number 0");
         let got = words(json!({"maxItems": 1}), json!([1, 2]));
-        assert_eq!(got[0].0, "expected at most 1 item, found an array of 2 items");
+        assert_eq!(
+            got[0].0,
+            "expected at most 1 item, found an array of 2 items"
+        );
         let got = words(json!({"required": ["sku"]}), json!({}));
         assert_eq!(got[0].0, "required property `sku` is missing");
         let got = words(
@@ -322,6 +321,9 @@ mod tests {
             "properties `a`, `b` are not allowed here: the schema lists the properties this object may have"
         );
         let got = words(json!({"enum": ["A", "B"]}), json!("C"));
-        assert_eq!(got[0].0, "expected one of \"A\", \"B\", found the string `C`");
+        assert_eq!(
+            got[0].0,
+            "expected one of \"A\", \"B\", found the string `C`"
+        );
     }
 }
