@@ -259,6 +259,7 @@ fn would_be_report(
             scope: Scope::Everything,
         }),
         only_new: true,
+        subjects: &[],
     };
     let report = check_with(&after, &options);
     let cite = |loc: &mut Option<Location>| {

@@ -100,6 +100,9 @@ pub struct CheckOptions<'a> {
     pub baseline: Option<crate::integrity::Baseline<'a>>,
     /// Report only findings the baseline does not already have (adopting evreg on an old registry).
     pub only_new: bool,
+    /// Check only these subjects' versions (empty: all). Every file is still read, so references
+    /// resolve; findings of other subjects may remain and are for the caller to filter.
+    pub subjects: &'a [String],
 }
 
 /// Everything `evreg check` verifies on a registry: layout, schema validity, lint of each
@@ -112,10 +115,11 @@ pub fn check(reg: &Registry) -> Report {
 /// `check`, with a git baseline.
 pub fn check_with(reg: &Registry, options: &CheckOptions) -> Report {
     let Some(baseline) = &options.baseline else {
-        return check_registry(reg);
+        return check_subjects(reg, options.subjects);
     };
     let full = baseline.scope == crate::integrity::Scope::Everything;
-    let (mut findings, mut sources) = collect(reg, full.then_some(baseline.registry));
+    let (mut findings, mut sources) =
+        collect(reg, full.then_some(baseline.registry), options.subjects);
     let comparison = crate::integrity::compare(baseline, reg);
     for f in comparison.sources {
         sources.insert(f);
@@ -164,14 +168,19 @@ fn identity(f: &Finding) -> Identity {
 }
 
 fn check_registry(reg: &Registry) -> Report {
-    let (findings, sources) = collect(reg, None);
+    check_subjects(reg, &[])
+}
+
+fn check_subjects(reg: &Registry, only: &[String]) -> Report {
+    let (findings, sources) = collect(reg, None, only);
     let findings = reg.settings.apply(findings, registry::CONFIG_FILE);
     Report::new(findings, sources)
 }
 
 /// Every finding of the registry itself, before severities and `allow` are applied. With a
-/// baseline, versions added since are also judged under the baseline's mode.
-fn collect(reg: &Registry, base: Option<&Registry>) -> (Vec<Finding>, SourceMap) {
+/// baseline, versions added since are also judged under the baseline's mode. With `only`, the
+/// other subjects' schemas are not checked.
+fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Finding>, SourceMap) {
     let mut findings = reg.findings.clone();
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
@@ -187,14 +196,18 @@ fn collect(reg: &Registry, base: Option<&Registry>) -> (Vec<Finding>, SourceMap)
     // or the index alike), never from whatever else is on disk.
     let provider = FileProvider::in_memory(reg.root.clone(), reg.all_files());
     let provider = &provider;
+    let subjects: Vec<&Subject> = reg
+        .subjects
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(&s.name))
+        .collect();
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(reg.subjects.len().max(1));
-    let chunk = reg.subjects.len().div_ceil(threads).max(1);
+        .min(subjects.len().max(1));
+    let chunk = subjects.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = reg
-            .subjects
+        let handles: Vec<_> = subjects
             .chunks(chunk)
             .map(|subjects| {
                 scope.spawn(move || {

@@ -268,3 +268,32 @@ fn completions_and_the_manual_page_come_from_the_arguments() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_narrowed_check_reports_what_the_whole_check_says_of_those_subjects() {
+    for (registry, subject) in [
+        ("json-refs", "shop.refund.requested"),
+        ("breaking", "shop.payment.taken"),
+        ("layout", "shop.order.placed"),
+    ] {
+        let lines = |args: &[&str]| -> Vec<String> {
+            let out = evreg(&data(registry))
+                .args(["check", "-v", "-o", "concise"])
+                .args(args)
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with(['✓', '✗']))
+                .map(str::to_string)
+                .collect()
+        };
+        let whole: Vec<String> = lines(&[])
+            .into_iter()
+            .filter(|l| l.contains(&format!(" {subject}")) || l.contains(&format!("/{subject}/")))
+            .collect();
+        assert!(!whole.is_empty(), "{registry}");
+        assert_eq!(lines(&[subject]), whole, "{registry}");
+    }
+}

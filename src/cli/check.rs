@@ -75,13 +75,18 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
     use crate::registry::git::Repo;
     let repo = Repo::open(&working.root);
     let needs_git = args.staged || args.against.is_some();
+    // Without a baseline: the registry alone, narrowed to the subjects named.
+    let unbased = CheckOptions {
+        subjects: &args.subjects,
+        ..CheckOptions::default()
+    };
     let repo = match repo {
         Ok(repo) => Some(repo),
         Err(e) if needs_git => return Err(e.to_string()),
         Err(_) => None,
     };
     let Some(repo) = repo else {
-        return Ok((check_with(&working, &CheckOptions::default()), working));
+        return Ok((check_with(&working, &unbased), working));
     };
     let reg = if args.staged {
         let tree = repo.staged_tree().map_err(|e| e.to_string())?;
@@ -114,6 +119,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
                 scope: Scope::Everything,
             }),
             only_new: args.only_new,
+            subjects: &args.subjects,
         };
         let report = check_with(&reg, &options);
         return Ok((report, reg));
@@ -139,7 +145,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
         && head_settings.is_some_and(|h| crate::integrity::lowers_integrity(&h, &reg.settings));
     let mut report = None;
     if !lock_changed && !lowered {
-        let plain = check_with(&reg, &CheckOptions::default());
+        let plain = check_with(&reg, &unbased);
         let lock_edit = plain.findings.iter().any(|f| {
             crate::integrity::is_version_finding(f)
                 && f.other_location
@@ -165,6 +171,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
                     scope: Scope::LockedVersions,
                 }),
                 only_new: false,
+                subjects: &args.subjects,
             };
             check_with(&reg, &options)
         }
@@ -177,5 +184,9 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
     if args.staged || args.against.is_some() {
         return Err("this build of evreg has no git support (feature `git`)".into());
     }
-    Ok((check_with(&working, &CheckOptions::default()), working))
+    let unbased = CheckOptions {
+        subjects: &args.subjects,
+        ..CheckOptions::default()
+    };
+    Ok((check_with(&working, &unbased), working))
 }

@@ -488,6 +488,43 @@ mod tests {
     }
 
     #[test]
+    fn long_counterexamples_are_shown_by_their_start() {
+        let short = serde_json::json!({"note": 5});
+        assert_eq!(shown_example(&short), r#"{"note":5}"#);
+        let long = serde_json::json!({"note": "é".repeat(500)});
+        let shown = shown_example(&long);
+        assert_eq!(shown.chars().count(), EXAMPLE_CHARS + 42, "{shown}");
+        assert!(
+            shown.ends_with("… (511 characters; whole in --output json)"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn pair_findings_say_who_breaks_in_their_direction() {
+        let mut f = Finding::new(&crate::rules::AVRO_TYPE_MISMATCH, "m", "h");
+        assert_eq!(who_breaks(&f), None);
+        f.version = Some(3);
+        f.other_version = Some(2);
+        f.direction = Some(Direction::Backward);
+        let backward = who_breaks(&f).unwrap();
+        assert!(
+            backward.starts_with(
+                "consumers already on v3 cannot read events producers still write with v2"
+            ),
+            "{backward}"
+        );
+        f.direction = Some(Direction::Forward);
+        let forward = who_breaks(&f).unwrap();
+        assert!(
+            forward.starts_with(
+                "consumers still on v2 cannot read events producers already write with v3"
+            ),
+            "{forward}"
+        );
+    }
+
+    #[test]
     fn a_span_over_many_lines_shows_its_first() {
         let text = format!("{{\n{}\"z\": 1\n}}", "\"k\": 1,\n".repeat(100));
         let file = SourceFile::new("f.json", text.as_str());
