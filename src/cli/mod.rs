@@ -54,7 +54,7 @@ pub struct Global {
         value_name = "WHAT"
     )]
     pub show: Vec<Show>,
-    /// Human and concise output: errors only, then the summary.
+    /// Human and concise output: errors only (and what --show names), then the summary.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// The registry root (default: the nearest folder upwards holding evreg.yaml).

@@ -126,7 +126,7 @@ pub struct Shown {
     pub info: bool,
     /// Findings `evreg.yaml`'s `allow` list accepted.
     pub accepted: bool,
-    /// Errors only (`--quiet`): warnings are counted too.
+    /// No warnings (`--quiet`): they are counted too.
     pub errors_only: bool,
 }
 
@@ -137,14 +137,16 @@ impl Shown {
         errors_only: false,
     };
 
+    /// Whether `f` is shown in full; what `--show` names is shown under `--quiet` too.
     pub fn shows(&self, f: &Finding) -> bool {
-        if self.errors_only {
-            return f.is_error();
-        }
         if f.allowed.is_some() {
             return self.accepted;
         }
-        f.severity != Severity::Info || self.info
+        match f.severity {
+            Severity::Error => true,
+            Severity::Warning => !self.errors_only,
+            Severity::Info => self.info,
+        }
     }
 }
 
@@ -213,5 +215,68 @@ impl Hidden {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+
+    fn findings() -> Vec<Finding> {
+        let mut accepted = Finding::new(&rules::AVRO_TYPE_MISMATCH, "m", "h");
+        accepted.allowed = Some("migrated".into());
+        accepted.severity = Severity::Info;
+        vec![
+            Finding::new(&rules::AVRO_TYPE_MISMATCH, "m", "h"),
+            Finding::new(&rules::ALLOW_UNUSED, "m", "h"),
+            Finding::new(&rules::AVRO_DOC_MISSING, "m", "h"),
+            Finding::new(&rules::AVRO_DOC_MISSING, "m", "h"),
+            Finding::new(&rules::FIXTURE_MISSING, "m", "h"),
+            accepted,
+        ]
+    }
+
+    fn shown(s: Shown) -> (Vec<&'static str>, String) {
+        let mut hidden = Hidden::default();
+        let ids = findings()
+            .iter()
+            .filter(|f| hidden.admit(&s, f))
+            .map(|f| f.rule.id)
+            .collect();
+        (ids, hidden.lines())
+    }
+
+    #[test]
+    fn notes_and_accepted_findings_are_counted_by_rule_unless_asked_for() {
+        let (ids, lines) = shown(Shown::default());
+        assert_eq!(ids, ["avro-type-mismatch", "allow-unused"]);
+        assert_eq!(
+            lines,
+            "  3 notes not shown (avro-doc-missing ×2, fixture-missing ×1): see them with --show info or --verbose\n  \
+             1 finding accepted by evreg.yaml `allow` not shown: see it with --show accepted or --verbose\n"
+        );
+        let (ids, lines) = shown(Shown::ALL);
+        assert_eq!(ids.len(), 6);
+        assert_eq!(lines, "");
+    }
+
+    #[test]
+    fn quiet_keeps_errors_and_what_show_names() {
+        let quiet = Shown {
+            errors_only: true,
+            ..Shown::default()
+        };
+        let (ids, lines) = shown(quiet);
+        assert_eq!(ids, ["avro-type-mismatch"]);
+        assert!(
+            lines.starts_with("  1 warning not shown (--quiet)\n"),
+            "{lines}"
+        );
+        let (ids, _) = shown(Shown {
+            accepted: true,
+            ..quiet
+        });
+        assert_eq!(ids, ["avro-type-mismatch", "avro-type-mismatch"]);
     }
 }

@@ -241,7 +241,8 @@ fn replay(
                 let problems = catalog.payload(&fx.subject, reader, payload, "");
                 match problems.first() {
                     None => Ok(()),
-                    Some(p) => Err(format!("{} (at `{}`)", p.message, p.pointer)),
+                    // The message starts with the place in the payload.
+                    Some(p) => Err(p.message.clone()),
                 }
             }
             #[cfg(feature = "replay")]
@@ -251,7 +252,10 @@ fn replay(
             ) => match (ra, &bytes) {
                 (Ok(ra), Some(bytes)) => match super::replay::decode(wa, ra, bytes) {
                     Ok(()) => Ok(()),
-                    Err(super::replay::ReplayError::Read(why)) => Err(why),
+                    // Apache Avro's own words, said to be its: they name no place in the sample.
+                    Err(super::replay::ReplayError::Read(why)) => {
+                        Err(format!("Apache Avro's schema resolution says: {why}"))
+                    }
                     Err(super::replay::ReplayError::NotRun(why)) => {
                         out.push(
                                 Finding::new(
