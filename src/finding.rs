@@ -93,6 +93,14 @@ impl Location {
         }
     }
 
+    /// `file:line:column`, or the file alone when the line is not known.
+    pub fn position(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
+            _ => self.file.clone(),
+        }
+    }
+
     /// A location with its line and column computed from the file's text.
     pub fn at(file: &SourceFile, pointer: impl Into<String>, span: Option<Span>) -> Self {
         let (line, column) = match span {
@@ -201,6 +209,20 @@ impl Finding {
             _ => {}
         }
         s.trim().to_string()
+    }
+
+    /// The message as text reports lead with it: scope, message, and the `allow` reason.
+    pub fn headline(&self) -> String {
+        let scope = self.scope();
+        let mut line = if scope.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{scope}: {}", self.message)
+        };
+        if let Some(reason) = &self.allowed {
+            line.push_str(&format!(" [accepted in evreg.yaml: {reason}]"));
+        }
+        line
     }
 
     /// The order reports list findings in: by subject, version, file position, then rule.

@@ -6,22 +6,12 @@ use crate::finding::Finding;
 
 /// One finding as one line.
 pub fn line(f: &Finding) -> String {
-    let place = match &f.location {
-        Some(l) => match (l.line, l.column) {
-            (Some(line), Some(col)) => format!("{}:{line}:{col}: ", l.file),
-            _ => format!("{}: ", l.file),
-        },
-        None => String::new(),
-    };
-    let scope = f.scope();
-    let mut message = if scope.is_empty() {
-        f.message.clone()
-    } else {
-        format!("{scope}: {}", f.message)
-    };
-    if let Some(reason) = &f.allowed {
-        message.push_str(&format!(" [accepted in evreg.yaml: {reason}]"));
-    }
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!("{}: ", l.position()))
+        .unwrap_or_default();
+    let message = f.headline();
     // One line whatever the message holds.
     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     format!("{place}{} {}: {message}\n", f.severity, f.rule.id)

@@ -291,15 +291,7 @@ fn shown_example(example: &serde_json::Value) -> String {
 }
 
 fn diag(f: &Finding, sources: &SourceMap) -> Diag {
-    let scope = f.scope();
-    let mut message = if scope.is_empty() {
-        f.message.clone()
-    } else {
-        format!("{scope}: {}", f.message)
-    };
-    if let Some(reason) = &f.allowed {
-        message.push_str(&format!(" [accepted in evreg.yaml: {reason}]"));
-    }
+    let mut message = f.headline();
     if let Some(who) = who_breaks(f) {
         message.push_str(&format!("\nwho breaks: {who}"));
     }
@@ -324,7 +316,7 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
     if snip.is_none() {
         // No span (a folder, a whole file): name the place in the message.
         if let Some(loc) = &f.location {
-            message.push_str(&format!("\nat {}", position(loc)));
+            message.push_str(&format!("\nat {}", loc.position()));
         }
         snip = None;
     }
@@ -337,14 +329,6 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
     }
 }
 
-/// `file:line:column`, or the file alone when the line is not known.
-fn position(loc: &Location) -> String {
-    match (loc.line, loc.column) {
-        (Some(l), Some(c)) => format!("{}:{l}:{c}", loc.file),
-        _ => loc.file.clone(),
-    }
-}
-
 /// What the finding's second place is: the same place in the older version of a pair
 /// (`v2 (old) at schemas/…/v2.avsc:8:26`), or the schema element an event breaks.
 fn other_header(f: &Finding, loc: &Location) -> String {
@@ -354,7 +338,7 @@ fn other_header(f: &Finding, loc: &Location) -> String {
         (Some(_), None, _) => "the old schema".to_string(),
         (None, None, _) => "the schema".to_string(),
     };
-    format!("{what} at {}", position(loc))
+    format!("{what} at {}", loc.position())
 }
 
 /// The second place with its snippet, under its header.
