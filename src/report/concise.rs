@@ -29,11 +29,6 @@ pub fn render_findings(findings: &[Finding], shown: &Shown, hidden: &mut Hidden)
 pub fn render(report: &Report, ctx: &Context, shown: &Shown) -> String {
     let mut hidden = Hidden::default();
     let mut out = render_findings(&report.findings, shown, &mut hidden);
-    out.push_str(&super::closing(
-        &report.summary(),
-        report.has_errors(),
-        ctx,
-        &hidden,
-    ));
+    out.push_str(&report.closing(ctx, &hidden));
     out
 }

@@ -371,12 +371,7 @@ pub struct Options {
 pub fn render(report: &Report, ctx: &Context, options: &Options) -> String {
     let mut hidden = Hidden::default();
     let mut out = render_findings(&report.findings, &report.sources, options, &mut hidden);
-    out.push_str(&super::closing(
-        &report.summary(),
-        report.has_errors(),
-        ctx,
-        &hidden,
-    ));
+    out.push_str(&report.closing(ctx, &hidden));
     out
 }
 

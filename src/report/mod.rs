@@ -43,6 +43,11 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
     }
+
+    /// The text renderers' closing lines for this report.
+    pub fn closing(&self, ctx: &Context, hidden: &Hidden) -> String {
+        closing(&self.summary(), self.has_errors(), ctx, hidden)
+    }
 }
 
 /// What a report is about, for the summary renderers print.
