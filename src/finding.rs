@@ -192,8 +192,9 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
-    /// The header naming what a finding is about: `orders.order.placed v3 reading v2 data`.
-    pub fn scope(&self) -> String {
+    /// What a finding is about as text reports head it, with the direction of a pair:
+    /// `orders.order.placed v3 reading v2 data (backward)`.
+    pub fn heading(&self) -> String {
         let f = self;
         let mut s = f.subject.clone().unwrap_or_default();
         match (f.version, f.other_version, f.direction) {
@@ -213,7 +214,7 @@ impl Finding {
 
     /// The message as text reports lead with it: scope, message, and the `allow` reason.
     pub fn headline(&self) -> String {
-        let scope = self.scope();
+        let scope = self.heading();
         let mut line = if scope.is_empty() {
             self.message.clone()
         } else {
