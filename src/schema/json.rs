@@ -1093,6 +1093,23 @@ impl Compiler<'_> {
         }
     }
 
+    /// `additionalProperties` / `additionalItems`: a schema, or a boolean in every draft (draft-04
+    /// allows booleans in exactly these two keywords).
+    fn compile_or_bool(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
+        let Value::Bool(b) = v else {
+            return self.compile_v(file, pointer, v);
+        };
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
+            return id;
+        }
+        let id = self.new_node(file, pointer, Kind::Bool(*b));
+        self.memo
+            .entry(file)
+            .or_default()
+            .insert(pointer.to_string(), id);
+        id
+    }
+
     /// Compile `v`, the schema at (file, pointer), once.
     fn compile_v(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
         if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
@@ -1411,7 +1428,7 @@ impl Compiler<'_> {
                     _ => k.dependent_schemas = out,
                 }
             }
-            "additionalProperties" => k.additional_properties = Some(self.compile_v(file, p, val)),
+            "additionalProperties" => k.additional_properties = Some(self.compile_or_bool(file, p, val)),
             "unevaluatedProperties" if d19 => k.unevaluated_properties = Some(self.compile_v(file, p, val)),
             "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
             "required" => {
@@ -1460,8 +1477,11 @@ impl Compiler<'_> {
                 Value::Array(a) if !d20 => {
                     k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
                     if let Some(ai) = obj.get("additionalItems") {
-                        k.items =
-                            Some(self.compile_v(file, &format!("{}/additionalItems", parent(p)), ai));
+                        k.items = Some(self.compile_or_bool(
+                            file,
+                            &format!("{}/additionalItems", parent(p)),
+                            ai,
+                        ));
                     }
                 }
                 Value::Array(_) => self.invalid(file, p, "in 2020-12 `items` is one schema; the array form is `prefixItems`".into(), "rename `items` to `prefixItems` (and `additionalItems` to `items`)"),
@@ -1469,7 +1489,7 @@ impl Compiler<'_> {
             },
             // Without an `items` array, additionalItems has no effect; it is still checked.
             "additionalItems" if !d20 && !obj.get("items").is_some_and(Value::is_array) => {
-                self.compile_v(file, p, val);
+                self.compile_or_bool(file, p, val);
             }
             "prefixItems" if d20 => match val.as_array() {
                 Some(a) => k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect(),

@@ -227,7 +227,7 @@ fn content_models() {
     );
     assert_eq!(
         forward(closed1, closed2),
-        ["json-property-removed-from-closed-model"]
+        ["json-additional-properties-narrowed"]
     );
     let part1 = r#"{"type": "object", "additionalProperties": {"type": "string"}}"#;
     let covered = r#"{"type": "object", "properties": {"note": {"type": "string"}}, "additionalProperties": {"type": "string"}}"#;
@@ -520,7 +520,7 @@ fn a_named_property_beside_unchanged_pattern_properties_is_judged_alone() {
     assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
     assert_eq!(
         forward(old, new),
-        ["json-property-removed-from-closed-model"]
+        ["json-additional-properties-narrowed"]
     );
     // Unchanged patterns that do overlap (`^a` and `^ab`) are still one comparison each.
     let old = r#"{"patternProperties": {"^a": {"type": "string"}, "^ab": {"maxLength": 3}}, "additionalProperties": false}"#;
@@ -528,7 +528,7 @@ fn a_named_property_beside_unchanged_pattern_properties_is_judged_alone() {
     assert!(backward(old, new).is_empty());
     assert_eq!(
         forward(old, new),
-        ["json-property-removed-from-closed-model"]
+        ["json-additional-properties-narrowed"]
     );
     // Open models: the new named property is judged against the writer's undeclared class.
     let old = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}}"#;
@@ -639,4 +639,37 @@ fn undecidable_keeps_a_pair_from_being_compatible() {
         r##"{"$defs": {"n": {"$dynamicAnchor": "n", "type": "object"}}, "$dynamicRef": "#n"}"##;
     let (r, w) = (schema(dynamic), schema(r#"{"type": "object"}"#));
     assert!(!accepts(&r, &w, Policy::Strict));
+}
+
+#[test]
+fn draft_04_booleans_in_additional_properties_and_items() {
+    let closed = r#"{"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+    let open = r#"{"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": true}"#;
+    assert!(backward(closed, closed).is_empty());
+    assert!(backward(closed, open).is_empty());
+    assert_eq!(
+        forward(closed, open),
+        ["json-additional-properties-narrowed"]
+    );
+    let tuple = |extra: &str| {
+        format!(
+            r#"{{"$schema": "http://json-schema.org/draft-04/schema#",
+            "type": "array", "items": [{{"type": "string"}}], "additionalItems": {extra}}}"#
+        )
+    };
+    assert!(backward(&tuple("false"), &tuple("false")).is_empty());
+    assert!(backward(&tuple("false"), &tuple("true")).is_empty());
+    assert!(!forward(&tuple("false"), &tuple("true")).is_empty());
+    // Elsewhere a boolean is still no schema in draft-04.
+    let dir = std::env::temp_dir();
+    let text = r#"{"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"a": true}}"#;
+    let l = load(
+        Arc::new(SourceFile::new("x.schema.json", text)),
+        "x.schema.json",
+        &FileProvider::new(dir),
+        Default::default(),
+    );
+    assert!(!l.findings.is_empty());
 }
