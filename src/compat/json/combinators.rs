@@ -9,6 +9,9 @@ use crate::rules;
 use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;
 
+/// How deep `disjoint` follows properties and branches (each level one keyword deeper).
+const MAX_DISJOINT_DEPTH: usize = 8;
+
 const TYPE_BITS: [u8; 7] = [
     types::NULL,
     types::BOOLEAN,
@@ -283,9 +286,25 @@ impl Checker<'_> {
 
     /// Can no instance of `a` match reader schema `r`? (true only when shown.)
     pub(super) fn disjoint(&mut self, a: &Alt, r: NodeId, depth: usize) -> bool {
-        if depth > 3 {
+        if depth > MAX_DISJOINT_DEPTH {
+            self.disjoint_cut = true;
             return false;
         }
+        let key = (a.clone(), r);
+        if let Some(&v) = self.disjoint_memo.get(&key) {
+            return v;
+        }
+        let outer = std::mem::replace(&mut self.disjoint_cut, false);
+        let v = self.disjoint_uncached(a, r, depth);
+        // An answer cut short by the depth bound may differ at another depth: not kept.
+        if !self.disjoint_cut {
+            self.disjoint_memo.insert(key, v);
+        }
+        self.disjoint_cut |= outer;
+        v
+    }
+
+    fn disjoint_uncached(&mut self, a: &Alt, r: NodeId, depth: usize) -> bool {
         if self.r.is_false(r) || a.neg.iter().any(|&n| self.equal(n, r)) {
             return true;
         }
@@ -329,22 +348,42 @@ impl Checker<'_> {
                     return true;
                 }
             }
-            // A discriminator: a property both require, with disjoint schemas.
-            if m.types & rt & !types::OBJECT == 0 {
-                let w_required: ahash::AHashSet<&str> =
-                    m.required.iter().map(String::as_str).collect();
-                for name in &rk.required {
-                    if !w_required.contains(name.as_str()) {
-                        continue;
-                    }
-                    let Some(wa) = view::member_alt(self.w, &m.objs, name) else {
-                        return true;
-                    };
-                    let (own, matched) = rk.named(name, self.r);
-                    if matched && own.into_iter().any(|o| self.disjoint(&wa, o, depth + 1)) {
-                        return true;
-                    }
+            // Every branch of the reader's anyOf/oneOf is disjoint from the writer.
+            for list in [&rk.any_of, &rk.one_of] {
+                if !list.is_empty() && list.iter().all(|&b| self.disjoint(a, b, depth + 1)) {
+                    return true;
                 }
+            }
+            if m.types & rt & !types::OBJECT == 0 && self.objects_disjoint(&m, rk, depth) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Do the writer's objects (`m`, only objects) and reader node `rk`'s share no instance? A
+    /// property one side always has and the other never may, or a property the writer always
+    /// has whose schemas on both sides are disjoint (a discriminator).
+    fn objects_disjoint(&mut self, m: &Merged, rk: &Keywords, depth: usize) -> bool {
+        for name in &rk.required {
+            if view::member_alt(self.w, &m.objs, name).is_none() {
+                return true;
+            }
+        }
+        for name in &m.required {
+            let Some(wa) = view::member_alt(self.w, &m.objs, name) else {
+                return true;
+            };
+            let (own, matched) = rk.named(name, self.r);
+            let rs: Vec<NodeId> = if matched {
+                own
+            } else if let Some(ap) = rk.additional_properties {
+                vec![ap]
+            } else {
+                Vec::new()
+            };
+            if rs.into_iter().any(|o| self.disjoint(&wa, o, depth + 1)) {
+                return true;
             }
         }
         false

@@ -227,7 +227,7 @@ fn content_models() {
     );
     assert_eq!(
         forward(closed1, closed2),
-        ["json-additional-properties-narrowed"]
+        ["json-property-removed-from-closed-model"]
     );
     let part1 = r#"{"type": "object", "additionalProperties": {"type": "string"}}"#;
     let covered = r#"{"type": "object", "properties": {"note": {"type": "string"}}, "additionalProperties": {"type": "string"}}"#;
@@ -520,7 +520,7 @@ fn a_named_property_beside_unchanged_pattern_properties_is_judged_alone() {
     assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
     assert_eq!(
         forward(old, new),
-        ["json-additional-properties-narrowed"]
+        ["json-property-removed-from-closed-model"]
     );
     // Unchanged patterns that do overlap (`^a` and `^ab`) are still one comparison each.
     let old = r#"{"patternProperties": {"^a": {"type": "string"}, "^ab": {"maxLength": 3}}, "additionalProperties": false}"#;
@@ -528,7 +528,7 @@ fn a_named_property_beside_unchanged_pattern_properties_is_judged_alone() {
     assert!(backward(old, new).is_empty());
     assert_eq!(
         forward(old, new),
-        ["json-additional-properties-narrowed"]
+        ["json-property-removed-from-closed-model"]
     );
     // Open models: the new named property is judged against the writer's undeclared class.
     let old = r#"{"patternProperties": {"^a$": {"type": "string"}, "^b$": {"type": "integer"}}}"#;
@@ -672,4 +672,28 @@ fn draft_04_booleans_in_additional_properties_and_items() {
         Default::default(),
     );
     assert!(!l.findings.is_empty());
+}
+
+#[test]
+fn reordered_enums_and_branches_are_the_same_schema() {
+    let cond = |e: &str| {
+        format!(
+            r#"{{"if": {{"properties": {{"k": {{"enum": {e}}}}}}}, "then": {{"required": ["x"]}}}}"#
+        )
+    };
+    assert!(backward(&cond(r#"["a", "b"]"#), &cond(r#"["b", "a"]"#)).is_empty());
+    assert!(forward(&cond(r#"["a", "b"]"#), &cond(r#"["b", "a"]"#)).is_empty());
+    let a = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}"#;
+    let b = r#"{"type": "object", "properties": {"b": {"type": "integer"}}, "required": ["b"]}"#;
+    let c = r#"{"type": "object", "properties": {"c": {"minimum": 3}}, "required": ["c"]}"#;
+    for kw in ["anyOf", "oneOf", "allOf"] {
+        let one = format!(r#"{{"not": {{"{kw}": [{a}, {b}, {c}]}}}}"#);
+        let two = format!(r#"{{"not": {{"{kw}": [{c}, {a}, {b}]}}}}"#);
+        assert!(backward(&one, &two).is_empty(), "{kw}");
+        assert!(forward(&one, &two).is_empty(), "{kw}");
+    }
+    // Not the same set: a branch changed while the others moved.
+    let one = format!(r#"{{"not": {{"anyOf": [{a}, {b}]}}}}"#);
+    let two = format!(r#"{{"not": {{"anyOf": [{b}, {c}]}}}}"#);
+    assert!(!backward(&one, &two).is_empty());
 }

@@ -89,6 +89,11 @@ fn go(
             if acc.pos.contains(&n) {
                 continue;
             }
+            // A node both required and excluded: no instance (re-expanding an expanded
+            // alternative meets its other branches this way).
+            if acc.neg.contains(&n) {
+                return Ok(());
+            }
             match &s.node(n).kind {
                 Kind::Bool(true) => continue,
                 Kind::Bool(false) => return Ok(()),
@@ -143,6 +148,13 @@ fn go(
             }
             Some(Task::One(bs)) => {
                 for (i, &b) in bs.iter().enumerate() {
+                    if bs
+                        .iter()
+                        .enumerate()
+                        .any(|(j, o)| j != i && acc.pos.contains(o))
+                    {
+                        continue;
+                    }
                     let mut a = acc.clone();
                     for (j, &o) in bs.iter().enumerate() {
                         if j != i && !a.neg.contains(&o) {
@@ -162,6 +174,9 @@ fn go(
                     t.push(Task::Node(th));
                 }
                 go(s, t, acc.clone(), out)?;
+                if acc.pos.contains(&i) {
+                    return Ok(());
+                }
                 let mut a = acc;
                 if !a.neg.contains(&i) {
                     a.neg.push(i);
