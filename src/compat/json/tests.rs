@@ -697,3 +697,44 @@ fn reordered_enums_and_branches_are_the_same_schema() {
     let two = format!(r#"{{"not": {{"anyOf": [{b}, {c}]}}}}"#);
     assert!(!backward(&one, &two).is_empty());
 }
+
+#[test]
+fn one_of_branches_of_closed_objects_with_different_required_keys_are_exclusive() {
+    let branch = |req: &str, extra: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"{req}": {{"type": "string"}}{extra}}}, "required": ["{req}"], "additionalProperties": false}}"#
+        )
+    };
+    let old = format!(r#"{{"oneOf": [{}, {}]}}"#, branch("a", ""), branch("b", ""));
+    let new = format!(
+        r#"{{"oneOf": [{}, {}]}}"#,
+        branch("a", r#", "c": {"type": "string"}"#),
+        branch("b", "")
+    );
+    assert!(backward(&old, &new).is_empty(), "{:?}", backward(&old, &new));
+    assert_eq!(forward(&old, &new), ["json-one-of-narrowed"]);
+    // Open branches are not exclusive: {"a": "x", "b": "y"} matches both.
+    let open = |req: &str, extra: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"{req}": {{"type": "string"}}{extra}}}, "required": ["{req}"]}}"#
+        )
+    };
+    let old = format!(r#"{{"oneOf": [{}, {}]}}"#, open("a", ""), open("b", ""));
+    let new = format!(
+        r#"{{"oneOf": [{}, {}]}}"#,
+        open("a", r#", "c": {"type": "string"}"#),
+        open("b", "")
+    );
+    assert!(!backward(&old, &new).is_empty());
+}
+
+#[test]
+fn a_condition_on_a_value_the_writer_never_has_leaves_it_alone() {
+    let old = r#"{"type": "object", "properties": {"k": {"enum": ["a", "b"]}, "x": {"type": "string"}}, "required": ["k"]}"#;
+    let new = r#"{"type": "object", "properties": {"k": {"enum": ["a", "b", "c"]}, "x": {"type": "string"}}, "required": ["k"],
+        "if": {"properties": {"k": {"const": "c"}}}, "then": {"required": ["x"]}}"#;
+    assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
+    // A value the writer allows: the condition binds old data.
+    let new_b = new.replace(r#"{"const": "c"}"#, r#"{"const": "b"}"#);
+    assert_eq!(backward(old, &new_b), ["json-conditional-changed"]);
+}
