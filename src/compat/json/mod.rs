@@ -20,6 +20,7 @@ pub mod example;
 mod fixpoint;
 mod numbers;
 mod objects;
+mod patterns;
 mod strings;
 mod types;
 pub mod view;
@@ -93,6 +94,7 @@ pub(crate) struct Checker<'a> {
     eq_memo: fixpoint::Fix<(NodeId, NodeId)>,
     disjoint_memo: HashMap<(Alt, NodeId), bool>,
     disjoint_cut: bool,
+    pattern_memo: HashMap<(Vec<String>, String), patterns::Inclusion>,
     /// From the root to the pair being checked: each step with the writer's alternative at the
     /// parent (for building example instances).
     pub(crate) trail: Vec<(Step, Alt)>,
@@ -112,6 +114,7 @@ impl<'a> Checker<'a> {
             eq_memo: fixpoint::Fix::new(),
             disjoint_memo: HashMap::new(),
             disjoint_cut: false,
+            pattern_memo: HashMap::new(),
             trail: Vec::new(),
             depth: 0,
             validators: None,

@@ -738,3 +738,32 @@ fn a_condition_on_a_value_the_writer_never_has_leaves_it_alone() {
     let new_b = new.replace(r#"{"const": "c"}"#, r#"{"const": "b"}"#);
     assert_eq!(backward(old, &new_b), ["json-conditional-changed"]);
 }
+
+#[test]
+fn patterns_are_compared_by_the_strings_they_match() {
+    let pat = |p: &str| format!(r#"{{"type": "string", "pattern": {}}}"#, serde_json::json!(p));
+    // Widened: an anchor dropped, an alternative added, a lookahead removed.
+    assert!(backward(&pat("^[a-z]+$"), &pat("^[a-z]+")).is_empty());
+    assert!(backward(&pat("^(get|put)$"), &pat("^(get|put|post)$")).is_empty());
+    assert!(backward(&pat("^(?=.*[0-9])[a-z0-9]+$"), &pat("^[a-z0-9]+$")).is_empty());
+    // Narrowed: the example is a string only the writer allows.
+    let old = pat(r"^Ctrl\+[A-Z]+$");
+    let new = pat(r"^Ctrl\+[A-Z]$");
+    let out = incs(&new, &old, Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].rule.id, "json-pattern-changed");
+    assert_eq!(out[0].example, Some(serde_json::json!("Ctrl+AA")));
+    // A longer string would differ, but the writer's maxLength rules it out.
+    let old = r#"{"type": "string", "pattern": "^[a-z]+$", "maxLength": 3}"#;
+    let new = r#"{"type": "string", "pattern": "^[a-z]{1,3}$"}"#;
+    assert!(backward(old, new).is_empty());
+    // Outside the regular subset: not decided, and not passed; or shown by an example.
+    assert_eq!(
+        backward(&pat("^a$"), &pat(r"^([a-z])\1*$")),
+        ["json-undecidable"]
+    );
+    assert_eq!(
+        backward(&pat("^[a-z]+$"), &pat(r"^([a-z])\1*$")),
+        ["json-pattern-changed"]
+    );
+}
