@@ -22,6 +22,12 @@ const TYPE_BITS: [u8; 7] = [
     types::FRACTION,
 ];
 
+/// "an object", "a string".
+fn a_or_an(what: String) -> String {
+    let vowel = what.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if vowel { "an" } else { "a" })
+}
+
 impl Checker<'_> {
     pub(super) fn combinators(
         &mut self,
@@ -191,16 +197,16 @@ impl Checker<'_> {
             };
             let msg = if one && !accepting.is_empty() {
                 format!(
-                    "{} may be a {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
+                    "{} may be {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
                     self.shown(),
-                    types::describe(t),
+                    a_or_an(types::describe(t)),
                     accepting[0]
                 )
             } else {
                 format!(
-                    "{} may be a {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
+                    "{} may be {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
                     self.shown(),
-                    types::describe(t)
+                    a_or_an(types::describe(t))
                 )
             };
             let ex = self.example(&at, &[r], Vec::new());

@@ -115,6 +115,19 @@ impl Checker<'_> {
                 out.push(num(u));
             }
         }
+        // Fuller instances: the writer's optional members filled in, one at a time and all at
+        // once, with each kind of value they allow (where a reader branch or a closed model
+        // rejects what a minimal instance leaves out).
+        out.extend(variants(self.w, a, 2));
+        // Values the reader's `not` schemas accept.
+        for &x in rs {
+            if let Some(n) = self.r.keywords(x).and_then(|k| k.not) {
+                out.extend(witness(self.r, &Alt::of(n), 0));
+                if let Some(vs) = view::finite_values(self.r, &Alt::of(n)) {
+                    out.extend(vs.into_iter().take(8));
+                }
+            }
+        }
         out.extend([
             Value::Null,
             json!(true),
@@ -363,4 +376,72 @@ fn lcm(a: f64, b: f64) -> f64 {
         return a.max(b);
     }
     (x / gcd(x, y) * y) as f64
+}
+
+/// Instances of `a` beyond the minimal one: one per JSON type it allows, objects with each
+/// optional property it declares present (each with its own variants, to `depth`) and with all
+/// of them, arrays with one item of each variant. A bounded list (members and items capped).
+pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    let Ok(alts) = view::expand(s, a) else {
+        return out;
+    };
+    for alt in alts.iter().take(8) {
+        let m = view::merged(s, alt);
+        for t in [
+            types::OBJECT,
+            types::ARRAY,
+            types::STRING,
+            types::INTEGER,
+            types::FRACTION,
+            types::BOOLEAN,
+            types::NULL,
+        ] {
+            if m.types & t == 0 {
+                continue;
+            }
+            let at = alt.with_types(t);
+            let Some(base) = witness(s, &at, 0) else {
+                continue;
+            };
+            out.push(base.clone());
+            if depth == 0 {
+                continue;
+            }
+            match base {
+                Value::Object(base) => {
+                    let mut names: Vec<&str> = Vec::new();
+                    for &n in &m.objs {
+                        if let Some(k) = s.keywords(n) {
+                            names.extend(k.properties.iter().map(|(p, _)| p.as_str()));
+                        }
+                    }
+                    names.dedup();
+                    let mut all = base.clone();
+                    for name in names.into_iter().take(16) {
+                        let Some(ma) = view::member_alt(s, &m.objs, name) else {
+                            continue;
+                        };
+                        for v in variants(s, &ma, depth - 1).into_iter().take(6) {
+                            let mut o = base.clone();
+                            o.insert(name.to_string(), v.clone());
+                            all.entry(name.to_string()).or_insert(v);
+                            out.push(Value::Object(o));
+                        }
+                    }
+                    out.push(Value::Object(all));
+                }
+                Value::Array(items) if items.is_empty() => {
+                    if let Some(ia) = view::item_alt(s, &m.arrs, 0) {
+                        for v in variants(s, &ia, depth - 1).into_iter().take(6) {
+                            out.push(Value::Array(vec![v]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out.truncate(256);
+    out
 }

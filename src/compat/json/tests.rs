@@ -767,3 +767,36 @@ fn patterns_are_compared_by_the_strings_they_match() {
         ["json-pattern-changed"]
     );
 }
+
+#[test]
+fn branch_and_not_findings_come_with_examples() {
+    let with_example = |old: &str, new: &str, rule: &str| {
+        let out = incs(new, old, Policy::Strict);
+        let f = out
+            .iter()
+            .find(|i| i.rule.id == rule)
+            .unwrap_or_else(|| panic!("{rule}: {out:#?}"));
+        assert!(f.example.is_some(), "{rule}: {f:#?}");
+    };
+    // A closed branch that lost an optional property: a fuller instance shows it.
+    let closed = |extra: &str| {
+        format!(
+            r#"{{"oneOf": [{{"type": "object", "properties": {{"k": {{"const": "a"}}{extra}}}, "required": ["k"], "additionalProperties": false}}, {{"type": "object", "properties": {{"k": {{"const": "b"}}}}, "required": ["k"]}}]}}"#
+        )
+    };
+    with_example(
+        &closed(r#", "p": {"type": "string"}"#),
+        &closed(""),
+        "json-one-of-narrowed",
+    );
+    with_example(
+        r#"{"anyOf": [{"type": "object", "properties": {"x": {"type": ["string", "integer"]}}}]}"#,
+        r#"{"anyOf": [{"type": "object", "properties": {"x": {"type": "string"}}}]}"#,
+        "json-type-narrowed",
+    );
+    with_example(
+        r#"{"type": "string"}"#,
+        r#"{"type": "string", "not": {"const": "x"}}"#,
+        "json-not-changed",
+    );
+}
