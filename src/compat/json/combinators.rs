@@ -314,6 +314,12 @@ impl Checker<'_> {
         if self.r.is_false(r) || a.neg.iter().any(|&n| self.equal(n, r)) {
             return true;
         }
+        // The writer excludes a schema that accepts everything `r` does (an `if` the reader
+        // narrowed, a oneOf branch it narrowed).
+        let neg = a.neg.clone();
+        if neg.into_iter().any(|n| self.within(r, n)) {
+            return true;
+        }
         let m = view::merged(self.w, a);
         if m.types == 0 {
             return true;
@@ -393,6 +399,22 @@ impl Checker<'_> {
             }
         }
         false
+    }
+
+    /// Does writer node `n` accept every instance of reader node `r`? Decided by a checker with
+    /// the roles swapped (one level deep: it does not swap again).
+    fn within(&mut self, r: NodeId, n: NodeId) -> bool {
+        if self.swapped {
+            return false;
+        }
+        if let Some(&v) = self.within_memo.get(&(r, n)) {
+            return v;
+        }
+        let mut c = super::Checker::new(self.w, self.r, self.policy);
+        c.swapped = true;
+        let v = c.sub(&Alt::of(r), n, false);
+        self.within_memo.insert((r, n), v);
+        v
     }
 
     /// Set the properties a reader schema pins with `const`/`enum` (so the value meets an `if`).

@@ -388,6 +388,10 @@ pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
     };
     for alt in alts.iter().take(8) {
         let m = view::merged(s, alt);
+        if let Some(vs) = &m.values {
+            out.extend(vs.iter().take(16).cloned());
+            continue;
+        }
         for t in [
             types::OBJECT,
             types::ARRAY,

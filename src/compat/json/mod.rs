@@ -95,6 +95,10 @@ pub(crate) struct Checker<'a> {
     disjoint_memo: HashMap<(Alt, NodeId), bool>,
     disjoint_cut: bool,
     pattern_memo: HashMap<(Vec<String>, String), patterns::Inclusion>,
+    /// (reader node, writer node) pairs where the writer node accepts all the reader's does.
+    within_memo: HashMap<(NodeId, NodeId), bool>,
+    /// A checker with the roles swapped, asked by `within`.
+    swapped: bool,
     /// From the root to the pair being checked: each step with the writer's alternative at the
     /// parent (for building example instances).
     pub(crate) trail: Vec<(Step, Alt)>,
@@ -115,6 +119,8 @@ impl<'a> Checker<'a> {
             disjoint_memo: HashMap::new(),
             disjoint_cut: false,
             pattern_memo: HashMap::new(),
+            within_memo: HashMap::new(),
+            swapped: false,
             trail: Vec::new(),
             depth: 0,
             validators: None,

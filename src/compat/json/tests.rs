@@ -800,3 +800,15 @@ fn branch_and_not_findings_come_with_examples() {
         "json-not-changed",
     );
 }
+
+#[test]
+fn a_narrower_if_with_the_same_then_is_compatible_one_way() {
+    let old = r#"{"type": "object", "if": {"properties": {"k": {"const": "a"}}, "required": ["k"]},
+        "then": {"required": ["x"]}}"#;
+    let new = r#"{"type": "object", "if": {"properties": {"k": {"const": "a"}, "t": {"type": "object"}}, "required": ["k"]},
+        "then": {"required": ["x"]}}"#;
+    // Where the new `if` holds the old one did, and the same `then` was guaranteed.
+    assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
+    // The old `if` holds for {"k": "a", "t": 1}, which the new schema lets go without `x`.
+    assert_eq!(forward(old, new), ["json-conditional-changed"]);
+}
