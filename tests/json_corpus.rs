@@ -109,7 +109,7 @@ fn draft_fix(v: &mut Value, d04: bool) {
             if let Some(c) = m.remove("const") {
                 m.insert("enum".into(), json!([c]));
             }
-            if let Some(x) = m.remove("exclusiveMinimum") {
+            if let Some(x) = m.get("exclusiveMinimum").filter(|x| x.is_number()).cloned() {
                 m.insert("minimum".into(), x);
                 m.insert("exclusiveMinimum".into(), json!(true));
             }
