@@ -86,7 +86,9 @@ fn leaf(rng: &mut Rng) -> Value {
         0 => json!({"type": "boolean", "default": false}),
         1 => {
             let n = 2 + rng.below(5);
-            let vals: Vec<Value> = (0..n).map(|i| json!(format!("{}{i}", rng.pick(&WORDS)))).collect();
+            let vals: Vec<Value> = (0..n)
+                .map(|i| json!(format!("{}{i}", rng.pick(&WORDS))))
+                .collect();
             json!({"type": "string", "enum": vals})
         }
         2 => json!({"type": "integer", "minimum": rng.below(3), "maximum": 10 + rng.below(1000)}),
@@ -167,7 +169,13 @@ fn package(rng: &mut Rng) -> Value {
 }
 
 fn workflow(rng: &mut Rng) -> Value {
-    let events = ["push", "pull_request", "schedule", "workflow_dispatch", "release"];
+    let events = [
+        "push",
+        "pull_request",
+        "schedule",
+        "workflow_dispatch",
+        "release",
+    ];
     let n = 2 + rng.below(events.len() - 1);
     let ev: Vec<Value> = events[..n].iter().map(|e| json!(e)).collect();
     let mut s = json!({
@@ -259,7 +267,8 @@ fn compose(rng: &mut Rng, conditional: bool) -> Value {
         }, "additionalProperties": false}
     }, "additionalProperties": rng.chance(50)});
     if conditional {
-        service["if"] = json!({"properties": {"restart": {"const": "on-failure"}}, "required": ["restart"]});
+        service["if"] =
+            json!({"properties": {"restart": {"const": "on-failure"}}, "required": ["restart"]});
         service["then"] = json!({"properties": {"healthcheck": {"required": ["test"]}}});
     }
     json!({
@@ -316,7 +325,12 @@ fn schema(rng: &mut Rng, i: usize) -> Value {
         2 => {
             let mut s = settings(rng);
             if !d04 && rng.chance(40) {
-                let keys: Vec<String> = s["properties"].as_object().unwrap().keys().cloned().collect();
+                let keys: Vec<String> = s["properties"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect();
                 let k = rng.pick(&keys).clone();
                 s["if"] = json!({"properties": {k.clone(): {"const": "x"}}, "required": [k]});
                 s["then"] = json!({"minProperties": 2});
@@ -348,8 +362,10 @@ fn shuffled(rng: &mut Rng, v: &Value) -> Value {
             let mut out = Map::new();
             for (k, c) in m {
                 let mut c = shuffled(rng, c);
-                if matches!(k.as_str(), "enum" | "required" | "allOf" | "anyOf" | "oneOf" | "type")
-                    && let Value::Array(a) = &mut c
+                if matches!(
+                    k.as_str(),
+                    "enum" | "required" | "allOf" | "anyOf" | "oneOf" | "type"
+                ) && let Value::Array(a) = &mut c
                 {
                     rng.shuffle(a);
                 }
@@ -370,10 +386,18 @@ fn places(v: &Value, at: String, f: &dyn Fn(&Map<String, Value>) -> bool, out: &
                 out.push(at.clone());
             }
             for (k, c) in m {
-                if matches!(k.as_str(), "enum" | "const" | "required" | "examples" | "default") {
+                if matches!(
+                    k.as_str(),
+                    "enum" | "const" | "required" | "examples" | "default"
+                ) {
                     continue;
                 }
-                places(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), f, out);
+                places(
+                    c,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    f,
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -393,7 +417,10 @@ fn revise(rng: &mut Rng, s: &Value) -> Value {
         let kind = rng.below(10);
         let f: &dyn Fn(&Map<String, Value>) -> bool = match kind {
             0 | 1 | 2 | 9 => &|m| m.get("properties").is_some_and(Value::is_object),
-            3 | 4 => &|m| m.get("enum").is_some_and(|e| e.as_array().is_some_and(|a| a.len() > 1)),
+            3 | 4 => &|m| {
+                m.get("enum")
+                    .is_some_and(|e| e.as_array().is_some_and(|a| a.len() > 1))
+            },
             5 | 6 => &|m| m.get("pattern").is_some_and(Value::is_string),
             7 => &|m| m.get("oneOf").is_some() || m.get("anyOf").is_some(),
             _ => &|m| m.get("type").is_some_and(Value::is_string),
@@ -409,7 +436,10 @@ fn revise(rng: &mut Rng, s: &Value) -> Value {
             0 | 1 => {
                 // An option added.
                 let name = format!("{}-{}", rng.pick(&WORDS), rng.below(100));
-                m["properties"].as_object_mut().unwrap().insert(name, leaf(rng));
+                m["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(name, leaf(rng));
             }
             2 => {
                 // A property dropped.
@@ -422,7 +452,12 @@ fn revise(rng: &mut Rng, s: &Value) -> Value {
             9 => {
                 // A property made required, or the model opened.
                 if rng.chance(50) {
-                    let keys: Vec<String> = m["properties"].as_object().unwrap().keys().cloned().collect();
+                    let keys: Vec<String> = m["properties"]
+                        .as_object()
+                        .unwrap()
+                        .keys()
+                        .cloned()
+                        .collect();
                     if !keys.is_empty() {
                         let k = rng.pick(&keys).clone();
                         let req = m.entry("required").or_insert(json!([]));
@@ -461,7 +496,11 @@ fn revise(rng: &mut Rng, s: &Value) -> Value {
             }
             7 => {
                 // A branch added.
-                let key = if m.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+                let key = if m.contains_key("oneOf") {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 m[key].as_array_mut().unwrap().push(json!({"type": "null"}));
             }
             _ => {
@@ -485,9 +524,26 @@ fn revise(rng: &mut Rng, s: &Value) -> Value {
 // ---- instances ------------------------------------------------------------------------------
 
 const STRINGS: [&str; 20] = [
-    "", "a", "abc", "x-1", "1.2.3", "1.0.0-beta.1", "a@b", "actions/checkout@v4", "8080",
-    "8080:80/tcp", "30s", "Ctrl+A", "#a0b1c2", "https://e.com", "EUR", "v2", "_job-1", "f.json",
-    "SEE LICENSE IN x", "mit",
+    "",
+    "a",
+    "abc",
+    "x-1",
+    "1.2.3",
+    "1.0.0-beta.1",
+    "a@b",
+    "actions/checkout@v4",
+    "8080",
+    "8080:80/tcp",
+    "30s",
+    "Ctrl+A",
+    "#a0b1c2",
+    "https://e.com",
+    "EUR",
+    "v2",
+    "_job-1",
+    "f.json",
+    "SEE LICENSE IN x",
+    "mit",
 ];
 
 fn resolve<'a>(root: &'a Value, s: &'a Value) -> &'a Value {
@@ -557,7 +613,8 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
             if m.contains_key("properties") || m.contains_key("additionalProperties") {
                 "object".into()
             } else {
-                rng.pick(&["string", "integer", "object", "array", "null", "boolean"]).to_string()
+                rng.pick(&["string", "integer", "object", "array", "null", "boolean"])
+                    .to_string()
             }
         }
     };
@@ -604,7 +661,11 @@ fn instance(rng: &mut Rng, root: &Value, s: &Value, depth: usize) -> Value {
         "array" => {
             let n = rng.below(4);
             let item = m.get("items").cloned().unwrap_or(json!({}));
-            Value::Array((0..n).map(|_| instance(rng, root, &item, depth + 1)).collect())
+            Value::Array(
+                (0..n)
+                    .map(|_| instance(rng, root, &item, depth + 1))
+                    .collect(),
+            )
         }
         "string" => json!(rng.pick(&STRINGS)),
         "integer" => json!(rng.below(120) as i64 - 10),
@@ -635,7 +696,10 @@ fn compat(dir: &Path, old: &Value, new: &Value, mode: Mode, what: &str) -> Outco
     let start = Instant::now();
     let out = evreg::compat_files(&o, &n, mode, None, Policy::Strict, Default::default()).unwrap();
     let took = start.elapsed();
-    assert!(took < BUDGET, "{what}: took {took:?}\nold: {old}\nnew: {new}");
+    assert!(
+        took < BUDGET,
+        "{what}: took {took:?}\nold: {old}\nnew: {new}"
+    );
     Outcome {
         compatible: out.compatible,
         findings: out.report.findings,
@@ -645,14 +709,27 @@ fn compat(dir: &Path, old: &Value, new: &Value, mode: Mode, what: &str) -> Outco
 /// Refusals are remote references, or schemas the jsonschema crate rejects too.
 fn refusal_is_justified(o: &Outcome, schemas: &[&Value]) -> bool {
     o.findings.iter().any(|f| f.message.contains("remote"))
-        || schemas.iter().any(|s| !jsonschema::meta::is_valid(s) || validator(s).is_none())
+        || schemas
+            .iter()
+            .any(|s| !jsonschema::meta::is_valid(s) || validator(s).is_none())
 }
 
 /// One direction: examples are right, and a compatible verdict survives the instance search.
-fn check_direction(rng: &mut Rng, dir: &Path, old: &Value, new: &Value, mode: Mode, what: &str) -> Option<bool> {
+fn check_direction(
+    rng: &mut Rng,
+    dir: &Path,
+    old: &Value,
+    new: &Value,
+    mode: Mode,
+    what: &str,
+) -> Option<bool> {
     let o = compat(dir, old, new, mode, what);
     let Some(ok) = o.compatible else {
-        assert!(refusal_is_justified(&o, &[old, new]), "{what}: refused {:#?}\nold: {old}\nnew: {new}", o.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+        assert!(
+            refusal_is_justified(&o, &[old, new]),
+            "{what}: refused {:#?}\nold: {old}\nnew: {new}",
+            o.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
         return None;
     };
     let (writer, reader) = match mode {
@@ -714,7 +791,10 @@ fn the_corpus_is_compatible_with_itself_and_shuffled_copies() {
             o.compatible,
             Some(true),
             "{what} against a shuffled copy: {:#?}\nold: {s}\nnew: {t}",
-            o.findings.iter().map(|f| (&f.rule.id, &f.message)).collect::<Vec<_>>()
+            o.findings
+                .iter()
+                .map(|f| (&f.rule.id, &f.message))
+                .collect::<Vec<_>>()
         );
     }
     assert_eq!(refused, 0);
@@ -738,9 +818,15 @@ fn revisions_are_decided_soundly_with_right_examples() {
             }
         }
     }
-    eprintln!("{compatible} compatible, {breaking} breaking, {refused} refused; {} instances", INSTANCES_SEEN.load(std::sync::atomic::Ordering::Relaxed));
+    eprintln!(
+        "{compatible} compatible, {breaking} breaking, {refused} refused; {} instances",
+        INSTANCES_SEEN.load(std::sync::atomic::Ordering::Relaxed)
+    );
     // The corpus exercises both verdicts.
-    assert!(compatible > PAIRS / 4 && breaking > PAIRS / 4, "{compatible} compatible, {breaking} breaking, {refused} refused");
+    assert!(
+        compatible > PAIRS / 4 && breaking > PAIRS / 4,
+        "{compatible} compatible, {breaking} breaking, {refused} refused"
+    );
 }
 
 #[test]
@@ -752,9 +838,15 @@ fn remote_references_are_the_refusals_and_each_is_reported_once() {
     ] {
         let p = dir.path().join("remote.schema.json");
         std::fs::write(&p, s.to_string()).unwrap();
-        let out = evreg::compat_files(&p, &p, Mode::Full, None, Policy::Strict, Default::default()).unwrap();
+        let out = evreg::compat_files(&p, &p, Mode::Full, None, Policy::Strict, Default::default())
+            .unwrap();
         assert_eq!(out.compatible, None);
-        let remote: Vec<_> = out.report.findings.iter().filter(|f| f.message.contains("remote")).collect();
+        let remote: Vec<_> = out
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("remote"))
+            .collect();
         assert_eq!(remote.len(), 1, "{:#?}", out.report.findings);
     }
 }

@@ -117,7 +117,8 @@ fn two_hundred_pattern_properties_give_one_finding_per_changed_pattern() {
 fn nested_one_of(n: usize, extra: bool) -> Value {
     let inputs: Vec<Value> = (0..n)
         .map(|i| {
-            let mut props = json!({"type": {"const": format!("t{i}")}, "label": {"type": "string"}});
+            let mut props =
+                json!({"type": {"const": format!("t{i}")}, "label": {"type": "string"}});
             if extra && i == 0 {
                 props["placeholder"] = json!({"type": "string"});
             }
@@ -145,7 +146,11 @@ fn nested_one_of_is_decided_in_polynomial_time() {
     // 22 inputs, as in a real form schema; the writer's branches are expanded once per pair,
     // so time grows with the square of the branches, not with their powers.
     for n in [2, 22] {
-        let (rules, took) = compat(dir.path(), &nested_one_of(n, false), &nested_one_of(n, true));
+        let (rules, took) = compat(
+            dir.path(),
+            &nested_one_of(n, false),
+            &nested_one_of(n, true),
+        );
         // Backward is compatible (a branch widened); forward, the old reader's first input
         // rejects the new property.
         assert_eq!(rules, ["json-one-of-narrowed"], "n = {n}");

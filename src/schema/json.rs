@@ -1984,7 +1984,11 @@ mod tests {
         assert_eq!(l.findings.len(), 1);
         let f = &l.findings[0];
         assert!(f.message.contains("is relative"), "{}", f.message);
-        assert!(f.message.contains("https://example.com/s/a.json"), "{}", f.message);
+        assert!(
+            f.message.contains("https://example.com/s/a.json"),
+            "{}",
+            f.message
+        );
         let help = &f.help;
         assert!(help.contains("remove that `$id`"), "{help}");
         assert!(!help.contains("refer to it by relative path"), "{help}");

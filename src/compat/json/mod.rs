@@ -414,7 +414,12 @@ impl<'a> Checker<'a> {
                 _ => return false,
             }
         }
-        pairs.extend(wk.prefix_items.iter().copied().zip(rk.prefix_items.iter().copied()));
+        pairs.extend(
+            wk.prefix_items
+                .iter()
+                .copied()
+                .zip(rk.prefix_items.iter().copied()),
+        );
         if !pairs.into_iter().all(|(a, b)| self.equal(a, b)) {
             return false;
         }

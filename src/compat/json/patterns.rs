@@ -337,10 +337,7 @@ fn product(ws: &[Nfa], r: &Nfa) -> Inclusion {
         if *rc == Cfg::Matched {
             continue;
         }
-        if ws
-            .iter()
-            .zip(wc)
-            .all(|(n, c)| accepts_at_end(n, c, first))
+        if ws.iter().zip(wc).all(|(n, c)| accepts_at_end(n, c, first))
             && !accepts_at_end(r, rc, first)
         {
             let mut s = Vec::new();
@@ -354,7 +351,10 @@ fn product(ws: &[Nfa], r: &Nfa) -> Inclusion {
         }
         for ch in alphabet(ws, wc, r, rc) {
             let next: Key = (
-                ws.iter().zip(wc).map(|(n, c)| step(n, c, ch as u32)).collect(),
+                ws.iter()
+                    .zip(wc)
+                    .map(|(n, c)| step(n, c, ch as u32))
+                    .collect(),
                 step(r, rc, ch as u32),
                 false,
             );
@@ -435,12 +435,20 @@ mod tests {
 
     #[test]
     fn widenings_are_shown() {
-        assert_eq!(inc(&["^[a-z]+$"], "^[a-z]+"), Inclusion::Yes, "anchor dropped");
+        assert_eq!(
+            inc(&["^[a-z]+$"], "^[a-z]+"),
+            Inclusion::Yes,
+            "anchor dropped"
+        );
         assert_eq!(inc(&["^[a-z]+$"], "[a-z]"), Inclusion::Yes);
         assert_eq!(inc(&["^(foo|bar)$"], "^(foo|bar|baz)$"), Inclusion::Yes);
         assert_eq!(inc(&["^[a-c]{2,3}$"], "^[a-z]{1,5}$"), Inclusion::Yes);
         assert_eq!(inc(&["^\\d+$"], "^[0-9]*$"), Inclusion::Yes);
-        assert_eq!(inc(&["^(?=.*x)[a-z]+$"], "^[a-z]+$"), Inclusion::Yes, "lookahead removed");
+        assert_eq!(
+            inc(&["^(?=.*x)[a-z]+$"], "^[a-z]+$"),
+            Inclusion::Yes,
+            "lookahead removed"
+        );
         assert_eq!(inc(&["^v[0-9]+\\.[0-9]+$"], "^v"), Inclusion::Yes);
         assert_eq!(inc(&[], ""), Inclusion::Yes);
         assert_eq!(inc(&["é+"], "[^a]"), Inclusion::Yes);

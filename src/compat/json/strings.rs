@@ -160,10 +160,7 @@ impl Checker<'_> {
         if let Inclusion::No(s) = &verdict {
             targeted.push(Value::String(s.clone()));
         }
-        targeted.extend(
-            self.witness(&a.with_types(crate::schema::json::types::STRING))
-                .into_iter(),
-        );
+        targeted.extend(self.witness(&a.with_types(crate::schema::json::types::STRING)));
         for n in [0, 1, 3, 8] {
             targeted.extend(strings_of_len(m, n.max(m.min_len)));
         }

@@ -664,7 +664,8 @@ fn draft_04_booleans_in_additional_properties_and_items() {
     assert!(!forward(&tuple("false"), &tuple("true")).is_empty());
     // Elsewhere a boolean is still no schema in draft-04.
     let dir = std::env::temp_dir();
-    let text = r#"{"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"a": true}}"#;
+    let text =
+        r#"{"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"a": true}}"#;
     let l = load(
         Arc::new(SourceFile::new("x.schema.json", text)),
         "x.schema.json",
@@ -711,7 +712,11 @@ fn one_of_branches_of_closed_objects_with_different_required_keys_are_exclusive(
         branch("a", r#", "c": {"type": "string"}"#),
         branch("b", "")
     );
-    assert!(backward(&old, &new).is_empty(), "{:?}", backward(&old, &new));
+    assert!(
+        backward(&old, &new).is_empty(),
+        "{:?}",
+        backward(&old, &new)
+    );
     assert_eq!(forward(&old, &new), ["json-one-of-narrowed"]);
     // Open branches are not exclusive: {"a": "x", "b": "y"} matches both.
     let open = |req: &str, extra: &str| {
@@ -741,7 +746,12 @@ fn a_condition_on_a_value_the_writer_never_has_leaves_it_alone() {
 
 #[test]
 fn patterns_are_compared_by_the_strings_they_match() {
-    let pat = |p: &str| format!(r#"{{"type": "string", "pattern": {}}}"#, serde_json::json!(p));
+    let pat = |p: &str| {
+        format!(
+            r#"{{"type": "string", "pattern": {}}}"#,
+            serde_json::json!(p)
+        )
+    };
     // Widened: an anchor dropped, an alternative added, a lookahead removed.
     assert!(backward(&pat("^[a-z]+$"), &pat("^[a-z]+")).is_empty());
     assert!(backward(&pat("^(get|put)$"), &pat("^(get|put|post)$")).is_empty());
