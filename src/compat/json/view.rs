@@ -147,17 +147,19 @@ fn go(
                 return Ok(());
             }
             Some(Task::One(bs)) => {
+                // A branch already among the conjuncts is the only consistent choice.
+                let chosen: Vec<usize> = (0..bs.len())
+                    .filter(|&i| acc.pos.contains(&bs[i]))
+                    .collect();
+                let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
                 for (i, &b) in bs.iter().enumerate() {
-                    if bs
-                        .iter()
-                        .enumerate()
-                        .any(|(j, o)| j != i && acc.pos.contains(o))
-                    {
+                    if !chosen.is_empty() && chosen != [i] {
                         continue;
                     }
                     let mut a = acc.clone();
+                    let mut added = ahash::AHashSet::new();
                     for (j, &o) in bs.iter().enumerate() {
-                        if j != i && !a.neg.contains(&o) {
+                        if j != i && !negated.contains(&o) && added.insert(o) {
                             a.neg.push(o);
                         }
                     }
