@@ -25,6 +25,9 @@ const INSTANCES: usize = 24;
 const BUDGET: Duration = Duration::from_secs(2);
 
 static INSTANCES_SEEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Error findings of the revision pairs, and how many carry an example.
+static ERRORS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static WITH_EXAMPLE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// SplitMix64: a fixed seed gives the same corpus on every machine.
 struct Rng(u64);
@@ -738,6 +741,12 @@ fn check_direction(
     };
     let (wv, rv) = (validator(writer).unwrap(), validator(reader).unwrap());
     for f in &o.findings {
+        if f.severity == evreg::Severity::Error {
+            ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if f.example.is_some() {
+                WITH_EXAMPLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if let Some(ex) = &f.example {
             assert!(
                 wv.is_valid(ex) && !rv.is_valid(ex),
@@ -818,9 +827,12 @@ fn revisions_are_decided_soundly_with_right_examples() {
             }
         }
     }
+    let load = |c: &std::sync::atomic::AtomicUsize| c.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!(
-        "{compatible} compatible, {breaking} breaking, {refused} refused; {} instances",
-        INSTANCES_SEEN.load(std::sync::atomic::Ordering::Relaxed)
+        "{compatible} compatible, {breaking} breaking, {refused} refused; {} instances searched; {} of {} errors with an example",
+        load(&INSTANCES_SEEN),
+        load(&WITH_EXAMPLE),
+        load(&ERRORS)
     );
     // The corpus exercises both verdicts.
     assert!(

@@ -409,10 +409,27 @@ pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
                 continue;
             };
             out.push(base.clone());
-            if depth == 0 {
+            if depth == 0 && !base.is_string() {
                 continue;
             }
             match base {
+                Value::String(_) => {
+                    // Strings from each alternative of the writer's patterns, and with text
+                    // around them (where a reader anchors what the writer does not).
+                    for p in &m.patterns {
+                        for part in top_level_alternatives(p) {
+                            let Some(w) = jsonschema_regex::pattern_witness(&part) else {
+                                continue;
+                            };
+                            for v in [format!("{w}!"), format!("!{w}"), w] {
+                                let v = Value::String(v);
+                                if eval::alt_accepts(s, &at, &v) != Some(false) {
+                                    out.push(v);
+                                }
+                            }
+                        }
+                    }
+                }
                 Value::Object(base) => {
                     let mut names: Vec<&str> = Vec::new();
                     for &n in &m.objs {
@@ -447,5 +464,32 @@ pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
         }
     }
     out.truncate(256);
+    out
+}
+
+/// The top-level alternatives of a pattern (`a|b(c|d)` → `a`, `b(c|d)`).
+fn top_level_alternatives(p: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let (mut depth, mut in_class, mut escaped) = (0usize, false, false);
+    for c in p.chars() {
+        let last = out.last_mut().expect("one part at least");
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if in_class {
+            in_class = c != ']';
+        } else if c == '[' {
+            in_class = true;
+        } else if c == '(' {
+            depth += 1;
+        } else if c == ')' {
+            depth = depth.saturating_sub(1);
+        } else if c == '|' && depth == 0 {
+            out.push(String::new());
+            continue;
+        }
+        last.push(c);
+    }
     out
 }
