@@ -192,6 +192,16 @@ impl<'a> Checker<'a> {
                 return false;
             }
         };
+        // Findings met again through another alternative are reported once, with the first
+        // alternative's example: the alternatives with an instance evreg can build go first.
+        let alts = if report && alts.len() > 1 {
+            let (mut built, empty): (Vec<Alt>, Vec<Alt>) =
+                alts.into_iter().partition(|a| self.witness(a).is_some());
+            built.extend(empty);
+            built
+        } else {
+            alts
+        };
         let mut ok = true;
         for a in &alts {
             if !self.sub_alt(a, r, report) {
@@ -534,15 +544,23 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn push(&mut self, inc: Incompatibility) {
-        let dup = self.out.iter().any(|o| {
+        let dup = self.out.iter_mut().find(|o| {
             o.rule.id == inc.rule.id
                 && o.reader_pointer == inc.reader_pointer
                 && o.reader_file == inc.reader_file
                 && o.writer_pointer == inc.writer_pointer
                 && o.path == inc.path
         });
-        if !dup {
-            self.out.push(inc);
+        match dup {
+            // The same finding met through another writer alternative: keep the first, with
+            // the first example any of them found (an alternative evreg cannot show empty may
+            // have no instance to build one from).
+            Some(o) => {
+                if o.example.is_none() {
+                    o.example = inc.example;
+                }
+            }
+            None => self.out.push(inc),
         }
     }
 

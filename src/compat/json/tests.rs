@@ -822,3 +822,23 @@ fn a_narrower_if_with_the_same_then_is_compatible_one_way() {
     // The old `if` holds for {"k": "a", "t": 1}, which the new schema lets go without `x`.
     assert_eq!(forward(old, new), ["json-conditional-changed"]);
 }
+
+#[test]
+fn a_finding_met_through_several_writer_alternatives_keeps_an_example() {
+    // Two conditionals on `kind` expand the writer into four alternatives, one of which (no
+    // `if` holds) has no instance: the finding still carries an example.
+    let schema = |extra: &str| {
+        format!(
+            r#"{{"type": "object", "required": ["v", "kind"],
+            "properties": {{"v": {{"enum": ["a", "b"{extra}]}}, "kind": {{"enum": ["D", "S"]}}, "spec": {{"type": "object"}}}},
+            "allOf": [
+                {{"if": {{"properties": {{"kind": {{"const": "D"}}}}, "required": ["kind"]}}, "then": {{"properties": {{"spec": {{"required": ["r"]}}}}}}}},
+                {{"if": {{"properties": {{"kind": {{"const": "S"}}}}, "required": ["kind"]}}, "then": {{"properties": {{"spec": {{"required": ["p"]}}}}}}}}
+            ]}}"#
+        )
+    };
+    let out = incs(&schema(""), &schema(r#", "c""#), Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].rule.id, "json-enum-narrowed");
+    assert!(out[0].example.is_some(), "{out:#?}");
+}
