@@ -165,10 +165,13 @@ v2: {"type": "string", "maxLength": 32}"#,
         good: r#"v2: {"type": "string", "maxLength": 128}   (raising maxLength is backward compatible)"# }
 
     JSON_PATTERN_CHANGED { "json-pattern-changed", Compatibility, Error,
-        "the reader's `pattern` is new or differs from the writer's",
-        "Whether one regular expression accepts every string another accepts is not decided in \
-general; evreg accepts a `pattern` only when the writer has the identical one (or the writer's values are \
-a known finite set that all match). A changed or added pattern is reported.",
+        "the reader's `pattern` rejects strings the writer allows",
+        "evreg compares patterns by the strings they match: for the regular part of ECMA-262 (literals, \
+classes, anchors, groups, alternatives, repetition; leading lookaheads) it explores both patterns' \
+automata together and either shows the reader's pattern matches every string the writer's does (an \
+anchor dropped, an alternative added, a lookahead removed: compatible) or finds a shortest string it \
+does not, the example. Patterns it cannot compare (backreferences, word boundaries) are \
+`json-undecidable` unless an example shows the break.",
         bad: r#"v1: {"type": "string", "pattern": "^[A-Z]{3}$"}
 v2: {"type": "string", "pattern": "^[A-Z]{3}-[0-9]+$"}"#,
         good: r#"keep the pattern; remove it to widen; for a new format add a new property"# }
@@ -368,7 +371,8 @@ branch, or when they cannot match the condition.",
         "Some constructs are outside what evreg decides structurally: `$dynamicRef`/`$recursiveRef`, \
 combinations that expand into too many alternatives (writer values that form a finite set, such as \
 `oneOf` of `const` branches, are decided value by value however many there are), nesting deeper than \
-the engine follows. Rather than pass them silently, evreg names the construct; as it cannot show the \
+the engine follows, a `pattern` outside the regular part of ECMA-262 (a backreference, a word \
+boundary) where no example shows a break. Rather than pass them silently, evreg names the construct; as it cannot show the \
 reader accepts the writer, the pair is not called compatible. Once the change is reviewed by hand, \
 accept it with an `allow` entry, or lower the rule's severity in evreg.yaml (`rules: \
 {json-undecidable: warning}`).",

@@ -1093,6 +1093,23 @@ impl Compiler<'_> {
         }
     }
 
+    /// `additionalProperties` / `additionalItems`: a schema, or a boolean in every draft (draft-04
+    /// allows booleans in exactly these two keywords).
+    fn compile_or_bool(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
+        let Value::Bool(b) = v else {
+            return self.compile_v(file, pointer, v);
+        };
+        if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
+            return id;
+        }
+        let id = self.new_node(file, pointer, Kind::Bool(*b));
+        self.memo
+            .entry(file)
+            .or_default()
+            .insert(pointer.to_string(), id);
+        id
+    }
+
     /// Compile `v`, the schema at (file, pointer), once.
     fn compile_v(&mut self, file: usize, pointer: &str, v: &Value) -> NodeId {
         if let Some(&id) = self.memo.get(&file).and_then(|m| m.get(pointer)) {
@@ -1220,18 +1237,31 @@ impl Compiler<'_> {
             }
         } else {
             let remote = doc.starts_with("http://") || doc.starts_with("https://");
-            self.invalid(
-                file,
-                ref_pointer,
-                if remote {
+            // A relative reference is remote only because an `$id` made the base remote.
+            let by_id = remote && !has_scheme(r) && !base.starts_with("evreg:/");
+            let (message, help) = if by_id {
+                (
+                    format!(
+                        "`$ref` \"{r}\" is relative, but the `$id` in scope (\"{base}\") makes it {doc}, a remote URI; evreg never fetches schemas from the network"
+                    ),
+                    format!(
+                        "a relative `$ref` resolves against the nearest `$id`, not against the file's path: remove that `$id`, or make it relative (e.g. \"a.schema.json\"), so \"{r}\" names a file of the registry"
+                    ),
+                )
+            } else if remote {
+                (
                     format!(
                         "`$ref` \"{r}\" is remote ({doc}); evreg never fetches schemas from the network"
-                    )
-                } else {
-                    format!("`$ref` \"{r}\" resolves to {doc}, which is no file of the registry and no `$id` of the loaded schemas")
-                },
-                "copy the referenced schema into the registry and refer to it by relative path, e.g. \"../money.schema.json\"",
-            );
+                    ),
+                    "copy the referenced schema into the registry and refer to it by relative path, e.g. \"../money.schema.json\"".to_string(),
+                )
+            } else {
+                (
+                    format!("`$ref` \"{r}\" resolves to {doc}, which is no file of the registry and no `$id` of the loaded schemas"),
+                    "copy the referenced schema into the registry and refer to it by relative path, e.g. \"../money.schema.json\"".to_string(),
+                )
+            };
+            self.invalid(file, ref_pointer, message, &help);
             return None;
         };
         let (tf, tp) = target?;
@@ -1411,7 +1441,7 @@ impl Compiler<'_> {
                     _ => k.dependent_schemas = out,
                 }
             }
-            "additionalProperties" => k.additional_properties = Some(self.compile_v(file, p, val)),
+            "additionalProperties" => k.additional_properties = Some(self.compile_or_bool(file, p, val)),
             "unevaluatedProperties" if d19 => k.unevaluated_properties = Some(self.compile_v(file, p, val)),
             "propertyNames" if d6 => k.property_names = Some(self.compile_v(file, p, val)),
             "required" => {
@@ -1460,8 +1490,11 @@ impl Compiler<'_> {
                 Value::Array(a) if !d20 => {
                     k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect();
                     if let Some(ai) = obj.get("additionalItems") {
-                        k.items =
-                            Some(self.compile_v(file, &format!("{}/additionalItems", parent(p)), ai));
+                        k.items = Some(self.compile_or_bool(
+                            file,
+                            &format!("{}/additionalItems", parent(p)),
+                            ai,
+                        ));
                     }
                 }
                 Value::Array(_) => self.invalid(file, p, "in 2020-12 `items` is one schema; the array form is `prefixItems`".into(), "rename `items` to `prefixItems` (and `additionalItems` to `items`)"),
@@ -1469,7 +1502,7 @@ impl Compiler<'_> {
             },
             // Without an `items` array, additionalItems has no effect; it is still checked.
             "additionalItems" if !d20 && !obj.get("items").is_some_and(Value::is_array) => {
-                self.compile_v(file, p, val);
+                self.compile_or_bool(file, p, val);
             }
             "prefixItems" if d20 => match val.as_array() {
                 Some(a) => k.prefix_items = (0..a.len()).map(|i| self.compile_v(file, &format!("{p}/{i}"), &a[i])).collect(),
@@ -1767,6 +1800,20 @@ fn parent(p: &str) -> &str {
     p.rsplit_once('/').map_or("", |(a, _)| a)
 }
 
+/// Does a URI reference start with a scheme (`https:`, `urn:`)?
+fn has_scheme(r: &str) -> bool {
+    match r.split_once(':') {
+        Some((scheme, _)) => {
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
 /// Normalise a registry-relative path; None when it climbs above the root.
 fn clean_rel(rel: &str) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
@@ -1927,6 +1974,27 @@ mod tests {
                 format!("{}:{}: {}", l.pointer, l.line.unwrap_or(0), f.message)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_relative_ref_made_remote_by_an_id_names_the_id() {
+        let l = load_text(
+            r#"{"$id": "https://example.com/s/a.json", "properties": {"m": {"$ref": "money.json"}}}"#,
+        );
+        assert_eq!(l.findings.len(), 1);
+        let f = &l.findings[0];
+        assert!(f.message.contains("is relative"), "{}", f.message);
+        assert!(
+            f.message.contains("https://example.com/s/a.json"),
+            "{}",
+            f.message
+        );
+        let help = &f.help;
+        assert!(help.contains("remove that `$id`"), "{help}");
+        assert!(!help.contains("refer to it by relative path"), "{help}");
+        // An absolute remote reference keeps the advice to copy it in.
+        let l = load_text(r#"{"$ref": "https://example.com/x.json"}"#);
+        assert!(l.findings[0].message.contains("is remote"));
     }
 
     #[test]

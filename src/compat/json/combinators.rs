@@ -9,6 +9,9 @@ use crate::rules;
 use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;
 
+/// How deep `disjoint` follows properties and branches (each level one keyword deeper).
+const MAX_DISJOINT_DEPTH: usize = 8;
+
 const TYPE_BITS: [u8; 7] = [
     types::NULL,
     types::BOOLEAN,
@@ -18,6 +21,12 @@ const TYPE_BITS: [u8; 7] = [
     types::INTEGER,
     types::FRACTION,
 ];
+
+/// "an object", "a string".
+fn a_or_an(what: String) -> String {
+    let vowel = what.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if vowel { "an" } else { "a" })
+}
 
 impl Checker<'_> {
     pub(super) fn combinators(
@@ -188,16 +197,16 @@ impl Checker<'_> {
             };
             let msg = if one && !accepting.is_empty() {
                 format!(
-                    "{} may be a {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
+                    "{} may be {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
                     self.shown(),
-                    types::describe(t),
+                    a_or_an(types::describe(t)),
                     accepting[0]
                 )
             } else {
                 format!(
-                    "{} may be a {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
+                    "{} may be {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
                     self.shown(),
-                    types::describe(t)
+                    a_or_an(types::describe(t))
                 )
             };
             let ex = self.example(&at, &[r], Vec::new());
@@ -283,10 +292,32 @@ impl Checker<'_> {
 
     /// Can no instance of `a` match reader schema `r`? (true only when shown.)
     pub(super) fn disjoint(&mut self, a: &Alt, r: NodeId, depth: usize) -> bool {
-        if depth > 3 {
+        if depth > MAX_DISJOINT_DEPTH {
+            self.disjoint_cut = true;
             return false;
         }
+        let key = (a.clone(), r);
+        if let Some(&v) = self.disjoint_memo.get(&key) {
+            return v;
+        }
+        let outer = std::mem::replace(&mut self.disjoint_cut, false);
+        let v = self.disjoint_uncached(a, r, depth);
+        // An answer cut short by the depth bound may differ at another depth: not kept.
+        if !self.disjoint_cut {
+            self.disjoint_memo.insert(key, v);
+        }
+        self.disjoint_cut |= outer;
+        v
+    }
+
+    fn disjoint_uncached(&mut self, a: &Alt, r: NodeId, depth: usize) -> bool {
         if self.r.is_false(r) || a.neg.iter().any(|&n| self.equal(n, r)) {
+            return true;
+        }
+        // The writer excludes a schema that accepts everything `r` does (an `if` the reader
+        // narrowed, a oneOf branch it narrowed).
+        let neg = a.neg.clone();
+        if neg.into_iter().any(|n| self.within(r, n)) {
             return true;
         }
         let m = view::merged(self.w, a);
@@ -329,25 +360,61 @@ impl Checker<'_> {
                     return true;
                 }
             }
-            // A discriminator: a property both require, with disjoint schemas.
-            if m.types & rt & !types::OBJECT == 0 {
-                let w_required: ahash::AHashSet<&str> =
-                    m.required.iter().map(String::as_str).collect();
-                for name in &rk.required {
-                    if !w_required.contains(name.as_str()) {
-                        continue;
-                    }
-                    let Some(wa) = view::member_alt(self.w, &m.objs, name) else {
-                        return true;
-                    };
-                    let (own, matched) = rk.named(name, self.r);
-                    if matched && own.into_iter().any(|o| self.disjoint(&wa, o, depth + 1)) {
-                        return true;
-                    }
+            // Every branch of the reader's anyOf/oneOf is disjoint from the writer.
+            for list in [&rk.any_of, &rk.one_of] {
+                if !list.is_empty() && list.iter().all(|&b| self.disjoint(a, b, depth + 1)) {
+                    return true;
                 }
+            }
+            if m.types & rt & !types::OBJECT == 0 && self.objects_disjoint(&m, rk, depth) {
+                return true;
             }
         }
         false
+    }
+
+    /// Do the writer's objects (`m`, only objects) and reader node `rk`'s share no instance? A
+    /// property one side always has and the other never may, or a property the writer always
+    /// has whose schemas on both sides are disjoint (a discriminator).
+    fn objects_disjoint(&mut self, m: &Merged, rk: &Keywords, depth: usize) -> bool {
+        for name in &rk.required {
+            if view::member_alt(self.w, &m.objs, name).is_none() {
+                return true;
+            }
+        }
+        for name in &m.required {
+            let Some(wa) = view::member_alt(self.w, &m.objs, name) else {
+                return true;
+            };
+            let (own, matched) = rk.named(name, self.r);
+            let rs: Vec<NodeId> = if matched {
+                own
+            } else if let Some(ap) = rk.additional_properties {
+                vec![ap]
+            } else {
+                Vec::new()
+            };
+            if rs.into_iter().any(|o| self.disjoint(&wa, o, depth + 1)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Does writer node `n` accept every instance of reader node `r`? Decided by a checker with
+    /// the roles swapped (one level deep: it does not swap again).
+    fn within(&mut self, r: NodeId, n: NodeId) -> bool {
+        if self.swapped {
+            return false;
+        }
+        if let Some(&v) = self.within_memo.get(&(r, n)) {
+            return v;
+        }
+        let mut c = super::Checker::new(self.w, self.r, self.policy);
+        c.swapped = true;
+        let v = c.sub(&Alt::of(r), n, false);
+        self.within_memo.insert((r, n), v);
+        v
     }
 
     /// Set the properties a reader schema pins with `const`/`enum` (so the value meets an `if`).

@@ -115,6 +115,19 @@ impl Checker<'_> {
                 out.push(num(u));
             }
         }
+        // Fuller instances: the writer's optional members filled in, one at a time and all at
+        // once, with each kind of value they allow (where a reader branch or a closed model
+        // rejects what a minimal instance leaves out).
+        out.extend(variants(self.w, a, 2));
+        // Values the reader's `not` schemas accept.
+        for &x in rs {
+            if let Some(n) = self.r.keywords(x).and_then(|k| k.not) {
+                out.extend(witness(self.r, &Alt::of(n), 0));
+                if let Some(vs) = view::finite_values(self.r, &Alt::of(n)) {
+                    out.extend(vs.into_iter().take(8));
+                }
+            }
+        }
         out.extend([
             Value::Null,
             json!(true),
@@ -363,4 +376,120 @@ fn lcm(a: f64, b: f64) -> f64 {
         return a.max(b);
     }
     (x / gcd(x, y) * y) as f64
+}
+
+/// Instances of `a` beyond the minimal one: one per JSON type it allows, objects with each
+/// optional property it declares present (each with its own variants, to `depth`) and with all
+/// of them, arrays with one item of each variant. A bounded list (members and items capped).
+pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    let Ok(alts) = view::expand(s, a) else {
+        return out;
+    };
+    for alt in alts.iter().take(8) {
+        let m = view::merged(s, alt);
+        if let Some(vs) = &m.values {
+            out.extend(vs.iter().take(16).cloned());
+            continue;
+        }
+        for t in [
+            types::OBJECT,
+            types::ARRAY,
+            types::STRING,
+            types::INTEGER,
+            types::FRACTION,
+            types::BOOLEAN,
+            types::NULL,
+        ] {
+            if m.types & t == 0 {
+                continue;
+            }
+            let at = alt.with_types(t);
+            let Some(base) = witness(s, &at, 0) else {
+                continue;
+            };
+            out.push(base.clone());
+            if depth == 0 && !base.is_string() {
+                continue;
+            }
+            match base {
+                Value::String(_) => {
+                    // Strings from each alternative of the writer's patterns, and with text
+                    // around them (where a reader anchors what the writer does not).
+                    for p in &m.patterns {
+                        for part in top_level_alternatives(p) {
+                            let Some(w) = jsonschema_regex::pattern_witness(&part) else {
+                                continue;
+                            };
+                            for v in [format!("{w}!"), format!("!{w}"), w] {
+                                let v = Value::String(v);
+                                if eval::alt_accepts(s, &at, &v) != Some(false) {
+                                    out.push(v);
+                                }
+                            }
+                        }
+                    }
+                }
+                Value::Object(base) => {
+                    let mut names: Vec<&str> = Vec::new();
+                    for &n in &m.objs {
+                        if let Some(k) = s.keywords(n) {
+                            names.extend(k.properties.iter().map(|(p, _)| p.as_str()));
+                        }
+                    }
+                    names.dedup();
+                    let mut all = base.clone();
+                    for name in names.into_iter().take(16) {
+                        let Some(ma) = view::member_alt(s, &m.objs, name) else {
+                            continue;
+                        };
+                        for v in variants(s, &ma, depth - 1).into_iter().take(6) {
+                            let mut o = base.clone();
+                            o.insert(name.to_string(), v.clone());
+                            all.entry(name.to_string()).or_insert(v);
+                            out.push(Value::Object(o));
+                        }
+                    }
+                    out.push(Value::Object(all));
+                }
+                Value::Array(items) if items.is_empty() => {
+                    if let Some(ia) = view::item_alt(s, &m.arrs, 0) {
+                        for v in variants(s, &ia, depth - 1).into_iter().take(6) {
+                            out.push(Value::Array(vec![v]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out.truncate(256);
+    out
+}
+
+/// The top-level alternatives of a pattern (`a|b(c|d)` → `a`, `b(c|d)`).
+fn top_level_alternatives(p: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let (mut depth, mut in_class, mut escaped) = (0usize, false, false);
+    for c in p.chars() {
+        let last = out.last_mut().expect("one part at least");
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if in_class {
+            in_class = c != ']';
+        } else if c == '[' {
+            in_class = true;
+        } else if c == '(' {
+            depth += 1;
+        } else if c == ')' {
+            depth = depth.saturating_sub(1);
+        } else if c == '|' && depth == 0 {
+            out.push(String::new());
+            continue;
+        }
+        last.push(c);
+    }
+    out
 }

@@ -10,14 +10,17 @@
 //! schemas before it is shown. Recursive schemas terminate: a (writer, reader) pair met again
 //! while it is being decided is assumed to hold, which is sound because every cycle passes
 //! through a keyword that descends into the instance (cycles that do not are refused when the
-//! schema is loaded), so the assumption is only ever used on a smaller instance.
+//! schema is loaded), so the assumption is only ever used on a smaller instance. Answers are
+//! memoised per pair (`fixpoint`), so each pair is decided about once.
 
 mod arrays;
 mod combinators;
 pub mod eval;
 pub mod example;
+mod fixpoint;
 mod numbers;
 mod objects;
+mod patterns;
 mod strings;
 mod types;
 pub mod view;
@@ -86,12 +89,16 @@ pub(crate) struct Checker<'a> {
     pub(crate) w: &'a JsonSchema,
     pub(crate) policy: Policy,
     pub(crate) out: Vec<Incompatibility>,
-    memo: HashMap<(Alt, NodeId), bool>,
-    in_progress: HashSet<(Alt, NodeId)>,
-    assumed: bool,
+    memo: fixpoint::Fix<(Alt, NodeId)>,
     reported: HashSet<(Alt, NodeId)>,
-    eq_memo: HashMap<(NodeId, NodeId), bool>,
-    eq_progress: HashSet<(NodeId, NodeId)>,
+    eq_memo: fixpoint::Fix<(NodeId, NodeId)>,
+    disjoint_memo: HashMap<(Alt, NodeId), bool>,
+    disjoint_cut: bool,
+    pattern_memo: HashMap<(Vec<String>, String), patterns::Inclusion>,
+    /// (reader node, writer node) pairs where the writer node accepts all the reader's does.
+    within_memo: HashMap<(NodeId, NodeId), bool>,
+    /// A checker with the roles swapped, asked by `within`.
+    swapped: bool,
     /// From the root to the pair being checked: each step with the writer's alternative at the
     /// parent (for building example instances).
     pub(crate) trail: Vec<(Step, Alt)>,
@@ -106,12 +113,14 @@ impl<'a> Checker<'a> {
             w,
             policy,
             out: Vec::new(),
-            memo: HashMap::new(),
-            in_progress: HashSet::new(),
-            assumed: false,
+            memo: fixpoint::Fix::new(),
             reported: HashSet::new(),
-            eq_memo: HashMap::new(),
-            eq_progress: HashSet::new(),
+            eq_memo: fixpoint::Fix::new(),
+            disjoint_memo: HashMap::new(),
+            disjoint_cut: false,
+            pattern_memo: HashMap::new(),
+            within_memo: HashMap::new(),
+            swapped: false,
             trail: Vec::new(),
             depth: 0,
             validators: None,
@@ -143,24 +152,14 @@ impl<'a> Checker<'a> {
             self.depth -= 1;
             return v;
         }
-        if let Some(&v) = self.memo.get(&key) {
+        if let Some(v) = self.memo.get(&key) {
             return v;
         }
-        if self.in_progress.contains(&key) {
-            self.assumed = true;
-            return true;
-        }
-        self.in_progress.insert(key.clone());
-        let outer = std::mem::replace(&mut self.assumed, false);
+        let frame = self.memo.enter(key.clone());
         self.depth += 1;
         let v = self.decide(alt, r, false);
         self.depth -= 1;
-        self.in_progress.remove(&key);
-        let used = self.assumed;
-        if !v || !used || self.in_progress.is_empty() {
-            self.memo.insert(key, v);
-        }
-        self.assumed = outer || used;
+        self.memo.leave(key, frame, v);
         v
     }
 
@@ -192,6 +191,16 @@ impl<'a> Checker<'a> {
                 }
                 return false;
             }
+        };
+        // Findings met again through another alternative are reported once, with the first
+        // alternative's example: the alternatives with an instance evreg can build go first.
+        let alts = if report && alts.len() > 1 {
+            let (mut built, empty): (Vec<Alt>, Vec<Alt>) =
+                alts.into_iter().partition(|a| self.witness(a).is_some());
+            built.extend(empty);
+            built
+        } else {
+            alts
         };
         let mut ok = true;
         for a in &alts {
@@ -309,18 +318,12 @@ impl<'a> Checker<'a> {
     pub(crate) fn equal(&mut self, w: NodeId, r: NodeId) -> bool {
         let w = deref(self.w, w);
         let r = deref(self.r, r);
-        if let Some(&v) = self.eq_memo.get(&(w, r)) {
+        if let Some(v) = self.eq_memo.get(&(w, r)) {
             return v;
         }
-        if self.eq_progress.contains(&(w, r)) {
-            return true;
-        }
-        self.eq_progress.insert((w, r));
+        let frame = self.eq_memo.enter((w, r));
         let v = self.equal_nodes(w, r);
-        self.eq_progress.remove(&(w, r));
-        if !v || self.eq_progress.is_empty() {
-            self.eq_memo.insert((w, r), v);
-        }
+        self.eq_memo.leave((w, r), frame, v);
         v
     }
 
@@ -330,11 +333,15 @@ impl<'a> Checker<'a> {
             (Kind::Keywords(a), Kind::Keywords(b)) => (a, b),
             _ => return false,
         };
+        // An enum is a set: its order and repeats mean nothing.
         let values_eq =
             |a: &Option<Vec<serde_json::Value>>, b: &Option<Vec<serde_json::Value>>| match (a, b) {
                 (None, None) => true,
                 (Some(a), Some(b)) => {
-                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_eq(x, y))
+                    let keys = |vs: &[serde_json::Value]| -> HashSet<String> {
+                        vs.iter().map(crate::schema::json::value_key).collect()
+                    };
+                    keys(a) == keys(b)
                 }
                 _ => false,
             };
@@ -417,15 +424,33 @@ impl<'a> Checker<'a> {
                 _ => return false,
             }
         }
+        pairs.extend(
+            wk.prefix_items
+                .iter()
+                .copied()
+                .zip(rk.prefix_items.iter().copied()),
+        );
+        if !pairs.into_iter().all(|(a, b)| self.equal(a, b)) {
+            return false;
+        }
+        // The branches of allOf/anyOf/oneOf are sets too: match each writer branch with an equal
+        // reader branch not yet taken (structural equality is an equivalence, so a greedy
+        // matching finds one when any exists).
         for (x, y) in [
-            (&wk.prefix_items, &rk.prefix_items),
             (&wk.all_of, &rk.all_of),
             (&wk.any_of, &rk.any_of),
             (&wk.one_of, &rk.one_of),
         ] {
-            pairs.extend(x.iter().copied().zip(y.iter().copied()));
+            let mut taken = vec![false; y.len()];
+            for &a in x {
+                let hit = (0..y.len()).find(|&j| !taken[j] && self.equal(a, y[j]));
+                match hit {
+                    Some(j) => taken[j] = true,
+                    None => return false,
+                }
+            }
         }
-        pairs.into_iter().all(|(a, b)| self.equal(a, b))
+        true
     }
 
     // ---- findings -------------------------------------------------------------------------
@@ -519,15 +544,23 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn push(&mut self, inc: Incompatibility) {
-        let dup = self.out.iter().any(|o| {
+        let dup = self.out.iter_mut().find(|o| {
             o.rule.id == inc.rule.id
                 && o.reader_pointer == inc.reader_pointer
                 && o.reader_file == inc.reader_file
                 && o.writer_pointer == inc.writer_pointer
                 && o.path == inc.path
         });
-        if !dup {
-            self.out.push(inc);
+        match dup {
+            // The same finding met through another writer alternative: keep the first, with
+            // the first example any of them found (an alternative evreg cannot show empty may
+            // have no instance to build one from).
+            Some(o) => {
+                if o.example.is_none() {
+                    o.example = inc.example;
+                }
+            }
+            None => self.out.push(inc),
         }
     }
 

@@ -1,7 +1,9 @@
-//! Strings: `minLength`, `maxLength`, `pattern` (compared by text: a changed pattern is reported
-//! unless identical), `format` (an annotation: a warning).
+//! Strings: `minLength`, `maxLength`, `pattern` (a reader pattern must match every string the
+//! writer's patterns match: decided on their automata, `patterns`), `format` (an annotation: a
+//! warning).
 
 use super::Checker;
+use super::patterns::{self, Inclusion};
 use super::view::{Alt, Merged};
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId};
@@ -98,38 +100,21 @@ impl Checker<'_> {
         if let Some(p) = &k.pattern
             && !m.patterns.contains(p)
         {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let mut targeted: Vec<Value> = self
-                .witness(&a.with_types(crate::schema::json::types::STRING))
-                .into_iter()
-                .collect();
-            for n in [0, 1, 3, 8] {
-                targeted.extend(strings_of_len(m, n.max(m.min_len)));
-            }
-            let ex = self.example(a, &[r], targeted);
-            let msg = match m.patterns.first() {
-                None => format!(
-                    "{} must match pattern `{p}` in {{reader}}, but {{writer}} has no pattern",
-                    self.shown()
-                ),
-                Some(q) => format!(
-                    "{} must match pattern `{p}` in {{reader}}, but {{writer}}'s pattern is `{q}` (patterns are compared by text)",
-                    self.shown()
-                ),
+            let verdict = match self.pattern_inclusion(&m.patterns, p) {
+                // The search finds a shortest string: one longer than the writer allows means
+                // none within its length does.
+                Inclusion::No(s) if m.max_len.is_some_and(|x| s.chars().count() as u64 > x) => {
+                    Inclusion::Yes
+                }
+                v => v,
             };
-            let inc = self
-                .inc(
-                    &rules::JSON_PATTERN_CHANGED,
-                    self.rp(r, "pattern"),
-                    self.wp(a, "pattern"),
-                    msg,
-                    "keep the pattern unchanged; remove it to widen; for a new format add a new property",
-                )
-                .example(ex);
-            self.push(inc);
+            if verdict != Inclusion::Yes {
+                ok = false;
+                if !report {
+                    return false;
+                }
+                self.report_pattern(a, m, r, p, verdict);
+            }
         }
         if report
             && let Some(f) = &k.format
@@ -152,5 +137,81 @@ impl Checker<'_> {
             self.push(inc);
         }
         ok
+    }
+}
+
+impl Checker<'_> {
+    /// `patterns::includes`, once per (writer patterns, reader pattern).
+    fn pattern_inclusion(&mut self, writer: &[String], reader: &str) -> Inclusion {
+        let key = (writer.to_vec(), reader.to_string());
+        if let Some(v) = self.pattern_memo.get(&key) {
+            return v.clone();
+        }
+        let v = patterns::includes(writer, reader);
+        self.pattern_memo.insert(key, v.clone());
+        v
+    }
+
+    /// A reader pattern that rejects strings the writer allows (`No`, with one of them), or that
+    /// evreg cannot compare with the writer's (`Unknown`: an incompatibility when an example
+    /// shows one, else `json-undecidable`).
+    fn report_pattern(&mut self, a: &Alt, m: &Merged, r: NodeId, p: &str, verdict: Inclusion) {
+        let mut targeted: Vec<Value> = Vec::new();
+        if let Inclusion::No(s) = &verdict {
+            targeted.push(Value::String(s.clone()));
+        }
+        targeted.extend(self.witness(&a.with_types(crate::schema::json::types::STRING)));
+        for n in [0, 1, 3, 8] {
+            targeted.extend(strings_of_len(m, n.max(m.min_len)));
+        }
+        let ex = self.example(a, &[r], targeted);
+        if verdict == Inclusion::Unknown && ex.is_none() {
+            let what = match m.patterns.first() {
+                None => format!("whether every string matches pattern `{p}`"),
+                Some(q) => format!("whether pattern `{p}` matches every string `{q}` matches"),
+            };
+            let inc = self.inc(
+                &rules::JSON_UNDECIDABLE,
+                self.rp(r, "pattern"),
+                self.wp(a, "pattern"),
+                format!(
+                    "{}: evreg cannot decide {what} (backreferences, word boundaries and lookarounds in the reader are outside the patterns it compares); compatibility of this part is not decided",
+                    self.shown()
+                ),
+                "review the pattern change by hand; keeping the old pattern, or only dropping anchors or adding alternatives, is decided",
+            );
+            self.push(inc);
+            return;
+        }
+        let msg = match (&verdict, m.patterns.first()) {
+            (Inclusion::No(s), None) => format!(
+                "{} must match pattern `{p}` in {{reader}}, but {{writer}} has no pattern: it allows {}",
+                self.shown(),
+                crate::schema::json::show(&Value::String(s.clone()))
+            ),
+            (Inclusion::No(s), Some(q)) => format!(
+                "{} must match pattern `{p}` in {{reader}}, but {{writer}}'s pattern `{q}` also allows {}",
+                self.shown(),
+                crate::schema::json::show(&Value::String(s.clone()))
+            ),
+            (_, None) => format!(
+                "{} must match pattern `{p}` in {{reader}}, but {{writer}} has no pattern",
+                self.shown()
+            ),
+            (_, Some(q)) => format!(
+                "{} must match pattern `{p}` in {{reader}}, but {{writer}}'s pattern `{q}` allows strings it rejects",
+                self.shown()
+            ),
+        };
+        let inc = self
+            .inc(
+                &rules::JSON_PATTERN_CHANGED,
+                self.rp(r, "pattern"),
+                self.wp(a, "pattern"),
+                msg,
+                "keep the pattern, or only widen it (drop an anchor, add an alternative); for a new format add a new property",
+            )
+            .example(ex);
+        self.push(inc);
     }
 }

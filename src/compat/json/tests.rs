@@ -640,3 +640,205 @@ fn undecidable_keeps_a_pair_from_being_compatible() {
     let (r, w) = (schema(dynamic), schema(r#"{"type": "object"}"#));
     assert!(!accepts(&r, &w, Policy::Strict));
 }
+
+#[test]
+fn draft_04_booleans_in_additional_properties_and_items() {
+    let closed = r#"{"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+    let open = r#"{"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": true}"#;
+    assert!(backward(closed, closed).is_empty());
+    assert!(backward(closed, open).is_empty());
+    assert_eq!(
+        forward(closed, open),
+        ["json-additional-properties-narrowed"]
+    );
+    let tuple = |extra: &str| {
+        format!(
+            r#"{{"$schema": "http://json-schema.org/draft-04/schema#",
+            "type": "array", "items": [{{"type": "string"}}], "additionalItems": {extra}}}"#
+        )
+    };
+    assert!(backward(&tuple("false"), &tuple("false")).is_empty());
+    assert!(backward(&tuple("false"), &tuple("true")).is_empty());
+    assert!(!forward(&tuple("false"), &tuple("true")).is_empty());
+    // Elsewhere a boolean is still no schema in draft-04.
+    let dir = std::env::temp_dir();
+    let text =
+        r#"{"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"a": true}}"#;
+    let l = load(
+        Arc::new(SourceFile::new("x.schema.json", text)),
+        "x.schema.json",
+        &FileProvider::new(dir),
+        Default::default(),
+    );
+    assert!(!l.findings.is_empty());
+}
+
+#[test]
+fn reordered_enums_and_branches_are_the_same_schema() {
+    let cond = |e: &str| {
+        format!(
+            r#"{{"if": {{"properties": {{"k": {{"enum": {e}}}}}}}, "then": {{"required": ["x"]}}}}"#
+        )
+    };
+    assert!(backward(&cond(r#"["a", "b"]"#), &cond(r#"["b", "a"]"#)).is_empty());
+    assert!(forward(&cond(r#"["a", "b"]"#), &cond(r#"["b", "a"]"#)).is_empty());
+    let a = r#"{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}"#;
+    let b = r#"{"type": "object", "properties": {"b": {"type": "integer"}}, "required": ["b"]}"#;
+    let c = r#"{"type": "object", "properties": {"c": {"minimum": 3}}, "required": ["c"]}"#;
+    for kw in ["anyOf", "oneOf", "allOf"] {
+        let one = format!(r#"{{"not": {{"{kw}": [{a}, {b}, {c}]}}}}"#);
+        let two = format!(r#"{{"not": {{"{kw}": [{c}, {a}, {b}]}}}}"#);
+        assert!(backward(&one, &two).is_empty(), "{kw}");
+        assert!(forward(&one, &two).is_empty(), "{kw}");
+    }
+    // Not the same set: a branch changed while the others moved.
+    let one = format!(r#"{{"not": {{"anyOf": [{a}, {b}]}}}}"#);
+    let two = format!(r#"{{"not": {{"anyOf": [{b}, {c}]}}}}"#);
+    assert!(!backward(&one, &two).is_empty());
+}
+
+#[test]
+fn one_of_branches_of_closed_objects_with_different_required_keys_are_exclusive() {
+    let branch = |req: &str, extra: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"{req}": {{"type": "string"}}{extra}}}, "required": ["{req}"], "additionalProperties": false}}"#
+        )
+    };
+    let old = format!(r#"{{"oneOf": [{}, {}]}}"#, branch("a", ""), branch("b", ""));
+    let new = format!(
+        r#"{{"oneOf": [{}, {}]}}"#,
+        branch("a", r#", "c": {"type": "string"}"#),
+        branch("b", "")
+    );
+    assert!(
+        backward(&old, &new).is_empty(),
+        "{:?}",
+        backward(&old, &new)
+    );
+    assert_eq!(forward(&old, &new), ["json-one-of-narrowed"]);
+    // Open branches are not exclusive: {"a": "x", "b": "y"} matches both.
+    let open = |req: &str, extra: &str| {
+        format!(
+            r#"{{"type": "object", "properties": {{"{req}": {{"type": "string"}}{extra}}}, "required": ["{req}"]}}"#
+        )
+    };
+    let old = format!(r#"{{"oneOf": [{}, {}]}}"#, open("a", ""), open("b", ""));
+    let new = format!(
+        r#"{{"oneOf": [{}, {}]}}"#,
+        open("a", r#", "c": {"type": "string"}"#),
+        open("b", "")
+    );
+    assert!(!backward(&old, &new).is_empty());
+}
+
+#[test]
+fn a_condition_on_a_value_the_writer_never_has_leaves_it_alone() {
+    let old = r#"{"type": "object", "properties": {"k": {"enum": ["a", "b"]}, "x": {"type": "string"}}, "required": ["k"]}"#;
+    let new = r#"{"type": "object", "properties": {"k": {"enum": ["a", "b", "c"]}, "x": {"type": "string"}}, "required": ["k"],
+        "if": {"properties": {"k": {"const": "c"}}}, "then": {"required": ["x"]}}"#;
+    assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
+    // A value the writer allows: the condition binds old data.
+    let new_b = new.replace(r#"{"const": "c"}"#, r#"{"const": "b"}"#);
+    assert_eq!(backward(old, &new_b), ["json-conditional-changed"]);
+}
+
+#[test]
+fn patterns_are_compared_by_the_strings_they_match() {
+    let pat = |p: &str| {
+        format!(
+            r#"{{"type": "string", "pattern": {}}}"#,
+            serde_json::json!(p)
+        )
+    };
+    // Widened: an anchor dropped, an alternative added, a lookahead removed.
+    assert!(backward(&pat("^[a-z]+$"), &pat("^[a-z]+")).is_empty());
+    assert!(backward(&pat("^(get|put)$"), &pat("^(get|put|post)$")).is_empty());
+    assert!(backward(&pat("^(?=.*[0-9])[a-z0-9]+$"), &pat("^[a-z0-9]+$")).is_empty());
+    // Narrowed: the example is a string only the writer allows.
+    let old = pat(r"^Ctrl\+[A-Z]+$");
+    let new = pat(r"^Ctrl\+[A-Z]$");
+    let out = incs(&new, &old, Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].rule.id, "json-pattern-changed");
+    assert_eq!(out[0].example, Some(serde_json::json!("Ctrl+AA")));
+    // A longer string would differ, but the writer's maxLength rules it out.
+    let old = r#"{"type": "string", "pattern": "^[a-z]+$", "maxLength": 3}"#;
+    let new = r#"{"type": "string", "pattern": "^[a-z]{1,3}$"}"#;
+    assert!(backward(old, new).is_empty());
+    // Outside the regular subset: not decided, and not passed; or shown by an example.
+    assert_eq!(
+        backward(&pat("^a$"), &pat(r"^([a-z])\1*$")),
+        ["json-undecidable"]
+    );
+    assert_eq!(
+        backward(&pat("^[a-z]+$"), &pat(r"^([a-z])\1*$")),
+        ["json-pattern-changed"]
+    );
+}
+
+#[test]
+fn branch_and_not_findings_come_with_examples() {
+    let with_example = |old: &str, new: &str, rule: &str| {
+        let out = incs(new, old, Policy::Strict);
+        let f = out
+            .iter()
+            .find(|i| i.rule.id == rule)
+            .unwrap_or_else(|| panic!("{rule}: {out:#?}"));
+        assert!(f.example.is_some(), "{rule}: {f:#?}");
+    };
+    // A closed branch that lost an optional property: a fuller instance shows it.
+    let closed = |extra: &str| {
+        format!(
+            r#"{{"oneOf": [{{"type": "object", "properties": {{"k": {{"const": "a"}}{extra}}}, "required": ["k"], "additionalProperties": false}}, {{"type": "object", "properties": {{"k": {{"const": "b"}}}}, "required": ["k"]}}]}}"#
+        )
+    };
+    with_example(
+        &closed(r#", "p": {"type": "string"}"#),
+        &closed(""),
+        "json-one-of-narrowed",
+    );
+    with_example(
+        r#"{"anyOf": [{"type": "object", "properties": {"x": {"type": ["string", "integer"]}}}]}"#,
+        r#"{"anyOf": [{"type": "object", "properties": {"x": {"type": "string"}}}]}"#,
+        "json-type-narrowed",
+    );
+    with_example(
+        r#"{"type": "string"}"#,
+        r#"{"type": "string", "not": {"const": "x"}}"#,
+        "json-not-changed",
+    );
+}
+
+#[test]
+fn a_narrower_if_with_the_same_then_is_compatible_one_way() {
+    let old = r#"{"type": "object", "if": {"properties": {"k": {"const": "a"}}, "required": ["k"]},
+        "then": {"required": ["x"]}}"#;
+    let new = r#"{"type": "object", "if": {"properties": {"k": {"const": "a"}, "t": {"type": "object"}}, "required": ["k"]},
+        "then": {"required": ["x"]}}"#;
+    // Where the new `if` holds the old one did, and the same `then` was guaranteed.
+    assert!(backward(old, new).is_empty(), "{:?}", backward(old, new));
+    // The old `if` holds for {"k": "a", "t": 1}, which the new schema lets go without `x`.
+    assert_eq!(forward(old, new), ["json-conditional-changed"]);
+}
+
+#[test]
+fn a_finding_met_through_several_writer_alternatives_keeps_an_example() {
+    // Two conditionals on `kind` expand the writer into four alternatives, one of which (no
+    // `if` holds) has no instance: the finding still carries an example.
+    let schema = |extra: &str| {
+        format!(
+            r#"{{"type": "object", "required": ["v", "kind"],
+            "properties": {{"v": {{"enum": ["a", "b"{extra}]}}, "kind": {{"enum": ["D", "S"]}}, "spec": {{"type": "object"}}}},
+            "allOf": [
+                {{"if": {{"properties": {{"kind": {{"const": "D"}}}}, "required": ["kind"]}}, "then": {{"properties": {{"spec": {{"required": ["r"]}}}}}}}},
+                {{"if": {{"properties": {{"kind": {{"const": "S"}}}}, "required": ["kind"]}}, "then": {{"properties": {{"spec": {{"required": ["p"]}}}}}}}}
+            ]}}"#
+        )
+    };
+    let out = incs(&schema(""), &schema(r#", "c""#), Policy::Strict);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(out[0].rule.id, "json-enum-narrowed");
+    assert!(out[0].example.is_some(), "{out:#?}");
+}

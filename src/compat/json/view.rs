@@ -89,6 +89,11 @@ fn go(
             if acc.pos.contains(&n) {
                 continue;
             }
+            // A node both required and excluded: no instance (re-expanding an expanded
+            // alternative meets its other branches this way).
+            if acc.neg.contains(&n) {
+                return Ok(());
+            }
             match &s.node(n).kind {
                 Kind::Bool(true) => continue,
                 Kind::Bool(false) => return Ok(()),
@@ -142,10 +147,19 @@ fn go(
                 return Ok(());
             }
             Some(Task::One(bs)) => {
+                // A branch already among the conjuncts is the only consistent choice.
+                let chosen: Vec<usize> = (0..bs.len())
+                    .filter(|&i| acc.pos.contains(&bs[i]))
+                    .collect();
+                let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
                 for (i, &b) in bs.iter().enumerate() {
+                    if !chosen.is_empty() && chosen != [i] {
+                        continue;
+                    }
                     let mut a = acc.clone();
+                    let mut added = ahash::AHashSet::new();
                     for (j, &o) in bs.iter().enumerate() {
-                        if j != i && !a.neg.contains(&o) {
+                        if j != i && !negated.contains(&o) && added.insert(o) {
                             a.neg.push(o);
                         }
                     }
@@ -162,6 +176,9 @@ fn go(
                     t.push(Task::Node(th));
                 }
                 go(s, t, acc.clone(), out)?;
+                if acc.pos.contains(&i) {
+                    return Ok(());
+                }
                 let mut a = acc;
                 if !a.neg.contains(&i) {
                     a.neg.push(i);
