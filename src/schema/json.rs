@@ -206,6 +206,12 @@ pub struct Keywords {
     pub enum_values: Option<Vec<Value>>,
     /// `value_key` of each `enum` value, so membership is one lookup, not a scan.
     pub enum_keys: Option<ahash::AHashSet<String>>,
+    /// For `anyOf` and `oneOf` whose branches each accept only values they list (`const` or
+    /// `enum`): how many branches accept each value, by `value_key`; `None` when some branch is
+    /// not such a set. Built on first use by the engine's evaluator, so a value is matched with
+    /// one lookup instead of against every branch (the documented-enum idiom has thousands).
+    pub any_of_values: std::sync::OnceLock<Option<ahash::AHashMap<String, u32>>>,
+    pub one_of_values: std::sync::OnceLock<Option<ahash::AHashMap<String, u32>>>,
     pub const_value: Option<Value>,
     pub format: Option<String>,
     // strings

@@ -34,6 +34,53 @@ impl Ev {
 
 const MAX_DEPTH: usize = 96;
 
+/// How many of `branches` accept each value, when every branch accepts only scalar values it
+/// lists in `const` or `enum` and has no applicators (each listed value is evaluated against
+/// its branch once, so the branch's other keywords still count); `None` when some branch is not
+/// such a set or a value cannot be decided.
+fn value_branches(
+    s: &JsonSchema,
+    branches: &[NodeId],
+    depth: usize,
+) -> Option<ahash::AHashMap<String, u32>> {
+    let mut counts: ahash::AHashMap<String, u32> = ahash::AHashMap::new();
+    for &b in branches {
+        let Kind::Keywords(k) = &s.node(b).kind else {
+            return None;
+        };
+        // Scalars judged by the branch's own keywords only: evaluating them reaches no other
+        // node, so building this table never comes back to the table being built.
+        if k.in_place().next().is_some() {
+            return None;
+        }
+        let listed: Vec<&Value> = match (&k.const_value, &k.enum_values) {
+            (Some(c), _) => vec![c],
+            (None, Some(vs)) => vs.iter().collect(),
+            (None, None) => return None,
+        };
+        if listed
+            .iter()
+            .any(|v| matches!(v, Value::Object(_) | Value::Array(_)))
+        {
+            return None;
+        }
+        let mut mine = ahash::AHashSet::new();
+        for v in listed {
+            match eval(s, b, v, false, depth) {
+                Ev::Pass => {
+                    mine.insert(crate::schema::json::value_key(v));
+                }
+                Ev::Fail(_) => {}
+                Ev::Unknown => return None,
+            }
+        }
+        for key in mine {
+            *counts.entry(key).or_insert(0) += 1;
+        }
+    }
+    Some(counts)
+}
+
 /// Does the schema accept `v`? (None: cannot tell.)
 pub fn accepts(s: &JsonSchema, id: NodeId, v: &Value) -> Option<bool> {
     eval(s, id, v, false, 0).ok()
@@ -263,7 +310,14 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
     if let Ev::Fail(_) = r {
         return r;
     }
-    if !k.any_of.is_empty() {
+    if !k.any_of.is_empty()
+        && let Some(counts) = k
+            .any_of_values
+            .get_or_init(|| value_branches(s, &k.any_of, d))
+    {
+        let found = counts.get(&crate::schema::json::value_key(v)).is_some();
+        r = r.and(if found { Ev::Pass } else { Ev::Fail("anyOf") });
+    } else if !k.any_of.is_empty() {
         let mut any = Ev::Fail("anyOf");
         for &b in &k.any_of {
             match eval(s, b, v, false, d) {
@@ -277,7 +331,18 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
         }
         r = r.and(any);
     }
-    if !k.one_of.is_empty() {
+    if !k.one_of.is_empty()
+        && let Some(counts) = k
+            .one_of_values
+            .get_or_init(|| value_branches(s, &k.one_of, d))
+    {
+        let passes = counts.get(&crate::schema::json::value_key(v)).copied();
+        r = r.and(if passes == Some(1) {
+            Ev::Pass
+        } else {
+            Ev::Fail("oneOf")
+        });
+    } else if !k.one_of.is_empty() {
         let mut passes = 0;
         let mut unknown = false;
         for &b in &k.one_of {
