@@ -195,6 +195,8 @@ impl Lowerer<'_> {
             },
             ["string"] => match schema.get("format").and_then(Node::as_str) {
                 Some("uuid") => Ty::Uuid,
+                Some("date-time") => Ty::DateTimeText,
+                Some("date") => Ty::DateText,
                 _ => Ty::String,
             },
             ["integer"] => Ty::I64,
@@ -345,9 +347,11 @@ impl Lowerer<'_> {
             );
             let default = pschema.get("default").map(Node::to_serde);
             let optional = !required.contains(&prop.as_str());
-            let ty = match (optional, default.is_some(), &ty) {
-                (true, false, Ty::Option(_)) | (false, _, _) | (true, true, _) => ty,
-                (true, false, _) => Ty::Option(Box::new(ty)),
+            let absent_only = optional && default.is_none() && !matches!(ty, Ty::Option(_));
+            let ty = if absent_only {
+                Ty::Option(Box::new(ty))
+            } else {
+                ty
             };
             fields.push(Field {
                 name: fields_scope.take(&[snake(prop)]),
@@ -355,6 +359,7 @@ impl Lowerer<'_> {
                 aliases: Vec::new(),
                 doc: doc_of(pschema),
                 omit_none: optional,
+                absent_only,
                 ty,
                 default,
             });

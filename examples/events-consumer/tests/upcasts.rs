@@ -168,8 +168,18 @@ fn routing_errors_say_what_is_wrong() {
         err.to_string().contains("warehouse.item.added` v1"),
         "{err}"
     );
+    // The error names the place, as `evreg validate` does.
+    assert!(
+        err.to_string()
+            .ends_with("/payload/quantity: expected i32, found string \"many\""),
+        "{err}"
+    );
     assert!(matches!(
         AnyEvent::from_json("[]"),
+        Err(DecodeError::Envelope(_))
+    ));
+    assert!(matches!(
+        AnyEvent::from_json("[1,"),
         Err(DecodeError::Json(_))
     ));
 }

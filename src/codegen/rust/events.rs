@@ -25,9 +25,10 @@ pub struct SubjectItem {
 /// One envelope field as generated: (Rust name, JSON name, role, required, type, serde adapter).
 type GenField = (Ident, String, Role, bool, TokenStream, Option<String>);
 
-/// The envelope's fields as generated.
+/// The envelope's fields as generated, and the decoder of each.
 pub struct EnvelopeFields {
     fields: Vec<GenField>,
+    decoders: Vec<TokenStream>,
 }
 
 impl EnvelopeFields {
@@ -63,7 +64,36 @@ impl EnvelopeFields {
                 (name, f.name.clone(), f.role, f.required, ty, with)
             })
             .collect();
-        EnvelopeFields { fields }
+        let decoders = envelope
+            .fields
+            .iter()
+            .map(|f| match (&f.role, &f.kind) {
+                (Role::Payload, _) => quote!(de::Any),
+                (Role::EventVersion, _) => quote!(de::Version),
+                (_, Kind::Uuid) if options.uuid => quote!(de::Uuid),
+                (_, Kind::Uuid) => quote!(de::UuidText),
+                (_, Kind::Timestamp) => match options.time {
+                    Some(TimeCrate::Chrono) => quote!(de::ChronoDateTime),
+                    Some(TimeCrate::Time) => quote!(de::TimeDateTime),
+                    None => quote!(de::DateTimeText),
+                },
+                (_, Kind::Integer { min: Some(m) }) if *m >= 0 => {
+                    let m = proc_macro2::Literal::u64_unsuffixed(*m as u64);
+                    quote!(de::AtLeast::<#m>)
+                }
+                (_, Kind::Integer { .. }) => quote!(de::Long),
+                (_, Kind::NonEmptyString) => quote!(de::NonEmpty),
+                (_, Kind::UriReference) => quote!(de::UriRef),
+                (_, Kind::Const(c)) => quote!(de::Const(#c)),
+                _ => quote!(de::Str),
+            })
+            .collect();
+        EnvelopeFields { fields, decoders }
+    }
+
+    /// The JSON name of the payload's member.
+    pub fn payload_json(&self) -> &str {
+        self.role(Role::Payload).map_or("payload", |f| f.1.as_str())
     }
 
     fn role(&self, role: Role) -> Option<&GenField> {
@@ -78,7 +108,9 @@ impl EnvelopeFields {
     }
 }
 
-pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
+/// `closed`: a member the envelope does not define is an error (`evreg validate` reports it at
+/// the severity `envelope-unknown-field` has in the registry: a warning unless raised).
+pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStream {
     let fields =
         env.fields
             .iter()
@@ -90,7 +122,8 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
                     serde.push(quote!(rename = #json));
                 }
                 if let Some(with) = with {
-                    serde.push(quote!(with = #with));
+                    let with = format!("{with}::serialize");
+                    serde.push(quote!(serialize_with = #with));
                 }
                 let ty = if *required {
                     ty.clone()
@@ -169,11 +202,59 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         " The `{}` envelope: the metadata every event carries around its payload `P`.",
         env.name
     );
+    let reads = env.fields.iter().zip(&ef.fields).zip(&ef.decoders).map(
+        |((f, (name, json, ..)), d)| {
+            if f.required {
+                quote!(#name: r.req(#json, #d)?,)
+            } else {
+                quote!(#name: r.opt(#json, #d)?,)
+            }
+        },
+    );
+    let end = closed.then(|| quote!(r.end()?;));
+    let order = match (env.field(Role::OccurredAt), env.field(Role::PublishedAt)) {
+        (Some(o), Some(p)) => {
+            let (o, p) = (o.name.as_str(), p.name.as_str());
+            let message = format!("`{p}` is before `{o}`");
+            Some(quote! {
+                if !de::in_order(v.get(#o), v.get(#p)) {
+                    return Err(at.key(#p).error(#message));
+                }
+            })
+        }
+        _ => None,
+    };
+    let what = format!("the {} envelope", env.name);
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         pub struct Envelope<P> {
             #(#fields)*
+        }
+
+        impl Envelope<::serde_json::Value> {
+            /// Read an event's envelope, its fields checked as `evreg validate` checks them;
+            /// the payload stays JSON.
+            pub fn decode(v: &::serde_json::Value) -> Result<Self, de::Error> {
+                let at = de::At::Root;
+                let r = de::Record::new(v, &at, #what)?;
+                let envelope = Envelope {
+                    #(#reads)*
+                };
+                #end
+                #order
+                Ok(envelope)
+            }
+        }
+
+        impl<'de, P: ::serde::de::DeserializeOwned> Deserialize<'de> for Envelope<P> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let v = ::serde_json::Value::deserialize(deserializer)?;
+                let envelope = Envelope::decode(&v).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                envelope
+                    .try_map(::serde_json::from_value)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
         }
 
         impl<P> Envelope<P> {
@@ -209,8 +290,10 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         /// Why an event could not be read.
         #[derive(Debug)]
         pub enum DecodeError {
-            /// Not JSON, or not an envelope.
+            /// Not JSON.
             Json(::serde_json::Error),
+            /// Not an envelope: a field is missing or does not fit.
+            Envelope(de::Error),
             /// The envelope names no event type.
             MissingEventType,
             /// The event type is not one this code knows.
@@ -222,13 +305,14 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
             /// The version is not one this code knows.
             UnknownVersion { event_type: &'static str, version: u32 },
             /// The payload does not fit its version's schema.
-            Payload { event_type: &'static str, version: u32, error: ::serde_json::Error },
+            Payload { event_type: &'static str, version: u32, error: de::Error },
         }
 
         impl ::std::fmt::Display for DecodeError {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
-                    DecodeError::Json(e) => write!(f, "not an event envelope: {e}"),
+                    DecodeError::Json(e) => write!(f, "not JSON: {e}"),
+                    DecodeError::Envelope(e) => write!(f, "not an event envelope: {e}"),
                     DecodeError::MissingEventType => f.write_str("the envelope names no event type"),
                     DecodeError::UnknownEventType(t) => write!(f, "unknown event type `{t}`"),
                     DecodeError::WrongEventType { expected, found } => {
@@ -250,7 +334,8 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         impl ::std::error::Error for DecodeError {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    DecodeError::Json(e) | DecodeError::Payload { error: e, .. } => Some(e),
+                    DecodeError::Json(e) => Some(e),
+                    DecodeError::Envelope(e) | DecodeError::Payload { error: e, .. } => Some(e),
                     _ => None,
                 }
             }
@@ -259,6 +344,12 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         impl From<::serde_json::Error> for DecodeError {
             fn from(e: ::serde_json::Error) -> Self {
                 DecodeError::Json(e)
+            }
+        }
+
+        impl From<de::Error> for DecodeError {
+            fn from(e: de::Error) -> Self {
+                DecodeError::Envelope(e)
             }
         }
     }
@@ -327,11 +418,13 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         "            version,\n",
         "            error,\n",
         "        };\n",
+        "        let root = de::At::Root;\n",
     ));
+    wl!(w, "let at = root.key({});", string_literal(ef.payload_json()));
     w.open("match version");
     for (n, _) in &s.versions {
         wl!(w, "{n} => envelope");
-        w.line("    .try_map(::serde_json::from_value)");
+        w.line("    .try_map(|p| de::decode(&p, &at))");
         wl!(w, "    .map({name}::V{n})");
         w.line("    .map_err(payload),");
     }
@@ -343,7 +436,7 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.close("");
     w.line("/// Read an event of this subject from JSON text.");
     w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
-    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.line("Self::from_envelope(Envelope::decode(&::serde_json::from_str(json)?)?)");
     w.close("");
     if s.upgrades_to_latest {
         // The envelope names the new version: its version field, or else its schema URI.
@@ -441,7 +534,7 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.line("/// Read an event from JSON text: the envelope's event type picks the subject, its");
     w.line("/// version the payload type.");
     w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
-    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.line("Self::from_envelope(Envelope::decode(&::serde_json::from_str(json)?)?)");
     w.close("");
     w.line("/// Read an event from an envelope already parsed.");
     w.open("pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError>");

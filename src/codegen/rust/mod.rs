@@ -21,6 +21,9 @@
 //! megabytes of tokens back into a syntax tree only to print them would dominate the run.
 
 mod events;
+#[cfg(test)]
+#[allow(dead_code)]
+mod runtime;
 mod support;
 mod text;
 mod types;
@@ -220,6 +223,7 @@ fn subject_code(
     let em = Emitter {
         space: &space,
         options: job.options,
+        avro: s.format == Some(Format::Avro),
     };
     let mut w = Writer::with_capacity(64 * 1024);
     for def in &space.defs {
@@ -419,13 +423,22 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         #support
     };
     if routable {
+        // Only the default envelope's unknown members are findings, errors when raised so.
+        let closed = envelope.name == "default"
+            && registry
+                .settings
+                .rules
+                .get(crate::rules::ENVELOPE_UNKNOWN_FIELD.id)
+                .is_some_and(|s| *s == Some(Severity::Error));
         head.extend(events::envelope(
             envelope,
             &EnvelopeFields::new(envelope, options),
+            closed,
         ));
     }
     let mut text = header_comment(&notes);
     format_into(head, &mut text)?;
+    text.push_str(&support::runtime(options));
     text.reserve(parts.iter().map(|p| p.text.len() + 1).sum::<usize>() + 64 * parts.len());
     let mut items = Vec::with_capacity(parts.len());
     for part in parts {
