@@ -176,7 +176,11 @@ fn corpus() -> Vec<Value> {
             out.push(extra);
         }
         // Envelope times in and out of order.
-        for published in ["2026-11-25T08:29:59Z", "2026-11-25T09:30:00+01:00", "2026-11-26T00:00:00Z"] {
+        for published in [
+            "2026-11-25T08:29:59Z",
+            "2026-11-25T09:30:00+01:00",
+            "2026-11-26T00:00:00Z",
+        ] {
             let mut e = base.clone();
             e["publishedAt"] = json!(published);
             out.push(e);
@@ -219,7 +223,11 @@ fn evreg_validate_and_the_generated_code_agree_on_every_event_of_the_corpus() {
         if decoded.is_ok() != *valid {
             disagree.push(format!(
                 "{event}\n  evreg validate: {}\n  generated: {}",
-                if *valid { "valid".to_string() } else { why.clone() },
+                if *valid {
+                    "valid".to_string()
+                } else {
+                    why.clone()
+                },
                 match &decoded {
                     Ok(_) => "valid".to_string(),
                     Err(e) => e.to_string(),
@@ -236,5 +244,9 @@ fn evreg_validate_and_the_generated_code_agree_on_every_event_of_the_corpus() {
         disagree.join("\n")
     );
     // The corpus exercises both verdicts, many times over.
-    assert!(valid >= 100 && corpus.len() - valid >= 300, "{valid} valid of {}", corpus.len());
+    assert!(
+        valid >= 100 && corpus.len() - valid >= 300,
+        "{valid} valid of {}",
+        corpus.len()
+    );
 }

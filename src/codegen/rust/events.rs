@@ -202,15 +202,18 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStrea
         " The `{}` envelope: the metadata every event carries around its payload `P`.",
         env.name
     );
-    let reads = env.fields.iter().zip(&ef.fields).zip(&ef.decoders).map(
-        |((f, (name, json, ..)), d)| {
-            if f.required {
-                quote!(#name: r.req(#json, #d)?,)
-            } else {
-                quote!(#name: r.opt(#json, #d)?,)
-            }
-        },
-    );
+    let reads =
+        env.fields
+            .iter()
+            .zip(&ef.fields)
+            .zip(&ef.decoders)
+            .map(|((f, (name, json, ..)), d)| {
+                if f.required {
+                    quote!(#name: r.req(#json, #d)?,)
+                } else {
+                    quote!(#name: r.opt(#json, #d)?,)
+                }
+            });
     let end = closed.then(|| quote!(r.end()?;));
     let order = match (env.field(Role::OccurredAt), env.field(Role::PublishedAt)) {
         (Some(o), Some(p)) => {
@@ -420,7 +423,11 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         "        };\n",
         "        let root = de::At::Root;\n",
     ));
-    wl!(w, "let at = root.key({});", string_literal(ef.payload_json()));
+    wl!(
+        w,
+        "let at = root.key({});",
+        string_literal(ef.payload_json())
+    );
     w.open("match version");
     for (n, _) in &s.versions {
         wl!(w, "{n} => envelope");

@@ -185,7 +185,10 @@ decoder!(Long, i64, ["long"], |v, at| whole(
 pub struct Integer;
 decoder!(Integer, i64, [], |v, at| match v {
     Value::Number(n) if n.as_i64().is_some() => Ok(n.as_i64().unwrap_or_default()),
-    Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18) => {
+    Value::Number(n)
+        if n.as_f64()
+            .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18) =>
+    {
         Ok(n.as_f64().unwrap_or_default() as i64)
     }
     _ => Err(at.expected("an integer (i64)", v)),
@@ -203,13 +206,18 @@ fn non_finite(v: &Value) -> Option<f64> {
 
 /// Avro `float`: a number within ±3.4e38, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
 pub struct Float;
-decoder!(Float, f32, ["float"], |v, at| match v.as_f64().or_else(|| non_finite(v)) {
-    Some(f) if f.is_finite() && f.abs() > f64::from(f32::MAX) => Err(at.error(format!(
-        "{v} is beyond the range of a float (32-bit, ±3.4e38)"
-    ))),
-    Some(f) => Ok(f as f32),
-    None => Err(at.expected("a number (f32)", v)),
-});
+decoder!(
+    Float,
+    f32,
+    ["float"],
+    |v, at| match v.as_f64().or_else(|| non_finite(v)) {
+        Some(f) if f.is_finite() && f.abs() > f64::from(f32::MAX) => Err(at.error(format!(
+            "{v} is beyond the range of a float (32-bit, ±3.4e38)"
+        ))),
+        Some(f) => Ok(f as f32),
+        None => Err(at.expected("a number (f32)", v)),
+    }
+);
 
 /// Avro `double`: a number, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
 pub struct Double;
@@ -237,7 +245,9 @@ decoder!(Any, Value, [], |v, _at| Ok(v.clone()));
 
 /// Binary data: a string of code points 0-255, one per byte (Avro's JSON encoding).
 pub fn bytes(v: &Value, at: &At<'_>) -> Result<::std::vec::Vec<u8>> {
-    let s = v.as_str().ok_or_else(|| at.expected("bytes (a string)", v))?;
+    let s = v
+        .as_str()
+        .ok_or_else(|| at.expected("bytes (a string)", v))?;
     s.chars()
         .map(|c| {
             u8::try_from(c).map_err(|_| {
@@ -270,7 +280,9 @@ pub fn decimal_text(v: &Value, at: &At<'_>) -> Result<String> {
     if syntax::is_decimal(&text) {
         Ok(text)
     } else {
-        Err(at.error(format!("{text:?} is not a decimal number such as \"19.99\"")))
+        Err(at.error(format!(
+            "{text:?} is not a decimal number such as \"19.99\""
+        )))
     }
 }
 
@@ -485,7 +497,9 @@ impl<D: Decoder> Decoder for Map<D> {
     type Out = BTreeMap<String, D::Out>;
     const TAGS: &'static [&'static str] = &["map"];
     fn decode(&self, v: &Value, at: &At<'_>) -> Result<Self::Out> {
-        let m = v.as_object().ok_or_else(|| at.expected("an object (a map)", v))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| at.expected("an object (a map)", v))?;
         m.iter()
             .map(|(k, x)| Ok((k.clone(), self.0.decode(x, &at.key(k))?)))
             .collect()
@@ -584,12 +598,21 @@ impl<'v, 'a> Record<'v, 'a> {
     }
 
     /// A field that takes the schema's default when absent.
-    pub fn or<D: Decoder>(&self, name: &'static str, d: D, default: fn() -> D::Out) -> Result<D::Out> {
+    pub fn or<D: Decoder>(
+        &self,
+        name: &'static str,
+        d: D,
+        default: fn() -> D::Out,
+    ) -> Result<D::Out> {
         self.get(name, d).unwrap_or_else(|| Ok(default()))
     }
 
     /// A field that is `None` when absent (Avro: a `null` default).
-    pub fn or_none<T, D: Decoder<Out = Option<T>>>(&self, name: &'static str, d: D) -> Result<Option<T>> {
+    pub fn or_none<T, D: Decoder<Out = Option<T>>>(
+        &self,
+        name: &'static str,
+        d: D,
+    ) -> Result<Option<T>> {
         self.get(name, d).unwrap_or(Ok(None))
     }
 

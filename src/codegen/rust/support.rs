@@ -1,8 +1,8 @@
 //! Support types the generated module defines for itself when it uses them, so the generated
 //! code needs only `serde` and `serde_json` by default.
 
-use super::{Options, TimeCrate};
 use super::types::{Support, TIME_KINDS, time_module, time_type};
+use super::{Options, TimeCrate};
 use crate::codegen::model::TimeKind;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -419,3 +419,51 @@ decoder!(TimeDateTime, ::time::OffsetDateTime, [], |v, at| {
         .map_err(|e| at.error(format!("{text}: {e}")))
 });
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::super::runtime::{self as de, Decoder};
+    use serde_json::json;
+
+    #[test]
+    fn errors_name_the_place_with_json_pointer_escapes() {
+        let root = de::At::Root;
+        let payload = root.key("payload");
+        let odd = payload.key("a/b~c");
+        let at = odd.index(3);
+        let e = de::Int.decode(&json!("1"), &at).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/payload/a~1b~0c/3: expected i32, found string \"1\""
+        );
+    }
+
+    #[test]
+    fn avro_unions_read_bare_and_wrapped_values() {
+        let at = de::At::Root;
+        let opt = de::Opt(de::Str);
+        assert_eq!(
+            opt.decode(&json!({"string": "gift"}), &at),
+            Ok(Some("gift".into()))
+        );
+        assert_eq!(opt.decode(&json!("gift"), &at), Ok(Some("gift".into())));
+        assert_eq!(opt.decode(&json!({"null": null}), &at), Ok(None));
+        assert_eq!(opt.decode(&json!(null), &at), Ok(None));
+        let e = opt.decode(&json!({"string": 5}), &at).unwrap_err();
+        assert_eq!(e.pointer, "/string");
+        // JSON Schema's nullable reads no wrapping.
+        assert!(
+            de::Nullable(de::Str)
+                .decode(&json!({"string": "gift"}), &at)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_emitted_module_carries_the_validator_format_checks() {
+        let text = super::runtime(&Default::default());
+        assert!(text.contains("pub mod syntax {"));
+        assert!(text.contains("pub fn parse_rfc3339("));
+        assert!(!text.contains("crate::validate"));
+    }
+}

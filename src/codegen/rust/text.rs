@@ -280,7 +280,8 @@ impl Expr {
                     let fits = e.flat().is_some_and(|f| prefix.len() + f.len() < WIDTH);
                     // A value too long for a line of its own breaks on the arm's line.
                     let in_block = !e.wide_call()
-                        && e.flat().is_some_and(|f| (indent + 2) * 4 + f.len() <= WIDTH);
+                        && e.flat()
+                            .is_some_and(|f| (indent + 2) * 4 + f.len() <= WIDTH);
                     if fits || !in_block || matches!(e, Expr::Struct(..) | Expr::Match(..)) {
                         s.push_str(&e.render(indent + 1, prefix.len(), 1));
                         s.push_str(",\n");

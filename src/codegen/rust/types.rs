@@ -148,11 +148,7 @@ impl Emitter<'_> {
         match (self.converted_time(ty), self.options.time) {
             (Some((k, optional)), Some(_)) => {
                 let d = format!("time_serde::{}::Read", time_module(k));
-                if optional {
-                    format!("de::Opt({d})")
-                } else {
-                    d
-                }
+                if optional { format!("de::Opt({d})") } else { d }
             }
             _ => self.decoder(ty),
         }
@@ -381,7 +377,9 @@ impl Emitter<'_> {
                         vec![json, decoder, Expr::atom(format!("{name}::{dname}"))],
                     ),
                     // A JSON Schema property that is not required, nullable.
-                    false if f.omit_none => Expr::call("r.or_none", vec![json, decoder]),
+                    false if f.omit_none && matches!(f.ty, Ty::Option(_)) => {
+                        Expr::call("r.or_none", vec![json, decoder])
+                    }
                     false => Expr::call("r.req", vec![json, decoder]),
                 };
                 reads.push((f.name.clone(), Expr::Try(Box::new(read))));
@@ -578,6 +576,11 @@ impl Emitter<'_> {
                 )
             }
             (Ty::Uuid, Value::String(s)) => {
+                Expr::call("String::from", vec![Expr::atom(string_literal(s))])
+            }
+            (Ty::DateTimeText | Ty::DateText, Value::String(s))
+                if self.options.time != Some(TimeCrate::Chrono) =>
+            {
                 Expr::call("String::from", vec![Expr::atom(string_literal(s))])
             }
             (Ty::Json, v) => Expr::call(
