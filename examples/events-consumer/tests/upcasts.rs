@@ -196,3 +196,28 @@ fn decimals_and_bytes_keep_their_text() {
     assert!(serde_json::from_str::<Bytes>(r#""€""#).is_err());
     assert!(serde_json::from_str::<OrderCancelledV1Checksum>(r#""abc""#).is_err());
 }
+
+#[test]
+fn an_event_is_built_in_one_call_under_its_payload_types_name() {
+    let payload = WarehouseItemAddedV1 {
+        sku: "MUG-01".into(),
+        quantity: 3,
+        bin: None,
+    };
+    let envelope = Envelope::new(
+        "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b".into(),
+        "2026-11-25T08:30:00Z".into(),
+        "flow-1".into(),
+        payload.clone(),
+    );
+    assert_eq!(envelope.event_type, "warehouse.item.added");
+    assert_eq!(envelope.event_version, 1);
+    assert_eq!(envelope.causation_id, None);
+    let json = serde_json::to_string(&envelope).unwrap();
+    match AnyEvent::from_json(&json).unwrap() {
+        AnyEvent::WarehouseItemAdded(WarehouseItemAdded::V1(read)) => {
+            assert_eq!(read.payload, payload)
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -228,11 +228,64 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStrea
         _ => None,
     };
     let what = format!("the {} envelope", env.name);
+    // The constructor: type and version from the payload's type, other required fields given,
+    // optional ones `None`.
+    let version_source = ef.role(Role::EventVersion).is_none();
+    let mut params = Vec::new();
+    let inits = env
+        .fields
+        .iter()
+        .zip(&ef.fields)
+        .map(|(f, (name, _, role, required, ty, _))| {
+            let value = match role {
+                _ if matches!(&f.kind, Kind::Const(_)) => {
+                    let Kind::Const(c) = &f.kind else {
+                        unreachable!()
+                    };
+                    quote!(#c.to_string())
+                }
+                Role::Payload => return quote!(#name: payload,),
+                Role::EventType => quote!(P::SUBJECT.to_string()),
+                Role::EventVersion => quote!(P::VERSION),
+                Role::DataSchema if version_source => {
+                    quote!(format!("{}@{}", P::SUBJECT, P::VERSION))
+                }
+                _ if *required => {
+                    params.push(quote!(#name: #ty));
+                    quote!(#name)
+                }
+                _ => return quote!(#name: None,),
+            };
+            if *required {
+                quote!(#name: #value,)
+            } else {
+                quote!(#name: Some(#value),)
+            }
+        });
+    let inits: Vec<TokenStream> = inits.collect();
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Serialize)]
         pub struct Envelope<P> {
             #(#fields)*
+        }
+
+        /// The payload type of one version of one subject: what an envelope around it names.
+        pub trait Event {
+            /// The subject (event type).
+            const SUBJECT: &'static str;
+            /// The subject's version the type is.
+            const VERSION: u32;
+        }
+
+        impl<P: Event> Envelope<P> {
+            /// An event around `payload`: its type and version come from the payload's type (no
+            /// payload goes out under another type's name); optional fields are `None`.
+            pub fn new(#(#params,)* payload: P) -> Self {
+                Envelope {
+                    #(#inits)*
+                }
+            }
         }
 
         impl Envelope<::serde_json::Value> {
@@ -492,6 +545,23 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         w.close("");
     }
     w.close("");
+    let mut seen: Vec<&str> = Vec::new();
+    for (n, payload) in &s.versions {
+        // A payload type two versions share names the first.
+        if seen.contains(&payload.as_str()) {
+            continue;
+        }
+        seen.push(payload);
+        w.blank();
+        w.open(&format!("impl Event for {payload}"));
+        wl!(
+            w,
+            "const SUBJECT: &'static str = {};",
+            string_literal(subject)
+        );
+        wl!(w, "const VERSION: u32 = {n};");
+        w.close("");
+    }
     w.blank();
     w.open(&format!("impl Serialize for {name}"));
     w.line(
