@@ -221,3 +221,28 @@ fn an_event_is_built_in_one_call_under_its_payload_types_name() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `payments.charge.failed` v1 → v2 is breaking: evreg derives no upcast, the service supplies
+/// it, and `into_latest_with` reaches the latest version through it.
+#[test]
+fn a_breaking_step_is_supplied_by_the_user() {
+    struct Bridge;
+    impl ChargeFailedSteps for Bridge {
+        fn v1_to_v2(&self, payload: ChargeFailedV1) -> ChargeFailedV2 {
+            serde_json::from_value(serde_json::json!({
+                "chargeId": serde_json::to_value(&payload).unwrap()["chargeId"],
+                "code": 51
+            }))
+            .unwrap()
+        }
+    }
+    let AnyEvent::ChargeFailed(event) =
+        AnyEvent::from_json(&fixture("payments.charge.failed/v1/declined.json")).unwrap()
+    else {
+        panic!("not a charge.failed event")
+    };
+    assert_eq!(event.event_version(), 1);
+    let latest = event.into_latest_with(&Bridge);
+    assert_eq!(latest.event_version, 2);
+    assert_eq!(latest.payload.code, 51);
+}

@@ -20,6 +20,8 @@ pub struct SubjectItem {
     pub versions: Vec<(u32, String)>,
     /// Versions whose payload converts into the latest one's (`From`).
     pub upgrades_to_latest: bool,
+    /// Per step from a version to the next: does evreg derive it (`From`)?
+    pub steps: Vec<bool>,
 }
 
 /// One envelope field as generated: (Rust name, JSON name, role, required, type, serde adapter).
@@ -498,37 +500,56 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
     w.line("Self::from_envelope(Envelope::decode(&::serde_json::from_str(json)?)?)");
     w.close("");
-    if s.upgrades_to_latest {
-        // The envelope names the new version: its version field, or else its schema URI.
-        let version_field = match (ef.role(Role::EventVersion), ef.role(Role::DataSchema)) {
-            (Some((field, _, _, true, _, _)), _) => Some(format!("envelope.{field} = {latest};")),
-            (Some((field, _, _, false, _, _)), _) => {
-                Some(format!("envelope.{field} = Some({latest});"))
-            }
-            (None, Some((field, _, _, true, _, _))) => Some(format!(
-                "envelope.{field} = with_schema_version(&envelope.{field}, {latest});"
-            )),
-            (None, Some((field, _, _, false, _, _))) => Some(format!(
-                "envelope.{field} = envelope.{field}.map(|uri| with_schema_version(&uri, {latest}));"
-            )),
-            (None, None) => None,
-        };
-        w.line(if version_field.is_some() {
-            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it."
-        } else {
-            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack)."
-        });
-        w.open(&format!(
-            "pub fn into_latest(self) -> Envelope<{latest_payload}>"
-        ));
-        w.open("match self");
+    // The envelope names the new version: its version field, or else its schema URI.
+    let version_field = match (ef.role(Role::EventVersion), ef.role(Role::DataSchema)) {
+        (Some((field, _, _, true, _, _)), _) => Some(format!("envelope.{field} = {latest};")),
+        (Some((field, _, _, false, _, _)), _) => {
+            Some(format!("envelope.{field} = Some({latest});"))
+        }
+        (None, Some((field, _, _, true, _, _))) => Some(format!(
+            "envelope.{field} = with_schema_version(&envelope.{field}, {latest});"
+        )),
+        (None, Some((field, _, _, false, _, _))) => Some(format!(
+            "envelope.{field} = envelope.{field}.map(|uri| with_schema_version(&uri, {latest}));"
+        )),
+        (None, None) => None,
+    };
+    // `into_latest()` where evreg derives every step; else `into_latest_with(steps)`, the steps
+    // it cannot derive supplied by the user through `{Name}Steps`.
+    let with_steps = !s.upgrades_to_latest && s.versions.len() > 1;
+    if s.upgrades_to_latest || with_steps {
         let count = s.versions.len();
+        let step = |i: usize| -> Expr {
+            let (a, b) = (s.versions[i].0, s.versions[i + 1].0);
+            if s.steps.get(i).copied().unwrap_or(false) {
+                Expr::atom(format!("{}::from", s.versions[i + 1].1))
+            } else {
+                Expr::closure("p", Expr::atom(format!("steps.v{a}_to_v{b}(p)")))
+            }
+        };
+        if with_steps {
+            w.line("/// The event upgraded to the latest version, one version at a time: evreg's upcasts where");
+            w.line("/// it derives them, `steps` (breaking changes) where it cannot; the envelope names the");
+            w.line("/// latest version.");
+            w.open(&format!(
+                "pub fn into_latest_with(self, steps: &impl {name}Steps) -> Envelope<{latest_payload}>"
+            ));
+        } else if version_field.is_some() {
+            w.line("/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it.");
+            w.open(&format!(
+                "pub fn into_latest(self) -> Envelope<{latest_payload}>"
+            ));
+        } else {
+            w.line("/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack).");
+            w.open(&format!(
+                "pub fn into_latest(self) -> Envelope<{latest_payload}>"
+            ));
+        }
+        w.open("match self");
         for (i, (n, _)) in s.versions.iter().enumerate().take(count - 1) {
-            let mapped = s.versions[i + 1..]
-                .iter()
-                .fold(Expr::atom("envelope"), |e, (_, p)| {
-                    e.method("map", vec![Expr::atom(format!("{p}::from"))])
-                });
+            let mapped = (i..count - 1).fold(Expr::atom("envelope"), |e, k| {
+                e.method("map", vec![step(k)])
+            });
             match &version_field {
                 Some(set) => {
                     w.open(&format!("{name}::V{n}(envelope) =>"));
@@ -545,6 +566,31 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         w.close("");
     }
     w.close("");
+    if with_steps {
+        w.blank();
+        let breaks: Vec<String> = (0..s.versions.len() - 1)
+            .filter(|&i| !s.steps.get(i).copied().unwrap_or(false))
+            .map(|i| format!("v{} → v{}", s.versions[i].0, s.versions[i + 1].0))
+            .collect();
+        wl!(
+            w,
+            "/// The upgrades of `{subject}` evreg cannot derive ({}): breaking changes, which only the",
+            breaks.join(", ")
+        );
+        w.line(
+            "/// service knows how to bridge. Implement them to upgrade any version to the latest",
+        );
+        wl!(w, "/// ([`{name}::into_latest_with`]).");
+        w.open(&format!("pub trait {name}Steps"));
+        for i in 0..s.versions.len() - 1 {
+            if s.steps.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let ((a, pa), (b, pb)) = (&s.versions[i], &s.versions[i + 1]);
+            wl!(w, "fn v{a}_to_v{b}(&self, payload: {pa}) -> {pb};");
+        }
+        w.close("");
+    }
     let mut seen: Vec<&str> = Vec::new();
     for (n, payload) in &s.versions {
         // A payload type two versions share names the first.

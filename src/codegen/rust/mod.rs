@@ -233,6 +233,8 @@ fn subject_code(
     let mut upcaster = Upcaster::new(&em);
     let n = schemas.len();
     let mut all_upgrade = n > 1;
+    // Whether version j+1 reads version j, per step.
+    let mut steps = vec![false; s.versions.len().saturating_sub(1)];
     for j in 1..n {
         let side = |i: usize| Side {
             schema: &schemas[i].1,
@@ -244,6 +246,7 @@ fn subject_code(
             .flatten();
         match upcast {
             Some(impls) => {
+                steps[j - 1] = true;
                 for i in impls {
                     w.blank();
                     w.out.push_str(&i);
@@ -279,6 +282,7 @@ fn subject_code(
                 all_upgrade = false;
                 continue;
             }
+            steps[j - 1] = true;
             let (old, new) = (
                 &space.def(lowered[j - 1].root).name,
                 &space.def(lowered[j].root).name,
@@ -303,6 +307,7 @@ fn subject_code(
             .map(|(v, low)| (v.number, space.def(low.root).name.clone()))
             .collect(),
         upgrades_to_latest: all_upgrade,
+        steps,
     };
     if job.routable {
         w.blank();
