@@ -254,7 +254,7 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStrea
                 }
                 _ if *required => {
                     params.push(quote!(#name: #ty));
-                    quote!(#name)
+                    return quote!(#name,);
                 }
                 _ => return quote!(#name: None,),
             };
