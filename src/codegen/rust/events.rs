@@ -246,7 +246,7 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStrea
                     };
                     quote!(#c.to_string())
                 }
-                Role::Payload => return quote!(#name: payload,),
+                Role::Payload => return quote!(#name,),
                 Role::EventType => quote!(P::SUBJECT.to_string()),
                 Role::EventVersion => quote!(P::VERSION),
                 Role::DataSchema if version_source => {
@@ -283,7 +283,7 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStrea
         impl<P: Event> Envelope<P> {
             /// An event around `payload`: its type and version come from the payload's type (no
             /// payload goes out under another type's name); optional fields are `None`.
-            pub fn new(#(#params,)* payload: P) -> Self {
+            pub fn new(#(#params,)* #payload: P) -> Self {
                 Envelope {
                     #(#inits)*
                 }
