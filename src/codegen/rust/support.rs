@@ -92,13 +92,7 @@ fn decimal() -> TokenStream {
             /// The decimal of a text, or why the text is not one.
             pub fn new(text: impl Into<String>) -> Result<Self, String> {
                 let text = text.into();
-                let digits = text.strip_prefix('-').unwrap_or(&text);
-                let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-                let ok = !int.is_empty()
-                    && !frac.is_empty()
-                    && int.bytes().all(|b| b.is_ascii_digit())
-                    && frac.bytes().all(|b| b.is_ascii_digit());
-                if ok {
+                if de::syntax::is_decimal(&text) {
                     Ok(Decimal(text))
                 } else {
                     Err(format!("{text:?} is not a decimal number such as \"19.99\""))

@@ -556,7 +556,7 @@ impl Emitter<'_> {
                         ],
                     )
                 } else {
-                    if !decimal_syntax(s) {
+                    if !crate::validate::syntax::is_decimal(s) {
                         return None;
                     }
                     Expr::call(
@@ -794,19 +794,9 @@ fn bytes_expr(s: &str) -> Option<Expr> {
     })
 }
 
-/// `-?digits(.digits)?`
-pub fn decimal_syntax(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The unscaled integer and scale of decimal text, at least `scale` digits after the point.
 fn unscaled(s: &str, scale: u64) -> Option<(i128, u32)> {
-    if !decimal_syntax(s) {
+    if !crate::validate::syntax::is_decimal(s) {
         return None;
     }
     let neg = s.starts_with('-');
