@@ -725,7 +725,10 @@ fn codegen_rust_options_select_crate_types() {
         .success();
     let code = String::from_utf8(time.get_output().stdout.clone()).unwrap();
     assert!(code.contains("pub added_on: ::time::Date"), "{code}");
-    assert!(code.contains("with = \"::time::serde::rfc3339\""), "{code}");
+    assert!(
+        code.contains("serialize_with = \"::time::serde::rfc3339::serialize\""),
+        "{code}"
+    );
 }
 
 #[test]

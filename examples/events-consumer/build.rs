@@ -25,6 +25,11 @@ fn main() {
     println!("cargo::rerun-if-changed={}", cloudevents.display());
     generate(&cloudevents, &out.join("cloudevents.rs"));
 
+    // The registry of the parity test: every construct, judged alike by `evreg validate`.
+    let parity = root.join("tests/data/parity");
+    println!("cargo::rerun-if-changed={}", parity.display());
+    generate(&parity, &out.join("parity.rs"));
+
     // The project's own example registry, when the repository has one.
     println!("cargo::rustc-check-cfg=cfg(bundled_registry)");
     println!(

@@ -207,6 +207,7 @@ impl Lowerer<'_> {
                         ty,
                         default,
                         omit_none: false,
+                        absent_only: false,
                     });
                 }
                 (

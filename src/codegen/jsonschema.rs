@@ -195,6 +195,8 @@ impl Lowerer<'_> {
             },
             ["string"] => match schema.get("format").and_then(Node::as_str) {
                 Some("uuid") => Ty::Uuid,
+                Some("date-time") => Ty::DateTimeText,
+                Some("date") => Ty::DateText,
                 _ => Ty::String,
             },
             ["integer"] => Ty::I64,
@@ -212,19 +214,25 @@ impl Lowerer<'_> {
     /// A `$ref` (in the same file, or to a file of the registry) becomes one definition,
     /// whatever refers to it.
     fn reference(&mut self, r: &str) -> Ty {
-        let (file, pointer) = r.split_once('#').unwrap_or((r, ""));
-        if file.contains(':') {
-            // A URL or URN: nothing is fetched.
+        let file = r.split('#').next().unwrap_or(r);
+        // A relative path above the registry's root is refused, as the loader refuses it.
+        if !file.contains(':') && !file.starts_with('/') && join(&self.doc_path, file).is_none() {
             return Ty::Json;
         }
-        let path = if file.is_empty() {
-            self.doc_path.clone()
-        } else {
-            match join(&self.doc_path, file) {
-                Some(p) => p,
-                None => return Ty::Json,
-            }
+        // Resolved as the loader resolves it: against the file's `evreg:/` URI, so root-relative
+        // (`/schemas/…`) and absolute (`evreg:/schemas/…`) references reach the same file.
+        let abs =
+            crate::schema::json::resolve_uri(&crate::schema::json::file_uri(&self.doc_path), r);
+        let (doc, pointer) = abs.split_once('#').unwrap_or((abs.as_str(), ""));
+        let Some(path) = doc.strip_prefix("evreg:/") else {
+            // A URL or URN: nothing is fetched.
+            return Ty::Json;
         };
+        let (path, pointer) = (
+            path.trim_start_matches('/').to_string(),
+            pointer.to_string(),
+        );
+        let pointer = pointer.as_str();
         let full = format!("{path}#{pointer}");
         if let Some(&d) = self.refs.get(&full) {
             return Ty::Def(d);
@@ -345,9 +353,11 @@ impl Lowerer<'_> {
             );
             let default = pschema.get("default").map(Node::to_serde);
             let optional = !required.contains(&prop.as_str());
-            let ty = match (optional, default.is_some(), &ty) {
-                (true, false, Ty::Option(_)) | (false, _, _) | (true, true, _) => ty,
-                (true, false, _) => Ty::Option(Box::new(ty)),
+            let absent_only = optional && default.is_none() && !matches!(ty, Ty::Option(_));
+            let ty = if absent_only {
+                Ty::Option(Box::new(ty))
+            } else {
+                ty
             };
             fields.push(Field {
                 name: fields_scope.take(&[snake(prop)]),
@@ -355,6 +365,7 @@ impl Lowerer<'_> {
                 aliases: Vec::new(),
                 doc: doc_of(pschema),
                 omit_none: optional,
+                absent_only,
                 ty,
                 default,
             });
@@ -483,6 +494,29 @@ mod tests {
             "head",
         );
         (space, l)
+    }
+
+    #[test]
+    fn references_resolve_as_the_loader_resolves_them() {
+        for r in [
+            "#/$defs/Address",
+            "v1.schema.json#/$defs/Address",
+            "/schemas/p/v1.schema.json#/$defs/Address",
+            "evreg:/schemas/p/v1.schema.json#/$defs/Address",
+        ] {
+            let schema = format!(
+                r##"{{"type": "object", "properties": {{"home": {{"$ref": "{r}"}}}},
+                    "$defs": {{"Address": {{"type": "object", "properties": {{"city": {{"type": "string"}}}}}}}}}}"##
+            );
+            let (space, l) = lowered(&schema);
+            let DefKind::Struct(s) = &space.def(l.root).kind else {
+                panic!()
+            };
+            let Ty::Option(home) = &s.fields[0].ty else {
+                panic!("{r}: {:?}", s.fields[0].ty)
+            };
+            assert!(matches!(**home, Ty::Def(_)), "{r}: {home:?}");
+        }
     }
 
     #[test]

@@ -67,6 +67,10 @@ pub enum Ty {
     },
     /// A UUID in its string form.
     Uuid,
+    /// An RFC 3339 date-time in its string form (JSON Schema `format: date-time`).
+    DateTimeText,
+    /// A `YYYY-MM-DD` date in its string form (JSON Schema `format: date`).
+    DateText,
     Time(TimeKind),
     /// Any JSON value (what a schema does not constrain).
     Json,
@@ -129,6 +133,9 @@ pub struct Field {
     /// An optional member left out of the JSON when `None` (JSON Schema: not `required`), rather
     /// than written as `null` (Avro: a `["null", T]` field is always written).
     pub omit_none: bool,
+    /// An `Option` that says only that the member may be absent: a JSON `null` is not a value
+    /// (JSON Schema: a property not `required` whose schema does not allow `null`).
+    pub absent_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -366,6 +373,7 @@ mod tests {
                 ty: Ty::Def(child),
                 default: None,
                 omit_none: false,
+                absent_only: false,
             }],
             deny_unknown: false,
         })

@@ -111,7 +111,14 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
                     crate::suggest::quote(x)
                 ),
             ),
-            _ => int_in(s, ty, v, at, 0, i64::MAX, "a time of day", out),
+            // Within the day, in the logical type's units.
+            _ => {
+                let day = match t.logical {
+                    Some(Logical::TimeMillis) => 86_400_000,
+                    _ => 86_400_000_000,
+                };
+                int_in(s, ty, v, at, 0, day - 1, "a time of day", out)
+            }
         },
         (Kind::Int, _) => int_in(
             s,
@@ -202,11 +209,23 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             ),
             _ => expected(out, "a UUID string"),
         },
-        (Kind::Bytes | Kind::String, _) => {
+        (Kind::String, _) => {
             if !v.is_string() {
                 expected(out, "a string");
             }
         }
+        // Avro's JSON encoding: one code point 0-255 per byte.
+        (Kind::Bytes, _) => match v {
+            Value::String(x) if x.chars().all(|c| (c as u32) < 256) => {}
+            Value::String(_) => problem(
+                out,
+                s,
+                ty,
+                at,
+                "expected bytes (a string of code points 0-255)".to_string(),
+            ),
+            _ => expected(out, "a string"),
+        },
         (Kind::Fixed(f), _) => match v {
             // Avro's JSON encoding: one code point 0-255 per byte.
             Value::String(x)

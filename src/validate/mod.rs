@@ -8,6 +8,7 @@ pub mod formats;
 pub mod input;
 #[cfg(feature = "replay")]
 pub mod replay;
+pub mod syntax;
 pub mod wording;
 
 /// One way a value does not fit a schema: where in the value (a JSON pointer), where in the

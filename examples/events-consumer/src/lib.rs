@@ -13,6 +13,11 @@ pub mod cloudevents {
     include!(concat!(env!("OUT_DIR"), "/cloudevents.rs"));
 }
 
+/// Types for `tests/data/parity`, the registry of the parity test with `evreg validate`.
+pub mod parity {
+    include!(concat!(env!("OUT_DIR"), "/parity.rs"));
+}
+
 /// Types for the project's own example registry (`evreg.yaml`, `schemas/` at the repository root).
 #[cfg(bundled_registry)]
 pub mod bundled {

@@ -65,3 +65,18 @@ fn schema_uris_name_versions() {
         "https://s.example/x/latest"
     );
 }
+
+#[test]
+fn the_constructor_names_type_and_schema_version_from_the_payload_type() {
+    let AnyEvent::InvoiceIssued(InvoiceIssued::V2(read)) =
+        AnyEvent::from_json(&fixture("billing.invoice.issued/v2/issued.json")).unwrap()
+    else {
+        panic!("not an invoice v2")
+    };
+    let built = Envelope::new("evt-1".into(), "/billing".into(), read.data.clone());
+    assert_eq!(built.specversion, "1.0");
+    assert_eq!(built.type_, "billing.invoice.issued");
+    let json = serde_json::to_string(&built).unwrap();
+    let again = AnyEvent::from_json(&json).unwrap();
+    assert_eq!(again.event_version(), 2, "{json}");
+}

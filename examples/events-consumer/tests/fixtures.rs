@@ -200,10 +200,14 @@ macro_rules! check_registry {
                     );
                 }
             }
+            // Where the old payload is also a valid payload of the latest version (no renamed
+            // field, removed member or symbol: events carry their own version's names), reading
+            // it directly equals the upgrade.
             let mut as_latest: Value = serde_json::from_str(&f.text).unwrap();
             as_latest["eventVersion"] = latest.into();
-            let direct = events::AnyEvent::from_json(&as_latest.to_string())
-                .unwrap_or_else(|e| panic!("{shown} read as v{latest}: {e}"));
+            let Ok(direct) = events::AnyEvent::from_json(&as_latest.to_string()) else {
+                continue;
+            };
             // A float widened to a double keeps the float's rounding; the direct read does not.
             let (direct, upgraded) = (
                 serde_json::to_value(&direct).unwrap(),

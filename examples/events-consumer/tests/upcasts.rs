@@ -168,8 +168,18 @@ fn routing_errors_say_what_is_wrong() {
         err.to_string().contains("warehouse.item.added` v1"),
         "{err}"
     );
+    // The error names the place, as `evreg validate` does.
+    assert!(
+        err.to_string()
+            .ends_with("/payload/quantity: expected i32, found string \"many\""),
+        "{err}"
+    );
     assert!(matches!(
         AnyEvent::from_json("[]"),
+        Err(DecodeError::Envelope(_))
+    ));
+    assert!(matches!(
+        AnyEvent::from_json("[1,"),
         Err(DecodeError::Json(_))
     ));
 }
@@ -185,4 +195,54 @@ fn decimals_and_bytes_keep_their_text() {
     assert_eq!(json, r#""\u0000Aÿ""#);
     assert!(serde_json::from_str::<Bytes>(r#""€""#).is_err());
     assert!(serde_json::from_str::<OrderCancelledV1Checksum>(r#""abc""#).is_err());
+}
+
+#[test]
+fn an_event_is_built_in_one_call_under_its_payload_types_name() {
+    let payload = WarehouseItemAddedV1 {
+        sku: "MUG-01".into(),
+        quantity: 3,
+        bin: None,
+    };
+    let envelope = Envelope::new(
+        "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b".into(),
+        "2026-11-25T08:30:00Z".into(),
+        "flow-1".into(),
+        payload.clone(),
+    );
+    assert_eq!(envelope.event_type, "warehouse.item.added");
+    assert_eq!(envelope.event_version, 1);
+    assert_eq!(envelope.causation_id, None);
+    let json = serde_json::to_string(&envelope).unwrap();
+    match AnyEvent::from_json(&json).unwrap() {
+        AnyEvent::WarehouseItemAdded(WarehouseItemAdded::V1(read)) => {
+            assert_eq!(read.payload, payload)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `payments.charge.failed` v1 → v2 is breaking: evreg derives no upcast, the service supplies
+/// it, and `into_latest_with` reaches the latest version through it.
+#[test]
+fn a_breaking_step_is_supplied_by_the_user() {
+    struct Bridge;
+    impl ChargeFailedSteps for Bridge {
+        fn v1_to_v2(&self, payload: ChargeFailedV1) -> ChargeFailedV2 {
+            serde_json::from_value(serde_json::json!({
+                "chargeId": serde_json::to_value(&payload).unwrap()["chargeId"],
+                "code": 51
+            }))
+            .unwrap()
+        }
+    }
+    let AnyEvent::ChargeFailed(event) =
+        AnyEvent::from_json(&fixture("payments.charge.failed/v1/declined.json")).unwrap()
+    else {
+        panic!("not a charge.failed event")
+    };
+    assert_eq!(event.event_version(), 1);
+    let latest = event.into_latest_with(&Bridge);
+    assert_eq!(latest.event_version, 2);
+    assert_eq!(latest.payload.code, 51);
 }

@@ -20,14 +20,17 @@ pub struct SubjectItem {
     pub versions: Vec<(u32, String)>,
     /// Versions whose payload converts into the latest one's (`From`).
     pub upgrades_to_latest: bool,
+    /// Per step from a version to the next: does evreg derive it (`From`)?
+    pub steps: Vec<bool>,
 }
 
 /// One envelope field as generated: (Rust name, JSON name, role, required, type, serde adapter).
 type GenField = (Ident, String, Role, bool, TokenStream, Option<String>);
 
-/// The envelope's fields as generated.
+/// The envelope's fields as generated, and the decoder of each.
 pub struct EnvelopeFields {
     fields: Vec<GenField>,
+    decoders: Vec<TokenStream>,
 }
 
 impl EnvelopeFields {
@@ -63,7 +66,36 @@ impl EnvelopeFields {
                 (name, f.name.clone(), f.role, f.required, ty, with)
             })
             .collect();
-        EnvelopeFields { fields }
+        let decoders = envelope
+            .fields
+            .iter()
+            .map(|f| match (&f.role, &f.kind) {
+                (Role::Payload, _) => quote!(de::Any),
+                (Role::EventVersion, _) => quote!(de::Version),
+                (_, Kind::Uuid) if options.uuid => quote!(de::Uuid),
+                (_, Kind::Uuid) => quote!(de::UuidText),
+                (_, Kind::Timestamp) => match options.time {
+                    Some(TimeCrate::Chrono) => quote!(de::ChronoDateTime),
+                    Some(TimeCrate::Time) => quote!(de::TimeDateTime),
+                    None => quote!(de::DateTimeText),
+                },
+                (_, Kind::Integer { min: Some(m) }) if *m >= 0 => {
+                    let m = proc_macro2::Literal::u64_unsuffixed(*m as u64);
+                    quote!(de::AtLeast::<#m>)
+                }
+                (_, Kind::Integer { .. }) => quote!(de::Long),
+                (_, Kind::NonEmptyString) => quote!(de::NonEmpty),
+                (_, Kind::UriReference) => quote!(de::UriRef),
+                (_, Kind::Const(c)) => quote!(de::Const(#c)),
+                _ => quote!(de::Str),
+            })
+            .collect();
+        EnvelopeFields { fields, decoders }
+    }
+
+    /// The JSON name of the payload's member.
+    pub fn payload_json(&self) -> &str {
+        self.role(Role::Payload).map_or("payload", |f| f.1.as_str())
     }
 
     fn role(&self, role: Role) -> Option<&GenField> {
@@ -78,7 +110,9 @@ impl EnvelopeFields {
     }
 }
 
-pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
+/// `closed`: a member the envelope does not define is an error (`evreg validate` reports it at
+/// the severity `envelope-unknown-field` has in the registry: a warning unless raised).
+pub fn envelope(env: &Envelope, ef: &EnvelopeFields, closed: bool) -> TokenStream {
     let fields =
         env.fields
             .iter()
@@ -90,7 +124,8 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
                     serde.push(quote!(rename = #json));
                 }
                 if let Some(with) = with {
-                    serde.push(quote!(with = #with));
+                    let with = format!("{with}::serialize");
+                    serde.push(quote!(serialize_with = #with));
                 }
                 let ty = if *required {
                     ty.clone()
@@ -169,11 +204,115 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         " The `{}` envelope: the metadata every event carries around its payload `P`.",
         env.name
     );
+    let reads =
+        env.fields
+            .iter()
+            .zip(&ef.fields)
+            .zip(&ef.decoders)
+            .map(|((f, (name, json, ..)), d)| {
+                if f.required {
+                    quote!(#name: r.req(#json, #d)?,)
+                } else {
+                    quote!(#name: r.opt(#json, #d)?,)
+                }
+            });
+    let end = closed.then(|| quote!(r.end()?;));
+    let order = match (env.field(Role::OccurredAt), env.field(Role::PublishedAt)) {
+        (Some(o), Some(p)) => {
+            let (o, p) = (o.name.as_str(), p.name.as_str());
+            let message = format!("`{p}` is before `{o}`");
+            Some(quote! {
+                if !de::in_order(v.get(#o), v.get(#p)) {
+                    return Err(at.key(#p).error(#message));
+                }
+            })
+        }
+        _ => None,
+    };
+    let what = format!("the {} envelope", env.name);
+    // The constructor: type and version from the payload's type, other required fields given,
+    // optional ones `None`.
+    let version_source = ef.role(Role::EventVersion).is_none();
+    let mut params = Vec::new();
+    let inits = env
+        .fields
+        .iter()
+        .zip(&ef.fields)
+        .map(|(f, (name, _, role, required, ty, _))| {
+            let value = match role {
+                _ if matches!(&f.kind, Kind::Const(_)) => {
+                    let Kind::Const(c) = &f.kind else {
+                        unreachable!()
+                    };
+                    quote!(#c.to_string())
+                }
+                Role::Payload => return quote!(#name,),
+                Role::EventType => quote!(P::SUBJECT.to_string()),
+                Role::EventVersion => quote!(P::VERSION),
+                Role::DataSchema if version_source => {
+                    quote!(format!("{}@{}", P::SUBJECT, P::VERSION))
+                }
+                _ if *required => {
+                    params.push(quote!(#name: #ty));
+                    return quote!(#name,);
+                }
+                _ => return quote!(#name: None,),
+            };
+            if *required {
+                quote!(#name: #value,)
+            } else {
+                quote!(#name: Some(#value),)
+            }
+        });
+    let inits: Vec<TokenStream> = inits.collect();
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         pub struct Envelope<P> {
             #(#fields)*
+        }
+
+        /// The payload type of one version of one subject: what an envelope around it names.
+        pub trait Event {
+            /// The subject (event type).
+            const SUBJECT: &'static str;
+            /// The subject's version the type is.
+            const VERSION: u32;
+        }
+
+        impl<P: Event> Envelope<P> {
+            /// An event around `payload`: its type and version come from the payload's type (no
+            /// payload goes out under another type's name); optional fields are `None`.
+            pub fn new(#(#params,)* #payload: P) -> Self {
+                Envelope {
+                    #(#inits)*
+                }
+            }
+        }
+
+        impl Envelope<::serde_json::Value> {
+            /// Read an event's envelope, its fields checked as `evreg validate` checks them;
+            /// the payload stays JSON.
+            pub fn decode(v: &::serde_json::Value) -> Result<Self, de::Error> {
+                let at = de::At::Root;
+                let r = de::Record::new(v, &at, #what)?;
+                let envelope = Envelope {
+                    #(#reads)*
+                };
+                #end
+                #order
+                Ok(envelope)
+            }
+        }
+
+        impl<'de, P: ::serde::de::DeserializeOwned> Deserialize<'de> for Envelope<P> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let v = ::serde_json::Value::deserialize(deserializer)?;
+                let envelope = Envelope::decode(&v).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                envelope
+                    .try_map(::serde_json::from_value)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
         }
 
         impl<P> Envelope<P> {
@@ -209,8 +348,10 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         /// Why an event could not be read.
         #[derive(Debug)]
         pub enum DecodeError {
-            /// Not JSON, or not an envelope.
+            /// Not JSON.
             Json(::serde_json::Error),
+            /// Not an envelope: a field is missing or does not fit.
+            Envelope(de::Error),
             /// The envelope names no event type.
             MissingEventType,
             /// The event type is not one this code knows.
@@ -222,13 +363,14 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
             /// The version is not one this code knows.
             UnknownVersion { event_type: &'static str, version: u32 },
             /// The payload does not fit its version's schema.
-            Payload { event_type: &'static str, version: u32, error: ::serde_json::Error },
+            Payload { event_type: &'static str, version: u32, error: de::Error },
         }
 
         impl ::std::fmt::Display for DecodeError {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
-                    DecodeError::Json(e) => write!(f, "not an event envelope: {e}"),
+                    DecodeError::Json(e) => write!(f, "not JSON: {e}"),
+                    DecodeError::Envelope(e) => write!(f, "not an event envelope: {e}"),
                     DecodeError::MissingEventType => f.write_str("the envelope names no event type"),
                     DecodeError::UnknownEventType(t) => write!(f, "unknown event type `{t}`"),
                     DecodeError::WrongEventType { expected, found } => {
@@ -250,7 +392,8 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         impl ::std::error::Error for DecodeError {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    DecodeError::Json(e) | DecodeError::Payload { error: e, .. } => Some(e),
+                    DecodeError::Json(e) => Some(e),
+                    DecodeError::Envelope(e) | DecodeError::Payload { error: e, .. } => Some(e),
                     _ => None,
                 }
             }
@@ -259,6 +402,12 @@ pub fn envelope(env: &Envelope, ef: &EnvelopeFields) -> TokenStream {
         impl From<::serde_json::Error> for DecodeError {
             fn from(e: ::serde_json::Error) -> Self {
                 DecodeError::Json(e)
+            }
+        }
+
+        impl From<de::Error> for DecodeError {
+            fn from(e: de::Error) -> Self {
+                DecodeError::Envelope(e)
             }
         }
     }
@@ -327,11 +476,17 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         "            version,\n",
         "            error,\n",
         "        };\n",
+        "        let root = de::At::Root;\n",
     ));
+    wl!(
+        w,
+        "let at = root.key({});",
+        string_literal(ef.payload_json())
+    );
     w.open("match version");
     for (n, _) in &s.versions {
         wl!(w, "{n} => envelope");
-        w.line("    .try_map(::serde_json::from_value)");
+        w.line("    .try_map(|p| de::decode(&p, &at))");
         wl!(w, "    .map({name}::V{n})");
         w.line("    .map_err(payload),");
     }
@@ -343,39 +498,58 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
     w.close("");
     w.line("/// Read an event of this subject from JSON text.");
     w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
-    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.line("Self::from_envelope(Envelope::decode(&::serde_json::from_str(json)?)?)");
     w.close("");
-    if s.upgrades_to_latest {
-        // The envelope names the new version: its version field, or else its schema URI.
-        let version_field = match (ef.role(Role::EventVersion), ef.role(Role::DataSchema)) {
-            (Some((field, _, _, true, _, _)), _) => Some(format!("envelope.{field} = {latest};")),
-            (Some((field, _, _, false, _, _)), _) => {
-                Some(format!("envelope.{field} = Some({latest});"))
-            }
-            (None, Some((field, _, _, true, _, _))) => Some(format!(
-                "envelope.{field} = with_schema_version(&envelope.{field}, {latest});"
-            )),
-            (None, Some((field, _, _, false, _, _))) => Some(format!(
-                "envelope.{field} = envelope.{field}.map(|uri| with_schema_version(&uri, {latest}));"
-            )),
-            (None, None) => None,
-        };
-        w.line(if version_field.is_some() {
-            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it."
-        } else {
-            "/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack)."
-        });
-        w.open(&format!(
-            "pub fn into_latest(self) -> Envelope<{latest_payload}>"
-        ));
-        w.open("match self");
+    // The envelope names the new version: its version field, or else its schema URI.
+    let version_field = match (ef.role(Role::EventVersion), ef.role(Role::DataSchema)) {
+        (Some((field, _, _, true, _, _)), _) => Some(format!("envelope.{field} = {latest};")),
+        (Some((field, _, _, false, _, _)), _) => {
+            Some(format!("envelope.{field} = Some({latest});"))
+        }
+        (None, Some((field, _, _, true, _, _))) => Some(format!(
+            "envelope.{field} = with_schema_version(&envelope.{field}, {latest});"
+        )),
+        (None, Some((field, _, _, false, _, _))) => Some(format!(
+            "envelope.{field} = envelope.{field}.map(|uri| with_schema_version(&uri, {latest}));"
+        )),
+        (None, None) => None,
+    };
+    // `into_latest()` where evreg derives every step; else `into_latest_with(steps)`, the steps
+    // it cannot derive supplied by the user through `{Name}Steps`.
+    let with_steps = !s.upgrades_to_latest && s.versions.len() > 1;
+    if s.upgrades_to_latest || with_steps {
         let count = s.versions.len();
+        let step = |i: usize| -> Expr {
+            let (a, b) = (s.versions[i].0, s.versions[i + 1].0);
+            if s.steps.get(i).copied().unwrap_or(false) {
+                Expr::atom(format!("{}::from", s.versions[i + 1].1))
+            } else {
+                Expr::closure("p", Expr::atom(format!("steps.v{a}_to_v{b}(p)")))
+            }
+        };
+        if with_steps {
+            w.line("/// The event upgraded to the latest version, one version at a time: evreg's upcasts where");
+            w.line("/// it derives them, `steps` (breaking changes) where it cannot; the envelope names the");
+            w.line("/// latest version.");
+            w.open(&format!(
+                "pub fn into_latest_with(self, steps: &impl {name}Steps) -> Envelope<{latest_payload}>"
+            ));
+        } else if version_field.is_some() {
+            w.line("/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack), and the envelope's version set to it.");
+            w.open(&format!(
+                "pub fn into_latest(self) -> Envelope<{latest_payload}>"
+            ));
+        } else {
+            w.line("/// The event with its payload upgraded to the latest version, one version at a time (the\n    /// schemas' defaults fill what older versions lack).");
+            w.open(&format!(
+                "pub fn into_latest(self) -> Envelope<{latest_payload}>"
+            ));
+        }
+        w.open("match self");
         for (i, (n, _)) in s.versions.iter().enumerate().take(count - 1) {
-            let mapped = s.versions[i + 1..]
-                .iter()
-                .fold(Expr::atom("envelope"), |e, (_, p)| {
-                    e.method("map", vec![Expr::atom(format!("{p}::from"))])
-                });
+            let mapped = (i..count - 1).fold(Expr::atom("envelope"), |e, k| {
+                e.method("map", vec![step(k)])
+            });
             match &version_field {
                 Some(set) => {
                     w.open(&format!("{name}::V{n}(envelope) =>"));
@@ -392,6 +566,48 @@ pub fn subject_enum(s: &SubjectItem, ef: &EnvelopeFields) -> String {
         w.close("");
     }
     w.close("");
+    if with_steps {
+        w.blank();
+        let breaks: Vec<String> = (0..s.versions.len() - 1)
+            .filter(|&i| !s.steps.get(i).copied().unwrap_or(false))
+            .map(|i| format!("v{} → v{}", s.versions[i].0, s.versions[i + 1].0))
+            .collect();
+        wl!(
+            w,
+            "/// The upgrades of `{subject}` evreg cannot derive ({}): breaking changes, which only the",
+            breaks.join(", ")
+        );
+        w.line(
+            "/// service knows how to bridge. Implement them to upgrade any version to the latest",
+        );
+        wl!(w, "/// ([`{name}::into_latest_with`]).");
+        w.open(&format!("pub trait {name}Steps"));
+        for i in 0..s.versions.len() - 1 {
+            if s.steps.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let ((a, pa), (b, pb)) = (&s.versions[i], &s.versions[i + 1]);
+            wl!(w, "fn v{a}_to_v{b}(&self, payload: {pa}) -> {pb};");
+        }
+        w.close("");
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (n, payload) in &s.versions {
+        // A payload type two versions share names the first.
+        if seen.contains(&payload.as_str()) {
+            continue;
+        }
+        seen.push(payload);
+        w.blank();
+        w.open(&format!("impl Event for {payload}"));
+        wl!(
+            w,
+            "const SUBJECT: &'static str = {};",
+            string_literal(subject)
+        );
+        wl!(w, "const VERSION: u32 = {n};");
+        w.close("");
+    }
     w.blank();
     w.open(&format!("impl Serialize for {name}"));
     w.line(
@@ -441,7 +657,7 @@ pub fn any_event(subjects: &[SubjectItem]) -> String {
     w.line("/// Read an event from JSON text: the envelope's event type picks the subject, its");
     w.line("/// version the payload type.");
     w.open("pub fn from_json(json: &str) -> Result<Self, DecodeError>");
-    w.line("Self::from_envelope(::serde_json::from_str(json)?)");
+    w.line("Self::from_envelope(Envelope::decode(&::serde_json::from_str(json)?)?)");
     w.close("");
     w.line("/// Read an event from an envelope already parsed.");
     w.open("pub fn from_envelope(envelope: Envelope<::serde_json::Value>) -> Result<Self, DecodeError>");

@@ -21,6 +21,9 @@
 //! megabytes of tokens back into a syntax tree only to print them would dominate the run.
 
 mod events;
+#[cfg(test)]
+#[allow(dead_code)]
+mod runtime;
 mod support;
 mod text;
 mod types;
@@ -220,6 +223,7 @@ fn subject_code(
     let em = Emitter {
         space: &space,
         options: job.options,
+        avro: s.format == Some(Format::Avro),
     };
     let mut w = Writer::with_capacity(64 * 1024);
     for def in &space.defs {
@@ -229,6 +233,8 @@ fn subject_code(
     let mut upcaster = Upcaster::new(&em);
     let n = schemas.len();
     let mut all_upgrade = n > 1;
+    // Whether version j+1 reads version j, per step.
+    let mut steps = vec![false; s.versions.len().saturating_sub(1)];
     for j in 1..n {
         let side = |i: usize| Side {
             schema: &schemas[i].1,
@@ -240,6 +246,7 @@ fn subject_code(
             .flatten();
         match upcast {
             Some(impls) => {
+                steps[j - 1] = true;
                 for i in impls {
                     w.blank();
                     w.out.push_str(&i);
@@ -275,6 +282,7 @@ fn subject_code(
                 all_upgrade = false;
                 continue;
             }
+            steps[j - 1] = true;
             let (old, new) = (
                 &space.def(lowered[j - 1].root).name,
                 &space.def(lowered[j].root).name,
@@ -299,6 +307,7 @@ fn subject_code(
             .map(|(v, low)| (v.number, space.def(low.root).name.clone()))
             .collect(),
         upgrades_to_latest: all_upgrade,
+        steps,
     };
     if job.routable {
         w.blank();
@@ -359,21 +368,27 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
     // Names: subject enums first, then every payload; each subject names its nested types
     // avoiding those, and a nested name another subject took first is resolved below.
     let mut scope = Scope::with_reserved(RESERVED_TYPES);
-    let names: Vec<&str> = subjects_selected.iter().map(|s| s.name.as_str()).collect();
-    let bases: Vec<String> = subject_names(&names)
-        .into_iter()
-        .map(|b| scope.take(&[b]))
-        .collect();
-    let payload_names: Vec<Vec<String>> = subjects_selected
-        .iter()
-        .zip(&bases)
-        .map(|(s, b)| {
-            s.versions
+    let names: Vec<&str> = subject_names_input(&subjects_selected);
+    // Successor subjects (`….v2`) are named after the others, so a successor never takes the
+    // name of its predecessor's payload (`RefundRequestedV2`): it is then `RefundRequestedV2Event`.
+    let wanted = subject_names(&names);
+    let mut bases = vec![String::new(); names.len()];
+    let mut payload_names: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+    for successors in [false, true] {
+        let group: Vec<usize> = (0..names.len())
+            .filter(|&k| successor_of(names[k]).is_some() == successors)
+            .collect();
+        for &k in &group {
+            bases[k] = scope.take(&[wanted[k].clone(), format!("{}Event", wanted[k])]);
+        }
+        for &k in &group {
+            payload_names[k] = subjects_selected[k]
+                .versions
                 .iter()
-                .map(|v| scope.take(&[format!("{b}V{}", v.number)]))
-                .collect()
-        })
-        .collect();
+                .map(|v| scope.take(&[format!("{}V{}", bases[k], v.number)]))
+                .collect();
+        }
+    }
     let outer = Arc::new(scope);
     let job = Job {
         options,
@@ -419,13 +434,22 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         #support
     };
     if routable {
+        // Only the default envelope's unknown members are findings, errors when raised so.
+        let closed = envelope.name == "default"
+            && registry
+                .settings
+                .rules
+                .get(crate::rules::ENVELOPE_UNKNOWN_FIELD.id)
+                .is_some_and(|s| *s == Some(Severity::Error));
         head.extend(events::envelope(
             envelope,
             &EnvelopeFields::new(envelope, options),
+            closed,
         ));
     }
     let mut text = header_comment(&notes);
     format_into(head, &mut text)?;
+    text.push_str(&support::runtime(options));
     text.reserve(parts.iter().map(|p| p.text.len() + 1).sum::<usize>() + 64 * parts.len());
     let mut items = Vec::with_capacity(parts.len());
     for part in parts {
@@ -477,14 +501,32 @@ fn header_comment(notes: &[String]) -> String {
     s
 }
 
+fn subject_names_input<'a>(subjects: &[&'a Subject]) -> Vec<&'a str> {
+    subjects.iter().map(|s| s.name.as_str()).collect()
+}
+
+/// A successor subject (`payments.refund.requested.v2`, made for a breaking change): the subject
+/// it succeeds and the number in its last segment.
+fn successor_of(subject: &str) -> Option<(&str, &str)> {
+    let (stem, last) = subject.rsplit_once('.')?;
+    let n = last.strip_prefix(['v', 'V'])?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && stem.contains('.'))
+        .then_some((stem, n))
+}
+
 /// The type name of each subject: its last two segments (`orders.order.placed` →
-/// `OrderPlaced`); subjects that would share one are prefixed with their service
+/// `OrderPlaced`), a successor's number after them (`payments.refund.requested.v2` →
+/// `RefundRequestedV2`); subjects that would share one are prefixed with their service
 /// (`OrdersOrderPlaced`), and if that still collides, named by every segment.
 pub fn subject_names(subjects: &[&str]) -> Vec<String> {
     let tail = |s: &str, k: usize| -> String {
-        let segs: Vec<&str> = s.split('.').collect();
+        let (stem, marker) = match successor_of(s) {
+            Some((stem, n)) => (stem, format!("V{n}")),
+            None => (s, String::new()),
+        };
+        let segs: Vec<&str> = stem.split('.').collect();
         let k = k.min(segs.len());
-        pascal(&segs[segs.len() - k..].join("_"))
+        format!("{}{marker}", pascal(&segs[segs.len() - k..].join("_")))
     };
     let count = |names: &[String]| -> HashMap<String, usize> {
         let mut m = HashMap::new();
@@ -504,7 +546,7 @@ pub fn subject_names(subjects: &[&str]) -> Vec<String> {
     let counts = count(&names);
     for (i, s) in subjects.iter().enumerate() {
         if counts[&names[i]] > 1 {
-            names[i] = pascal(&s.replace('.', "_"));
+            names[i] = tail(s, usize::MAX);
         }
     }
     names
@@ -632,6 +674,51 @@ mod tests {
             "{}\n{docs}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    #[test]
+    fn successor_subjects_keep_their_event_name_and_number() {
+        assert_eq!(
+            subject_names(&[
+                "payments.refund.requested",
+                "payments.refund.requested.v2",
+                "billing.refund.requested.v2",
+                "a.v2",
+            ]),
+            [
+                "RefundRequested",
+                "PaymentsRefundRequestedV2",
+                "BillingRefundRequestedV2",
+                "AV2"
+            ]
+        );
+        // A successor's name never takes its predecessor's payload name.
+        let avro = |n: &str| {
+            format!(
+                r#"{{"type": "record", "name": "{n}", "fields": [{{"name": "n", "type": "int"}}]}}"#
+            )
+        };
+        let (v1, v2) = (avro("R"), avro("R"));
+        let (_dir, reg) = registry(&[
+            ("schemas/payments.refund.requested/v1.avsc", v1.as_str()),
+            ("schemas/payments.refund.requested/v2.avsc", v2.as_str()),
+            ("schemas/payments.refund.requested.v2/v1.avsc", v1.as_str()),
+        ]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        for name in [
+            "pub enum RefundRequested {",
+            "pub struct RefundRequestedV1 {",
+            "pub struct RefundRequestedV2 {",
+            "pub enum RefundRequestedV2Event {",
+            "pub struct RefundRequestedV2EventV1 {",
+        ] {
+            assert!(code.contains(name), "{name}");
+        }
+        let (_dir, reg) =
+            registry(&[("schemas/payments.refund.requested.v2/v1.avsc", v1.as_str())]);
+        let code = generate(&reg, &Options::default()).unwrap();
+        assert!(code.contains("pub struct RefundRequestedV2V1 {"), "{code}");
+        assert!(!code.contains("RequestedV2V1V"));
     }
 
     #[test]

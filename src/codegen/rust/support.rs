@@ -1,8 +1,8 @@
 //! Support types the generated module defines for itself when it uses them, so the generated
 //! code needs only `serde` and `serde_json` by default.
 
-use super::TimeCrate;
 use super::types::{Support, TIME_KINDS, time_module, time_type};
+use super::{Options, TimeCrate};
 use crate::codegen::model::TimeKind;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -22,10 +22,9 @@ pub fn emit(support: Support, time: Option<TimeCrate>) -> TokenStream {
             .filter(|(i, _)| support.times & (1 << i) != 0)
             .map(|(_, k)| time_adapter(c, *k));
         out.extend(quote! {
-            /// serde adapters between the integers Avro keeps for dates and times and the
-            /// date/time types of the generated structs (not every adapter is used).
-            #[allow(dead_code)]
-            mod time_serde {
+            /// Adapters between the integers Avro keeps for dates and times and the date/time
+            /// types of the generated structs: serde's `serialize_with`, and `Read`, the decoder.
+            pub mod time_serde {
                 #(#modules)*
             }
         });
@@ -65,19 +64,16 @@ fn bytes() -> TokenStream {
             }
         }
 
+        impl de::Decode for Bytes {
+            const TAGS: &'static [&'static str] = &["bytes"];
+            fn decode(v: &::serde_json::Value, at: &de::At<'_>) -> de::Result<Self> {
+                de::bytes(v, at).map(Bytes)
+            }
+        }
+
         impl<'de> Deserialize<'de> for Bytes {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                text.chars()
-                    .map(|c| {
-                        u8::try_from(c).map_err(|_| {
-                            <D::Error as ::serde::de::Error>::custom(format!(
-                                "{c:?} is not a byte: bytes are written as code points 0-255"
-                            ))
-                        })
-                    })
-                    .collect::<Result<Vec<u8>, D::Error>>()
-                    .map(Bytes)
+                de::deserialize(deserializer)
             }
         }
     }
@@ -86,8 +82,8 @@ fn bytes() -> TokenStream {
 fn decimal() -> TokenStream {
     quote! {
         /// An exact decimal number (Avro `decimal`), kept as its text, never as a binary float.
-        /// In JSON a string such as `"19.99"`: an optional `-`, digits, and optionally `.` and
-        /// digits. Equality compares the text (`"1.50"` and `"1.5"` differ); parse it with a decimal
+        /// In JSON a string such as `"19.99"` (an optional `-`, digits, and optionally `.` and
+        /// digits), or a JSON number, read as the text serde_json writes for it. Equality compares the text (`"1.50"` and `"1.5"` differ); parse it with a decimal
         /// library to compute.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub struct Decimal(String);
@@ -96,13 +92,7 @@ fn decimal() -> TokenStream {
             /// The decimal of a text, or why the text is not one.
             pub fn new(text: impl Into<String>) -> Result<Self, String> {
                 let text = text.into();
-                let digits = text.strip_prefix('-').unwrap_or(&text);
-                let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-                let ok = !int.is_empty()
-                    && !frac.is_empty()
-                    && int.bytes().all(|b| b.is_ascii_digit())
-                    && frac.bytes().all(|b| b.is_ascii_digit());
-                if ok {
+                if de::syntax::is_decimal(&text) {
                     Ok(Decimal(text))
                 } else {
                     Err(format!("{text:?} is not a decimal number such as \"19.99\""))
@@ -133,10 +123,33 @@ fn decimal() -> TokenStream {
             }
         }
 
+        /// The decoder of `decimal(P, S)`: a `Decimal` of at most `S` digits after the point
+        /// and `P` in all.
+        pub struct DecimalOf<const P: u64, const S: u64>;
+
+        impl<const P: u64, const S: u64> de::Decoder for DecimalOf<P, S> {
+            type Out = Decimal;
+            const TAGS: &'static [&'static str] = &["bytes"];
+            fn decode(&self, v: &::serde_json::Value, at: &de::At<'_>) -> de::Result<Decimal> {
+                let text = de::decimal_text(v, at)?;
+                if de::syntax::decimal_fits(&text, P, S) {
+                    Ok(Decimal(text))
+                } else {
+                    Err(at.error(format!("{text} does not fit decimal({P},{S})")))
+                }
+            }
+        }
+
+        impl de::Decode for Decimal {
+            const TAGS: &'static [&'static str] = &["bytes"];
+            fn decode(v: &::serde_json::Value, at: &de::At<'_>) -> de::Result<Self> {
+                de::decimal_text(v, at).map(Decimal)
+            }
+        }
+
         impl<'de> Deserialize<'de> for Decimal {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Decimal::new(String::deserialize(deserializer)?)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                de::deserialize(deserializer)
             }
         }
     }
@@ -264,11 +277,15 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
         _ => None,
     };
     let type_name = time_type(c, k);
+    let tag = if k.is_int() { "int" } else { "long" };
+    let raw_decoder: TokenStream = super::types::raw_time_decoder(k)
+        .parse()
+        .expect("decoder names are Rust paths");
     let what = format!(" `{}` as `{type_name}`.", k.avro_name());
     quote! {
         #[doc = #what]
         pub mod #module {
-            use ::serde::{Deserialize, Deserializer, Serializer};
+            use ::serde::Serializer;
 
             #local_helpers
 
@@ -284,15 +301,20 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
                 serializer.serialize_i64(i64::from(to_raw(v)))
             }
 
-            pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<#ty, D::Error> {
-                let raw = #raw::deserialize(deserializer)?;
-                from_raw(raw).ok_or_else(|| {
-                    <D::Error as ::serde::de::Error>::custom(format!("{raw} is out of range for {}", #type_name))
-                })
+            /// The decoder: Avro's integer or its text form, converted.
+            pub struct Read;
+
+            impl super::super::de::Decoder for Read {
+                type Out = #ty;
+                const TAGS: &'static [&'static str] = &[#tag];
+                fn decode(&self, v: &::serde_json::Value, at: &super::super::de::At<'_>) -> super::super::de::Result<#ty> {
+                    let raw = super::super::de::read(super::super::#raw_decoder, v, at)?;
+                    from_raw(raw).ok_or_else(|| at.error(format!("{raw} is out of range for {}", #type_name)))
+                }
             }
 
             pub mod option {
-                use ::serde::{Deserialize, Deserializer, Serializer};
+                use ::serde::Serializer;
 
                 pub fn serialize<S: Serializer>(v: &Option<#ty>, serializer: S) -> Result<S::Ok, S::Error> {
                     match v {
@@ -301,15 +323,141 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
                     }
                 }
 
-                pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<#ty>, D::Error> {
-                    match Option::<#raw>::deserialize(deserializer)? {
-                        Some(raw) => super::from_raw(raw).map(Some).ok_or_else(|| {
-                            <D::Error as ::serde::de::Error>::custom(format!("{raw} is out of range"))
-                        }),
-                        None => Ok(None),
-                    }
-                }
             }
         }
+    }
+}
+
+/// The generated module's `de` module: the decoders (`runtime.rs`) with the text formats
+/// `evreg validate` checks (`validate/syntax.rs`), verbatim, and decoders for the optional
+/// crates' types the options ask for.
+pub fn runtime(options: &Options) -> String {
+    const RUNTIME: &str = include_str!("runtime.rs");
+    const SYNTAX: &str = include_str!("../../validate/syntax.rs");
+    let syntax = format!("pub mod syntax {{\n{}}}", indent(SYNTAX));
+    let mut body = RUNTIME.replace("pub use crate::validate::syntax;", &syntax);
+    if options.uuid {
+        body.push_str(UUID);
+    }
+    if options.rust_decimal {
+        body.push_str(RUST_DECIMAL);
+    }
+    match options.time {
+        Some(TimeCrate::Chrono) => body.push_str(CHRONO),
+        Some(TimeCrate::Time) => body.push_str(TIME),
+        None => {}
+    }
+    format!("\npub mod de {{\n{}}}\n", indent(&body))
+}
+
+fn indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.push_str("    ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const UUID: &str = r#"
+/// A UUID as `uuid::Uuid`.
+pub struct Uuid;
+decoder!(Uuid, ::uuid::Uuid, ["string"], |v, at| {
+    let text = UuidText.decode(v, at)?;
+    ::uuid::Uuid::parse_str(&text).map_err(|e| at.error(e.to_string()))
+});
+"#;
+
+const RUST_DECIMAL: &str = r#"
+/// `decimal(P, S)` as `rust_decimal::Decimal`.
+pub struct RustDecimal<const P: u64, const S: u64>;
+
+impl<const P: u64, const S: u64> Decoder for RustDecimal<P, S> {
+    type Out = ::rust_decimal::Decimal;
+    const TAGS: &'static [&'static str] = &["bytes"];
+    fn decode(&self, v: &Value, at: &At<'_>) -> Result<::rust_decimal::Decimal> {
+        let text = decimal_text(v, at)?;
+        if !syntax::decimal_fits(&text, P, S) {
+            return Err(at.error(format!("{text} does not fit decimal({P},{S})")));
+        }
+        text.parse().map_err(|e| at.error(format!("{text}: {e}")))
+    }
+}
+"#;
+
+const CHRONO: &str = r#"
+/// An RFC 3339 date-time as `chrono::DateTime<FixedOffset>`.
+pub struct ChronoDateTime;
+decoder!(ChronoDateTime, ::chrono::DateTime<::chrono::FixedOffset>, [], |v, at| {
+    let text = DateTimeText.decode(v, at)?;
+    ::chrono::DateTime::parse_from_rfc3339(&text).map_err(|e| at.error(format!("{text}: {e}")))
+});
+
+/// A `YYYY-MM-DD` date as `chrono::NaiveDate`.
+pub struct ChronoDate;
+decoder!(ChronoDate, ::chrono::NaiveDate, [], |v, at| {
+    let text = DateText.decode(v, at)?;
+    text.parse().map_err(|e| at.error(format!("{text}: {e}")))
+});
+"#;
+
+const TIME: &str = r#"
+/// An RFC 3339 date-time as `time::OffsetDateTime`.
+pub struct TimeDateTime;
+decoder!(TimeDateTime, ::time::OffsetDateTime, [], |v, at| {
+    let text = DateTimeText.decode(v, at)?;
+    ::time::OffsetDateTime::parse(&text, &::time::format_description::well_known::Rfc3339)
+        .map_err(|e| at.error(format!("{text}: {e}")))
+});
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::super::runtime::{self as de, Decoder};
+    use serde_json::json;
+
+    #[test]
+    fn errors_name_the_place_with_json_pointer_escapes() {
+        let root = de::At::Root;
+        let payload = root.key("payload");
+        let odd = payload.key("a/b~c");
+        let at = odd.index(3);
+        let e = de::Int.decode(&json!("1"), &at).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/payload/a~1b~0c/3: expected i32, found string \"1\""
+        );
+    }
+
+    #[test]
+    fn avro_unions_read_bare_and_wrapped_values() {
+        let at = de::At::Root;
+        let opt = de::Opt(de::Str);
+        assert_eq!(
+            opt.decode(&json!({"string": "gift"}), &at),
+            Ok(Some("gift".into()))
+        );
+        assert_eq!(opt.decode(&json!("gift"), &at), Ok(Some("gift".into())));
+        assert_eq!(opt.decode(&json!({"null": null}), &at), Ok(None));
+        assert_eq!(opt.decode(&json!(null), &at), Ok(None));
+        let e = opt.decode(&json!({"string": 5}), &at).unwrap_err();
+        assert_eq!(e.pointer, "/string");
+        // JSON Schema's nullable reads no wrapping.
+        assert!(
+            de::Nullable(de::Str)
+                .decode(&json!({"string": "gift"}), &at)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_emitted_module_carries_the_validator_format_checks() {
+        let text = super::runtime(&Default::default());
+        assert!(text.contains("pub mod syntax {"));
+        assert!(text.contains("pub fn parse_rfc3339("));
+        assert!(!text.contains("crate::validate"));
     }
 }

@@ -28,6 +28,8 @@ pub enum Expr {
     Match(Box<Expr>, Vec<(String, Expr)>),
     /// `(a, b)`.
     Tuple(Vec<Expr>),
+    /// `inner?`.
+    Try(Box<Expr>),
 }
 
 impl Expr {
@@ -66,6 +68,22 @@ impl Expr {
             links += a.matches('.').count();
         }
         links
+    }
+
+    /// Does a call in the expression have arguments wider than rustfmt's `fn_call_width` (60
+    /// columns), which rustfmt lays out one per line however short the line?
+    fn wide_call(&self) -> bool {
+        match self {
+            Expr::Call(_, args) => {
+                let width: usize = args
+                    .iter()
+                    .map(|a| a.flat().map_or(usize::MAX / 2, |f| f.len() + 2))
+                    .sum::<usize>();
+                width.saturating_sub(2) > 60 || args.iter().any(Expr::wide_call)
+            }
+            Expr::Try(inner) => inner.wide_call(),
+            _ => false,
+        }
     }
 
     /// The expression on one line, or None when it has to span several (a `match`).
@@ -146,6 +164,11 @@ impl Expr {
                 let _ = write!(s, "|{p}| ");
                 body.flat_into(s)
             }
+            Expr::Try(inner) => {
+                let ok = inner.flat_into(s);
+                s.push('?');
+                ok
+            }
             Expr::Match(..) => false,
         }
     }
@@ -158,6 +181,9 @@ impl Expr {
         if !multi
             && let Some(flat) = self.flat()
             && used + flat.len() + tail <= WIDTH
+            && !self.wide_call()
+            // rustfmt's `array_width`: an array literal wider than 60 columns breaks.
+            && !matches!(self, Expr::Macro(name, _) if name.is_empty() && flat.len() > 60)
             // rustfmt lays a chain of two or more links longer than 60 columns out one per line.
             && !(self.chain_links() > 1 && flat.len() > 60)
         {
@@ -185,6 +211,13 @@ impl Expr {
                     && matches!(only, Expr::Struct(..) | Expr::Match(..))
                 {
                     return format!("{p}({})", only.render(indent, used + p.len() + 1, tail + 1));
+                }
+                // A lone call argument whose own arguments break overflows: `Err(f(\n…\n))`.
+                if let [Expr::Call(q, inner)] = args.as_slice()
+                    && !inner.is_empty()
+                    && used + p.len() + q.len() + 2 <= WIDTH
+                {
+                    return format!("{p}({})", list(&format!("{q}("), inner, ")"));
                 }
                 list(&format!("{p}("), args, ")")
             }
@@ -234,6 +267,7 @@ impl Expr {
                 }
                 s
             }
+            Expr::Try(inner) => format!("{}?", inner.render(indent, used, tail + 1)),
             Expr::Closure(p, body) => {
                 let head = format!("|{p}| ");
                 format!("{head}{}", body.render(indent, used + head.len(), tail))
@@ -244,7 +278,11 @@ impl Expr {
                     let prefix = format!("{inner}{pat} => ");
                     s.push_str(&prefix);
                     let fits = e.flat().is_some_and(|f| prefix.len() + f.len() < WIDTH);
-                    if fits || matches!(e, Expr::Struct(..) | Expr::Match(..)) {
+                    // A value too long for a line of its own breaks on the arm's line.
+                    let in_block = !e.wide_call()
+                        && e.flat()
+                            .is_some_and(|f| (indent + 2) * 4 + f.len() <= WIDTH);
+                    if fits || !in_block || matches!(e, Expr::Struct(..) | Expr::Match(..)) {
                         s.push_str(&e.render(indent + 1, prefix.len(), 1));
                         s.push_str(",\n");
                     } else {
@@ -332,6 +370,10 @@ impl Writer {
     pub fn close(&mut self, tail: &str) {
         self.indent -= 1;
         self.line(&format!("}}{tail}"));
+    }
+    /// One level out, after lines that continued a statement.
+    pub fn close_level(&mut self) {
+        self.indent -= 1;
     }
     /// `///` lines of schema text, made safe by [`doc_lines`].
     pub fn doc(&mut self, doc: Option<&str>) {

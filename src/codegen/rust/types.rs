@@ -60,6 +60,8 @@ fn time_bit(k: TimeKind) -> u16 {
 pub struct Emitter<'a> {
     pub space: &'a TypeSpace,
     pub options: &'a Options,
+    /// The subject is Avro: unions read Avro's JSON encoding too, numbers follow Avro's types.
+    pub avro: bool,
 }
 
 impl Emitter<'_> {
@@ -86,6 +88,13 @@ impl Emitter<'_> {
             Ty::Decimal { .. } => "Decimal".into(),
             Ty::Uuid if self.options.uuid => "::uuid::Uuid".into(),
             Ty::Uuid => "String".into(),
+            Ty::DateTimeText if self.options.time == Some(TimeCrate::Chrono) => {
+                "::chrono::DateTime<::chrono::FixedOffset>".into()
+            }
+            Ty::DateText if self.options.time == Some(TimeCrate::Chrono) => {
+                "::chrono::NaiveDate".into()
+            }
+            Ty::DateTimeText | Ty::DateText => "String".into(),
             Ty::Time(k) if k.is_int() => "i32".into(),
             Ty::Time(_) => "i64".into(),
             Ty::Json => "::serde_json::Value".into(),
@@ -95,6 +104,105 @@ impl Emitter<'_> {
             Ty::Boxed(t) => format!("Box<{}>", self.ty(t)),
             Ty::Def(d) => self.space.def(*d).name.clone(),
         }
+    }
+
+    /// The decoder (a value of the generated `de` module's `Decoder` types) that reads a model
+    /// type from JSON as `evreg validate` accepts it.
+    pub fn decoder(&self, ty: &Ty) -> String {
+        match ty {
+            Ty::Unit => "de::Null".into(),
+            Ty::Bool => "de::Bool".into(),
+            Ty::I32 => "de::Int".into(),
+            Ty::I64 if self.avro => "de::Long".into(),
+            Ty::I64 => "de::Integer".into(),
+            Ty::F32 => "de::Float".into(),
+            Ty::F64 if self.avro => "de::Double".into(),
+            Ty::F64 => "de::Number".into(),
+            Ty::String => "de::Str".into(),
+            Ty::Bytes => "de::of::<Bytes>()".into(),
+            Ty::Decimal { precision, scale } if self.rust_decimal(*precision) => {
+                format!("de::RustDecimal::<{precision}, {scale}>")
+            }
+            Ty::Decimal { precision, scale } => format!("DecimalOf::<{precision}, {scale}>"),
+            Ty::Uuid if self.options.uuid => "de::Uuid".into(),
+            Ty::Uuid => "de::UuidText".into(),
+            Ty::DateTimeText if self.options.time == Some(TimeCrate::Chrono) => {
+                "de::ChronoDateTime".into()
+            }
+            Ty::DateText if self.options.time == Some(TimeCrate::Chrono) => "de::ChronoDate".into(),
+            Ty::DateTimeText => "de::DateTimeText".into(),
+            Ty::DateText => "de::DateText".into(),
+            Ty::Time(k) => raw_time_decoder(*k).into(),
+            Ty::Json => "de::Any".into(),
+            Ty::Option(t) if self.avro => format!("de::Opt({})", self.decoder(t)),
+            Ty::Option(t) => format!("de::Nullable({})", self.decoder(t)),
+            Ty::Vec(t) => format!("de::Vec({})", self.decoder(t)),
+            Ty::Map(t) => format!("de::Map({})", self.decoder(t)),
+            Ty::Boxed(t) => format!("de::Boxed({})", self.decoder(t)),
+            Ty::Def(d) => format!("de::of::<{}>()", self.space.def(*d).name),
+        }
+    }
+
+    /// A field's decoder: a date/time crate's type through its adapter, else `decoder`.
+    fn field_decoder(&self, ty: &Ty) -> String {
+        match (self.converted_time(ty), self.options.time) {
+            (Some((k, optional)), Some(_)) => {
+                let d = format!("time_serde::{}::Read", time_module(k));
+                if optional { format!("de::Opt({d})") } else { d }
+            }
+            _ => self.decoder(ty),
+        }
+    }
+
+    /// The names a definition goes by in Avro's JSON encoding of a union: its full name and
+    /// its name (an Avro definition's key is its full name).
+    fn tags(&self, def: &Def) -> Vec<Expr> {
+        if !self.avro || def.key.is_empty() {
+            return Vec::new();
+        }
+        let short = def.key.rsplit('.').next().unwrap_or(&def.key);
+        let mut tags = vec![Expr::atom(string_literal(&def.key))];
+        if short != def.key {
+            tags.push(Expr::atom(string_literal(short)));
+        }
+        tags
+    }
+
+    /// `impl de::Decode for Name` around a body that reads `v` at `at` into `Self`, and the
+    /// serde `Deserialize` that goes through it.
+    fn decode_impl(&self, def: &Def, body: impl FnOnce(&mut Writer), w: &mut Writer) {
+        let name = &def.name;
+        w.blank();
+        w.open(&format!("impl de::Decode for {name}"));
+        let tags = Expr::Macro(String::new(), self.tags(def));
+        let head = "const TAGS: &'static [&'static str] =";
+        let flat = tags.flat().unwrap_or_default();
+        let depth = w.depth() * 4;
+        // rustfmt lays an array wider than 60 columns (`array_width`) out one item per line.
+        if flat.len() <= 60
+            && depth + head.len() + flat.len() + 3 > super::text::WIDTH
+            && depth + 4 + flat.len() + 2 <= super::text::WIDTH
+        {
+            // As rustfmt: a value that fits on the next line goes there whole.
+            w.line(head);
+            w.open_level();
+            wl!(w, "&{flat};");
+            w.close_level();
+        } else {
+            w.expr(&format!("{head} &"), &tags, ";");
+        }
+        w.open("fn decode(v: &::serde_json::Value, at: &de::At<'_>) -> de::Result<Self>");
+        body(w);
+        w.close("");
+        w.close("");
+        w.blank();
+        w.open(&format!("impl<'de> Deserialize<'de> for {name}"));
+        w.open(
+            "fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>",
+        );
+        w.line("de::deserialize(deserializer)");
+        w.close("");
+        w.close("");
     }
 
     /// A date/time kind a field holds as a date/time crate's type: (kind, optional).
@@ -163,29 +271,68 @@ impl Emitter<'_> {
     pub fn def(&self, def: &Def, w: &mut Writer) {
         let name = &def.name;
         match &def.kind {
-            DefKind::Struct(s) => self.structure(name, def.doc.as_deref(), s, w),
-            DefKind::Enum(e) => enumeration(name, def.doc.as_deref(), e, w),
-            DefKind::Union(vs) => self.union(name, def.doc.as_deref(), vs, w),
-            DefKind::Fixed { size } => fixed(name, def.doc.as_deref(), *size, w),
+            DefKind::Struct(s) => self.structure(def, s, w),
+            DefKind::Enum(e) => {
+                enumeration(name, def.doc.as_deref(), e, w);
+                let arms = e
+                    .symbols
+                    .iter()
+                    .map(|s| {
+                        let pat = format!("Some({})", string_literal(&s.json));
+                        (pat, Expr::atom(format!("Ok({name}::{})", s.name)))
+                    })
+                    .chain(std::iter::once((
+                        "_".to_string(),
+                        Expr::call(
+                            "Err",
+                            vec![Expr::call(
+                                "de::not_symbol",
+                                vec![
+                                    Expr::atom("v"),
+                                    Expr::atom("at"),
+                                    Expr::atom(string_literal(&symbol_list(e))),
+                                ],
+                            )],
+                        ),
+                    )))
+                    .collect();
+                let m = Expr::Match(Box::new(Expr::atom("v.as_str()")), arms);
+                self.decode_impl(def, |w| w.expr("", &m, ""), w);
+            }
+            DefKind::Union(vs) => self.union(def, vs, w),
+            DefKind::Fixed { size } => {
+                fixed(name, def.doc.as_deref(), *size, w);
+                self.decode_impl(def, |w| wl!(w, "de::fixed(v, at, {size}).map({name})"), w);
+            }
             DefKind::Newtype(t) => {
                 w.blank();
                 w.doc(def.doc.as_deref());
-                w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
+                w.line("#[derive(Debug, Clone, PartialEq, Serialize)]");
                 w.line("#[serde(transparent)]");
                 wl!(w, "pub struct {name}(pub {});", self.ty(t));
+                let read = Expr::call(
+                    "de::read",
+                    vec![
+                        Expr::atom(self.decoder(t)),
+                        Expr::atom("v"),
+                        Expr::atom("at"),
+                    ],
+                )
+                .method("map", vec![Expr::atom(name.clone())]);
+                self.decode_impl(def, |w| w.expr("", &read, ""), w);
             }
             DefKind::Pending => {}
         }
     }
 
-    fn structure(&self, name: &str, doc: Option<&str>, s: &Struct, w: &mut Writer) {
+    fn structure(&self, def: &Def, s: &Struct, w: &mut Writer) {
+        let name = &def.name;
         let mut defaults: Vec<(String, String, Expr, &str)> = Vec::new();
+        // How each field reads: `r.req("json", decoder)?` and the like.
+        let mut reads: Vec<(String, Expr)> = Vec::new();
         w.blank();
-        w.doc(doc);
-        w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
-        if s.deny_unknown {
-            w.line("#[serde(deny_unknown_fields)]");
-        }
+        w.doc(def.doc.as_deref());
+        w.line("#[derive(Debug, Clone, PartialEq, Serialize)]");
         if s.fields.is_empty() {
             wl!(w, "pub struct {name} {{}}");
         } else {
@@ -196,26 +343,46 @@ impl Emitter<'_> {
                 if f.name != f.json {
                     serde.push(format!("rename = {}", string_literal(&f.json)));
                 }
-                for alias in &f.aliases {
-                    serde.push(format!("alias = {}", string_literal(alias)));
-                }
-                let adapter = with.is_some();
                 if let Some(with) = with {
-                    serde.push(format!("with = {}", string_literal(&with)));
+                    serde.push(format!(
+                        "serialize_with = {}",
+                        string_literal(&format!("{with}::serialize"))
+                    ));
                 }
-                let null_default = matches!(f.default, Some(Value::Null));
-                if let Some(default) = &f.default
-                    && let Some(expr) = self.value(&f.ty, default)
-                {
-                    let dname = default_fn(&f.name);
-                    // A missing `Option` reads as `None` by itself, unless an adapter reads it.
-                    if !null_default || adapter {
-                        serde.push(format!("default = \"{name}::{dname}\""));
+                let json = Expr::atom(string_literal(&f.json));
+                let (decoder, optional) = match (&f.ty, f.absent_only) {
+                    // Absent is `None`; present, the value itself.
+                    (Ty::Option(inner), true) if self.converted_time(&f.ty).is_none() => {
+                        (Expr::atom(self.decoder(inner)), true)
                     }
-                    defaults.push((dname, ty.clone(), expr, &f.json));
-                } else if matches!(f.ty, Ty::Option(_)) && (adapter || f.omit_none) {
-                    serde.push("default".into());
+                    _ => (Expr::atom(self.field_decoder(&f.ty)), false),
+                };
+                let null_default = matches!(f.default, Some(Value::Null));
+                let default = f
+                    .default
+                    .as_ref()
+                    .and_then(|d| Some((d, self.value(&f.ty, d)?)));
+                let dname = default_fn(&f.name);
+                let has_default = default.is_some();
+                if let Some((_, expr)) = default {
+                    defaults.push((dname.clone(), ty.clone(), expr, &f.json));
                 }
+                let read = match has_default {
+                    _ if optional => Expr::call("r.opt", vec![json, decoder]),
+                    true if null_default && matches!(f.ty, Ty::Option(_)) => {
+                        Expr::call("r.or_none", vec![json, decoder])
+                    }
+                    true => Expr::call(
+                        "r.or",
+                        vec![json, decoder, Expr::atom(format!("{name}::{dname}"))],
+                    ),
+                    // A JSON Schema property that is not required, nullable.
+                    false if f.omit_none && matches!(f.ty, Ty::Option(_)) => {
+                        Expr::call("r.or_none", vec![json, decoder])
+                    }
+                    false => Expr::call("r.req", vec![json, decoder]),
+                };
+                reads.push((f.name.clone(), Expr::Try(Box::new(read))));
                 if f.omit_none && matches!(f.ty, Ty::Option(_)) {
                     serde.push("skip_serializing_if = \"Option::is_none\"".into());
                 }
@@ -244,17 +411,42 @@ impl Emitter<'_> {
             }
             w.close("");
         }
+        let what = string_literal(&format!("record {name}"));
+        let closed = s.deny_unknown || self.avro;
+        self.decode_impl(
+            def,
+            |w| {
+                w.expr(
+                    "let r = ",
+                    &Expr::Try(Box::new(Expr::call(
+                        "de::Record::new",
+                        vec![Expr::atom("v"), Expr::atom("at"), Expr::atom(what)],
+                    ))),
+                    ";",
+                );
+                let value = Expr::Struct(name.clone(), reads);
+                if closed {
+                    w.expr("let value = ", &value, ";");
+                    w.line("r.end()?;");
+                    w.line("Ok(value)");
+                } else {
+                    w.expr("Ok(", &value, ")");
+                }
+            },
+            w,
+        );
     }
 
-    fn union(&self, name: &str, doc: Option<&str>, vs: &[Variant], w: &mut Writer) {
+    fn union(&self, def: &Def, vs: &[Variant], w: &mut Writer) {
+        let name = &def.name;
         w.blank();
-        match doc {
+        match def.doc.as_deref() {
             Some(d) => w.doc(Some(d)),
             None => w.line(
                 "/// One of several types; in JSON the bare value, read as the first variant that accepts it.",
             ),
         }
-        w.line("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]");
+        w.line("#[derive(Debug, Clone, PartialEq, Serialize)]");
         w.line("#[serde(untagged)]");
         w.open(&format!("pub enum {name}"));
         for v in vs {
@@ -265,6 +457,67 @@ impl Emitter<'_> {
             }
         }
         w.close("");
+        let variant = |v: &Variant| {
+            if v.ty == Ty::Unit {
+                format!("|()| {name}::{}", v.name)
+            } else {
+                format!("{name}::{}", v.name)
+            }
+        };
+        let branches: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
+        self.decode_impl(
+            def,
+            |w| {
+                // Avro's JSON encoding names the branch: `{"string": "gift"}`.
+                if self.avro {
+                    for v in vs {
+                        let call = Expr::call(
+                            "de::wrapped",
+                            vec![
+                                Expr::atom(self.decoder(&v.ty)),
+                                Expr::atom("v"),
+                                Expr::atom("at"),
+                            ],
+                        );
+                        w.expr("if let Some(x) = ", &call, " {");
+                        w.open_level();
+                        wl!(w, "return x.map({});", variant(v));
+                        w.close("");
+                    }
+                }
+                for v in vs {
+                    let call = Expr::call(
+                        "de::read",
+                        vec![
+                            Expr::atom(self.decoder(&v.ty)),
+                            Expr::atom("v"),
+                            Expr::atom("at"),
+                        ],
+                    );
+                    w.expr("if let Ok(x) = ", &call, " {");
+                    w.open_level();
+                    if v.ty == Ty::Unit {
+                        wl!(w, "return Ok({name}::{});", v.name);
+                    } else {
+                        wl!(w, "return Ok({name}::{}(x));", v.name);
+                    }
+                    w.close("");
+                }
+                let err = Expr::call(
+                    "Err",
+                    vec![Expr::call(
+                        "de::no_branch",
+                        vec![
+                            Expr::atom("v"),
+                            Expr::atom("at"),
+                            Expr::atom(string_literal(&branches.join(", "))),
+                        ],
+                    )],
+                );
+                w.expr("", &err, "");
+            },
+            w,
+        );
     }
 
     /// A Rust expression of type `ty` for a JSON value in the event representation, or None when
@@ -303,7 +556,7 @@ impl Emitter<'_> {
                         ],
                     )
                 } else {
-                    if !decimal_syntax(s) {
+                    if !crate::validate::syntax::is_decimal(s) {
                         return None;
                     }
                     Expr::call(
@@ -323,6 +576,11 @@ impl Emitter<'_> {
                 )
             }
             (Ty::Uuid, Value::String(s)) => {
+                Expr::call("String::from", vec![Expr::atom(string_literal(s))])
+            }
+            (Ty::DateTimeText | Ty::DateText, Value::String(s))
+                if self.options.time != Some(TimeCrate::Chrono) =>
+            {
                 Expr::call("String::from", vec![Expr::atom(string_literal(s))])
             }
             (Ty::Json, v) => Expr::call(
@@ -428,6 +686,29 @@ impl Emitter<'_> {
     }
 }
 
+/// An enum's symbols as a decode error lists them: the first twelve, and how many.
+fn symbol_list(e: &Enum) -> String {
+    let shown: Vec<&str> = e.symbols.iter().take(12).map(|s| s.json.as_str()).collect();
+    if e.symbols.len() > 12 {
+        format!("{}, … ({} symbols)", shown.join(", "), e.symbols.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The decoder of a date or time kind kept as Avro's integer.
+pub fn raw_time_decoder(k: TimeKind) -> &'static str {
+    use TimeKind::*;
+    match k {
+        Date => "de::Date",
+        TimeMillis => "de::TimeOfDay::<1_000>",
+        TimeMicros => "de::TimeOfDay::<1_000_000>",
+        TimestampMillis | LocalTimestampMillis => "de::Timestamp::<1_000>",
+        TimestampMicros | LocalTimestampMicros => "de::Timestamp::<1_000_000>",
+        TimestampNanos | LocalTimestampNanos => "de::Timestamp::<1_000_000_000>",
+    }
+}
+
 /// The name of the function that gives a field's default.
 pub fn default_fn(field: &str) -> String {
     format!("default_{}", field.trim_start_matches('_'))
@@ -442,23 +723,15 @@ fn enumeration(name: &str, doc: Option<&str>, e: &Enum, w: &mut Writer) {
         }
         wl!(
             w,
-            "/// A symbol this version does not know reads as `{}` (the schema's default).",
+            "/// An upgrade from an older version reads a symbol this version lacks as `{}` (the schema's default); an event of this version carries one of its symbols.",
             e.symbols[i].name
         );
     }
-    w.line("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]");
+    w.line("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]");
     w.open(&format!("pub enum {name}"));
-    // serde reads unknown strings as the `other` variant, which must come last.
-    let mut order: Vec<usize> = (0..e.symbols.len())
-        .filter(|i| e.fallback != Some(*i))
-        .collect();
-    order.extend(e.fallback);
-    for i in order {
-        let s = &e.symbols[i];
+    for s in &e.symbols {
         let json = string_literal(&s.json);
-        if e.fallback == Some(i) {
-            wl!(w, "#[serde(rename = {json}, other)]");
-        } else if s.name != s.json {
+        if s.name != s.json {
             wl!(w, "#[serde(rename = {json})]");
         }
         wl!(w, "{},", s.name);
@@ -473,8 +746,8 @@ fn fixed(name: &str, doc: Option<&str>, size: u64, w: &mut Writer) {
         w.line("///");
     }
     wl!(w, "/// Exactly {size} bytes; in JSON like [`Bytes`].");
-    w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]");
-    w.line("#[serde(try_from = \"Bytes\", into = \"Bytes\")]");
+    w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]");
+    w.line("#[serde(into = \"Bytes\")]");
     wl!(w, "pub struct {name}(pub Vec<u8>);");
     w.blank();
     w.open(&format!("impl TryFrom<Bytes> for {name}"));
@@ -521,19 +794,9 @@ fn bytes_expr(s: &str) -> Option<Expr> {
     })
 }
 
-/// `-?digits(.digits)?`
-pub fn decimal_syntax(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
-    !int.is_empty()
-        && !frac.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The unscaled integer and scale of decimal text, at least `scale` digits after the point.
 fn unscaled(s: &str, scale: u64) -> Option<(i128, u32)> {
-    if !decimal_syntax(s) {
+    if !crate::validate::syntax::is_decimal(s) {
         return None;
     }
     let neg = s.starts_with('-');
