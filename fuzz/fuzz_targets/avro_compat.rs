@@ -30,6 +30,15 @@ fuzz_target!(|data: &[u8]| {
     if !compatible {
         return;
     }
+    // A writer type that one reader type matches by name and another by alias (reader `R2` and
+    // `R2x` with alias `R2`): the specification resolves each place on its own, as evreg does,
+    // while Apache Avro (like Java's applyAliases) renames the writer's type once for the whole
+    // schema and then fails at one of the places. That is a known disagreement between
+    // implementations, which `evreg check` reports through replay as engine-disagreement, not a
+    // verdict this oracle can judge.
+    if alias_names_another_type(&reader_json) {
+        return;
+    }
     let (Ok(wa), Ok(ra)) = (apache_schema(&w), apache_schema(&r)) else {
         return;
     };
@@ -45,3 +54,34 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// Does some named type of the schema carry an alias that is the name of another of its types?
+fn alias_names_another_type(schema: &serde_json::Value) -> bool {
+    fn walk(v: &serde_json::Value, names: &mut Vec<String>, aliases: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(n) = m.get("name").and_then(|n| n.as_str())
+                    && m.get("type")
+                        .and_then(|t| t.as_str())
+                        .is_some_and(|t| matches!(t, "record" | "enum" | "fixed" | "error"))
+                {
+                    names.push(n.to_string());
+                    for a in m
+                        .get("aliases")
+                        .and_then(|a| a.as_array())
+                        .into_iter()
+                        .flatten()
+                    {
+                        aliases.extend(a.as_str().map(str::to_string));
+                    }
+                }
+                m.values().for_each(|x| walk(x, names, aliases));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, names, aliases)),
+            _ => {}
+        }
+    }
+    let (mut names, mut aliases) = (Vec::new(), Vec::new());
+    walk(schema, &mut names, &mut aliases);
+    aliases.iter().any(|a| names.contains(a))
+}
