@@ -328,15 +328,10 @@ impl Registry {
     fn discover_fixtures(&mut self, tree: &dyn Tree) -> Result<(), LoadError> {
         for subject_dir in tree.list(FIXTURES_DIR)? {
             let rel = format!("{FIXTURES_DIR}/{}", subject_dir.name);
+            if self.refused(&rel, &subject_dir.kind) {
+                continue;
+            }
             match &subject_dir.kind {
-                EntryKind::Excluded(why) => {
-                    self.excluded(&rel, why);
-                    continue;
-                }
-                EntryKind::Special(what) => {
-                    self.special(&rel, what);
-                    continue;
-                }
                 EntryKind::File => {
                     if !subject_dir.name.starts_with('.') {
                         self.unknown_fixture_file(&rel, None);
@@ -344,7 +339,8 @@ impl Registry {
                     continue;
                 }
                 EntryKind::Dir if subject_dir.name.starts_with('.') => continue,
-                EntryKind::Dir => {}
+                // Refused above.
+                EntryKind::Dir | EntryKind::Excluded(_) | EntryKind::Special(_) => {}
             }
             let name = subject_dir.name.clone();
             let Some(versions) = self
@@ -442,6 +438,16 @@ impl Registry {
         self.findings.push(f);
     }
 
+    /// Report an entry the gate refused (a link out, a FIFO or device); true when it was one.
+    fn refused(&mut self, rel: &str, kind: &EntryKind) -> bool {
+        match kind {
+            EntryKind::Excluded(why) => self.excluded(rel, why),
+            EntryKind::Special(what) => self.special(rel, what),
+            _ => return false,
+        }
+        true
+    }
+
     fn excluded(&mut self, rel: &str, why: &str) {
         self.findings.push(
             Finding::new(
@@ -485,16 +491,8 @@ impl Registry {
             if file_name.starts_with('.') {
                 continue;
             }
-            match &entry.kind {
-                EntryKind::Excluded(why) => {
-                    self.excluded(&rel, why);
-                    continue;
-                }
-                EntryKind::Special(what) => {
-                    self.special(&rel, what);
-                    continue;
-                }
-                _ => {}
+            if self.refused(&rel, &entry.kind) {
+                continue;
             }
             let is_file = entry.kind == EntryKind::File;
             if file_name == SUBJECT_FILE && is_file {

@@ -303,6 +303,22 @@ pub enum Logical {
     Other(String),
 }
 
+impl Logical {
+    /// A point in time on a `long` (instant or local, any unit): events carry it as a number or
+    /// as RFC 3339 text.
+    pub fn is_timestamp(&self) -> bool {
+        matches!(
+            self,
+            Logical::TimestampMillis
+                | Logical::TimestampMicros
+                | Logical::TimestampNanos
+                | Logical::LocalTimestampMillis
+                | Logical::LocalTimestampMicros
+                | Logical::LocalTimestampNanos
+        )
+    }
+}
+
 impl std::fmt::Display for Logical {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -130,17 +130,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
             "an int (32-bit whole number)",
             out,
         ),
-        (
-            Kind::Long,
-            Some(
-                Logical::TimestampMillis
-                | Logical::TimestampMicros
-                | Logical::TimestampNanos
-                | Logical::LocalTimestampMillis
-                | Logical::LocalTimestampMicros
-                | Logical::LocalTimestampNanos,
-            ),
-        ) => match v {
+        (Kind::Long, Some(l)) if l.is_timestamp() => match v {
             Value::String(x) if formats::parse_rfc3339(x).is_some() => {}
             Value::String(x) => problem(
                 out,

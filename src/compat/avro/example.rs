@@ -133,17 +133,7 @@ fn sample(s: &AvroSchema, ty: TypeId, budget: &mut usize, depth: usize) -> Optio
         (Kind::Int, Some(Logical::TimeMillis)) | (Kind::Long, Some(Logical::TimeMicros)) => {
             json!("00:00:00")
         }
-        (
-            Kind::Long,
-            Some(
-                Logical::TimestampMillis
-                | Logical::TimestampMicros
-                | Logical::TimestampNanos
-                | Logical::LocalTimestampMillis
-                | Logical::LocalTimestampMicros
-                | Logical::LocalTimestampNanos,
-            ),
-        ) => json!("1970-01-01T00:00:00Z"),
+        (Kind::Long, Some(l)) if l.is_timestamp() => json!("1970-01-01T00:00:00Z"),
         (Kind::Int | Kind::Long, _) => json!(0),
         (Kind::Float | Kind::Double, _) => json!(0.0),
         (Kind::Bytes | Kind::Fixed(_), Some(Logical::Decimal { .. })) => json!("0"),

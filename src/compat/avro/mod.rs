@@ -18,18 +18,7 @@ use example::{Step, Witness};
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can).
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
-    let mut c = Checker {
-        r: reader,
-        w: writer,
-        reported: AHashSet::default(),
-        memo: AHashMap::default(),
-        in_progress: AHashSet::default(),
-        assumed: false,
-        logical_changed: false,
-        out: Vec::new(),
-        steps: Vec::new(),
-        witnesses: Vec::new(),
-    };
+    let mut c = Checker::new(reader, writer);
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
     if c.compatible(reader.root, writer.root) && !c.logical_changed {
@@ -104,6 +93,23 @@ pub fn shown(path: &str) -> String {
         "the root".to_string()
     } else {
         format!("`{path}`")
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Checker<'a> {
+        Checker {
+            r: reader,
+            w: writer,
+            reported: AHashSet::default(),
+            memo: AHashMap::default(),
+            in_progress: AHashSet::default(),
+            assumed: false,
+            logical_changed: false,
+            out: Vec::new(),
+            steps: Vec::new(),
+            witnesses: Vec::new(),
+        }
     }
 }
 
@@ -946,18 +952,7 @@ mod recursion_tests {
         };
         let reader = schema(&v(r#", {"name": "y", "type": "int"}"#));
         let writer = schema(&v(""));
-        let mut c = Checker {
-            r: &reader,
-            w: &writer,
-            reported: AHashSet::default(),
-            memo: AHashMap::default(),
-            in_progress: AHashSet::default(),
-            assumed: false,
-            logical_changed: false,
-            out: Vec::new(),
-            steps: Vec::new(),
-            witnesses: Vec::new(),
-        };
+        let mut c = Checker::new(&reader, &writer);
         let (ra, wa) = (reader.root, writer.root);
         assert!(!c.compatible(ra, wa));
         // B contains A, so B is incompatible too.
