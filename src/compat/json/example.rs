@@ -242,15 +242,7 @@ pub fn witness(s: &JsonSchema, a: &Alt, depth: usize) -> Option<Value> {
             }
             continue;
         }
-        for t in [
-            types::OBJECT,
-            types::ARRAY,
-            types::STRING,
-            types::INTEGER,
-            types::FRACTION,
-            types::BOOLEAN,
-            types::NULL,
-        ] {
+        for t in EXAMPLE_TYPES {
             if m.types & t == 0 {
                 continue;
             }
@@ -264,6 +256,18 @@ pub fn witness(s: &JsonSchema, a: &Alt, depth: usize) -> Option<Value> {
     }
     None
 }
+
+/// The order in which examples try the types a schema allows: richest first, so an example
+/// exercises the most keywords.
+const EXAMPLE_TYPES: [u8; 7] = [
+    types::OBJECT,
+    types::ARRAY,
+    types::STRING,
+    types::INTEGER,
+    types::FRACTION,
+    types::BOOLEAN,
+    types::NULL,
+];
 
 fn build(s: &JsonSchema, a: &Alt, m: &view::Merged, t: u8, depth: usize) -> Option<Value> {
     match t {
@@ -392,15 +396,7 @@ pub fn variants(s: &JsonSchema, a: &Alt, depth: usize) -> Vec<Value> {
             out.extend(vs.iter().take(16).cloned());
             continue;
         }
-        for t in [
-            types::OBJECT,
-            types::ARRAY,
-            types::STRING,
-            types::INTEGER,
-            types::FRACTION,
-            types::BOOLEAN,
-            types::NULL,
-        ] {
+        for t in EXAMPLE_TYPES {
             if m.types & t == 0 {
                 continue;
             }
