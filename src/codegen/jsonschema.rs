@@ -1,82 +1,27 @@
-//! JSON Schema onto the type model, read from a version's raw JSON (drafts 7, 2019-09 and
-//! 2020-12 alike for what is generated): objects → structs (closed when `additionalProperties`
+//! JSON Schema onto the type model, read from a version's loaded schema — its files' JSON in
+//! member order (drafts 4 to 2020-12 alike for what is generated): objects → structs (closed when `additionalProperties`
 //! or `unevaluatedProperties` is `false`), properties not `required` → `Option` (left out of the
 //! JSON when absent), string `enum`s → enums, `oneOf` / `anyOf` → unions (`Option` when one
 //! branch is `null`), `["T", "null"]` → `Option<T>`, arrays → `Vec`, `additionalProperties`
-//! schemas without properties → maps, `$ref`s (`#/$defs/X`, or `../money.schema.json#/$defs/Money`
-//! for a file inside the registry) → one shared type, `format: uuid` → the UUID type. What the
-//! model cannot say precisely (a `$ref` to a URL, tuples, `not`, `if`/`then`, mixed enums) is any
-//! JSON value (`serde_json::Value`).
+//! schemas without properties → maps, `$ref`s (`#/$defs/X`, `../money.schema.json#/$defs/Money`,
+//! an embedded `$id` or an anchor) → one shared type, `format: uuid` → the UUID type,
+//! `format: date-time` / `date` → the date-time / date types. What the model cannot say precisely
+//! (tuples, `not`, `if`/`then`, mixed enums) is any JSON value (`serde_json::Value`).
 
 use super::avro::Lowered;
 use super::model::{Def, DefId, DefKind, Enum, Field, Struct, Symbol, Ty, TypeSpace, Variant};
 use super::names::{Scope, pascal, snake};
-use crate::source::json::{Node, Value};
+use crate::schema::json::JsonSchema;
+use crate::source::json::{Node, Value, escape_pointer_token, unescape_pointer_token};
 use std::collections::HashMap;
-use std::path::Path;
-use std::rc::Rc;
 
-/// The schema documents a subject's versions refer to: files read once, by their path relative
-/// to the registry root. A reference leaving the registry, or to a URL, is not followed.
-#[derive(Debug, Default)]
-pub struct Documents {
-    root_dir: Option<std::path::PathBuf>,
-    cache: HashMap<String, Option<Rc<Node>>>,
-}
-
-impl Documents {
-    /// Documents read from the registry rooted at `root_dir`.
-    pub fn new(root_dir: &Path) -> Documents {
-        Documents {
-            root_dir: Some(root_dir.to_path_buf()),
-            cache: HashMap::new(),
-        }
-    }
-
-    fn load(&mut self, path: &str) -> Option<Rc<Node>> {
-        if let Some(doc) = self.cache.get(path) {
-            return doc.clone();
-        }
-        let doc = self.read(path).map(Rc::new);
-        self.cache.insert(path.to_string(), doc.clone());
-        doc
-    }
-
-    fn read(&self, path: &str) -> Option<Node> {
-        if !path.ends_with(".json") {
-            return None;
-        }
-        // Through the gate: inside the registry, regular files only.
-        let gate = crate::fsutil::Gate::new(self.root_dir.as_ref()?).ok()?;
-        let text = String::from_utf8(gate.read(path).ok()?).ok()?;
-        crate::source::json::parse(&text).ok()
-    }
-}
-
-/// `dir/../x.json` → `x.json`; None when the path leaves the root.
-fn join(base_file: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base_file.split('/').collect();
-    parts.pop();
-    for p in relative.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Lower one version (`payload` is the root's name, reserved by the caller); `path` is the
-/// version's file, relative to the registry root, for the references it makes to other files.
+/// Lower one version (`payload` is the root's name, reserved by the caller) from its loaded
+/// schema: `$ref`s go where loading resolved them (one resolver for check and codegen alike:
+/// embedded `$id`s, anchors, percent-encoded pointers, other files of the registry).
 pub fn lower(
     space: &mut TypeSpace,
     scope: &mut Scope,
-    docs: &mut Documents,
-    schema: Rc<Node>,
-    path: &str,
+    schema: &JsonSchema,
     payload: &str,
     doc_head: &str,
 ) -> Lowered {
@@ -84,30 +29,26 @@ pub fn lower(
     let mut l = Lowerer {
         space,
         scope,
-        docs,
-        doc: schema.clone(),
-        doc_path: path.to_string(),
-        version_path: path.to_string(),
+        schema,
+        file: 0,
         payload,
         refs: HashMap::new(),
     };
-    let ty = l.ty(&schema, payload, "", true);
-    let root = space.payload_root(ty, payload, doc_of(&schema), doc_head, first);
+    let root_node: &Node = &schema.files[0].json;
+    let ty = l.ty(root_node, "", payload, "", true);
+    let root = space.payload_root(ty, payload, doc_of(root_node), doc_head, first);
     Lowered { root }
 }
 
 struct Lowerer<'a> {
     space: &'a mut TypeSpace,
     scope: &'a mut Scope,
-    docs: &'a mut Documents,
-    /// The document being read, and its path (references are relative to it).
-    doc: Rc<Node>,
-    doc_path: String,
-    /// The version's own file.
-    version_path: String,
+    schema: &'a JsonSchema,
+    /// The file being read (0: the version's own; others are files its references reach).
+    file: usize,
     payload: &'a str,
-    /// Definitions made for `$ref` targets, by `path#pointer`.
-    refs: HashMap<String, DefId>,
+    /// Definitions made for `$ref` targets, by (file, pointer).
+    refs: HashMap<(usize, String), DefId>,
 }
 
 fn doc_of(schema: &Node) -> Option<String> {
@@ -129,26 +70,25 @@ fn types_of(schema: &Node) -> Vec<&str> {
     }
 }
 
-impl Lowerer<'_> {
-    /// The model type of `schema`; `ctx` names definitions made for it, `key` says where it is
-    /// (the same across versions), `root` gives the payload's name to the root's definition.
-    fn ty(&mut self, schema: &Node, ctx: &str, key: &str, root: bool) -> Ty {
+impl<'a> Lowerer<'a> {
+    /// The model type of `schema`, found at pointer `at` of the current file; `ctx` names
+    /// definitions made for it, `key` says where it is (the same across versions), `root` gives
+    /// the payload's name to the root's definition.
+    fn ty(&mut self, schema: &'a Node, at: &str, ctx: &str, key: &str, root: bool) -> Ty {
         if schema.as_object().is_none() {
             // `true`, `false` or not a schema: any value.
             return Ty::Json;
         }
-        if let Some(r) = schema.get("$ref").and_then(Node::as_str) {
-            return self.reference(r);
+        if schema.get("$ref").is_some() {
+            return self.reference(at);
         }
-        if let Some(branches) = schema
-            .get("oneOf")
-            .or_else(|| schema.get("anyOf"))
-            .and_then(Node::as_array)
-        {
-            return self.union(schema, branches, ctx, key, root);
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(keyword).and_then(Node::as_array) {
+                return self.union(schema, &format!("{at}/{keyword}"), branches, ctx, key, root);
+            }
         }
         if let Some([only]) = schema.get("allOf").and_then(Node::as_array) {
-            return self.ty(only, ctx, key, root);
+            return self.ty(only, &format!("{at}/allOf/0"), ctx, key, root);
         }
         if let Some(symbols) = schema.get("enum").and_then(Node::as_array) {
             let nullable = symbols.iter().any(|v| v.value == Value::Null);
@@ -179,14 +119,15 @@ impl Lowerer<'_> {
         let non_null: Vec<&str> = types.iter().copied().filter(|t| *t != "null").collect();
         let inner = match non_null.as_slice() {
             [] if schema.get("properties").is_some() => {
-                self.object(schema, ctx, key, root && !nullable)
+                self.object(schema, at, ctx, key, root && !nullable)
             }
             [] if nullable => return Ty::Unit,
             [] => return Ty::Json,
-            ["object"] => self.object(schema, ctx, key, root && !nullable),
+            ["object"] => self.object(schema, at, ctx, key, root && !nullable),
             ["array"] => match schema.get("items") {
                 Some(items) if items.as_object().is_some() => Ty::Vec(Box::new(self.ty(
                     items,
+                    &format!("{at}/items"),
                     &format!("{ctx}Item"),
                     &format!("{key}/items"),
                     false,
@@ -212,58 +153,39 @@ impl Lowerer<'_> {
     }
 
     /// A `$ref` (in the same file, or to a file of the registry) becomes one definition,
-    /// whatever refers to it.
-    fn reference(&mut self, r: &str) -> Ty {
-        let file = r.split('#').next().unwrap_or(r);
-        // A relative path above the registry's root is refused, as the loader refuses it.
-        if !file.contains(':') && !file.starts_with('/') && join(&self.doc_path, file).is_none() {
-            return Ty::Json;
-        }
-        // Resolved as the loader resolves it: against the file's `evreg:/` URI, so root-relative
-        // (`/schemas/…`) and absolute (`evreg:/schemas/…`) references reach the same file.
-        let abs =
-            crate::schema::json::resolve_uri(&crate::schema::json::file_uri(&self.doc_path), r);
-        let (doc, pointer) = abs.split_once('#').unwrap_or((abs.as_str(), ""));
-        let Some(path) = doc.strip_prefix("evreg:/") else {
-            // A URL or URN: nothing is fetched.
+    /// whatever refers to it. `at` is the schema holding the `$ref`; its target is where loading
+    /// resolved it.
+    fn reference(&mut self, at: &str) -> Ty {
+        let schema = self.schema;
+        let Some((file, pointer)) = schema.ref_target(self.file, at) else {
+            // Loading compiled every reachable `$ref`; one it did not reach says nothing here.
             return Ty::Json;
         };
-        let (path, pointer) = (
-            path.trim_start_matches('/').to_string(),
-            pointer.to_string(),
-        );
-        let pointer = pointer.as_str();
-        let full = format!("{path}#{pointer}");
-        if let Some(&d) = self.refs.get(&full) {
+        if let Some(&d) = self.refs.get(&(file, pointer.to_string())) {
             return Ty::Def(d);
         }
-        let doc = if path == self.doc_path {
-            self.doc.clone()
-        } else {
-            match self.docs.load(&path) {
-                Some(d) => d,
-                None => return Ty::Json,
-            }
-        };
-        let Some(target) = doc.pointer(pointer) else {
+        let path = schema.files[file].source.path.as_str();
+        let Some(target) = schema.files[file].json.pointer(pointer) else {
             return Ty::Json;
         };
         // Named after the pointer's last segment, or the file (`money.schema.json` → `Money`).
         let last = match pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(seg) => seg,
+            Some(seg) => unescape_pointer_token(seg),
             None => {
-                let name = path.rsplit('/').next().unwrap_or(&path);
+                let name = path.rsplit('/').next().unwrap_or(path);
                 name.strip_suffix(".schema.json")
                     .or_else(|| name.strip_suffix(".json"))
                     .unwrap_or(name)
+                    .to_string()
             }
         };
-        let ctx = format!("{}{}", self.payload, pascal(last));
-        // The same key in every version: the pointer in the version's own file.
-        let key = if path == self.version_path {
+        let ctx = format!("{}{}", self.payload, pascal(&last));
+        // The same key in every version: the pointer in the version's own file, else the file
+        // and pointer.
+        let key = if file == 0 {
             pointer.to_string()
         } else {
-            full.clone()
+            format!("{path}#{pointer}")
         };
         // A slot first, so a recursive reference finds it; the target's definition moves in.
         let id = self.space.push(Def {
@@ -272,12 +194,10 @@ impl Lowerer<'_> {
             doc: None,
             kind: DefKind::Pending,
         });
-        self.refs.insert(full, id);
-        let outer_doc = std::mem::replace(&mut self.doc, doc.clone());
-        let outer_path = std::mem::replace(&mut self.doc_path, path);
-        let ty = self.ty(target, &ctx, &key, false);
-        self.doc = outer_doc;
-        self.doc_path = outer_path;
+        self.refs.insert((file, pointer.to_string()), id);
+        let outer_file = std::mem::replace(&mut self.file, file);
+        let ty = self.ty(target, pointer, &ctx, &key, false);
+        self.file = outer_file;
         match ty {
             Ty::Def(made)
                 if made > id
@@ -307,7 +227,7 @@ impl Lowerer<'_> {
         Ty::Def(id)
     }
 
-    fn object(&mut self, schema: &Node, ctx: &str, key: &str, root: bool) -> Ty {
+    fn object(&mut self, schema: &'a Node, at: &str, ctx: &str, key: &str, root: bool) -> Ty {
         let props = schema
             .get("properties")
             .and_then(Node::as_object)
@@ -318,6 +238,7 @@ impl Lowerer<'_> {
             return match additional {
                 Some(v) if v.as_object().is_some() => Ty::Map(Box::new(self.ty(
                     v,
+                    &format!("{at}/additionalProperties"),
                     &format!("{ctx}Value"),
                     &format!("{key}/additionalProperties"),
                     false,
@@ -347,6 +268,7 @@ impl Lowerer<'_> {
             let (prop, pschema) = (&member.key, &member.value);
             let ty = self.ty(
                 pschema,
+                &format!("{at}/properties/{}", escape_pointer_token(prop)),
                 &format!("{name}{}", pascal(prop)),
                 &format!("{key}/properties/{prop}"),
                 false,
@@ -412,13 +334,26 @@ impl Lowerer<'_> {
         Ty::Def(id)
     }
 
-    fn union(&mut self, schema: &Node, branches: &[Node], ctx: &str, key: &str, root: bool) -> Ty {
+    /// `oneOf` / `anyOf` at pointer `at` (of the keyword), with its `branches`.
+    fn union(
+        &mut self,
+        schema: &'a Node,
+        at: &str,
+        branches: &'a [Node],
+        ctx: &str,
+        key: &str,
+        root: bool,
+    ) -> Ty {
         let is_null = |b: &Node| types_of(b) == ["null"];
         let nullable = branches.iter().any(is_null);
-        let non_null: Vec<&Node> = branches.iter().filter(|b| !is_null(b)).collect();
+        let non_null: Vec<(usize, &'a Node)> = branches
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !is_null(b))
+            .collect();
         let inner = match non_null.as_slice() {
             [] => Ty::Unit,
-            [one] => self.ty(one, ctx, key, root && !nullable),
+            [(i, one)] => self.ty(one, &format!("{at}/{i}"), ctx, key, root && !nullable),
             many => {
                 let name = if root && !nullable {
                     self.payload.to_string()
@@ -437,11 +372,12 @@ impl Lowerer<'_> {
                 });
                 let mut variants_scope = Scope::default();
                 let mut variants = Vec::with_capacity(many.len());
-                for (i, b) in many.iter().enumerate() {
+                for (i, (at_branch, b)) in many.iter().enumerate() {
                     let label = branch_label(b, i);
                     let vname = variants_scope.take(std::slice::from_ref(&label));
                     let ty = self.ty(
                         b,
+                        &format!("{at}/{at_branch}"),
                         &format!("{name}{vname}"),
                         &format!("{key}/oneOf/{i}"),
                         false,
@@ -482,18 +418,26 @@ mod tests {
         let mut space = TypeSpace::default();
         let mut scope = Scope::default();
         scope.reserve("PV1");
-        let v = Rc::new(crate::source::json::parse(schema).unwrap());
-        let mut docs = Documents::default();
-        let l = lower(
-            &mut space,
-            &mut scope,
-            &mut docs,
-            v,
-            "schemas/p/v1.schema.json",
-            "PV1",
-            "head",
-        );
+        let l = lower(&mut space, &mut scope, &load(schema, &[]), "PV1", "head");
         (space, l)
+    }
+
+    /// `text` as `schemas/p/v1.schema.json` of a registry that also holds `others` (path, text).
+    fn load(text: &str, others: &[(&str, &str)]) -> JsonSchema {
+        use crate::schema::json::{Draft, FileProvider};
+        use crate::source::SourceFile;
+        use std::sync::Arc;
+        let path = "schemas/p/v1.schema.json";
+        let source = Arc::new(SourceFile::new(path, text.to_string()));
+        let files = others
+            .iter()
+            .map(|(p, t)| Arc::new(SourceFile::new(*p, t.to_string())))
+            .chain([source.clone()]);
+        let provider = FileProvider::in_memory("registry", files);
+        let loaded = crate::schema::json::load(source, path, &provider, Draft::D2020);
+        loaded
+            .schema
+            .unwrap_or_else(|| panic!("{:?}", loaded.findings))
     }
 
     #[test]
@@ -517,6 +461,65 @@ mod tests {
             };
             assert!(matches!(**home, Ty::Def(_)), "{r}: {home:?}");
         }
+    }
+
+    /// The field `home`'s type, through its `Option`.
+    fn home_type(space: &TypeSpace, l: &Lowered) -> Ty {
+        let DefKind::Struct(s) = &space.def(l.root).kind else {
+            panic!("{:?}", space.def(l.root).kind)
+        };
+        let Ty::Option(home) = &s.fields[0].ty else {
+            panic!("{:?}", s.fields[0].ty)
+        };
+        (**home).clone()
+    }
+
+    #[test]
+    fn references_through_embedded_ids_anchors_and_percent_encoded_pointers() {
+        let defs = r##""$defs": {
+              "a b": {"type": "object", "properties": {"city": {"type": "string"}}},
+              "x": {"$id": "urn:example:address", "type": "object", "properties": {"zip": {"type": "string"}}},
+              "y": {"$anchor": "addr", "type": "object", "properties": {"street": {"type": "string"}}}
+            }"##;
+        for (r, name, field) in [
+            ("#/$defs/a%20b", "PV1AB", "city"),
+            ("urn:example:address", "PV1X", "zip"),
+            ("#addr", "PV1Y", "street"),
+        ] {
+            let schema = format!(
+                r##"{{"type": "object", "properties": {{"home": {{"$ref": "{r}"}}}}, {defs}}}"##
+            );
+            let (space, l) = lowered(&schema);
+            let Ty::Def(d) = home_type(&space, &l) else {
+                panic!("{r}: not a definition")
+            };
+            assert_eq!(space.def(d).name, name, "{r}");
+            let DefKind::Struct(s) = &space.def(d).kind else {
+                panic!("{r}: {:?}", space.def(d).kind)
+            };
+            assert_eq!(s.fields[0].json, field, "{r}");
+        }
+    }
+
+    #[test]
+    fn a_relative_reference_resolves_against_the_id_in_scope() {
+        // The `$id` moves the base to schemas/shared/: `money.json` is schemas/shared/money.json.
+        let schema = load(
+            r#"{"$id": "../shared/order.json", "type": "object",
+                "properties": {"home": {"$ref": "money.json"}}}"#,
+            &[(
+                "schemas/shared/money.json",
+                r#"{"type": "object", "properties": {"cents": {"type": "integer"}}}"#,
+            )],
+        );
+        let (mut space, mut scope) = (TypeSpace::default(), Scope::default());
+        scope.reserve("PV1");
+        let l = lower(&mut space, &mut scope, &schema, "PV1", "head");
+        let Ty::Def(d) = home_type(&space, &l) else {
+            panic!("not a definition")
+        };
+        assert_eq!(space.def(d).name, "PV1Money");
+        assert_eq!(space.def(d).key, "schemas/shared/money.json#");
     }
 
     #[test]

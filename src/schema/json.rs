@@ -350,6 +350,9 @@ pub struct JsonSchema {
     pub uris: Vec<String>,
     pub draft: Draft,
     regexes: Mutex<HashMap<String, Option<Arc<fancy_regex::Regex>>>>,
+    /// Where each `$ref` led: (file, pointer of the schema holding it) → (file, pointer of the
+    /// target). The one resolution of references, which code generation reads too.
+    refs: HashMap<(usize, String), (usize, String)>,
 }
 
 impl JsonSchema {
@@ -393,6 +396,13 @@ impl JsonSchema {
                 .clone()
         };
         re?.is_match(text).ok()
+    }
+    /// The target of the `$ref` in the schema at (file, pointer), as loading resolved it
+    /// (through `$id`s, anchors, percent-encoded pointers and other files of the registry).
+    pub fn ref_target(&self, file: usize, pointer: &str) -> Option<(usize, &str)> {
+        self.refs
+            .get(&(file, pointer.to_string()))
+            .map(|(f, p)| (*f, p.as_str()))
     }
     /// The resources the `jsonschema` crate needs to validate an instance against this schema:
     /// the root document with its base URI, and every other file under its URI.
@@ -715,6 +725,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider, draft: 
         drafts: Vec::new(),
         explicit: Vec::new(),
         resources: HashMap::new(),
+        refs: HashMap::new(),
         memo: HashMap::new(),
         nodes: Vec::new(),
         findings: Vec::new(),
@@ -765,6 +776,7 @@ pub fn load(source: Arc<SourceFile>, rel: &str, provider: &FileProvider, draft: 
             uris: c.uris,
             draft,
             regexes: Mutex::new(HashMap::new()),
+            refs: c.refs,
         }),
         findings,
         reached,
@@ -780,6 +792,8 @@ struct Compiler<'p> {
     explicit: Vec<bool>,
     /// Absolute URIs (of `$id`s, `$anchor`s and files) → (file, pointer).
     resources: HashMap<String, (usize, String)>,
+    /// Each `$ref` resolved: (file, pointer) of its schema → (file, pointer) of the target.
+    refs: HashMap<(usize, String), (usize, String)>,
     memo: HashMap<usize, HashMap<String, NodeId>>,
     nodes: Vec<SchemaNode>,
     /// What makes the schema invalid: it is not loaded.
@@ -1278,7 +1292,11 @@ impl Compiler<'_> {
         } else {
             let key = format!("{doc}#{frag}");
             match self.resources.get(&key).cloned() {
-                Some((af, ap)) => return Some(self.compile(af, &ap)),
+                Some((af, ap)) => {
+                    self.refs
+                        .insert((file, pointer.to_string()), (af, ap.clone()));
+                    return Some(self.compile(af, &ap));
+                }
                 None => {
                     self.invalid(
                         file,
@@ -1303,6 +1321,8 @@ impl Compiler<'_> {
             );
             return None;
         }
+        self.refs
+            .insert((file, pointer.to_string()), (tf, ptr.clone()));
         Some(self.compile(tf, &ptr))
     }
 

@@ -169,17 +169,7 @@ fn subject_code(
         for (v, model) in s.versions.iter().zip(models) {
             match model {
                 Some(Model::Avro(schema)) => schemas.push((v.number, schema)),
-                _ => {
-                    let message = findings
-                        .iter()
-                        .find(|f| f.version == Some(v.number) && f.severity == Severity::Error)
-                        .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
-                    return Err(Error::InvalidSchema {
-                        subject: s.name.clone(),
-                        version: v.number,
-                        message,
-                    });
-                }
+                _ => return Err(invalid_version(s, v.number, &findings)),
             }
         }
         for ((n, schema), payload) in schemas.iter_mut().zip(payloads) {
@@ -197,21 +187,16 @@ fn subject_code(
             };
         }
     } else {
-        let mut docs = jsonschema::Documents::new(job.root);
-        for (v, payload) in s.versions.iter().zip(payloads) {
-            // The span-keeping parser keeps members in order, so fields follow the schema.
-            let json =
-                crate::source::json::parse(&v.source.text).map_err(|e| Error::InvalidSchema {
-                    subject: s.name.clone(),
-                    version: v.number,
-                    message: format!("not JSON: {e}"),
-                })?;
+        let provider = crate::schema::json::FileProvider::new(job.root);
+        let (models, findings) = parse_subject(s, &provider);
+        for ((v, model), payload) in s.versions.iter().zip(models).zip(payloads) {
+            let Some(Model::Json(schema)) = model else {
+                return Err(invalid_version(s, v.number, &findings));
+            };
             lowered.push(jsonschema::lower(
                 &mut space,
                 &mut scope,
-                &mut docs,
-                std::rc::Rc::new(json),
-                &v.source.path,
+                &schema,
                 payload,
                 &head(v.number),
             ));
@@ -330,6 +315,19 @@ fn subject_code(
         nested,
         support: em.support(),
     })
+}
+
+/// A version that does not load: the first error loading it reported.
+fn invalid_version(s: &Subject, version: u32, findings: &[crate::finding::Finding]) -> Error {
+    let message = findings
+        .iter()
+        .find(|f| f.version == Some(version) && f.severity == Severity::Error)
+        .map_or_else(|| "unreadable".to_string(), |f| f.message.clone());
+    Error::InvalidSchema {
+        subject: s.name.clone(),
+        version,
+        message,
+    }
 }
 
 /// The Rust source of a module with types for the registry's events: deterministic (the same
