@@ -2,10 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use evreg::codegen::rust::{Options, TimeCrate};
+
 fn generate(registry: &Path, out: &Path) {
+    generate_with(registry, out, &Options::default());
+}
+
+fn generate_with(registry: &Path, out: &Path, options: &Options) {
     let registry = evreg::Registry::load(registry)
         .unwrap_or_else(|e| panic!("cannot load the registry {}: {e}", registry.display()));
-    let code = evreg::codegen::rust::generate(&registry, &Default::default())
+    let code = evreg::codegen::rust::generate(&registry, options)
         .unwrap_or_else(|e| panic!("cannot generate code: {e}"));
     std::fs::write(out, code).expect("write the generated code");
 }
@@ -29,6 +35,20 @@ fn main() {
     let parity = root.join("tests/data/parity");
     println!("cargo::rerun-if-changed={}", parity.display());
     generate(&parity, &out.join("parity.rs"));
+    // With the crates' types (feature `crate-types`): the parity registry judged by the same
+    // test, the codegen registry compiled and its fixtures read (tests/crate_types.rs).
+    if std::env::var_os("CARGO_FEATURE_CRATE_TYPES").is_some() {
+        for (suffix, time) in [("chrono", TimeCrate::Chrono), ("time", TimeCrate::Time)] {
+            let options = Options {
+                uuid: true,
+                time: Some(time),
+                rust_decimal: true,
+                ..Options::default()
+            };
+            generate_with(&parity, &out.join(format!("parity_{suffix}.rs")), &options);
+            generate_with(&codegen, &out.join(format!("events_{suffix}.rs")), &options);
+        }
+    }
 
     // The project's own example registry, when the repository has one.
     println!("cargo::rustc-check-cfg=cfg(bundled_registry)");

@@ -8,6 +8,18 @@ pub mod events {
     include!(concat!(env!("OUT_DIR"), "/events.rs"));
 }
 
+/// The same code as a private module of which one type is used, as `mod events;` in a service:
+/// under `#![deny(warnings)]` it compiles only because the generator marks its items as allowed
+/// to go unused.
+mod used_in_part {
+    include!(concat!(env!("OUT_DIR"), "/events.rs"));
+}
+
+/// Whether `text` is an event of `tests/data/codegen` (the private module's one use).
+pub fn is_codegen_event(text: &str) -> bool {
+    used_in_part::AnyEvent::from_json(text).is_ok()
+}
+
 /// Types for `tests/data/codegen-cloudevents`: events in the CloudEvents envelope.
 pub mod cloudevents {
     include!(concat!(env!("OUT_DIR"), "/cloudevents.rs"));
@@ -16,6 +28,30 @@ pub mod cloudevents {
 /// Types for `tests/data/parity`, the registry of the parity test with `evreg validate`.
 pub mod parity {
     include!(concat!(env!("OUT_DIR"), "/parity.rs"));
+}
+
+/// The parity registry's types with `--uuid --chrono --rust-decimal` (feature `crate-types`).
+#[cfg(feature = "crate-types")]
+pub mod parity_chrono {
+    include!(concat!(env!("OUT_DIR"), "/parity_chrono.rs"));
+}
+
+/// The parity registry's types with `--uuid --time --rust-decimal` (feature `crate-types`).
+#[cfg(feature = "crate-types")]
+pub mod parity_time {
+    include!(concat!(env!("OUT_DIR"), "/parity_time.rs"));
+}
+
+/// `tests/data/codegen` with `--uuid --chrono --rust-decimal` (feature `crate-types`).
+#[cfg(feature = "crate-types")]
+pub mod events_chrono {
+    include!(concat!(env!("OUT_DIR"), "/events_chrono.rs"));
+}
+
+/// `tests/data/codegen` with `--uuid --time --rust-decimal` (feature `crate-types`).
+#[cfg(feature = "crate-types")]
+pub mod events_time {
+    include!(concat!(env!("OUT_DIR"), "/events_time.rs"));
 }
 
 /// Types for the project's own example registry (`evreg.yaml`, `schemas/` at the repository root).

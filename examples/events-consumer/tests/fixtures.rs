@@ -247,3 +247,20 @@ fn every_fixture_of_the_bundled_registry_reads_round_trips_and_upgrades() {
     let n = check_registry!(events_consumer::bundled, repo());
     assert!(n > 0, "the repository's registry has no fixtures");
 }
+
+/// The same with `--uuid --chrono --rust-decimal` and with `--uuid --time --rust-decimal`
+/// (feature `crate-types`): the crates' types read, write back and upgrade every fixture.
+#[cfg(feature = "crate-types")]
+#[test]
+fn every_fixture_of_the_codegen_registry_reads_with_the_crate_types_too() {
+    let n = check_registry!(
+        events_consumer::events_chrono,
+        repo().join("tests/data/codegen")
+    );
+    assert!(n >= 10, "only {n} fixtures found");
+    let n = check_registry!(
+        events_consumer::events_time,
+        repo().join("tests/data/codegen")
+    );
+    assert!(n >= 10, "only {n} fixtures found");
+}

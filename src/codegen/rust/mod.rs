@@ -64,7 +64,8 @@ pub struct Options {
     pub subjects: Vec<String>,
     /// UUIDs as `uuid::Uuid` (needs `uuid` with its `serde` feature) instead of `String`.
     pub uuid: bool,
-    /// Dates and times as `chrono` or `time` types instead of the integers Avro keeps.
+    /// Dates and times (Avro logical types, JSON Schema `date-time` / `date`, the envelope's
+    /// timestamps) as `chrono` or `time` types instead of integers and strings.
     pub time: Option<TimeCrate>,
     /// Decimals of up to 28 digits as `rust_decimal::Decimal` (needs its `serde-str` feature)
     /// instead of the generated text type `Decimal`.
@@ -461,7 +462,32 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
         text.push('\n');
         text.push_str(&events::any_event(&items));
     }
-    Ok(text)
+    Ok(allow_unused(&text))
+}
+
+/// Every top-level item marked `#[allow(dead_code)]`: a service uses a few of the generated
+/// types, and a private `mod events;` under `#![deny(warnings)]` must still compile. An outer
+/// attribute on each item, because an inner `#![allow]` is refused in an `include!`d file.
+fn allow_unused(code: &str) -> String {
+    const ITEM_STARTS: [&str; 9] = [
+        "pub struct ",
+        "pub enum ",
+        "pub mod ",
+        "pub fn ",
+        "pub const ",
+        "pub trait ",
+        "pub type ",
+        "impl ",
+        "impl<",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for line in code.split_inclusive('\n') {
+        if ITEM_STARTS.iter().any(|s| line.starts_with(s)) {
+            out.push_str("#[allow(dead_code)]\n");
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Format tokens as a file and append them.

@@ -631,3 +631,102 @@ impl<'v, 'a> Record<'v, 'a> {
         }
     }
 }
+
+/// Writing values whose serde form is not the JSON the event needs: an encoder is a type that
+/// says how (`en::Vec<en::Double>`), and a field, variant or newtype that holds one names it
+/// with `#[serde(serialize_with = "de::en::ser::<…, _>")]`. The rest derive `Serialize`.
+pub mod en {
+    use ::serde::ser::{Serialize, Serializer};
+    use ::std::marker::PhantomData;
+
+    pub trait Encode {
+        type In;
+        fn encode<S: Serializer>(v: &Self::In, s: S) -> ::std::result::Result<S::Ok, S::Error>;
+    }
+
+    /// For `serialize_with`: `v` written as `E` says.
+    pub fn ser<E: Encode, S: Serializer>(
+        v: &E::In,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        E::encode(v, s)
+    }
+
+    /// A value written through its encoder, for the containers.
+    struct By<'a, E: Encode>(&'a E::In);
+
+    impl<E: Encode> Serialize for By<'_, E> {
+        fn serialize<S: Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            E::encode(self.0, s)
+        }
+    }
+
+    /// Avro `double`: NaN and the infinities as the strings Avro's JSON encoding uses (serde_json
+    /// would write `null`, which no `double` reads).
+    pub struct Double;
+
+    impl Encode for Double {
+        type In = f64;
+        fn encode<S: Serializer>(v: &f64, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            match *v {
+                f if f.is_nan() => s.serialize_str("NaN"),
+                f64::INFINITY => s.serialize_str("Infinity"),
+                f64::NEG_INFINITY => s.serialize_str("-Infinity"),
+                f => s.serialize_f64(f),
+            }
+        }
+    }
+
+    /// Avro `float`, as `Double`.
+    pub struct Float;
+
+    impl Encode for Float {
+        type In = f32;
+        fn encode<S: Serializer>(v: &f32, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            if v.is_finite() {
+                s.serialize_f32(*v)
+            } else {
+                Double::encode(&f64::from(*v), s)
+            }
+        }
+    }
+
+    pub struct Opt<E>(PhantomData<E>);
+
+    impl<E: Encode> Encode for Opt<E> {
+        type In = Option<E::In>;
+        fn encode<S: Serializer>(v: &Self::In, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => E::encode(v, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
+
+    pub struct Vec<E>(PhantomData<E>);
+
+    impl<E: Encode> Encode for Vec<E> {
+        type In = ::std::vec::Vec<E::In>;
+        fn encode<S: Serializer>(v: &Self::In, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(By::<E>))
+        }
+    }
+
+    pub struct Map<E>(PhantomData<E>);
+
+    impl<E: Encode> Encode for Map<E> {
+        type In = ::std::collections::BTreeMap<String, E::In>;
+        fn encode<S: Serializer>(v: &Self::In, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            s.collect_map(v.iter().map(|(k, v)| (k, By::<E>(v))))
+        }
+    }
+
+    pub struct Boxed<E>(PhantomData<E>);
+
+    impl<E: Encode> Encode for Boxed<E> {
+        type In = Box<E::In>;
+        fn encode<S: Serializer>(v: &Self::In, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            E::encode(v, s)
+        }
+    }
+}

@@ -15,17 +15,20 @@ pub fn emit(support: Support, time: Option<TimeCrate>) -> TokenStream {
     if support.decimal {
         out.extend(decimal());
     }
-    if let (Some(c), true) = (time, support.times != 0) {
+    if let (Some(c), true) = (time, support.times != 0 || support.date_text) {
         let modules = TIME_KINDS
             .iter()
             .enumerate()
             .filter(|(i, _)| support.times & (1 << i) != 0)
             .map(|(_, k)| time_adapter(c, *k));
+        let date_text = support.date_text.then(date_text_adapter);
         out.extend(quote! {
-            /// Adapters between the integers Avro keeps for dates and times and the date/time
-            /// types of the generated structs: serde's `serialize_with`, and `Read`, the decoder.
+            /// Adapters between the JSON forms of dates and times (Avro's integers, JSON
+            /// Schema's `date` text) and the date/time types of the generated structs: serde's
+            /// `serialize_with`, and `Read`, the decoder.
             pub mod time_serde {
                 #(#modules)*
+                #date_text
             }
         });
     }
@@ -163,7 +166,11 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
     let ty: TokenStream = time_type(c, k)
         .parse()
         .expect("date/time type names are Rust paths");
-    let raw = if k.is_int() { quote!(i32) } else { quote!(i64) };
+    let (raw, serialize_raw) = if k.is_int() {
+        (quote!(i32), quote!(serialize_i32))
+    } else {
+        (quote!(i64), quote!(serialize_i64))
+    };
     let (to_raw, from_raw) = match (c, k) {
         (TimeCrate::Chrono, Date) => (
             quote!(
@@ -298,7 +305,7 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
             }
 
             pub fn serialize<S: Serializer>(v: &#ty, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(i64::from(to_raw(v)))
+                serializer.#serialize_raw(to_raw(v))
             }
 
             /// The decoder: Avro's integer or its text form, converted.
@@ -323,6 +330,41 @@ fn time_adapter(c: TimeCrate, k: TimeKind) -> TokenStream {
                     }
                 }
 
+            }
+        }
+    }
+}
+
+/// JSON Schema `format: date` as `time::Date` (the `time` crate's serde writes no `YYYY-MM-DD`).
+fn date_text_adapter() -> TokenStream {
+    quote! {
+        /// JSON Schema `format: date` (`YYYY-MM-DD`) as `time::Date`.
+        pub mod date_text {
+            use ::serde::Serializer;
+
+            /// The date of a `YYYY-MM-DD` text, as `evreg validate` reads it.
+            pub fn parse(text: &str) -> Option<::time::Date> {
+                super::super::de::time_date(text)
+            }
+
+            pub fn serialize<S: Serializer>(v: &::time::Date, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(&format_args!(
+                    "{:04}-{:02}-{:02}",
+                    v.year(),
+                    u8::from(v.month()),
+                    v.day()
+                ))
+            }
+
+            pub mod option {
+                use ::serde::Serializer;
+
+                pub fn serialize<S: Serializer>(v: &Option<::time::Date>, serializer: S) -> Result<S::Ok, S::Error> {
+                    match v {
+                        Some(v) => super::serialize(v, serializer),
+                        None => serializer.serialize_none(),
+                    }
+                }
             }
         }
     }
@@ -411,6 +453,19 @@ decoder!(TimeDateTime, ::time::OffsetDateTime, [], |v, at| {
     let text = DateTimeText.decode(v, at)?;
     ::time::OffsetDateTime::parse(&text, &::time::format_description::well_known::Rfc3339)
         .map_err(|e| at.error(format!("{text}: {e}")))
+});
+
+/// The `time::Date` of a `YYYY-MM-DD` text (days from the same check `DateText` makes).
+pub fn time_date(text: &str) -> Option<::time::Date> {
+    let days = i32::try_from(syntax::parse_date(text)?).ok()?;
+    ::time::Date::from_julian_day(days.checked_add(2_440_588)?).ok()
+}
+
+/// A `YYYY-MM-DD` date as `time::Date`.
+pub struct TimeDate;
+decoder!(TimeDate, ::time::Date, [], |v, at| {
+    let text = DateText.decode(v, at)?;
+    time_date(&text).ok_or_else(|| at.error(format!("{text} is out of range for time::Date")))
 });
 "#;
 

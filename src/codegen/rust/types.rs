@@ -28,6 +28,19 @@ pub struct Support {
     pub decimal: bool,
     /// Date/time kinds mapped to a date/time crate, as a bit set over `TIME_KINDS`.
     pub times: u16,
+    /// JSON Schema `format: date` fields as `time::Date` (their text adapter).
+    pub date_text: bool,
+}
+
+/// A value a field holds as a date/time crate's type through a serde adapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Converted {
+    /// An Avro date/time logical type, kept as an integer in JSON.
+    Avro(TimeKind),
+    /// JSON Schema `format: date-time` as `time::OffsetDateTime` (RFC 3339 text).
+    DateTimeText,
+    /// JSON Schema `format: date` as `time::Date` (`YYYY-MM-DD`).
+    DateText,
 }
 
 impl Support {
@@ -37,6 +50,7 @@ impl Support {
             bytes: self.bytes || other.bytes,
             decimal: self.decimal || other.decimal,
             times: self.times | other.times,
+            date_text: self.date_text || other.date_text,
         }
     }
 }
@@ -143,14 +157,46 @@ impl Emitter<'_> {
         }
     }
 
+    /// The encoder (`runtime.rs`'s `en` module) a value of `ty` is written through, when its
+    /// derived `Serialize` would not write the JSON the event needs: Avro's non-finite floats,
+    /// at any depth.
+    pub fn encoder(&self, ty: &Ty) -> Option<String> {
+        let inner = |t: &Ty, wrap: &str| self.encoder(t).map(|e| format!("de::en::{wrap}<{e}>"));
+        match ty {
+            Ty::F32 if self.avro => Some("de::en::Float".into()),
+            Ty::F64 if self.avro => Some("de::en::Double".into()),
+            Ty::Option(t) => inner(t, "Opt"),
+            Ty::Vec(t) => inner(t, "Vec"),
+            Ty::Map(t) => inner(t, "Map"),
+            Ty::Boxed(t) => inner(t, "Boxed"),
+            _ => None,
+        }
+    }
+
+    /// The `serialize_with` attribute value for a value of `ty` that needs an encoder.
+    fn serialize_with(&self, ty: &Ty) -> Option<String> {
+        let e = self.encoder(ty)?;
+        Some(format!(
+            "serialize_with = {}",
+            string_literal(&format!("de::en::ser::<{e}, _>"))
+        ))
+    }
+
     /// A field's decoder: a date/time crate's type through its adapter, else `decoder`.
-    fn field_decoder(&self, ty: &Ty) -> String {
-        match (self.converted_time(ty), self.options.time) {
-            (Some((k, optional)), Some(_)) => {
-                let d = format!("time_serde::{}::Read", time_module(k));
-                if optional { format!("de::Opt({d})") } else { d }
-            }
-            _ => self.decoder(ty),
+    /// `absent_only`: the field is `Option` only because it may be absent (null is no value).
+    fn field_decoder(&self, ty: &Ty, absent_only: bool) -> String {
+        let Some((conv, optional)) = self.converted_time(ty) else {
+            return self.decoder(ty);
+        };
+        let d = match conv {
+            Converted::Avro(k) => format!("time_serde::{}::Read", time_module(k)),
+            Converted::DateTimeText => "de::TimeDateTime".to_string(),
+            Converted::DateText => "de::TimeDate".to_string(),
+        };
+        match (optional && !absent_only, self.avro) {
+            (false, _) => d,
+            (true, true) => format!("de::Opt({d})"),
+            (true, false) => format!("de::Nullable({d})"),
         }
     }
 
@@ -205,35 +251,44 @@ impl Emitter<'_> {
         w.close("");
     }
 
-    /// A date/time kind a field holds as a date/time crate's type: (kind, optional).
-    pub fn converted_time(&self, ty: &Ty) -> Option<(TimeKind, bool)> {
-        self.options.time?;
-        match ty {
-            Ty::Time(k) => Some((*k, false)),
-            Ty::Option(inner) => match inner.as_ref() {
-                Ty::Time(k) => Some((*k, true)),
-                _ => None,
-            },
+    /// A date/time value a field holds as a date/time crate's type through an adapter:
+    /// (what it is, optional). Chrono's text types need none: their serde writes the text.
+    pub fn converted_time(&self, ty: &Ty) -> Option<(Converted, bool)> {
+        let time = self.options.time?;
+        let one = |t: &Ty| match t {
+            Ty::Time(k) => Some(Converted::Avro(*k)),
+            Ty::DateTimeText if time == TimeCrate::Time => Some(Converted::DateTimeText),
+            Ty::DateText if time == TimeCrate::Time => Some(Converted::DateText),
             _ => None,
+        };
+        match ty {
+            Ty::Option(inner) => one(inner).map(|c| (c, true)),
+            t => one(t).map(|c| (c, false)),
         }
     }
 
     /// A field's type and the serde adapter it needs, if any.
     pub fn field_ty(&self, ty: &Ty) -> (String, Option<String>) {
-        match (self.converted_time(ty), self.options.time) {
-            (Some((k, optional)), Some(c)) => {
-                let t = time_type(c, k);
-                let module = time_module(k);
-                if optional {
-                    (
-                        format!("Option<{t}>"),
-                        Some(format!("time_serde::{module}::option")),
-                    )
-                } else {
-                    (t, Some(format!("time_serde::{module}")))
-                }
+        let Some((conv, optional)) = self.converted_time(ty) else {
+            return (self.ty(ty), None);
+        };
+        let (t, module) = match (conv, self.options.time) {
+            (Converted::Avro(k), Some(c)) => {
+                (time_type(c, k), format!("time_serde::{}", time_module(k)))
             }
-            _ => (self.ty(ty), None),
+            (Converted::DateTimeText, _) => (
+                "::time::OffsetDateTime".to_string(),
+                "::time::serde::rfc3339".to_string(),
+            ),
+            (Converted::DateText | Converted::Avro(_), _) => (
+                "::time::Date".to_string(),
+                "time_serde::date_text".to_string(),
+            ),
+        };
+        if optional {
+            (format!("Option<{t}>"), Some(format!("{module}::option")))
+        } else {
+            (t, Some(module))
         }
     }
 
@@ -243,8 +298,10 @@ impl Emitter<'_> {
             match &def.kind {
                 DefKind::Struct(st) => {
                     for f in &st.fields {
-                        if let Some((k, _)) = self.converted_time(&f.ty) {
-                            s.times |= time_bit(k);
+                        match self.converted_time(&f.ty) {
+                            Some((Converted::Avro(k), _)) => s.times |= time_bit(k),
+                            Some((Converted::DateText, _)) => s.date_text = true,
+                            _ => {}
                         }
                         self.note(&f.ty, &mut s);
                     }
@@ -309,7 +366,10 @@ impl Emitter<'_> {
                 w.doc(def.doc.as_deref());
                 w.line("#[derive(Debug, Clone, PartialEq, Serialize)]");
                 w.line("#[serde(transparent)]");
-                wl!(w, "pub struct {name}(pub {});", self.ty(t));
+                match self.serialize_with(t) {
+                    Some(with) => wl!(w, "pub struct {name}(#[serde({with})] pub {});", self.ty(t)),
+                    None => wl!(w, "pub struct {name}(pub {});", self.ty(t)),
+                }
                 let read = Expr::call(
                     "de::read",
                     vec![
@@ -348,6 +408,8 @@ impl Emitter<'_> {
                         "serialize_with = {}",
                         string_literal(&format!("{with}::serialize"))
                     ));
+                } else if let Some(with) = self.serialize_with(&f.ty) {
+                    serde.push(with);
                 }
                 let json = Expr::atom(string_literal(&f.json));
                 let (decoder, optional) = match (&f.ty, f.absent_only) {
@@ -355,13 +417,16 @@ impl Emitter<'_> {
                     (Ty::Option(inner), true) if self.converted_time(&f.ty).is_none() => {
                         (Expr::atom(self.decoder(inner)), true)
                     }
-                    _ => (Expr::atom(self.field_decoder(&f.ty)), false),
+                    (_, absent_only) => (
+                        Expr::atom(self.field_decoder(&f.ty, absent_only)),
+                        absent_only,
+                    ),
                 };
                 let null_default = matches!(f.default, Some(Value::Null));
                 let default = f
                     .default
                     .as_ref()
-                    .and_then(|d| Some((d, self.value(&f.ty, d)?)));
+                    .and_then(|d| Some((d, self.field_value(&f.ty, d)?)));
                 let dname = default_fn(&f.name);
                 let has_default = default.is_some();
                 if let Some((_, expr)) = default {
@@ -453,6 +518,9 @@ impl Emitter<'_> {
             if v.ty == Ty::Unit {
                 wl!(w, "{},", v.name);
             } else {
+                if let Some(with) = self.serialize_with(&v.ty) {
+                    wl!(w, "#[serde({with})]");
+                }
                 wl!(w, "{}({}),", v.name, self.ty(&v.ty));
             }
         }
@@ -527,12 +595,9 @@ impl Emitter<'_> {
             (Ty::Unit, Value::Null) => Expr::atom("()"),
             (Ty::Bool, Value::Bool(b)) => Expr::atom(b.to_string()),
             (Ty::I32 | Ty::Time(TimeKind::Date | TimeKind::TimeMillis), Value::Number(n)) => {
-                let n = i32::try_from(n.as_i64()?).ok()?;
-                self.time_value(ty, Expr::atom(n.to_string()))
+                Expr::atom(i32::try_from(n.as_i64()?).ok()?.to_string())
             }
-            (Ty::I64 | Ty::Time(_), Value::Number(n)) => {
-                self.time_value(ty, Expr::atom(n.as_i64()?.to_string()))
-            }
+            (Ty::I64 | Ty::Time(_), Value::Number(n)) => Expr::atom(n.as_i64()?.to_string()),
             (Ty::F32, Value::Number(n)) => {
                 let f = n.as_f64()?;
                 if !(f as f32).is_finite() {
@@ -583,6 +648,23 @@ impl Emitter<'_> {
             {
                 Expr::call("String::from", vec![Expr::atom(string_literal(s))])
             }
+            // A default that is no date-time or date has no value of the type.
+            (Ty::DateTimeText, Value::String(s)) => {
+                crate::validate::syntax::parse_rfc3339(s)?;
+                Expr::call(
+                    "::chrono::DateTime::parse_from_rfc3339",
+                    vec![Expr::atom(string_literal(s))],
+                )
+                .method("expect", vec![Expr::atom("\"a valid RFC 3339 date-time\"")])
+            }
+            (Ty::DateText, Value::String(s)) => {
+                crate::validate::syntax::parse_date(s)?;
+                Expr::atom(format!(
+                    "{}.parse::<::chrono::NaiveDate>()",
+                    string_literal(s)
+                ))
+                .method("expect", vec![Expr::atom("\"a valid date\"")])
+            }
             (Ty::Json, v) => Expr::call(
                 "::serde_json::from_str::<::serde_json::Value>",
                 vec![Expr::atom(string_literal(&v.to_string()))],
@@ -624,22 +706,57 @@ impl Emitter<'_> {
         })
     }
 
-    /// An integer default of a date/time kind, as the date/time type a field holds (the adapter
-    /// converts; the schema's default is in range, or `evreg check` says so).
-    fn time_value(&self, ty: &Ty, raw: Expr) -> Expr {
-        match (ty, self.options.time) {
-            (Ty::Time(k), Some(_)) => Expr::call(
-                format!("time_serde::{}::from_raw", time_module(*k)),
-                vec![raw],
-            )
-            .method(
+    /// A Rust expression for a field's value: a date/time it holds as a crate's type (see
+    /// `converted_time`) converted from its JSON, else `value`. A default out of range or not a
+    /// date has no expression (`evreg check` reports such defaults).
+    fn field_value(&self, ty: &Ty, v: &Value) -> Option<Expr> {
+        let Some((conv, optional)) = self.converted_time(ty) else {
+            return self.value(ty, v);
+        };
+        let inner = match ty {
+            Ty::Option(t) => t.as_ref(),
+            t => t,
+        };
+        if optional && v.is_null() {
+            return Some(Expr::atom("None"));
+        }
+        let expect = |e: Expr| {
+            e.method(
                 "expect",
                 vec![Expr::atom(
                     "\"the schema's default is a valid date or time\"",
                 )],
-            ),
-            _ => raw,
-        }
+            )
+        };
+        let converted = match (conv, v) {
+            (Converted::Avro(k), v) => expect(Expr::call(
+                format!("time_serde::{}::from_raw", time_module(k)),
+                vec![self.value(inner, v)?],
+            )),
+            (Converted::DateTimeText, Value::String(s)) => {
+                crate::validate::syntax::parse_rfc3339(s)?;
+                expect(Expr::call(
+                    "::time::OffsetDateTime::parse",
+                    vec![
+                        Expr::atom(string_literal(s)),
+                        Expr::atom("&::time::format_description::well_known::Rfc3339"),
+                    ],
+                ))
+            }
+            (Converted::DateText, Value::String(s)) => {
+                crate::validate::syntax::parse_date(s)?;
+                expect(Expr::call(
+                    "time_serde::date_text::parse",
+                    vec![Expr::atom(string_literal(s))],
+                ))
+            }
+            _ => return None,
+        };
+        Some(if optional {
+            Expr::call("Some", vec![converted])
+        } else {
+            converted
+        })
     }
 
     fn def_value(&self, d: usize, v: &Value) -> Option<Expr> {
@@ -652,8 +769,8 @@ impl Emitter<'_> {
                     .iter()
                     .map(|f| {
                         let x = match m.get(&f.json) {
-                            Some(x) => self.value(&f.ty, x)?,
-                            None => self.value(&f.ty, f.default.as_ref()?)?,
+                            Some(x) => self.field_value(&f.ty, x)?,
+                            None => self.field_value(&f.ty, f.default.as_ref()?)?,
                         };
                         Some((f.name.clone(), x))
                     })
