@@ -6,7 +6,9 @@
 # (`cargo install cargo-fuzz`). Usage: bash scripts/fuzz.sh [SECONDS] [TARGET...]
 # The targets are built without a sanitizer (the code they reach is safe Rust: the bugs sought are panics,
 # hangs, memory blow-ups and differential failures), which builds and runs several times faster;
-# EVREG_FUZZ_SANITIZER=address brings AddressSanitizer back.
+# EVREG_FUZZ_SANITIZER=address brings AddressSanitizer back. A target that dies without leaving an
+# artifact (a stack overflow without a sanitizer): rerun it with EVREG_FUZZ_LAST_INPUT=FILE, which
+# holds the input that was running.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}

@@ -8,6 +8,7 @@ use evreg_fuzz::{AvroGen, avro_datum, avro_source, render};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    evreg_fuzz::keep_last_input(data);
     let mut u = Unstructured::new(data);
     let mut g = AvroGen::new();
     let Ok(writer) = g.record(&mut u, 0) else {

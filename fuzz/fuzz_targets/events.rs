@@ -13,6 +13,7 @@ static REGISTRY: LazyLock<evreg::Registry> = LazyLock::new(|| {
 });
 
 fuzz_target!(|data: &[u8]| {
+    evreg_fuzz::keep_last_input(data);
     let catalog = Catalog::new(&REGISTRY);
     let lines = data.iter().filter(|b| **b == b'\n').count() + 1;
     let within = |name: &str, checked: &Checked| {

@@ -24,6 +24,7 @@ fn compile(s: &Value) -> Option<jsonschema::Validator> {
 }
 
 fuzz_target!(|data: &[u8]| {
+    evreg_fuzz::keep_last_input(data);
     let mut u = Unstructured::new(data);
     let Ok(writer) = json_schema(&mut u, 0) else {
         return;

@@ -7,6 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
 fuzz_target!(|data: &[u8]| {
+    evreg_fuzz::keep_last_input(data);
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

@@ -715,3 +715,15 @@ pub fn json_instance(u: &mut Unstructured, depth: u32) -> Result<Value> {
 }
 
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// With `EVREG_FUZZ_LAST_INPUT=FILE` set, each input is written to FILE before it runs: a crash
+/// that kills the process before libFuzzer can save its input (a stack overflow in a build
+/// without a sanitizer leaves no handler able to run) still leaves the input there.
+pub fn keep_last_input(data: &[u8]) {
+    static PATH: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    if let Some(path) = PATH.get_or_init(|| {
+        std::env::var_os("EVREG_FUZZ_LAST_INPUT").map(std::path::PathBuf::from)
+    }) {
+        let _ = std::fs::write(path, data);
+    }
+}
