@@ -19,11 +19,13 @@
 //! written with [`replace_atomic`] / [`create_new_atomic`]: the same atomic write and the same
 //! refusal to replace a link, FIFO or device, without confinement (the user chose the place).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Why the gate refused, or what failed; every message names the path and the way out.
 #[derive(Debug)]
@@ -160,12 +162,20 @@ fn kind_of(ft: &fs::FileType) -> Kind {
 #[derive(Debug, Clone)]
 pub struct Gate {
     root: PathBuf,
+    /// Folders already resolved (registry path → real path inside the root): reading a
+    /// registry's thousands of files walks `schemas/` and each subject's folder once, not once per
+    /// file. A folder swapped for a link during the run is no more a risk than it is between any
+    /// check and the use that follows it.
+    dirs: Arc<Mutex<HashMap<String, PathBuf>>>,
 }
 
 impl Gate {
     pub fn new(root: &Path) -> Result<Gate, GateError> {
         let root = root.canonicalize().map_err(GateError::io(root))?;
-        Ok(Gate { root })
+        Ok(Gate {
+            root,
+            dirs: Arc::default(),
+        })
     }
 
     /// The root's real path.
@@ -176,16 +186,22 @@ impl Gate {
     /// The real path of `rel` (a `/`-separated registry path; `""` is the root), every link on
     /// the way followed and confined to the root. The last components need not exist.
     pub fn resolve(&self, rel: &str) -> Result<PathBuf, GateError> {
-        let mut cur = self.root.clone();
+        self.resolve_kind(rel).map(|(path, _)| path)
+    }
+
+    /// `resolve`, and what the path is when it exists (a link: what it leads to).
+    fn resolve_kind(&self, rel: &str) -> Result<(PathBuf, Option<Kind>), GateError> {
         let parts = components(rel)?;
-        for (i, part) in parts.iter().enumerate() {
+        let (mut cur, start) = self.known_folder(&parts);
+        let mut kind = Some(Kind::Dir);
+        for (i, part) in parts.iter().enumerate().skip(start) {
             let next = cur.join(part);
             match fs::symlink_metadata(&next) {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
                     for rest in &parts[i..] {
                         cur.push(rest);
                     }
-                    return Ok(cur);
+                    return Ok((cur, None));
                 }
                 Err(e) => return Err(GateError::io(&next)(e)),
                 Ok(md) if md.file_type().is_symlink() => {
@@ -198,12 +214,34 @@ impl Gate {
                             target,
                         });
                     }
+                    kind = fs::metadata(&target)
+                        .ok()
+                        .map(|md| kind_of(&md.file_type()));
                     cur = target;
                 }
-                Ok(_) => cur = next,
+                Ok(md) => {
+                    kind = Some(kind_of(&md.file_type()));
+                    cur = next;
+                }
+            }
+            if i + 1 < parts.len() && kind == Some(Kind::Dir) {
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parts[..=i].join("/"), cur.clone());
             }
         }
-        Ok(cur)
+        Ok((cur, kind))
+    }
+
+    /// The real path of the longest leading folder of `parts` resolved before, and how many
+    /// parts it covers (the root and 0 when none).
+    fn known_folder(&self, parts: &[&str]) -> (PathBuf, usize) {
+        let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        (1..parts.len())
+            .rev()
+            .find_map(|n| Some((dirs.get(&parts[..n].join("/"))?.clone(), n)))
+            .unwrap_or_else(|| (self.root.clone(), 0))
     }
 
     /// What `rel` is, or `None` when it does not exist.
@@ -218,7 +256,8 @@ impl Gate {
 
     /// The bytes of the regular file `rel`.
     pub fn read(&self, rel: &str) -> Result<Vec<u8>, GateError> {
-        read_regular(&self.resolve(rel)?)
+        let (path, kind) = self.resolve_kind(rel)?;
+        read_known(&path, kind)
     }
 
     /// The entries of the folder `rel` (empty when it does not exist), each with what it is:
@@ -387,7 +426,13 @@ pub fn is_plain_name(name: &str) -> bool {
 /// refused without blocking.
 pub fn read_regular(path: &Path) -> Result<Vec<u8>, GateError> {
     let md = fs::metadata(path).map_err(GateError::io(path))?;
-    if let k @ (Kind::Dir | Kind::Special(_)) = kind_of(&md.file_type()) {
+    read_known(path, Some(kind_of(&md.file_type())))
+}
+
+/// `read_regular` of a path whose kind was just looked up (None: it did not exist).
+fn read_known(path: &Path, kind: Option<Kind>) -> Result<Vec<u8>, GateError> {
+    // Never open a folder, FIFO or device at all (opening a device may act on it).
+    if let Some(k @ (Kind::Dir | Kind::Special(_))) = kind {
         return Err(GateError::NotRegular {
             path: path.to_path_buf(),
             kind: special_name(k),

@@ -241,7 +241,12 @@ impl Global {
     /// Render a report in the chosen format to stdout; the exit code follows its errors.
     pub fn emit(&self, report: &Report, ctx: &Context) -> Exit {
         let text = match self.output {
-            Output::Json => report::json::render(report, ctx),
+            Output::Json => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                // A closed pipe (`| head`) is not an error of the check.
+                let _ = report::json::write(report, ctx, &mut out).and_then(|()| out.flush());
+                String::new()
+            }
             Output::Github => report::github::render(report, ctx),
             Output::Junit => report::junit::render(report, &ctx.subject_names, &ctx.path_prefix),
             Output::Sarif => report::sarif::render(report, &ctx.path_prefix),

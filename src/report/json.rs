@@ -90,7 +90,17 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
+/// The report as JSON text.
 pub fn render(report: &Report, ctx: &Context) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory fails only if serialising does, which these types never do.
+    let _ = write(report, ctx, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The report written as JSON as it is serialised: a report of tens of thousands of findings is
+/// never held as one string beside them.
+pub fn write(report: &Report, ctx: &Context, to: &mut impl std::io::Write) -> std::io::Result<()> {
     let out = Output {
         format_version: FORMAT_VERSION,
         ok: !report.has_errors(),
@@ -105,8 +115,6 @@ pub fn render(report: &Report, ctx: &Context) -> String {
             rejected: ctx.events.map(|e| e.1),
         },
     };
-    let mut text =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *to, &out)?;
+    to.write_all(b"\n")
 }

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 /// Parse a version with Apache Avro, for replay; `schema.shared` lists the shared files whose
 /// named types it uses.
 pub fn apache_schema(schema: &AvroSchema) -> Result<ApacheSchema, String> {
+    names::install();
     if schema.shared.is_empty() {
         let main =
             apache_avro::Schema::parse_str(&schema.source.text).map_err(|e| e.to_string())?;
@@ -587,5 +588,128 @@ mod tests {
         let a = apache_schema(&s).unwrap();
         let payload = json!({"total": {"cents": 5, "currency": "EUR"}, "tag": "ab", "again": "cd"});
         assert_eq!(replay(&s, &a, &a, &payload), Ok(()));
+    }
+}
+
+/// Apache Avro checks every name it parses with a regular expression, the largest part of its
+/// parsing time (~9% of `evreg check` on 2,000 Avro pairs, each pair's examples confirmed by
+/// parsing both schemas). The same rules of the specification as plain code, installed once
+/// before the first parse; evreg's own parser has already checked every name.
+mod names {
+    use apache_avro::AvroResult;
+    use apache_avro::error::Details;
+    use apache_avro::validator::{
+        EnumSymbolNameValidator, RecordFieldNameValidator, SchemaNameValidator,
+        SchemaNamespaceValidator,
+    };
+
+    /// What Apache Avro's own messages show for a bad full name and namespace.
+    const FULL_NAME: &str = r"^((?P<namespace>([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)?)\.)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)$";
+    const NAMESPACE: &str = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)?$";
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`
+    pub fn is_name(s: &str) -> bool {
+        let mut bytes = s.bytes();
+        bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    }
+
+    /// Empty, or names joined by dots.
+    pub fn is_namespace(s: &str) -> bool {
+        s.is_empty() || s.split('.').all(is_name)
+    }
+
+    struct Spec;
+
+    impl SchemaNameValidator for Spec {
+        fn validate(&self, full: &str) -> AvroResult<usize> {
+            let start = full.rfind('.').map_or(0, |i| i + 1);
+            let namespace_ok = start == 0 || is_namespace(&full[..start - 1]);
+            if namespace_ok && is_name(&full[start..]) {
+                Ok(start)
+            } else {
+                Err(Details::InvalidSchemaName(full.to_string(), FULL_NAME).into())
+            }
+        }
+    }
+
+    impl SchemaNamespaceValidator for Spec {
+        fn validate(&self, namespace: &str) -> AvroResult<()> {
+            if is_namespace(namespace) {
+                Ok(())
+            } else {
+                Err(Details::InvalidNamespace(namespace.to_string(), NAMESPACE).into())
+            }
+        }
+    }
+
+    impl EnumSymbolNameValidator for Spec {
+        fn validate(&self, symbol: &str) -> AvroResult<()> {
+            if is_name(symbol) {
+                Ok(())
+            } else {
+                Err(Details::EnumSymbolName(symbol.to_string()).into())
+            }
+        }
+    }
+
+    impl RecordFieldNameValidator for Spec {
+        fn validate(&self, name: &str) -> AvroResult<()> {
+            if is_name(name) {
+                Ok(())
+            } else {
+                Err(Details::FieldName(name.to_string()).into())
+            }
+        }
+    }
+
+    pub fn install() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            // Already set (by a library user, first) is fine: theirs stays.
+            let _ = apache_avro::validator::set_schema_name_validator(Box::new(Spec));
+            let _ = apache_avro::validator::set_schema_namespace_validator(Box::new(Spec));
+            let _ = apache_avro::validator::set_enum_symbol_name_validator(Box::new(Spec));
+            let _ = apache_avro::validator::set_record_field_name_validator(Box::new(Spec));
+        });
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The plain-code rules accept exactly what Apache Avro's regular expressions accept.
+        #[test]
+        fn names_follow_the_specification_as_the_regular_expressions_do() {
+            let full = regex::Regex::new(FULL_NAME).unwrap();
+            let namespace = regex::Regex::new(NAMESPACE).unwrap();
+            let field = regex::Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").unwrap();
+            let parts = [
+                "", "a", "_", "A1", "1a", "a-b", "é", "a.b", ".", "..", "a.", ".a", "a..b",
+                "a.b.c", "_.__", "a1.2b",
+            ];
+            let mut cases: Vec<String> = Vec::new();
+            for x in parts {
+                for y in parts {
+                    cases.push(format!("{x}{y}"));
+                    cases.push(format!("{x}.{y}"));
+                }
+            }
+            for c in &cases {
+                let ours = Spec.validate_full(c);
+                let theirs = full.captures(c).map(|m| m.name("name").unwrap().start());
+                assert_eq!(ours, theirs, "full name {c:?}");
+                assert_eq!(is_namespace(c), namespace.is_match(c), "namespace {c:?}");
+                assert_eq!(is_name(c), field.is_match(c), "name {c:?}");
+            }
+        }
+
+        impl Spec {
+            fn validate_full(&self, s: &str) -> Option<usize> {
+                SchemaNameValidator::validate(self, s).ok()
+            }
+        }
     }
 }
