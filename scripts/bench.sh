@@ -6,7 +6,13 @@
 #   3. `evreg validate` on 100,000 events (NDJSON) built from the bundled registry's fixtures;
 #   4. the same for JSON Schema payloads, against Python `jsonschema` validating the same payloads;
 #   5. Rust code generation for the registry of 1;
-#   6. a pre-commit run (`evreg check --staged`) on the bundled registry.
+#   6. a pre-commit run (`evreg check --staged`) on the bundled registry;
+#   7. 2,000 generated Avro evolutions (scripts/avro_oracle.py): `evreg check --output json` on them
+#      as a registry against one Python process running Apache Avro's checker on every pair both
+#      ways.
+# The goals of each comparison are printed beside the ratio. EVREG_BENCH_SCALING=1 also checks
+# 100, 1,000 and 10,000 Avro subjects x 10 versions under FULL_TRANSITIVE (1,000 to 100,000
+# versions), to show how time and memory grow.
 # Usage: bash scripts/bench.sh [WORKDIR]   (default: a temporary folder, removed afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,16 +30,26 @@ measure() { # label, command...
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < ${best%% *})}"; then best="$secs $kb"; fi
   done
   printf '%-58s %6.2f s  %5d MB\n' "$label" "${best%% *}" "$(( ${best##* } / 1024 ))"
+  last_secs=${best%% *}
+  last_mb=$(( ${best##* } / 1024 ))
+}
+
+ratio() { # label, slower seconds, faster seconds, goal
+  awk -v l="$1" -v a="$2" -v b="$3" -v g="$4" 'BEGIN { r = (b > 0 ? a / b : 0); printf "%-58s %6.1fx   (goal: %s)\n", l, r, g }'
 }
 
 rm -rf "$work/avro"
 python3 scripts/gen_registry.py "$work/avro" --subjects 1000 --versions 10 --mode FULL_TRANSITIVE > /dev/null
-(cd "$work/avro" && measure "check: 1,000 Avro subjects x 10 versions, FULL_TRANSITIVE" "$evreg" check)
+(cd "$work/avro" && measure "check: 1,000 Avro subjects x 10 versions, FULL_TRANSITIVE" "$evreg" check && echo "$last_secs $last_mb" > "$work/avro.fig")
+read -r secs mb < "$work/avro.fig"
+echo "  goal for 10,000 versions, default output: < 0.5 s and < 150 MB ($secs s, $mb MB)"
 (cd "$work/avro" && measure "codegen rust --out: the same 1,000 x 10 Avro subjects" "$evreg" codegen rust --out "$work/events.rs")
 
 rm -rf "$work/json"
 python3 scripts/gen_json_registry.py "$work/json" --subjects 1000 --versions 10 > /dev/null
-(cd "$work/json" && measure "check: 1,000 JSON Schema subjects x 10 versions, BACKWARD_TRANS." "$evreg" check)
+(cd "$work/json" && measure "check: 1,000 JSON Schema subjects x 10 versions, BACKWARD_TRANS." "$evreg" check && echo "$last_secs $last_mb" > "$work/json.fig")
+read -r secs mb < "$work/json.fig"
+echo "  goal for 10,000 versions, default output: < 0.5 s and < 150 MB ($secs s, $mb MB)"
 
 # 100,000 events cycling through the bundled fixtures (all valid), all of them and JSON Schema only.
 python3 - "$work" <<'PY'
@@ -48,7 +64,31 @@ write(sys.argv[1] + "/json-events.ndjson", [f for f in glob.glob("fixtures/*/v*/
 PY
 measure "validate: 100,000 events (NDJSON, Avro and JSON Schema)" "$evreg" validate "$work/events.ndjson"
 measure "validate: 100,000 JSON Schema events" "$evreg" validate "$work/json-events.ndjson"
+evreg_validate=$last_secs
 if python3 -c 'import jsonschema' 2>/dev/null; then
   measure "python jsonschema: the same 100,000 JSON Schema payloads" python3 scripts/bench_validate_python.py . "$work/json-events.ndjson"
+  ratio "validate vs python jsonschema (payloads only)" "$last_secs" "$evreg_validate" ">= 20x"
 fi
 measure "pre-commit: check --staged on the bundled registry" "$evreg" check --staged
+measure "check --against HEAD on the bundled registry" "$evreg" check --against HEAD
+
+# Avro compatibility against Apache Avro's Python checker on the same 2,000 evolutions.
+if python3 -c 'import avro' 2>/dev/null; then
+  rm -rf "$work/oracle"
+  python3 scripts/avro_oracle.py --pairs 2000 --out "$work/oracle" --generate-only > /dev/null
+  (cd "$work/oracle/registry" && measure "check --output json: 2,000 Avro evolutions (both ways)" "$evreg" check --output json && echo "$last_secs $last_mb" > "$work/oracle.fig")
+  read -r evreg_pairs evreg_pairs_mb < "$work/oracle.fig"
+  measure "python avro.compatibility: the same pairs, both ways" python3 scripts/avro_oracle.py --oracle-only "$work/oracle"
+  ratio "Avro pairs vs the Python avro checker" "$last_secs" "$evreg_pairs" ">= 10x, < 40 MB ($evreg_pairs_mb MB)"
+else
+  echo "(python avro not installed: pip install -r scripts/requirements-dev.txt for the Avro comparison)"
+fi
+
+if [ "${EVREG_BENCH_SCALING:-}" = 1 ]; then
+  for n in 100 1000 10000; do
+    rm -rf "$work/scale"
+    python3 scripts/gen_registry.py "$work/scale" --subjects "$n" --versions 10 --mode FULL_TRANSITIVE > /dev/null
+    (cd "$work/scale" && measure "check: $((n * 10)) Avro versions, FULL_TRANSITIVE" "$evreg" check)
+  done
+  rm -rf "$work/scale"
+fi

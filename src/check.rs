@@ -3,93 +3,18 @@
 
 use crate::compat::json::Policy;
 use crate::compat::{self, Incompatibility, Mode, Pair};
-use crate::finding::{Direction, Finding, Location, Summary};
+use crate::finding::{Direction, Finding, Summary};
+use crate::parsed::{Locate, Model, parse_file, parse_subject};
 use crate::registry::{self, Registry, Subject};
 use crate::report::Report;
 use crate::rules;
-use crate::schema::avro::{self, AvroSchema, Kind};
+use crate::schema::avro::{AvroSchema, Kind};
 use crate::schema::json::{Draft, FileProvider, JsonSchema};
 use crate::schema::{self, Format};
 use crate::source::{SourceFile, SourceMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// A parsed version of a subject, in its format's model.
-pub enum Model {
-    Avro(AvroSchema),
-    Json(JsonSchema),
-}
-
-/// A schema model that maps (file, pointer) to a location: file 0 is the version's own file,
-/// others are files its references reach.
-pub trait Locate {
-    fn locate(&self, file: usize, pointer: &str) -> Location;
-}
-
-impl Locate for AvroSchema {
-    fn locate(&self, _file: usize, pointer: &str) -> Location {
-        self.location(pointer)
-    }
-}
-
-impl Locate for JsonSchema {
-    fn locate(&self, file: usize, pointer: &str) -> Location {
-        self.location(file, pointer)
-    }
-}
-
-/// Parse every version of a subject once. Returns the models (None where a version is invalid)
-/// and the parse findings, tagged with subject and version. `provider` reads the other files
-/// JSON Schema `$ref`s reach.
-pub fn parse_subject(
-    subject: &Subject,
-    provider: &FileProvider,
-) -> (Vec<Option<Model>>, Vec<Finding>) {
-    let mut models = Vec::with_capacity(subject.versions.len());
-    let mut findings = Vec::new();
-    for v in &subject.versions {
-        if !v.readable {
-            models.push(None);
-            continue;
-        }
-        let (model, found) = parse_file(
-            v.source.clone(),
-            &v.source.path,
-            v.format,
-            provider,
-            subject.json_schema_draft,
-        );
-        findings.extend(
-            found
-                .into_iter()
-                .map(|f| f.subject(&subject.name).version(v.number)),
-        );
-        models.push(model);
-    }
-    (models, findings)
-}
-
-/// Parse one file in its format; `rel` is its path relative to the provider's root, `draft` the
-/// JSON Schema draft assumed when the file has no `$schema`.
-pub fn parse_file(
-    source: Arc<SourceFile>,
-    rel: &str,
-    format: Format,
-    provider: &FileProvider,
-    draft: Draft,
-) -> (Option<Model>, Vec<Finding>) {
-    match format {
-        Format::Avro => {
-            let parsed = avro::parse_with(source, provider.avro_shared());
-            (parsed.schema.map(Model::Avro), parsed.findings)
-        }
-        Format::JsonSchema => {
-            let loaded = schema::json::load(source, rel, provider, draft);
-            (loaded.schema.map(Model::Json), loaded.findings)
-        }
-    }
-}
 
 /// What `check` compares against besides the registry itself.
 #[derive(Default)]
@@ -185,12 +110,11 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
     if let Some(lock) = &reg.lock {
         findings.extend(crate::integrity::check_lock(reg, lock));
     }
-    // Events may name any subject, but fixtures sit under theirs: compile only what they need.
+    // Fixtures sit under their subjects: the models of those subjects go on to the fixture
+    // checks below, the rest are dropped subject by subject.
     let with_fixtures: std::collections::HashSet<&str> =
         reg.fixtures.iter().map(|f| f.subject.as_str()).collect();
-    let catalog =
-        crate::validate::events::Catalog::for_subjects(reg, |s| with_fixtures.contains(s));
-    findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
+    let with_fixtures = &with_fixtures;
     let mut sources = reg.sources();
     // `$ref`s resolve among the files the registry was read from (the working tree, a git ref
     // or the index alike), never from whatever else is on disk.
@@ -199,8 +123,9 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
     let subjects: Vec<&Subject> = reg
         .subjects
         .iter()
-        .filter(|s| only.is_empty() || only.contains(&s.name))
+        .filter(|s| only.is_empty() || only.contains(&s.name) || with_fixtures.contains(&*s.name))
         .collect();
+    let mut kept: Vec<(String, Vec<Option<Model>>)> = Vec::new();
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -213,36 +138,48 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
                 scope.spawn(move || {
                     let mut found = Vec::new();
                     let mut files = Vec::new();
+                    let mut kept = Vec::new();
                     for s in subjects {
-                        found.extend(check_subject(reg, s, base, provider, &mut files));
+                        let (models, parse_findings) = parse_subject(s, provider);
+                        if only.is_empty() || only.contains(&s.name) {
+                            found.extend(parse_findings);
+                            found.extend(check_subject(reg, s, &models, base, &mut files));
+                        }
+                        if with_fixtures.contains(&*s.name) {
+                            kept.push((s.name.clone(), models));
+                        }
                     }
-                    (found, files)
+                    (found, files, kept)
                 })
             })
             .collect();
         for h in handles {
             match h.join() {
-                Ok((found, files)) => {
+                Ok((found, files, models)) => {
                     findings.extend(found);
                     for f in files {
                         sources.insert(f);
                     }
+                    kept.extend(models);
                 }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
     });
+    let catalog = crate::validate::events::Catalog::from_models(reg, kept);
+    findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
     (findings, sources)
 }
 
+/// Lint and compatibility of one subject, from its versions' models.
 fn check_subject(
     reg: &Registry,
     subject: &Subject,
+    models: &[Option<Model>],
     base: Option<&Registry>,
-    provider: &FileProvider,
     files: &mut Vec<Arc<SourceFile>>,
 ) -> Vec<Finding> {
-    let (models, mut findings) = parse_subject(subject, provider);
+    let mut findings = Vec::new();
     for m in models.iter().flatten() {
         if let Model::Json(s) = m {
             for f in s.files.iter().skip(1) {

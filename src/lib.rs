@@ -25,6 +25,7 @@ pub mod envelope;
 pub mod finding;
 pub mod fsutil;
 pub mod integrity;
+pub mod parsed;
 pub mod registry;
 pub mod report;
 pub mod rules;

@@ -7,9 +7,10 @@
 //! The same holds for every rule fixture pair against `evreg compat`, and for `diff --against`
 //! in a real git repository.
 
-use evreg::check::{Model, model_pair, parse_subject};
+use evreg::check::model_pair;
 use evreg::compat::Pair;
 use evreg::finding::{Direction, Finding};
+use evreg::parsed::{Model, parse_subject};
 use evreg::registry::{Registry, Subject};
 use evreg::report::json::JsonFinding;
 use evreg::schema::json::FileProvider;

@@ -1,5 +1,5 @@
 use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, print};
-use crate::check::{Model, parse_subject};
+use crate::parsed::{Model, parse_subject};
 use crate::validate::events::{Catalog, Expect};
 use crate::validate::example;
 

@@ -5,7 +5,7 @@
 //! old and new elements as the engines pair them (`compat::avro::writer_field`, `names_match`;
 //! JSON Schema keywords by name, properties by name, definitions by name). Whether a change
 //! breaks is never judged here: both versions are parsed and compared by the very calls `check`
-//! makes (`check::parse_file`, `check::model_pair`), in both directions, with the registry's rule
+//! makes (`parsed::parse_file`, `check::model_pair`), in both directions, with the registry's rule
 //! severities and `allow` list applied as `check` applies them. Each engine finding is then
 //! attached to the listed change it is about (the same place in either version, then the rule,
 //! then the names it mentions); a finding no change explains is kept as an "other" finding, never
@@ -14,10 +14,11 @@
 mod avro;
 mod json;
 
-use crate::check::{Model, model_pair, parse_file};
+use crate::check::model_pair;
 use crate::compat::json::Policy;
 use crate::compat::{Mode, Pair};
 use crate::finding::{Direction, Finding, Severity};
+use crate::parsed::{Model, parse_file};
 use crate::registry::config::Settings;
 use crate::registry::{Registry, Subject, Version};
 use crate::schema::Format;

@@ -2,8 +2,8 @@
 //! and its payload validated against that version's schema.
 
 use super::{Problem, avro, formats};
-use crate::check::{Model, parse_subject};
 use crate::envelope::{Envelope, Field, Kind as FieldKind, Role};
+use crate::parsed::{Model, parse_subject};
 use crate::registry::Registry;
 use crate::rules::{self, Rule};
 use crate::schema::Format;
@@ -30,8 +30,9 @@ pub struct Catalog {
     pub files: HashMap<(String, u32), std::sync::Arc<crate::source::SourceFile>>,
     pub latest: HashMap<String, u32>,
     pub versions: HashMap<String, Vec<u32>>,
-    /// Parsed schema files, to locate schema pointers.
-    docs: HashMap<(String, u32), crate::source::json::Node>,
+    /// The JSON Schema versions' own files, parsed, to locate schema pointers (an Avro
+    /// version's is in its model).
+    docs: HashMap<(String, u32), std::sync::Arc<crate::source::json::Node>>,
     /// Schema places already located: many problems of one event (every item of a long array)
     /// point at the same schema element, and locating one in a minified schema reads its line.
     places: SchemaPlaces,
@@ -47,17 +48,32 @@ impl Catalog {
         Catalog::for_subjects(reg, |_| true)
     }
 
-    /// Compile only the subjects `wanted` picks (`check` needs only those with fixtures).
+    /// Compile only the subjects `wanted` picks.
     pub fn for_subjects(reg: &Registry, wanted: impl Fn(&str) -> bool) -> Catalog {
+        let provider =
+            crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
+        let models = reg
+            .subjects
+            .iter()
+            .filter(|s| wanted(&s.name))
+            .map(|s| (s.name.clone(), parse_subject(s, &provider).0));
+        Catalog::from_models(reg, models)
+    }
+
+    /// Compile the subjects of `models` from their versions' models, parsed already (`check`
+    /// parses each subject once and hands on those with fixtures): (subject, one model per
+    /// version in order, None where a version does not parse).
+    pub fn from_models(
+        reg: &Registry,
+        models: impl IntoIterator<Item = (String, Vec<Option<Model>>)>,
+    ) -> Catalog {
         let mut schemas = HashMap::new();
         let mut files = HashMap::new();
         let mut latest = HashMap::new();
         let mut versions = HashMap::new();
         let mut docs = HashMap::new();
-        let provider =
-            crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
         for s in &reg.subjects {
-            // Every subject routes; only the wanted ones are compiled.
+            // Every subject routes; only those given are compiled.
             versions.insert(
                 s.name.clone(),
                 s.versions.iter().map(|v| v.number).collect(),
@@ -65,15 +81,14 @@ impl Catalog {
             if let Some(v) = s.latest() {
                 latest.insert(s.name.clone(), v.number);
             }
-            if !wanted(&s.name) {
+        }
+        for (name, models) in models {
+            let Some(s) = reg.subject(&name) else {
                 continue;
-            }
-            let (models, _) = parse_subject(s, &provider);
+            };
             for (v, model) in s.versions.iter().zip(models) {
-                files.insert((s.name.clone(), v.number), v.source.clone());
-                if let Ok(doc) = crate::source::json::parse(&v.source.text) {
-                    docs.insert((s.name.clone(), v.number), doc);
-                }
+                let key = (s.name.clone(), v.number);
+                files.insert(key.clone(), v.source.clone());
                 let compiled = match (model, v.format) {
                     (Some(Model::Avro(schema)), _) => Some(PayloadSchema::Avro {
                         #[cfg(feature = "replay")]
@@ -81,13 +96,14 @@ impl Catalog {
                         schema: Box::new(schema),
                     }),
                     (Some(Model::Json(js)), Format::JsonSchema) => {
+                        docs.insert(key.clone(), js.files[0].json.clone());
                         crate::compat::json::example::validator(&js, true)
                             .map(|v| PayloadSchema::Json(Box::new(v)))
                     }
                     _ => None,
                 };
                 if let Some(c) = compiled {
-                    schemas.insert((s.name.clone(), v.number), c);
+                    schemas.insert(key, c);
                 }
             }
         }
@@ -115,7 +131,11 @@ impl Catalog {
             return known.clone();
         }
         let file = self.files.get(&key)?;
-        let span = self.docs.get(&key).and_then(|d| d.pointer_span(pointer));
+        let doc = match self.schemas.get(&key) {
+            Some(PayloadSchema::Avro { schema, .. }) => Some(&schema.json),
+            _ => self.docs.get(&key).map(|d| d.as_ref()),
+        };
+        let span = doc.and_then(|d| d.pointer_span(pointer));
         let location = Some(crate::finding::Location::at(file, pointer, span));
         if let Ok(mut places) = self.places.lock() {
             places.insert(place, location.clone());

@@ -29,13 +29,13 @@ mod text;
 mod types;
 mod upcast;
 
-use crate::check::{Model, parse_subject};
 use crate::codegen::avro::{self as lower_avro, Lowered};
 use crate::codegen::jsonschema;
 use crate::codegen::model::{DefKind, TypeSpace};
 use crate::codegen::names::{RESERVED_TYPES, Scope, pascal};
 use crate::envelope::Envelope;
 use crate::finding::Severity;
+use crate::parsed::{Model, parse_subject};
 use crate::registry::{Registry, Subject};
 use crate::schema::Format;
 use crate::schema::avro::AvroSchema;
