@@ -26,7 +26,8 @@ measure() { # label, command...
   local best=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null || true
-    read -r secs kb < "$work/time"
+    # The last line: a command that exits non-zero (findings) gets a line of its own first.
+    read -r secs kb < <(tail -n 1 "$work/time")
     if [ -z "$best" ] || awk "BEGIN{exit !($secs < ${best%% *})}"; then best="$secs $kb"; fi
   done
   printf '%-58s %6.2f s  %5d MB\n' "$label" "${best%% *}" "$(( ${best##* } / 1024 ))"
