@@ -26,6 +26,8 @@ pub mod finding;
 pub mod fsutil;
 pub mod integrity;
 pub mod registry;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -13,6 +13,7 @@ mod list;
 mod lock;
 mod log;
 mod rules;
+mod serve;
 mod validate;
 
 use crate::registry::{LoadError, Registry};
@@ -143,6 +144,8 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff), e.g. `evreg man > ~/.local/share/man/man1/evreg.1`.
     Man,
+    /// Serve the registry over the Schema Registry REST API (read-only unless --writable).
+    Serve(serve::Args),
 }
 
 /// What ends a command: its exit code (0 clean, 1 error findings, 2 could not run).
@@ -172,6 +175,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(a) => rules::explain(a, g),
         Command::Completions(a) => completions::completions(a),
         Command::Man => completions::man(),
+        Command::Serve(a) => serve::run(a, g),
     };
     match result {
         Ok(code) => code,
