@@ -11,7 +11,11 @@ checks, with the client's SchemaRegistryClient, serializers and deserializers:
   - schema ids unchanged after a restart.
 Exits 1 on the first disagreement, 2 when it cannot run.
 
-Usage: confluent_client_check.py EVREG_BINARY REGISTRY_DIR
+With --url, the registry at URL is checked instead (no server is started, no restart): a remote
+that `evreg publish` filled from REGISTRY_DIR, served by `evreg serve --writable`, where a new
+compatible schema is accepted and an incompatible one refused with 409.
+
+Usage: confluent_client_check.py EVREG_BINARY REGISTRY_DIR [--url URL]
 """
 
 import json
@@ -83,15 +87,24 @@ def evreg_compat(evreg, old, new, mode):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    url = None
+    if len(args) == 4 and args[2] == "--url":
+        url = args[3]
+    elif len(args) != 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    evreg, source = os.path.abspath(sys.argv[1]), sys.argv[2]
+    evreg, source = os.path.abspath(args[0]), args[1]
     work = tempfile.mkdtemp(prefix="evreg-confluent-")
     root = os.path.join(work, "registry")
     shutil.copytree(source, root)
     try:
-        run(evreg, root)
+        if url:
+            client = SchemaRegistryClient({"url": url})
+            verdicts = use(evreg, root, client, writable=True)
+            print(f"confluent client: {verdicts} compatibility verdicts agree with evreg compat on {url}")
+        else:
+            run(evreg, root)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"confluent client: {checks} checks passed")
@@ -100,6 +113,21 @@ def main():
 def run(evreg, root):
     server = Server(evreg, root)
     client = SchemaRegistryClient({"url": server.url})
+    verdicts = use(evreg, root, client, writable=False)
+    # Ids survive a restart.
+    before = ids_of(client)
+    log = server.stop()
+    check(re.search(r"^GET /subjects(\?\S*)? 200 \d+B ", log, re.M) is not None, f"one log line per request: {log[-500:]}")
+    server = Server(evreg, root)
+    client = SchemaRegistryClient({"url": server.url})
+    check(ids_of(client) == before, "ids unchanged after a restart")
+    server.stop()
+    print(f"confluent client: {len(before)} subject versions, ids stable across a restart; "
+          f"{verdicts} compatibility verdicts agree with evreg compat")
+
+
+def use(evreg, root, client, writable):
+    """Read, serialize, deserialize and test compatibility; returns the number of verdicts."""
 
     # Subjects, versions, schemas by id, references.
     subjects = client.get_subjects()
@@ -143,14 +171,30 @@ def run(evreg, root):
         data = AvroSerializer(client, paid, conf=conf)(event, ctx)
         check(int.from_bytes(data[1:5], "big") == latest.schema_id, f"{conf}: the message names v2's id")
         check(reader(data, ctx) == event, f"{conf}: AvroDeserializer reads the event back")
-    # A schema git does not have is refused, read-only.
-    try:
-        new = paid_text.replace('"default": null', '"default": null}, {"name": "note", "type": "string"')
-        AvroSerializer(client, Schema(new, "AVRO", refs(latest)),
-                       conf={"auto.register.schemas": True})(event, ctx)
-        check(False, "registering a new schema on a read-only registry fails")
-    except Exception as e:  # the serializer wraps the client's error
-        check("42205" in str(e) or "read-only" in str(e), f"read-only refusal: {e}")
+    # A schema git does not have: refused read-only; writable, accepted when compatible (409
+    # otherwise).
+    breaking = paid_text.replace('"default": null', '"default": null}, {"name": "note", "type": "string"')
+    if not writable:
+        try:
+            AvroSerializer(client, Schema(breaking, "AVRO", refs(latest)),
+                           conf={"auto.register.schemas": True})(event, ctx)
+            check(False, "registering a new schema on a read-only registry fails")
+        except Exception as e:  # the serializer wraps the client's error
+            check("42205" in str(e) or "read-only" in str(e), f"read-only refusal: {e}")
+    else:
+        try:
+            client.register_schema("shop.order.paid-value", Schema(breaking, "AVRO", refs(latest)))
+            check(False, "an incompatible schema is refused")
+        except SchemaRegistryError as e:
+            check(e.http_status_code == 409, f"409 for an incompatible schema: {e}")
+        compatible = breaking.replace('"type": "string"}', '"type": "string", "default": ""}')
+        new_event = dict(event, note="gift")
+        data = AvroSerializer(client, Schema(compatible, "AVRO", refs(latest)),
+                              conf={"auto.register.schemas": True})(new_event, ctx)
+        check(AvroDeserializer(client)(data, ctx) == new_event, "a registered v3 serializes and reads back")
+        check(client.get_versions("shop.order.paid-value") == [1, 2, 3], "v3 is registered")
+        check(client.get_version("shop.order.paid-value", 3).schema_id == int.from_bytes(data[1:5], "big"),
+              "the message names v3's id")
 
     # JSON Schema with `$ref`s to a shared file.
     refund_text = open(os.path.join(root, "schemas/shop.refund.requested/v2.schema.json")).read()
@@ -201,7 +245,8 @@ def run(evreg, root):
         folder = os.path.join(root, "schemas", subject)
         kind = "JSON" if subject.startswith("shop.refund") else "AVRO"
         ext = ".schema.json" if kind == "JSON" else ".avsc"
-        versions = client.get_versions(served)
+        # The versions git has (a writable remote may have more by now).
+        versions = [v for v in client.get_versions(served) if os.path.exists(os.path.join(folder, f"v{v}{ext}"))]
         base_refs = refs(client.get_latest_version(served))
         for i, text in enumerate(texts):
             # Beside the versions, so that its references resolve as theirs do.
@@ -215,17 +260,7 @@ def run(evreg, root):
                 verdicts[got] += 1
             os.remove(cand)
     check(verdicts[True] > 0 and verdicts[False] > 0, f"both verdicts were exercised: {verdicts}")
-
-    # Ids survive a restart.
-    before = ids_of(client)
-    log = server.stop()
-    check(re.search(r"^GET /subjects(\?\S*)? 200 \d+B ", log, re.M) is not None, f"one log line per request: {log[-500:]}")
-    server = Server(evreg, root)
-    client = SchemaRegistryClient({"url": server.url})
-    check(ids_of(client) == before, "ids unchanged after a restart")
-    server.stop()
-    print(f"confluent client: {len(before)} subject versions, ids stable across a restart; "
-          f"{verdicts[True] + verdicts[False]} compatibility verdicts agree with evreg compat")
+    return verdicts[True] + verdicts[False]
 
 
 if __name__ == "__main__":

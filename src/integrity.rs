@@ -464,6 +464,19 @@ pub fn files_of(reg: &Registry) -> Files {
     }
 }
 
+/// Files to resolve references among when no registry holds them as versions: the registry's
+/// files plus others (schemas a Schema Registry client names by reference).
+pub fn files_from(
+    root: std::path::PathBuf,
+    files: impl IntoIterator<Item = std::sync::Arc<crate::source::SourceFile>>,
+) -> Files {
+    Files {
+        provider: crate::schema::json::FileProvider::in_memory(root, files),
+        versions: Vec::new(),
+        reached: std::sync::OnceLock::new(),
+    }
+}
+
 /// The fingerprint of a version as it stands, if its JSON parses: its canonical form, and for a
 /// JSON Schema version the canonical forms of the registry files its `$ref`s reach (a shared
 /// definition that changes changes every version that uses it).

@@ -20,6 +20,12 @@ pub mod state;
 pub mod wire;
 
 #[cfg(feature = "cli")]
+pub mod client;
+#[cfg(feature = "cli")]
+pub mod import;
+#[cfg(feature = "cli")]
+pub mod publish;
+#[cfg(feature = "cli")]
 pub mod server;
 
 #[cfg(test)]

@@ -201,10 +201,11 @@ pub fn handle(state: &State, req: &Request) -> (Response, Option<Change>) {
         },
         ["config", s] => match m {
             "GET" => (
-                with_subject(state, s, |sub| match sub.mode {
+                match state.level_of(s) {
                     Some(mode) => Response::ok(&wire::Config {
                         compatibility_level: mode.as_str().into(),
                     }),
+                    None if !state.subjects.contains_key(s) => subject_not_found(s),
                     None if q.flag("defaultToGlobal") => Response::ok(&wire::Config {
                         compatibility_level: state.default_mode.as_str().into(),
                     }),
@@ -215,7 +216,7 @@ pub fn handle(state: &State, req: &Request) -> (Response, Option<Change>) {
                             "Subject '{s}' does not have subject-level compatibility configured"
                         ),
                     ),
-                }),
+                },
                 None,
             ),
             "PUT" => set_mode(state, Some(s), req.body),
@@ -420,25 +421,40 @@ fn lookup(state: &State, s: &str, body: &[u8]) -> Response {
     })
 }
 
-/// Parse a candidate as the next version of a subject (references resolve among the
-/// registry's files as they would for that version's file).
+/// A candidate parsed as the next version of a subject: its references resolve among the
+/// registry's files and the schemas its `references` name, as they would for that version's file.
+struct Parsed {
+    model: engine::SchemaModel,
+    findings: Vec<crate::finding::Finding>,
+    path: String,
+    /// The files its references name.
+    extra: Vec<Arc<crate::source::SourceFile>>,
+}
+
 fn parse_candidate(
     state: &State,
     evreg: &str,
     number: u32,
     c: &Candidate,
     draft: crate::schema::json::Draft,
-) -> Result<(engine::SchemaModel, Vec<crate::finding::Finding>, String), Response> {
+) -> Result<Parsed, Response> {
+    let invalid =
+        |why: String| Response::error(422, code::INVALID_SCHEMA, format!("Invalid schema: {why}"));
     let path = state.path_for(evreg, number, c.format);
-    match engine::parse(&c.request.schema, &path, c.format, state.provider(), draft) {
-        Ok((model, findings)) => Ok((model, findings, path)),
+    let extra = state
+        .reference_files(&path, c.format, &c.request.references)
+        .map_err(invalid)?;
+    let provider = state.provider_with(&extra);
+    match engine::parse(&c.request.schema, &path, c.format, &provider, draft) {
+        Ok((model, findings)) => Ok(Parsed {
+            model,
+            findings,
+            path,
+            extra,
+        }),
         Err(findings) => {
             let why: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
-            Err(Response::error(
-                422,
-                code::INVALID_SCHEMA,
-                format!("Invalid schema: {}", why.join("; ")),
-            ))
+            Err(invalid(why.join("; ")))
         }
     }
 }
@@ -491,7 +507,7 @@ fn register(state: &State, s: &str, body: &[u8]) -> (Response, Option<Change>) {
     let evreg = existing.map_or(s, |sub| sub.evreg.as_str());
     let number = existing.map_or(1, |sub| sub.versions.last().map_or(1, |v| v.number + 1));
     let draft = existing.map_or(state.settings().json_schema_draft, |sub| sub.draft);
-    let (model, parse_findings, path) = match parse_candidate(state, evreg, number, &c, draft) {
+    let parsed = match parse_candidate(state, evreg, number, &c, draft) {
         Ok(p) => p,
         Err(r) => return (r, None),
     };
@@ -499,8 +515,8 @@ fn register(state: &State, s: &str, body: &[u8]) -> (Response, Option<Change>) {
         let mode = state.mode_of(sub);
         let findings = engine::judge(
             s,
-            &model,
-            &parse_findings,
+            &parsed.model,
+            &parsed.findings,
             &engine::pairs(mode, number),
             &model_of(sub),
             sub.policy,
@@ -521,7 +537,13 @@ fn register(state: &State, s: &str, body: &[u8]) -> (Response, Option<Change>) {
             );
         }
     }
-    let (fingerprint, id) = state.id_for(&path, number, c.format, &c.request.schema);
+    let (fingerprint, id) = state.id_for(
+        &parsed.path,
+        number,
+        c.format,
+        &c.request.schema,
+        &parsed.extra,
+    );
     let change = Change::Register {
         subject: s.to_string(),
         format: c.format,
@@ -531,7 +553,7 @@ fn register(state: &State, s: &str, body: &[u8]) -> (Response, Option<Change>) {
         schema: c.request.schema.as_str().into(),
         canonical: c.canonical.as_str().into(),
         references: c.request.references.clone(),
-        model: Arc::new(model),
+        model: Arc::new(parsed.model),
     };
     (Response::ok(&wire::Registered { id }), Some(change))
 }
@@ -566,8 +588,7 @@ fn compatibility(state: &State, s: &str, v: Option<&str>, body: &[u8], verbose: 
         });
     }
     let number = sub.versions.last().map_or(1, |v| v.number + 1);
-    let (model, parse_findings, _) = match parse_candidate(state, &sub.evreg, number, &c, sub.draft)
-    {
+    let parsed = match parse_candidate(state, &sub.evreg, number, &c, sub.draft) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -578,8 +599,8 @@ fn compatibility(state: &State, s: &str, v: Option<&str>, body: &[u8], verbose: 
     };
     let findings = engine::judge(
         s,
-        &model,
-        &parse_findings,
+        &parsed.model,
+        &parsed.findings,
         &pairs,
         &model_of(sub),
         sub.policy,
@@ -602,11 +623,6 @@ fn set_mode(state: &State, s: Option<&str>, body: &[u8]) -> (Response, Option<Ch
             read_only("Compatibility levels are set in evreg.yaml and subject.yaml"),
             None,
         );
-    }
-    if let Some(s) = s
-        && !state.subjects.contains_key(s)
-    {
-        return (subject_not_found(s), None);
     }
     let update: wire::ConfigUpdate = match serde_json::from_slice(body) {
         Ok(u) => u,

@@ -24,6 +24,9 @@ pub struct State {
     pub by_id: BTreeMap<u32, Vec<(String, u32)>>,
     /// The registry's default compatibility mode.
     pub default_mode: Mode,
+    /// Levels set through the API (`serve --writable`), by served subject name; a subject may
+    /// get one before its first version.
+    pub levels: BTreeMap<String, Mode>,
     /// Whether new schemas are accepted (in memory, after the compatibility check).
     pub writable: bool,
     /// Why some files are not served (invalid schemas, edited published versions).
@@ -32,6 +35,9 @@ pub struct State {
     provider: Arc<FileProvider>,
     files: Arc<Files>,
     ids: IdTable,
+    root: std::path::PathBuf,
+    /// The registry's schema files (versions and shared files), for providers that add files.
+    all_files: Arc<Vec<Arc<SourceFile>>>,
 }
 
 #[derive(Clone)]
@@ -109,12 +115,15 @@ impl State {
             subjects: BTreeMap::new(),
             by_id: BTreeMap::new(),
             default_mode: reg.settings.compatibility,
+            levels: BTreeMap::new(),
             writable,
             warnings: Vec::new(),
             settings: Arc::new(reg.settings.clone()),
             provider: provider.clone(),
             files: files.clone(),
             ids: IdTable::default(),
+            root: reg.root.clone(),
+            all_files: Arc::new(reg.all_files()),
         };
         let mut shared: BTreeMap<String, Arc<SourceFile>> = BTreeMap::new();
         let mut subjects: Vec<&crate::registry::Subject> = reg.subjects.iter().collect();
@@ -245,9 +254,17 @@ impl State {
         Some((s, s.versions.iter().find(|v| v.number == *number)?))
     }
 
+    /// A subject's own level: set through the API, else its `subject.yaml`'s.
+    pub fn level_of(&self, name: &str) -> Option<Mode> {
+        self.levels
+            .get(name)
+            .copied()
+            .or_else(|| self.subjects.get(name).and_then(|s| s.mode))
+    }
+
     /// A subject's effective mode.
     pub fn mode_of(&self, s: &ServedSubject) -> Mode {
-        s.mode.unwrap_or(self.default_mode)
+        self.level_of(&s.name).unwrap_or(self.default_mode)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -262,22 +279,105 @@ impl State {
     /// there).
     pub fn path_for(&self, evreg: &str, number: u32, format: Format) -> String {
         format!(
-            "{}/v{number}{}",
+            "{}/v{number}.{}",
             Registry::subject_dir(evreg),
             format.extension()
         )
     }
 
-    /// The fingerprint and id a new schema would get (equal schemas share one).
-    pub fn id_for(&self, path: &str, number: u32, format: Format, text: &str) -> (String, u32) {
+    /// The files a schema's references name, placed where its references resolve to from
+    /// `path` (a JSON Schema `$ref` URI relative to it, an Avro shared file under `schemas/`),
+    /// with the files those name in turn. Fails on a reference to nothing served.
+    pub fn reference_files(
+        &self,
+        path: &str,
+        format: Format,
+        refs: &[Reference],
+    ) -> Result<Vec<Arc<SourceFile>>, String> {
+        let mut out: Vec<Arc<SourceFile>> = Vec::new();
+        let mut queue: Vec<(String, Reference)> =
+            refs.iter().map(|r| (path.to_string(), r.clone())).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some((from, r)) = queue.pop() {
+            if !seen.insert((from.clone(), r.name.clone(), r.subject.clone(), r.version))
+                || seen.len() > 1000
+            {
+                continue;
+            }
+            let found = self
+                .subjects
+                .get(&r.subject)
+                .and_then(|s| s.versions.iter().find(|v| v.number == r.version));
+            let Some(v) = found else {
+                return Err(format!(
+                    "reference `{}` names {} version {}, which is not registered",
+                    r.name, r.subject, r.version
+                ));
+            };
+            let rel = match format {
+                Format::JsonSchema => {
+                    let uri = r.name.split('#').next().unwrap_or("");
+                    let target = crate::schema::json::resolve_uri(
+                        &crate::schema::json::file_uri(&from),
+                        uri,
+                    );
+                    match target.strip_prefix("evreg:/") {
+                        Some(rel) => rel.to_string(),
+                        None => {
+                            return Err(format!(
+                                "reference `{}` is not a path relative to the schema; evreg resolves references among files",
+                                r.name
+                            ));
+                        }
+                    }
+                }
+                Format::Avro if r.subject.ends_with(".avsc") && !r.subject.contains('/') => {
+                    format!("schemas/{}", r.subject)
+                }
+                Format::Avro => format!("schemas/{}.avsc", r.subject.replace('/', "_")),
+            };
+            for next in &v.references {
+                queue.push((rel.clone(), next.clone()));
+            }
+            out.push(Arc::new(SourceFile::new(rel, &*v.schema)));
+        }
+        Ok(out)
+    }
+
+    /// A provider over the registry's files and `extra` (see [`State::reference_files`]).
+    pub fn provider_with(&self, extra: &[Arc<SourceFile>]) -> FileProvider {
+        FileProvider::in_memory(
+            self.root.clone(),
+            self.all_files.iter().cloned().chain(extra.iter().cloned()),
+        )
+    }
+
+    /// The fingerprint and id a new schema would get (equal schemas share one), its references'
+    /// files being `extra`.
+    pub fn id_for(
+        &self,
+        path: &str,
+        number: u32,
+        format: Format,
+        text: &str,
+        extra: &[Arc<SourceFile>],
+    ) -> (String, u32) {
         let v = Version {
             number,
             format,
             source: Arc::new(SourceFile::new(path, text)),
             readable: true,
         };
-        let fp = integrity::fingerprint(&self.files, &v)
-            .unwrap_or_else(|| crate::schema::canonical::fingerprint_of(text));
+        let fp = if extra.is_empty() {
+            integrity::fingerprint(&self.files, &v)
+        } else {
+            let files = integrity::files_from(
+                self.root.clone(),
+                self.all_files.iter().cloned().chain(extra.iter().cloned()),
+            );
+            integrity::fingerprint(&files, &v)
+        }
+        .unwrap_or_else(|| crate::schema::canonical::fingerprint_of(text));
         let id = self.ids.clone().assign(&fp);
         (fp, id)
     }
@@ -336,9 +436,7 @@ impl State {
                 subject: Some(subject),
                 mode,
             } => {
-                if let Some(s) = next.subjects.get_mut(subject) {
-                    s.mode = Some(*mode);
-                }
+                next.levels.insert(subject.clone(), *mode);
             }
         }
         next
