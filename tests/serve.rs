@@ -1,5 +1,7 @@
 //! `evreg serve` through its HTTP layer: the API over a socket, request logs, body limits,
 //! reloads, graceful shutdown, ids that survive restarts, and Confluent's own Python client.
+//! (Unix: the tests send signals.)
+#![cfg(unix)]
 
 mod common;
 

@@ -48,7 +48,6 @@ pub fn canonical(text: &str, format: Format) -> Option<String> {
 
 /// What a new schema (as version `number` of `subject`) breaks against the versions `pairs`
 /// name, under the registry's settings (rule severities, `allow`). `old` gives a version's model.
-#[allow(clippy::too_many_arguments)]
 pub fn judge(
     subject: &str,
     new: &Model,

@@ -95,7 +95,7 @@ pub fn import(
             let Some(v) = r.versions.iter().find(|v| v.version == version) else {
                 continue;
             };
-            let line = write_shared(&gate, &reg, r, v, &mut out);
+            let line = write_shared(&gate, r, v, &mut out);
             out.lines.push(line);
             continue;
         }
@@ -160,13 +160,7 @@ fn put(gate: &Gate, rel: &str, text: &str, format: Format) -> Result<bool, Strin
     }
 }
 
-fn write_shared(
-    gate: &Gate,
-    reg: &Registry,
-    r: &Remote,
-    v: &wire::SubjectVersion,
-    out: &mut Imported,
-) -> String {
+fn write_shared(gate: &Gate, r: &Remote, v: &wire::SubjectVersion, out: &mut Imported) -> String {
     let Some(format) = format_of(v) else {
         out.skipped += 1;
         return format!(
@@ -182,7 +176,6 @@ fn write_shared(
     } else {
         format!("{}.{}", sanitize(&r.name), format.extension())
     };
-    let _ = reg;
     match put(gate, &format!("{SCHEMAS_DIR}/{file}"), &v.schema, format) {
         Ok(true) => {
             out.written += 1;
