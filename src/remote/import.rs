@@ -96,6 +96,7 @@ pub fn import(
                 continue;
             };
             let line = write_shared(&gate, r, v, &mut out);
+            progress(&line);
             out.lines.push(line);
             continue;
         }

@@ -473,3 +473,33 @@ fn requests_that_make_no_sense_get_error_bodies() {
         assert!(change.is_none());
     }
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn publish_orders_shared_files_before_the_subjects_that_reference_them() {
+    let (_d, s) = state("schema-registry-subject: '{subject}-value'\n", false);
+    let names = |only: &[&str]| -> Vec<String> {
+        let only: Vec<String> = only.iter().map(|n| n.to_string()).collect();
+        super::publish::order(&s, &only)
+            .unwrap()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    };
+    // By evreg name or served name; the shared file it references comes first.
+    assert_eq!(
+        names(&["shop.order.paid"]),
+        ["shop.Money.avsc", "shop.order.paid-value"]
+    );
+    assert_eq!(names(&["refunds"]), ["common.schema.json", "refunds"]);
+    let all = names(&[]);
+    assert_eq!(all.len(), 5);
+    let at = |n: &str| all.iter().position(|x| x == n).unwrap();
+    assert!(at("shop.Money.avsc") < at("shop.order.paid-value"));
+    assert!(at("shop.Money.avsc") < at("shop.order.copied-value"));
+    assert!(at("common.schema.json") < at("refunds"));
+    let e = super::publish::order(&s, &["nobody".to_string()])
+        .err()
+        .unwrap();
+    assert!(e.contains("no subject `nobody`"), "{e}");
+}
