@@ -199,8 +199,28 @@ fn a_version_added_on_disk_is_served_after_the_next_look_at_the_files() {
         served.get("/subjects/shop.order.paid-value/versions"),
         serde_json::json!([1, 2, 3])
     );
+    // A registry that no longer loads leaves the previous state served.
+    std::fs::write(reg.path().join("evreg.yaml"), "compatibility: SIDEWAYS\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !served
+        .log
+        .lock()
+        .unwrap()
+        .contains("failed, still serving the previous state")
+    {
+        assert!(Instant::now() < deadline, "no failed reload logged");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        served.get("/subjects/shop.order.paid-value/versions"),
+        serde_json::json!([1, 2, 3])
+    );
     let (ok, log) = served.stop();
     assert!(ok && log.contains("reloaded (files changed)"), "{log}");
+    assert!(
+        log.contains("evreg.yaml:1:16"),
+        "the reason, with its position: {log}"
+    );
 }
 
 /// Confluent's Python client (scripts/confluent_client_check.py): subjects, ids, Avro and JSON
