@@ -15,7 +15,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(json_parser avro_schema json_schema settings_yaml events avro_compat json_compat)
+  targets=(json_parser avro_schema json_schema settings_yaml events avro_compat json_compat serve_router)
 fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: skipped: no nightly toolchain (rustup toolchain install nightly)"

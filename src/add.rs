@@ -145,6 +145,7 @@ impl AddPlan {
                     self.version,
                     crate::integrity::LockEntry {
                         fingerprint,
+                        id: None,
                         line: 0,
                     },
                 );

@@ -8,11 +8,12 @@ use crate::rules;
 use crate::schema::canonical;
 use crate::schema::parse_json;
 use crate::source::json::Node;
+use sha2::Digest;
 use std::collections::BTreeMap;
 
 pub const LOCK_FILE: &str = "evreg.lock";
 
-const LOCK_HEADER: &str = "# evreg.lock: the fingerprint (sha256 of the canonical form) of every published version.\n# Written by `evreg lock` and `evreg add`; `evreg check` fails when a locked version changes.\n";
+const LOCK_HEADER: &str = "# evreg.lock: the fingerprint (sha256 of the canonical form) of every published version,\n# and its schema id as `evreg serve` and `evreg publish` give it to Schema Registry clients.\n# Written by `evreg lock` and `evreg add`; `evreg check` fails when a locked version changes.\n";
 
 /// `evreg.lock`: subject → version → fingerprint.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,14 +24,19 @@ pub struct Lock {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockEntry {
     pub fingerprint: String,
+    /// The schema id (`id:N`); absent in lock files written before ids were recorded, until
+    /// the next `evreg lock` or `evreg add` assigns one.
+    pub id: Option<u32>,
     /// 1-based line in evreg.lock (0 for entries not read from a file).
     pub line: usize,
 }
 
 impl Lock {
-    /// Parse the lock file: `SUBJECT VERSION sha256:HEX` per line, `#` comments.
+    /// Parse the lock file: `SUBJECT VERSION sha256:HEX [id:N]` per line, `#` comments.
     pub fn parse(text: &str) -> Result<Lock, ConfigError> {
         let mut lock = Lock::default();
+        // id → (fingerprint, line): one id names one schema.
+        let mut ids: std::collections::HashMap<u32, (String, usize)> = Default::default();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -46,10 +52,14 @@ impl Lock {
             }
             };
             let parts: Vec<&str> = line.split_whitespace().collect();
-            let [subject, version, fingerprint] = parts[..] else {
-                return Err(err(format!(
-                    "expected `SUBJECT VERSION sha256:HEX`, found `{line}`"
-                )));
+            let (subject, version, fingerprint, id) = match parts[..] {
+                [s, v, f] => (s, v, f, None),
+                [s, v, f, id] => (s, v, f, Some(id)),
+                _ => {
+                    return Err(err(format!(
+                        "expected `SUBJECT VERSION sha256:HEX [id:N]`, found `{line}`"
+                    )));
+                }
             };
             let version: u32 = version
                 .parse()
@@ -58,10 +68,36 @@ impl Lock {
             if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(err(format!("`{fingerprint}` is not a sha256 fingerprint")));
             }
+            let id = match id {
+                None => None,
+                Some(id) => {
+                    let n = id
+                        .strip_prefix("id:")
+                        .and_then(|n| n.parse::<u32>().ok())
+                        .filter(|n| (1..=MAX_SCHEMA_ID).contains(n))
+                        .ok_or_else(|| {
+                            err(format!(
+                                "`{id}` is not a schema id (`id:N`, N from 1 to {MAX_SCHEMA_ID})"
+                            ))
+                        })?;
+                    match ids.get(&n) {
+                        Some((fp, at)) if fp != fingerprint => {
+                            return Err(err(format!(
+                                "schema id {n} is also given to a different schema on line {at}"
+                            )));
+                        }
+                        _ => {
+                            ids.insert(n, (fingerprint.to_string(), i + 1));
+                        }
+                    }
+                    Some(n)
+                }
+            };
             let previous = lock.entries.entry(subject.to_string()).or_default().insert(
                 version,
                 LockEntry {
                     fingerprint: fingerprint.to_string(),
+                    id,
                     line: i + 1,
                 },
             );
@@ -76,7 +112,10 @@ impl Lock {
         let mut out = String::from(LOCK_HEADER);
         for (subject, versions) in &self.entries {
             for (v, e) in versions {
-                out.push_str(&format!("{subject} {v} {}\n", e.fingerprint));
+                match e.id {
+                    Some(id) => out.push_str(&format!("{subject} {v} {} id:{id}\n", e.fingerprint)),
+                    None => out.push_str(&format!("{subject} {v} {}\n", e.fingerprint)),
+                }
             }
         }
         out
@@ -84,6 +123,82 @@ impl Lock {
 
     pub fn get(&self, subject: &str, version: u32) -> Option<&LockEntry> {
         self.entries.get(subject)?.get(&version)
+    }
+
+    /// Give every entry without a schema id one, in (subject, version) order; ids already
+    /// recorded never change.
+    pub fn assign_ids(&mut self) {
+        let mut table = IdTable::of(self);
+        for versions in self.entries.values_mut() {
+            for e in versions.values_mut() {
+                if e.id.is_none() {
+                    e.id = Some(table.assign(&e.fingerprint));
+                }
+            }
+        }
+    }
+}
+
+/// The largest schema id: Schema Registry clients read ids as a Java `int`.
+pub const MAX_SCHEMA_ID: u32 = i32::MAX as u32;
+
+/// The schema ids a registry hands out. An id is derived from the fingerprint (the first 31 bits
+/// of `sha256(FINGERPRINT#k)` for k = 0, 1, …, the first that is not 0 and not taken by another
+/// schema), so equal schemas get equal ids, and two clones that lock different versions
+/// independently agree on every id except after a 31-bit collision. Recorded in evreg.lock, an
+/// id is never changed or reused.
+#[derive(Debug, Clone, Default)]
+pub struct IdTable {
+    by_id: std::collections::HashMap<u32, String>,
+    by_fingerprint: std::collections::HashMap<String, u32>,
+}
+
+impl IdTable {
+    /// The ids the lock records.
+    pub fn of(lock: &Lock) -> IdTable {
+        let mut table = IdTable::default();
+        for e in lock.entries.values().flat_map(|v| v.values()) {
+            if let Some(id) = e.id {
+                table.by_id.insert(id, e.fingerprint.clone());
+                table
+                    .by_fingerprint
+                    .entry(e.fingerprint.clone())
+                    .or_insert(id);
+            }
+        }
+        table
+    }
+
+    /// The id of a schema by its fingerprint: the one it has, else the first free candidate.
+    pub fn assign(&mut self, fingerprint: &str) -> u32 {
+        if let Some(&id) = self.by_fingerprint.get(fingerprint) {
+            return id;
+        }
+        let id = (0u64..)
+            .map(|k| {
+                let digest = sha2::Sha256::digest(format!("{fingerprint}#{k}").as_bytes());
+                u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) & MAX_SCHEMA_ID
+            })
+            .find(|id| *id != 0 && !self.by_id.contains_key(id))
+            .unwrap_or(MAX_SCHEMA_ID);
+        self.by_id.insert(id, fingerprint.to_string());
+        self.by_fingerprint.insert(fingerprint.to_string(), id);
+        id
+    }
+
+    /// Record an id given out elsewhere (a schema `serve --writable` accepted).
+    pub fn claim(&mut self, id: u32, fingerprint: &str) {
+        self.by_id
+            .entry(id)
+            .or_insert_with(|| fingerprint.to_string());
+        self.by_fingerprint
+            .entry(fingerprint.to_string())
+            .or_insert(id);
+    }
+
+    /// The fingerprint an id was given to.
+    pub fn fingerprint(&self, id: u32) -> Option<&str> {
+        self.by_id.get(&id).map(String::as_str)
     }
 }
 
@@ -109,7 +224,11 @@ pub fn change_lock_file<T>(
     change: impl FnOnce(&Registry) -> (Option<Lock>, T),
 ) -> Result<T, crate::registry::LoadError> {
     let reg = Registry::load(gate.root())?;
-    let (next, out) = change(&reg);
+    let (mut next, out) = change(&reg);
+    // Every version written to the lock gets its schema id in the same write.
+    if let Some(lock) = &mut next {
+        lock.assign_ids();
+    }
     if let Some(lock) = next
         && reg.lock.as_ref().map(Lock::render) != Some(lock.render())
     {
@@ -178,6 +297,79 @@ pub fn references(files: &Files, v: &Version) -> Vec<Shared> {
                 .map_or_else(Default::default, |(_, d)| *d);
             resolve(files, v, draft)
         }
+    }
+}
+
+/// The registry files a version names itself (not only through another file), each with the
+/// name a Schema Registry reference gives it: for Avro the full name of the file's first named
+/// type, for JSON Schema the `$ref` URI as the version writes it (without its fragment), which is
+/// what a client registers the referenced document under. Found among [`references`].
+pub fn direct_references(files: &Files, v: &Version) -> Vec<(Shared, String)> {
+    let reached = references(files, v);
+    let Some(node) = json_of(v) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Shared, String)> = Vec::new();
+    if v.format == crate::schema::Format::Avro {
+        for f in files.provider.avro_shared().used_by(&node) {
+            if f.path != v.source.path && !out.iter().any(|(o, _)| o.path == f.path) {
+                let name = parse_json(&f)
+                    .ok()
+                    .and_then(|n| avro_first_name(&n))
+                    .unwrap_or_else(|| f.path.clone());
+                out.push((f, name));
+            }
+        }
+        return out;
+    }
+    use crate::source::json::Value;
+    let base = crate::schema::json::file_uri(&v.source.path);
+    let mut stack = vec![&node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                for m in members {
+                    if let ("$ref", Some(r)) = (m.key.as_str(), m.value.as_str()) {
+                        let uri = r.split('#').next().unwrap_or("");
+                        let target = crate::schema::json::resolve_uri(&base, uri);
+                        if let Some(f) = reached.iter().find(|f| {
+                            !uri.is_empty() && crate::schema::json::file_uri(&f.path) == target
+                        }) && !out.iter().any(|(_, name)| name == uri)
+                        {
+                            out.push((f.clone(), uri.to_string()));
+                        }
+                    }
+                    stack.push(&m.value);
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// The full name of the first named type an Avro document defines (an object with `name`, or
+/// the first of a union of them).
+fn avro_first_name(node: &Node) -> Option<String> {
+    use crate::source::json::Value;
+    match &node.value {
+        Value::Array(items) => items.iter().find_map(avro_first_name),
+        Value::Object(members) => {
+            let get = |k: &str| {
+                members
+                    .iter()
+                    .find(|m| m.key == k)
+                    .and_then(|m| m.value.as_str())
+            };
+            let name = get("name")?;
+            match get("namespace") {
+                Some(ns) if !ns.is_empty() && !name.contains('.') => Some(format!("{ns}.{name}")),
+                _ => Some(name.to_string()),
+            }
+        }
+        _ => None,
     }
 }
 
@@ -268,6 +460,19 @@ pub fn files_of(reg: &Registry) -> Files {
             .iter()
             .flat_map(|s| s.versions.iter().map(|v| (v.clone(), s.json_schema_draft)))
             .collect(),
+        reached: std::sync::OnceLock::new(),
+    }
+}
+
+/// Files to resolve references among when no registry holds them as versions: the registry's
+/// files plus others (schemas a Schema Registry client names by reference).
+pub fn files_from(
+    root: std::path::PathBuf,
+    files: impl IntoIterator<Item = std::sync::Arc<crate::source::SourceFile>>,
+) -> Files {
+    Files {
+        provider: crate::schema::json::FileProvider::in_memory(root, files),
+        versions: Vec::new(),
         reached: std::sync::OnceLock::new(),
     }
 }
@@ -425,6 +630,7 @@ pub fn update_lock(reg: &Registry, lock: &Lock) -> (Lock, Vec<(String, u32)>, Ve
                     v.number,
                     LockEntry {
                         fingerprint: fp,
+                        id: None,
                         line: 0,
                     },
                 );
@@ -751,6 +957,58 @@ mod tests {
                 .message
                 .contains("twice")
         );
+    }
+
+    #[test]
+    fn lock_files_without_ids_stay_readable_and_ids_round_trip() {
+        let fp = format!("sha256:{}", "ab".repeat(32));
+        let other = format!("sha256:{}", "cd".repeat(32));
+        // Written before ids were recorded: three columns.
+        let old = format!("a.b.c 1 {fp}\na.b.c 2 {other}\n");
+        let mut lock = Lock::parse(&old).unwrap();
+        assert_eq!(lock.get("a.b.c", 1).unwrap().id, None);
+        lock.assign_ids();
+        let (one, two) = (
+            lock.get("a.b.c", 1).unwrap().id.unwrap(),
+            lock.get("a.b.c", 2).unwrap().id.unwrap(),
+        );
+        assert_ne!(one, two);
+        assert_eq!(
+            one,
+            IdTable::default().assign(&fp),
+            "derived from the fingerprint"
+        );
+        let again = Lock::parse(&lock.render()).unwrap();
+        assert_eq!(again.get("a.b.c", 2).unwrap().id, Some(two));
+        // Recorded ids never change; equal schemas share one.
+        let mut more = again.clone();
+        more.entries.get_mut("a.b.c").unwrap().insert(
+            3,
+            LockEntry {
+                fingerprint: fp.clone(),
+                id: None,
+                line: 0,
+            },
+        );
+        more.assign_ids();
+        assert_eq!(more.get("a.b.c", 3).unwrap().id, Some(one));
+        assert_eq!(more.get("a.b.c", 2).unwrap().id, Some(two));
+        // One id for two schemas is refused with its line.
+        let e = Lock::parse(&format!("a.b.c 1 {fp} id:5\nx.y.z 1 {other} id:5\n")).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(Lock::parse(&format!("a.b.c 1 {fp} id:0\n")).is_err());
+        assert!(Lock::parse(&format!("a.b.c 1 {fp} 5\n")).is_err());
+    }
+
+    #[test]
+    fn a_taken_id_sends_the_next_schema_to_its_next_candidate() {
+        let mut t = IdTable::default();
+        let a = t.assign("sha256:a");
+        let mut forced = IdTable::default();
+        forced.claim(a, "sha256:other");
+        let moved = forced.assign("sha256:a");
+        assert_ne!(moved, a);
+        assert!((1..=MAX_SCHEMA_ID).contains(&moved));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub mod fsutil;
 pub mod integrity;
 pub mod parsed;
 pub mod registry;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -41,11 +41,19 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
             );
             return (None, (EXIT_FINDINGS, None));
         }
-        if added.is_empty() && had_lock {
+        // A lock written before schema ids were recorded gets them (nothing else changes).
+        let lacks_ids = next
+            .entries
+            .values()
+            .flat_map(|v| v.values())
+            .any(|e| e.id.is_none());
+        if added.is_empty() && had_lock && !lacks_ids {
             eprintln!("{LOCK_FILE} is up to date");
             return (None, (EXIT_OK, None));
         }
-        let said = if names.is_empty() {
+        let said = if names.is_empty() && lacks_ids && had_lock {
+            format!("recorded the schema ids of the locked versions in {LOCK_FILE}")
+        } else if names.is_empty() {
             format!("recorded nothing new in {LOCK_FILE}")
         } else {
             format!(

@@ -8,11 +8,14 @@ mod completions;
 mod diff;
 mod fixture;
 mod hook;
+mod import;
 mod init;
 mod list;
 mod lock;
 mod log;
+mod publish;
 mod rules;
+mod serve;
 mod validate;
 
 use crate::registry::{LoadError, Registry};
@@ -143,6 +146,14 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the manual page (roff), e.g. `evreg man > ~/.local/share/man/man1/evreg.1`.
     Man,
+    /// Serve the registry over the Schema Registry REST API (read-only unless --writable).
+    Serve(serve::Args),
+    /// Bring a remote Schema Registry up to date with git: register missing versions, set
+    /// levels, never delete; drift is an error.
+    Publish(publish::Args),
+    /// Write a remote Schema Registry's subjects into the registry, then report what `check`
+    /// finds in them.
+    Import(import::Args),
 }
 
 /// What ends a command: its exit code (0 clean, 1 error findings, 2 could not run).
@@ -172,6 +183,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(a) => rules::explain(a, g),
         Command::Completions(a) => completions::completions(a),
         Command::Man => completions::man(),
+        Command::Serve(a) => serve::run(a, g),
+        Command::Publish(a) => publish::run(a, g),
+        Command::Import(a) => import::run(a, g),
     };
     match result {
         Ok(code) => code,

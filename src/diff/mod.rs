@@ -551,12 +551,21 @@ fn inside(pointer: &str, parent: &str) -> bool {
 /// A version's JSON pretty-printed with keys sorted, so a text diff shows content, not layout.
 pub fn normalized(node: &Node) -> String {
     let mut out = String::new();
-    pretty(node, 0, &mut out);
+    pretty(node, 0, true, &mut out);
     out.push('\n');
     out
 }
 
-fn pretty(node: &Node, indent: usize, out: &mut String) {
+/// A JSON document pretty-printed in the same layout, keys in their order (files `evreg import`
+/// writes).
+pub fn pretty_printed(node: &Node) -> String {
+    let mut out = String::new();
+    pretty(node, 0, false, &mut out);
+    out.push('\n');
+    out
+}
+
+fn pretty(node: &Node, indent: usize, sort: bool, out: &mut String) {
     let pad = |n: usize| "  ".repeat(n);
     match &node.value {
         Value::Array(items) if !items.is_empty() => {
@@ -572,14 +581,16 @@ fn pretty(node: &Node, indent: usize, out: &mut String) {
             out.push_str("[\n");
             for (i, item) in items.iter().enumerate() {
                 out.push_str(&pad(indent + 1));
-                pretty(item, indent + 1, out);
+                pretty(item, indent + 1, sort, out);
                 out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
             out.push_str(&format!("{}]", pad(indent)));
         }
         Value::Object(members) if !members.is_empty() => {
             let mut sorted: Vec<_> = members.iter().collect();
-            sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            if sort {
+                sorted.sort_by(|a, b| a.key.cmp(&b.key));
+            }
             out.push_str("{\n");
             for (i, m) in sorted.iter().enumerate() {
                 out.push_str(&format!(
@@ -587,7 +598,7 @@ fn pretty(node: &Node, indent: usize, out: &mut String) {
                     pad(indent + 1),
                     serde_json::Value::String(m.key.clone())
                 ));
-                pretty(&m.value, indent + 1, out);
+                pretty(&m.value, indent + 1, sort, out);
                 out.push_str(if i + 1 < sorted.len() { ",\n" } else { "\n" });
             }
             out.push_str(&format!("{}}}", pad(indent)));

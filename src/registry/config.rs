@@ -73,6 +73,9 @@ pub struct Settings {
     pub policy: Policy,
     /// The JSON Schema draft assumed for files without `$schema` (default 2020-12).
     pub json_schema_draft: Draft,
+    /// How subjects are named on a Schema Registry (`serve`, `publish`, `import`): a template
+    /// with `{subject}` (default: the evreg subject name).
+    pub schema_registry_subject: Option<String>,
 }
 
 impl Default for Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             envelope: Envelope::default(),
             policy: Policy::Strict,
             json_schema_draft: Draft::default(),
+            schema_registry_subject: None,
         }
     }
 }
@@ -97,6 +101,9 @@ pub struct SubjectMeta {
     pub json_schema_draft: Option<Draft>,
     pub owner: Option<String>,
     pub description: Option<String>,
+    /// This subject's name on a Schema Registry (overrides the registry's template; `{subject}`
+    /// may appear in it).
+    pub schema_registry_subject: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +117,8 @@ struct RawSettings {
     policy: Option<Spanned<String>>,
     #[serde(rename = "json-schema-draft")]
     json_schema_draft: Option<Spanned<String>>,
+    #[serde(rename = "schema-registry-subject")]
+    schema_registry_subject: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +139,8 @@ struct RawSubjectMeta {
     json_schema_draft: Option<Spanned<String>>,
     owner: Option<String>,
     description: Option<String>,
+    #[serde(rename = "schema-registry-subject")]
+    schema_registry_subject: Option<Spanned<String>>,
 }
 
 fn yaml_options() -> serde_saphyr::Options {
@@ -206,6 +217,34 @@ fn mode(file: &str, value: &Spanned<String>) -> Result<Mode, ConfigError> {
     })
 }
 
+/// A Schema Registry subject name or template. The registry-wide template must contain
+/// `{subject}`, or every subject would be served under one name.
+fn subject_template(
+    file: &str,
+    value: &Spanned<String>,
+    registry_wide: bool,
+) -> Result<String, ConfigError> {
+    let t = &value.value;
+    let problem = if t.trim().is_empty() {
+        Some("`schema-registry-subject` is empty")
+    } else if t.chars().any(char::is_control) {
+        Some("`schema-registry-subject` contains a control character")
+    } else if registry_wide && !t.contains("{subject}") {
+        Some("the registry-wide `schema-registry-subject` does not contain `{subject}`")
+    } else {
+        None
+    };
+    match problem {
+        Some(m) => Err(at(
+            file,
+            &value.referenced,
+            m.into(),
+            "write a template such as '{subject}-value' (Confluent's TopicNameStrategy for a topic named after the subject); a subject.yaml may give a plain name",
+        )),
+        None => Ok(t.clone()),
+    }
+}
+
 fn policy(file: &str, value: &Spanned<String>) -> Result<Policy, ConfigError> {
     Policy::parse(&value.value).ok_or_else(|| {
         at(
@@ -259,6 +298,9 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Settings, ConfigError> {
                 "write a regex such as ^[a-z]+(\\.[a-z-]+){2}$ (quote it in YAML)",
             )
         })?;
+    }
+    if let Some(t) = &raw.schema_registry_subject {
+        settings.schema_registry_subject = Some(subject_template(file, t, true)?);
     }
     if let Some(e) = &raw.envelope {
         settings.envelope = crate::envelope::from_setting(&e.value)
@@ -351,6 +393,11 @@ pub fn parse_subject_meta(file: &str, text: &str) -> Result<SubjectMeta, ConfigE
             .transpose()?,
         owner: raw.owner,
         description: raw.description,
+        schema_registry_subject: raw
+            .schema_registry_subject
+            .as_ref()
+            .map(|t| subject_template(file, t, false))
+            .transpose()?,
     })
 }
 

@@ -661,7 +661,8 @@ fn normalise(uri: &str) -> String {
     s
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decode `%XX` escapes (bytes that do not form UTF-8 become U+FFFD).
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
