@@ -17,12 +17,14 @@ use std::collections::HashMap;
 /// named types it uses.
 pub fn apache_schema(schema: &AvroSchema) -> Result<ApacheSchema, String> {
     names::install();
+    let defaults_may_recurse = defaults_may_recurse(schema);
     if schema.shared.is_empty() {
         let main =
             apache_avro::Schema::parse_str(&schema.source.text).map_err(|e| e.to_string())?;
         return Ok(ApacheSchema {
             main,
             shared: Vec::new(),
+            defaults_may_recurse,
         });
     }
     let shared: Vec<&str> = schema
@@ -32,13 +34,81 @@ pub fn apache_schema(schema: &AvroSchema) -> Result<ApacheSchema, String> {
         .collect();
     let (main, shared) = apache_avro::Schema::parse_str_with_list(&schema.source.text, shared)
         .map_err(|e| e.to_string())?;
-    Ok(ApacheSchema { main, shared })
+    Ok(ApacheSchema {
+        main,
+        shared,
+        defaults_may_recurse,
+    })
 }
 
 /// A version as Apache Avro holds it: the schema, and the shared schemas its references name.
 pub struct ApacheSchema {
     pub main: apache_avro::Schema,
     pub shared: Vec<apache_avro::Schema>,
+    /// Reading with this schema may never end in Apache Avro (`defaults_may_recurse`): it is
+    /// not used as a reader.
+    defaults_may_recurse: bool,
+}
+
+/// Whether Apache Avro's schema resolution may recurse without end when reading with this
+/// schema. It resolves a missing field's default against the field's type and, at a union,
+/// tries every named branch even after another branch matched; so a record or map default that
+/// reaches a union naming an enclosing record resolves that record's defaults again, and again,
+/// until the stack overflows (found by fuzzing: a process killed by SIGSEGV). Conservative: the
+/// schema's named types recurse, and some field default is a JSON object or array.
+fn defaults_may_recurse(schema: &AvroSchema) -> bool {
+    let container_default = schema.types.iter().any(|t| match &t.kind {
+        Kind::Record(r) => r.fields.iter().any(|f| {
+            f.default
+                .as_ref()
+                .is_some_and(|d| d.as_object().is_some() || d.as_array().is_some())
+        }),
+        _ => false,
+    });
+    container_default && has_cycle(schema)
+}
+
+/// Whether some type of the schema contains itself (a recursive named type), found by a
+/// depth-first walk without recursion.
+fn has_cycle(schema: &AvroSchema) -> bool {
+    let children = |id: TypeId| -> Vec<TypeId> {
+        match &schema.types[id].kind {
+            Kind::Array(t) | Kind::Map(t) => vec![*t],
+            Kind::Union(branches) => branches.clone(),
+            Kind::Record(r) => r.fields.iter().map(|f| f.ty).collect(),
+            _ => Vec::new(),
+        }
+    };
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut state = vec![0u8; schema.types.len()];
+    for start in 0..schema.types.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, children(start), 0usize)];
+        state[start] = 1;
+        while let Some((id, kids, next)) = stack.last_mut() {
+            match kids.get(*next).copied() {
+                Some(kid) => {
+                    *next += 1;
+                    match state[kid] {
+                        1 => return true,
+                        0 => {
+                            state[kid] = 1;
+                            let grandkids = children(kid);
+                            stack.push((kid, grandkids, 0));
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[*id] = 2;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Why a replay did not succeed: replay could not run (the sample could not be written with its
@@ -108,6 +178,7 @@ impl ApacheSchema {
         Ok(Some(ApacheSchema {
             main: rename(&self.main)?,
             shared: self.shared.iter().map(rename).collect::<Result<_, _>>()?,
+            defaults_may_recurse: self.defaults_may_recurse,
         }))
     }
 }
@@ -232,6 +303,11 @@ pub fn decode(
 ) -> Result<(), ReplayError> {
     let not_run =
         |e: String| ReplayError::NotRun(format!("Apache Avro cannot resolve a schema: {e}"));
+    if reader_apache.defaults_may_recurse {
+        return Err(ReplayError::NotRun(
+            "the reader schema's named types recurse and a field default is an object or array: Apache Avro's resolution of such defaults may never end, so it is not run (the compatibility verdict is evreg's own)".into(),
+        ));
+    }
     let renamed = writer_apache.read_by(reader_apache).map_err(not_run)?;
     let writer_apache = renamed.as_ref().unwrap_or(writer_apache);
     let wnames = writer_apache.names().map_err(not_run)?;
@@ -446,6 +522,32 @@ mod tests {
     use crate::source::SourceFile;
     use serde_json::json;
     use std::sync::Arc;
+
+    /// Found by fuzzing: a reader whose union names the enclosing record, with record-valued
+    /// defaults, sent Apache Avro's resolution into endless recursion (the process died of
+    /// SIGSEGV). Replay now says it cannot run; a recursive reader without such defaults still
+    /// replays.
+    #[test]
+    fn a_reader_whose_defaults_recurse_is_not_handed_to_apache_avro() {
+        let writer = r#"{"type": "record", "name": "R3", "fields": [
+            {"name": "a", "default": {"a": {}, "c": ""}, "type": {"type": "record", "name": "R2", "fields": [
+                {"name": "a", "default": {}, "type": [{"type": "map", "values": "null"}, "null"]},
+                {"name": "c", "default": "", "type": "bytes"}]}}]}"#;
+        let reader = writer.replace(r#""null"]},"#, r#""null", "R3"]},"#);
+        let (w, wa) = both(writer);
+        let (_, ra) = both(&reader);
+        let datum = json!({"a": {"a": {"map": {}}, "c": ""}});
+        match replay(&w, &wa, &ra, &datum) {
+            Err(ReplayError::NotRun(why)) => assert!(why.contains("recurse"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Recursion alone (a linked list) still replays.
+        let list = r#"{"type": "record", "name": "Node", "fields": [
+            {"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"], "default": null}]}"#;
+        let (l, la) = both(list);
+        let value = json!({"v": 1, "next": {"Node": {"v": 2, "next": null}}});
+        assert_eq!(replay(&l, &la, &la, &value), Ok(()));
+    }
 
     fn both(text: &str) -> (AvroSchema, ApacheSchema) {
         let s = parse(Arc::new(SourceFile::new("t.avsc", text)))
