@@ -52,60 +52,46 @@ pub struct ApacheSchema {
 
 /// Whether Apache Avro's schema resolution may recurse without end when reading with this
 /// schema. It resolves a missing field's default against the field's type and, at a union,
-/// tries every named branch even after another branch matched; so a record or map default that
-/// reaches a union naming an enclosing record resolves that record's defaults again, and again,
-/// until the stack overflows (found by fuzzing: a process killed by SIGSEGV). Conservative: the
-/// schema's named types recurse, and some field default is a JSON object or array.
+/// tries every named branch even after another branch matched; so an object in a default that
+/// reaches a union naming the record the field belongs to is resolved as that record, whose
+/// missing field takes the same default again, and again, until the stack overflows (found by
+/// fuzzing: a process killed by SIGSEGV). Conservative: some record field has a default holding
+/// a JSON object, and the field's type leads back to that record. A recursive schema whose
+/// defaults are `null`, `[]` or scalars (a tree with `"children": [] `) is read as usual.
 fn defaults_may_recurse(schema: &AvroSchema) -> bool {
-    let container_default = schema.types.iter().any(|t| match &t.kind {
-        Kind::Record(r) => r.fields.iter().any(|f| {
-            f.default
-                .as_ref()
-                .is_some_and(|d| d.as_object().is_some() || d.as_array().is_some())
-        }),
-        _ => false,
-    });
-    container_default && has_cycle(schema)
+    fn holds_object(v: &crate::source::json::Node) -> bool {
+        v.as_object().is_some() || v.as_array().is_some_and(|a| a.iter().any(holds_object))
+    }
+    schema
+        .types
+        .iter()
+        .enumerate()
+        .any(|(id, t)| match &t.kind {
+            Kind::Record(r) => r
+                .fields
+                .iter()
+                .any(|f| f.default.as_ref().is_some_and(holds_object) && reaches(schema, f.ty, id)),
+            _ => false,
+        })
 }
 
-/// Whether some type of the schema contains itself (a recursive named type), found by a
-/// depth-first walk without recursion.
-fn has_cycle(schema: &AvroSchema) -> bool {
-    let children = |id: TypeId| -> Vec<TypeId> {
-        match &schema.types[id].kind {
-            Kind::Array(t) | Kind::Map(t) => vec![*t],
-            Kind::Union(branches) => branches.clone(),
-            Kind::Record(r) => r.fields.iter().map(|f| f.ty).collect(),
-            _ => Vec::new(),
+/// Whether type `to` is `from` or lies inside it (through record fields, array items, map
+/// values and union branches), found by a walk without recursion.
+fn reaches(schema: &AvroSchema, from: TypeId, to: TypeId) -> bool {
+    let mut seen = vec![false; schema.types.len()];
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
         }
-    };
-    // 0: not seen, 1: on the current path, 2: done.
-    let mut state = vec![0u8; schema.types.len()];
-    for start in 0..schema.types.len() {
-        if state[start] != 0 {
+        if std::mem::replace(&mut seen[id], true) {
             continue;
         }
-        let mut stack = vec![(start, children(start), 0usize)];
-        state[start] = 1;
-        while let Some((id, kids, next)) = stack.last_mut() {
-            match kids.get(*next).copied() {
-                Some(kid) => {
-                    *next += 1;
-                    match state[kid] {
-                        1 => return true,
-                        0 => {
-                            state[kid] = 1;
-                            let grandkids = children(kid);
-                            stack.push((kid, grandkids, 0));
-                        }
-                        _ => {}
-                    }
-                }
-                None => {
-                    state[*id] = 2;
-                    stack.pop();
-                }
-            }
+        match &schema.types[id].kind {
+            Kind::Array(t) | Kind::Map(t) => stack.push(*t),
+            Kind::Union(branches) => stack.extend(branches),
+            Kind::Record(r) => stack.extend(r.fields.iter().map(|f| f.ty)),
+            _ => {}
         }
     }
     false
@@ -305,7 +291,7 @@ pub fn decode(
         |e: String| ReplayError::NotRun(format!("Apache Avro cannot resolve a schema: {e}"));
     if reader_apache.defaults_may_recurse {
         return Err(ReplayError::NotRun(
-            "the reader schema's named types recurse and a field default is an object or array: Apache Avro's resolution of such defaults may never end, so it is not run (the compatibility verdict is evreg's own)".into(),
+            "a field default of the reader schema holds an object and the field's type leads back to its own record: Apache Avro's resolution of such a default may never end, so it is not run (the compatibility verdict is evreg's own)".into(),
         ));
     }
     let renamed = writer_apache.read_by(reader_apache).map_err(not_run)?;
@@ -538,10 +524,10 @@ mod tests {
         let (_, ra) = both(&reader);
         let datum = json!({"a": {"a": {"map": {}}, "c": ""}});
         match replay(&w, &wa, &ra, &datum) {
-            Err(ReplayError::NotRun(why)) => assert!(why.contains("recurse"), "{why}"),
+            Err(ReplayError::NotRun(why)) => assert!(why.contains("leads back"), "{why}"),
             other => panic!("{other:?}"),
         }
-        // Recursion alone (a linked list) still replays.
+        // Recursion alone (a linked list, a tree with `[]` defaults) still replays.
         let list = r#"{"type": "record", "name": "Node", "fields": [
             {"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"], "default": null}]}"#;
         let (l, la) = both(list);
