@@ -1,17 +1,13 @@
 //! `evreg import`: a remote Schema Registry's subjects into the registry, then `check`.
 
 use super::{EXIT_OK, Exit, Failure, Global};
-use crate::remote::client::Client;
 use crate::report::Context;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = concat!(
-    "Credentials come from the environment only: ", "EVREG_SR_USER and EVREG_SR_PASSWORD (basic), or EVREG_SR_TOKEN (bearer)."
-))]
+#[command(after_help = super::remote::CREDENTIALS)]
 pub struct Args {
-    /// The Schema Registry's base URL (https:// verifies against the system's roots).
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    #[command(flatten)]
+    pub remote: super::remote::Remote,
     /// Remote subjects to import (default: all); subjects they reference come along as shared
     /// files.
     pub subjects: Vec<String>,
@@ -19,7 +15,7 @@ pub struct Args {
 
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let root = g.registry()?.root;
-    let client = Client::new(&args.url)?;
+    let client = args.remote.client()?;
     let done = crate::remote::import::import(&root, &client, &args.subjects, &mut |line| {
         eprintln!("{line}")
     })?;

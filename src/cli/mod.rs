@@ -14,6 +14,7 @@ mod list;
 mod lock;
 mod log;
 mod publish;
+mod remote;
 mod rules;
 mod serve;
 mod validate;

@@ -1,18 +1,15 @@
 //! `evreg publish`: bring a remote Schema Registry up to date with git.
 
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global};
-use crate::remote::client::{self, Client};
+use crate::remote::client;
 use crate::remote::publish;
 use crate::remote::state::State;
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = concat!(
-    "Credentials come from the environment only: ", "EVREG_SR_USER and EVREG_SR_PASSWORD (basic), or EVREG_SR_TOKEN (bearer)."
-))]
+#[command(after_help = super::remote::CREDENTIALS)]
 pub struct Args {
-    /// The Schema Registry's base URL (https:// verifies against the system's roots).
-    #[arg(long, value_name = "URL")]
-    pub url: String,
+    #[command(flatten)]
+    pub remote: super::remote::Remote,
     /// Print the plan and write nothing; exit 1 when the remote has drifted from git.
     #[arg(long)]
     pub dry_run: bool,
@@ -28,7 +25,7 @@ pub struct Args {
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let reg = g.registry()?;
     let state = State::build(&reg, false)?;
-    let client = Client::new(&args.url)?;
+    let client = args.remote.client()?;
     let subjects = publish::order(&state, &args.subjects)?;
     let mut plans = Vec::new();
     for s in &subjects {

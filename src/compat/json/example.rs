@@ -72,15 +72,7 @@ impl Checker<'_> {
             if let Some(vs) = &m.values {
                 out.extend(vs.iter().cloned());
             }
-            for t in [
-                types::OBJECT,
-                types::ARRAY,
-                types::STRING,
-                types::INTEGER,
-                types::FRACTION,
-                types::BOOLEAN,
-                types::NULL,
-            ] {
+            for t in EXAMPLE_TYPES {
                 if m.types & t != 0
                     && let Some(v) = self.witness(&alt.with_types(t))
                 {
