@@ -167,6 +167,9 @@ pub struct Gate {
     /// file. A folder swapped for a link during the run is no more a risk than it is between any
     /// check and the use that follows it.
     dirs: Arc<Mutex<HashMap<String, PathBuf>>>,
+    /// Registry paths a listing showed as regular files (not links): reading one opens it
+    /// without another lookup, and still refuses it if it changed since (see `read`).
+    listed_files: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Gate {
@@ -175,6 +178,7 @@ impl Gate {
         Ok(Gate {
             root,
             dirs: Arc::default(),
+            listed_files: Arc::default(),
         })
     }
 
@@ -224,7 +228,7 @@ impl Gate {
                     cur = next;
                 }
             }
-            if i + 1 < parts.len() && kind == Some(Kind::Dir) {
+            if kind == Some(Kind::Dir) {
                 self.dirs
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -256,8 +260,53 @@ impl Gate {
 
     /// The bytes of the regular file `rel`.
     pub fn read(&self, rel: &str) -> Result<Vec<u8>, GateError> {
+        #[cfg(unix)]
+        if let Some(bytes) = self.read_in_known_folder(rel)? {
+            return Ok(bytes);
+        }
         let (path, kind) = self.resolve_kind(rel)?;
         read_known(&path, kind)
+    }
+
+    /// The common case without a lookup per file: the folder's listing showed the file as a
+    /// regular file, so it is opened at once, without following a link, and checked again once
+    /// open (the same guarantee as looking first). `None` when it was not listed so: the full
+    /// resolution then confines it.
+    #[cfg(unix)]
+    fn read_in_known_folder(&self, rel: &str) -> Result<Option<Vec<u8>>, GateError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let listed = self
+            .listed_files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(rel);
+        if !listed {
+            return Ok(None);
+        }
+        let parts = components(rel)?;
+        let Some((name, folder)) = parts.split_last() else {
+            return Ok(None);
+        };
+        let dir = if folder.is_empty() {
+            self.root.clone()
+        } else {
+            let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+            match dirs.get(&folder.join("/")) {
+                Some(dir) => dir.clone(),
+                None => return Ok(None),
+            }
+        };
+        let path = dir.join(name);
+        let mut options = OpenOptions::new();
+        // Non-blocking: a FIFO opens without waiting for a writer, and is refused below.
+        options
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+        match options.open(&path) {
+            Ok(file) => read_opened(file, &path).map(Some),
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Ok(None),
+            Err(e) => Err(GateError::io(&path)(e)),
+        }
     }
 
     /// The entries of the folder `rel` (empty when it does not exist), each with what it is:
@@ -265,25 +314,34 @@ impl Gate {
     /// leaves the root or does not exist.
     pub fn list(&self, rel: &str) -> Result<Vec<Listed>, GateError> {
         let dir = self.resolve(rel)?;
-        match fs::metadata(&dir) {
-            Ok(md) if md.is_dir() => {}
-            Ok(_) => return Ok(Vec::new()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    || e.raw_os_error() == Some(libc::ENOTDIR) =>
+            {
+                return Ok(Vec::new());
+            }
             Err(e) => return Err(GateError::io(&dir)(e)),
-        }
-        let io = GateError::io(&dir);
+        };
         let mut out = Vec::new();
-        for entry in fs::read_dir(&dir).map_err(io)? {
+        let mut regular = Vec::new();
+        for entry in entries {
             let entry = entry.map_err(GateError::io(&dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let ft = entry.file_type().map_err(GateError::io(&dir))?;
-            let kind = if ft.is_symlink() {
-                let child = if rel.is_empty() {
+            let child = || {
+                if rel.is_empty() {
                     name.clone()
                 } else {
                     format!("{rel}/{name}")
-                };
-                self.resolve(&child).and_then(|real| {
+                }
+            };
+            if ft.is_file() {
+                regular.push(child());
+            }
+            let kind = if ft.is_symlink() {
+                self.resolve(&child()).and_then(|real| {
                     fs::metadata(&real)
                         .map(|md| kind_of(&md.file_type()))
                         .map_err(|_| GateError::BrokenLink { path: entry.path() })
@@ -293,6 +351,10 @@ impl Gate {
             };
             out.push((name, kind));
         }
+        self.listed_files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(regular);
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
@@ -447,7 +509,12 @@ fn read_known(path: &Path, kind: Option<Kind>) -> Result<Vec<u8>, GateError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let mut file = options.open(path).map_err(GateError::io(path))?;
+    let file = options.open(path).map_err(GateError::io(path))?;
+    read_opened(file, path)
+}
+
+/// The bytes of a file just opened, refused when it is not a regular file.
+fn read_opened(file: File, path: &Path) -> Result<Vec<u8>, GateError> {
     let md = file.metadata().map_err(GateError::io(path))?;
     if let k @ (Kind::Dir | Kind::Special(_)) = kind_of(&md.file_type()) {
         return Err(GateError::NotRegular {
@@ -460,7 +527,10 @@ fn read_known(path: &Path, kind: Option<Kind>) -> Result<Vec<u8>, GateError> {
         .unwrap_or(usize::MAX)
         .min(64 << 20);
     let mut bytes = Vec::with_capacity(hint);
-    file.read_to_end(&mut bytes).map_err(GateError::io(path))?;
+    // Through `Take`, reading does not ask the size and position again (two calls per file).
+    file.take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(GateError::io(path))?;
     Ok(bytes)
 }
 
@@ -665,6 +735,42 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_listed_file_swapped_since_is_refused_still() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.avsc"), "secret").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("s")).unwrap();
+        for name in ["a.avsc", "b.avsc", "c.avsc"] {
+            fs::write(dir.path().join("s").join(name), name).unwrap();
+        }
+        let gate = Gate::new(dir.path()).unwrap();
+        assert_eq!(gate.list("s").unwrap().len(), 3);
+        assert_eq!(gate.read("s/a.avsc").unwrap(), b"a.avsc");
+        // Listed as regular files, then replaced by a link out and by a FIFO.
+        fs::remove_file(dir.path().join("s/b.avsc")).unwrap();
+        symlink(
+            outside.path().join("secret.avsc"),
+            dir.path().join("s/b.avsc"),
+        )
+        .unwrap();
+        assert!(matches!(
+            gate.read("s/b.avsc"),
+            Err(GateError::Outside { .. })
+        ));
+        fs::remove_file(dir.path().join("s/c.avsc")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("s/c.avsc"))
+            .status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(matches!(
+                gate.read("s/c.avsc"),
+                Err(GateError::NotRegular { .. })
+            ));
+        }
+    }
+
     #[test]
     fn links_out_fifos_and_permissions() {
         use std::os::unix::fs::{PermissionsExt, symlink};

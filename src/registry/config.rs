@@ -457,27 +457,27 @@ impl Settings {
 
     /// Apply per-rule severities and the `allow` list to a check's findings. Allowed findings stay
     /// in the report at `info` with their reason; stale `allow` entries become findings.
-    pub fn apply(&self, findings: Vec<Finding>, config_file: &str) -> Vec<Finding> {
+    pub fn apply(&self, mut out: Vec<Finding>, config_file: &str) -> Vec<Finding> {
         let mut used = vec![false; self.allow.len()];
-        let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-        for mut f in findings {
+        // In place: a large report is not held twice.
+        out.retain_mut(|f| {
             if let Some(level) = self.rules.get(f.rule.id) {
                 match level {
-                    None => continue,
+                    None => return false,
                     Some(s) => f.severity = *s,
                 }
             }
             // A stale-entry report is about the settings file, never itself allowable.
             let hit = (f.rule.id != rules::ALLOW_UNUSED.id)
-                .then(|| self.allow.iter().position(|a| a.accepts(&f)))
+                .then(|| self.allow.iter().position(|a| a.accepts(f)))
                 .flatten();
             if let Some(i) = hit {
                 used[i] = true;
                 f.allowed = Some(self.allow[i].reason.clone());
                 f.severity = Severity::Info;
             }
-            out.push(f);
-        }
+            true
+        });
         for (a, used) in self.allow.iter().zip(used) {
             if used || self.rules.get(rules::ALLOW_UNUSED.id) == Some(&None) {
                 continue;

@@ -23,6 +23,9 @@ pub struct AvroSchema {
     /// Shared files (plain `.avsc` files under `schemas/`) this schema took named types from;
     /// pointers into them read `<path>#<pointer>`.
     pub shared: Vec<Arc<SharedFile>>,
+    /// Apache Avro's parse of this version, made on first use (`AvroSchema::apache`).
+    #[cfg(feature = "replay")]
+    pub(crate) apache: std::sync::OnceLock<Result<crate::schema::apache::ApacheSchema, String>>,
 }
 
 /// A shared Avro file: named types that versions of any subject reference by full name.
@@ -396,6 +399,8 @@ pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
         source: source.clone(),
         json,
         shared: used,
+        #[cfg(feature = "replay")]
+        apache: std::sync::OnceLock::new(),
     });
     Parsed { schema, findings }
 }

@@ -1,6 +1,8 @@
 //! Loading schema files into models that keep positions: `avro` for `.avsc`, `json` for JSON
 //! Schema (`$ref` resolution across the registry's files included).
 
+#[cfg(feature = "replay")]
+pub mod apache;
 pub mod avro;
 pub mod canonical;
 pub mod json;

@@ -14,11 +14,8 @@ use std::collections::HashMap;
 
 /// A version's schema, ready to validate payloads.
 pub enum PayloadSchema {
-    Avro {
-        schema: Box<AvroSchema>,
-        #[cfg(feature = "replay")]
-        apache: Result<super::replay::ApacheSchema, String>,
-    },
+    /// Apache Avro's parse, for replay, is made on first use (`AvroSchema::apache`).
+    Avro(Box<AvroSchema>),
     Json(Box<jsonschema::Validator>),
 }
 
@@ -90,11 +87,7 @@ impl Catalog {
                 let key = (s.name.clone(), v.number);
                 files.insert(key.clone(), v.source.clone());
                 let compiled = match (model, v.format) {
-                    (Some(Model::Avro(schema)), _) => Some(PayloadSchema::Avro {
-                        #[cfg(feature = "replay")]
-                        apache: super::replay::apache_schema(&schema),
-                        schema: Box::new(schema),
-                    }),
+                    (Some(Model::Avro(schema)), _) => Some(PayloadSchema::Avro(Box::new(schema))),
                     (Some(Model::Json(js)), Format::JsonSchema) => {
                         docs.insert(key.clone(), js.files[0].json.clone());
                         crate::compat::json::example::validator(&js, true)
@@ -132,7 +125,7 @@ impl Catalog {
         }
         let file = self.files.get(&key)?;
         let doc = match self.schemas.get(&key) {
-            Some(PayloadSchema::Avro { schema, .. }) => Some(&schema.json),
+            Some(PayloadSchema::Avro(schema)) => Some(&schema.json),
             _ => self.docs.get(&key).map(|d| d.as_ref()),
         };
         let span = doc.and_then(|d| d.pointer_span(pointer));
@@ -508,7 +501,7 @@ impl Catalog {
         };
         // Each problem with what to send instead, where the validator says which keyword failed.
         let problems: Vec<(Problem, Option<String>)> = match schema {
-            PayloadSchema::Avro { schema, .. } => avro::validate(schema, payload)
+            PayloadSchema::Avro(schema) => avro::validate(schema, payload)
                 .into_iter()
                 .map(|p| (p, None))
                 .collect(),

@@ -193,7 +193,7 @@ fn replay(
     // When it cannot be written, replay did not run: that says nothing about any reader.
     #[cfg(feature = "replay")]
     let bytes = match written {
-        PayloadSchema::Avro { schema, apache } if !readers.is_empty() => match apache {
+        PayloadSchema::Avro(schema) if !readers.is_empty() => match schema.apache() {
             Ok(wa) => match super::replay::encode(schema, wa, payload) {
                 Ok(bytes) => Some(bytes),
                 Err(why) => {
@@ -246,18 +246,16 @@ fn replay(
                 }
             }
             #[cfg(feature = "replay")]
-            (
-                PayloadSchema::Avro { apache: Ok(wa), .. },
-                PayloadSchema::Avro { apache: ra, .. },
-            ) => match (ra, &bytes) {
-                (Ok(ra), Some(bytes)) => match super::replay::decode(wa, ra, bytes) {
-                    Ok(()) => Ok(()),
-                    // Apache Avro's own words, said to be its: they name no place in the sample.
-                    Err(super::replay::ReplayError::Read(why)) => {
-                        Err(format!("Apache Avro's schema resolution says: {why}"))
-                    }
-                    Err(super::replay::ReplayError::NotRun(why)) => {
-                        out.push(
+            (PayloadSchema::Avro(ws), PayloadSchema::Avro(rs)) if ws.apache().is_ok() => {
+                match (ws.apache(), rs.apache(), &bytes) {
+                    (Ok(wa), Ok(ra), Some(bytes)) => match super::replay::decode(wa, ra, bytes) {
+                        Ok(()) => Ok(()),
+                        // Apache Avro's own words, said to be its: they name no place in the sample.
+                        Err(super::replay::ReplayError::Read(why)) => {
+                            Err(format!("Apache Avro's schema resolution says: {why}"))
+                        }
+                        Err(super::replay::ReplayError::NotRun(why)) => {
+                            out.push(
                                 Finding::new(
                                     &rules::FIXTURE_REPLAY_ERROR,
                                     format!("{} could not be replayed into v{reader}: {why}", file.path),
@@ -267,11 +265,11 @@ fn replay(
                                 .version(fx.version)
                                 .at(at()),
                             );
-                        continue;
-                    }
-                },
-                (Err(e), _) => {
-                    out.push(
+                            continue;
+                        }
+                    },
+                    (_, Err(e), _) => {
+                        out.push(
                             Finding::new(
                                 &rules::FIXTURE_REPLAY_SKIPPED,
                                 format!(
@@ -284,10 +282,11 @@ fn replay(
                             .version(fx.version)
                             .at(at()),
                         );
-                    continue;
+                        continue;
+                    }
+                    _ => continue,
                 }
-                (Ok(_), None) => continue,
-            },
+            }
             _ => continue,
         };
         let Err(why) = failure else { continue };
@@ -331,7 +330,7 @@ fn replay(
 /// What the static engine says about `reader` reading `writer` (Avro only).
 fn static_verdict(catalog: &Catalog, subject: &str, reader: u32, writer: u32) -> Option<bool> {
     let get = |v: u32| match catalog.schemas.get(&(subject.to_string(), v)) {
-        Some(PayloadSchema::Avro { schema, .. }) => Some(schema),
+        Some(PayloadSchema::Avro(schema)) => Some(schema),
         _ => None,
     };
     let found = crate::compat::avro::check(get(reader)?, get(writer)?);

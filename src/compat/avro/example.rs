@@ -195,13 +195,13 @@ pub fn attach(
     if examples.iter().all(Option::is_none) {
         return;
     }
-    let (Ok(wa), Ok(ra)) = (replay::apache_schema(writer), replay::apache_schema(reader)) else {
+    let (Ok(wa), Ok(ra)) = (writer.apache(), reader.apache()) else {
         return;
     };
     let Some(neutral) = sample(writer, writer.root, &mut MAX_NODES.clone(), 0) else {
         return;
     };
-    let neutral_reads = replay::replay(writer, &wa, &ra, &neutral).is_ok();
+    let neutral_reads = replay::replay(writer, wa, ra, &neutral).is_ok();
     let neutral_owners = examples
         .iter()
         .filter(|e| e.as_ref() == Some(&neutral))
@@ -211,7 +211,7 @@ pub fn attach(
         let attributable = neutral_reads || (example == neutral && neutral_owners == 1);
         // …and Apache Avro must write it with the writer and fail to read it with the reader.
         if attributable
-            && let Err(replay::ReplayError::Read(_)) = replay::replay(writer, &wa, &ra, &example)
+            && let Err(replay::ReplayError::Read(_)) = replay::replay(writer, wa, ra, &example)
         {
             inc.example = Some(example);
         }
