@@ -299,7 +299,15 @@ impl Registry {
     }
 
     fn discover_subjects(&mut self, tree: &dyn Tree) -> Result<(), LoadError> {
-        for entry in tree.list(SCHEMAS_DIR)? {
+        let entries = tree.list(SCHEMAS_DIR)?;
+        let folders: Vec<String> = entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Dir && !e.name.starts_with('.'))
+            .map(|e| Registry::subject_dir(&e.name))
+            .collect();
+        let wanted = |name: &str| name == SUBJECT_FILE || parse_version_file(name).is_some();
+        tree.prefetch(&folders, &wanted);
+        for entry in entries {
             let rel = format!("{SCHEMAS_DIR}/{}", entry.name);
             match entry.kind {
                 EntryKind::Excluded(why) => self.excluded(&rel, &why),
@@ -322,6 +330,8 @@ impl Registry {
                 }
             }
         }
+        // What was read ahead and not taken (a second file claiming a version) is dropped.
+        tree.prefetch(&[], &wanted);
         Ok(())
     }
 

@@ -3,7 +3,9 @@
 
 use super::LoadError;
 use crate::fsutil::{Gate, GateError, Kind};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {
@@ -29,6 +31,10 @@ pub trait Tree {
     fn is_file(&self, path: &str) -> bool;
     /// What the tree is, for messages: `the working tree`, `origin/main (3f2a1c9)`.
     fn describe(&self) -> String;
+    /// A hint that the folders `dirs` and their files whose names `wanted` accepts are about to
+    /// be read, so a tree may read them ahead (on every core); reading them afterwards gives the
+    /// same results either way. Each call drops what an earlier one read and nobody took.
+    fn prefetch(&self, _dirs: &[String], _wanted: &(dyn Fn(&str) -> bool + Sync)) {}
 }
 
 /// Files on disk under a root folder, read through the gate (`crate::fsutil`): confined to the
@@ -36,6 +42,14 @@ pub trait Tree {
 pub struct FsTree {
     pub root: PathBuf,
     gate: Gate,
+    /// Listings and files read ahead by `prefetch`, each handed out once.
+    ahead: Mutex<ReadAhead>,
+}
+
+#[derive(Default)]
+struct ReadAhead {
+    lists: HashMap<String, Result<Vec<Entry>, LoadError>>,
+    files: HashMap<String, Result<Vec<u8>, LoadError>>,
 }
 
 impl FsTree {
@@ -44,6 +58,7 @@ impl FsTree {
         Ok(FsTree {
             root: gate.root().to_path_buf(),
             gate,
+            ahead: Mutex::default(),
         })
     }
 
@@ -52,8 +67,12 @@ impl FsTree {
     }
 }
 
-impl Tree for FsTree {
-    fn list(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
+impl FsTree {
+    fn ahead(&self) -> std::sync::MutexGuard<'_, ReadAhead> {
+        self.ahead.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn list_now(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
         let mut out = Vec::new();
         for (name, kind) in self.gate.list(dir)? {
             let kind = match kind {
@@ -74,8 +93,57 @@ impl Tree for FsTree {
         Ok(out)
     }
 
+    /// List `dir` and read its regular files into the read-ahead store.
+    fn read_ahead(&self, dir: &str, wanted: &(dyn Fn(&str) -> bool + Sync)) {
+        let listed = self.list_now(dir);
+        let mut files = Vec::new();
+        if let Ok(entries) = &listed {
+            for e in entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::File && wanted(&e.name))
+            {
+                let rel = format!("{dir}/{}", e.name);
+                let bytes = self.gate.read(&rel).map_err(LoadError::from);
+                files.push((rel, bytes));
+            }
+        }
+        let mut ahead = self.ahead();
+        ahead.lists.insert(dir.to_string(), listed);
+        ahead.files.extend(files);
+    }
+}
+
+impl Tree for FsTree {
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
+        match self.ahead().lists.remove(dir) {
+            Some(listed) => listed,
+            None => self.list_now(dir),
+        }
+    }
+
     fn read(&self, path: &str) -> Result<Vec<u8>, LoadError> {
-        Ok(self.gate.read(path)?)
+        match self.ahead().files.remove(path) {
+            Some(bytes) => bytes,
+            None => Ok(self.gate.read(path)?),
+        }
+    }
+
+    /// Thousands of small files: listing and reading them is mostly system time, which the
+    /// cores share out well.
+    fn prefetch(&self, dirs: &[String], wanted: &(dyn Fn(&str) -> bool + Sync)) {
+        *self.ahead() = ReadAhead::default();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(dirs.len());
+        if threads < 2 {
+            return;
+        }
+        let chunk = dirs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in dirs.chunks(chunk) {
+                scope.spawn(move || part.iter().for_each(|dir| self.read_ahead(dir, wanted)));
+            }
+        });
     }
 
     /// Present and not a folder: a FIFO or a link out is "a file" here, so that reading it

@@ -8,6 +8,11 @@ use crate::schema::parse_json;
 use crate::source::SourceFile;
 use crate::source::json::{Node, Value};
 use std::collections::HashMap;
+
+/// Maps keyed by names: lookups by name are a large part of parsing and checking, and aHash is
+/// several times faster than the default SipHash on short keys (randomly keyed all the same, so
+/// names chosen to collide gain nothing).
+pub type NameMap<K, V> = HashMap<K, V, ahash::RandomState>;
 use std::sync::Arc;
 
 pub type TypeId = usize;
@@ -17,7 +22,7 @@ pub struct AvroSchema {
     pub types: Vec<AvroType>,
     pub root: TypeId,
     /// Named types by full name.
-    pub named: HashMap<String, TypeId>,
+    pub named: NameMap<String, TypeId>,
     pub source: Arc<SourceFile>,
     pub json: Node,
     /// Shared files (plain `.avsc` files under `schemas/`) this schema took named types from;
@@ -39,7 +44,7 @@ pub struct SharedFile {
 #[derive(Debug, Default)]
 pub struct SharedTypes {
     /// full name → (file, JSON pointer of the definition, namespace the definition sits in)
-    by_name: HashMap<String, (Arc<SharedFile>, String, String)>,
+    by_name: NameMap<String, (Arc<SharedFile>, String, String)>,
 }
 
 impl SharedTypes {
@@ -232,7 +237,7 @@ pub struct Record {
     pub doc: Option<String>,
     pub fields: Vec<Field>,
     /// Field name → index in `fields`, so matching fields costs linear time in wide records.
-    by_name: HashMap<String, usize>,
+    by_name: NameMap<String, usize>,
 }
 
 impl Record {
@@ -264,7 +269,7 @@ pub struct Enum {
     pub symbols: Vec<String>,
     pub default: Option<String>,
     /// Symbol → index in `symbols`, so comparing enums costs linear time in long ones.
-    by_symbol: HashMap<String, usize>,
+    by_symbol: NameMap<String, usize>,
 }
 
 impl Enum {
@@ -372,7 +377,7 @@ pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
         source: &source,
         json: &json,
         types: Vec::new(),
-        named: HashMap::new(),
+        named: NameMap::default(),
         findings: Vec::new(),
         failed: false,
         pending_defaults: Vec::new(),
@@ -465,7 +470,7 @@ struct Parser<'a> {
     source: &'a Arc<SourceFile>,
     json: &'a Node,
     types: Vec<AvroType>,
-    named: HashMap<String, TypeId>,
+    named: NameMap<String, TypeId>,
     findings: Vec<Finding>,
     failed: bool,
     /// Defaults are checked once every type is known (a record may default a field of its own type).
@@ -475,7 +480,7 @@ struct Parser<'a> {
     used: Vec<Arc<SharedFile>>,
     /// Every named type the file defines (full name → pointer), built at the first unknown
     /// reference to tell "defined later" from "unknown".
-    defined_later: Option<HashMap<String, String>>,
+    defined_later: Option<NameMap<String, String>>,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -973,10 +978,10 @@ impl<'a> Parser<'a> {
             aliases,
             doc,
             fields: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: NameMap::default(),
         });
         let mut fields: Vec<Field> = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut by_name: NameMap<String, usize> = NameMap::default();
         match node.get("fields").map(|f| f.as_array()) {
             Some(Some(items)) => {
                 for (i, f) in items.iter().enumerate() {
@@ -1080,7 +1085,7 @@ impl<'a> Parser<'a> {
         let aliases = self.aliases(node, ptr, &name.namespace, true);
         let doc = self.doc(node, ptr);
         let mut symbols: Vec<String> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: NameMap<String, usize> = NameMap::default();
         match node.get("symbols").map(|s| s.as_array()) {
             Some(Some(items)) => {
                 for (i, s) in items.iter().enumerate() {

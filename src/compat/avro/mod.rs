@@ -136,6 +136,13 @@ impl Checker<'_> {
     /// types need); a verdict that leaned on such an assumption is cached only once the outermost
     /// pair is decided, so a later failure cannot leave a wrong "compatible" behind.
     fn compatible(&mut self, r: TypeId, w: TypeId) -> bool {
+        // Only a record can recur or be reached again by name (an enum or fixed holds no type):
+        // everything else is decided on the spot, without a table entry per pair.
+        if !matches!(self.r.ty(r).kind, Kind::Record(_))
+            && !matches!(self.w.ty(w).kind, Kind::Record(_))
+        {
+            return self.decide(r, w);
+        }
         if let Some(&v) = self.memo.get(&(r, w)) {
             return v;
         }
