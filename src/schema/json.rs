@@ -392,7 +392,7 @@ impl JsonSchema {
             let mut cache = self.regexes.lock().unwrap_or_else(|e| e.into_inner());
             cache
                 .entry(pattern.to_string())
-                .or_insert_with(|| compile_pattern(pattern).ok().map(Arc::new))
+                .or_insert_with(|| compile_pattern(pattern).ok())
                 .clone()
         };
         re?.is_match(text).ok()
@@ -418,15 +418,30 @@ impl JsonSchema {
     }
 }
 
-/// Compile an ECMA-262 pattern as the jsonschema crate does.
-pub fn compile_pattern(pattern: &str) -> Result<fancy_regex::Regex, String> {
+/// Compile an ECMA-262 pattern as the jsonschema crate does. Compiled once per process: the
+/// versions of a subject repeat their patterns, and loading checks each one before use.
+pub fn compile_pattern(pattern: &str) -> Result<Arc<fancy_regex::Regex>, String> {
+    type Compiled = Result<Arc<fancy_regex::Regex>, String>;
+    static COMPILED: std::sync::OnceLock<Mutex<HashMap<String, Compiled>>> =
+        std::sync::OnceLock::new();
+    let cache = COMPILED.get_or_init(Mutex::default);
+    if let Some(done) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return done.clone();
+    }
     let translated = jsonschema_regex::to_rust_regex(pattern)
         .map(|c| c.into_owned())
         .unwrap_or_else(|_| pattern.to_string());
-    fancy_regex::Regex::new(&translated).map_err(|e| {
-        let text = e.to_string();
-        text.lines().last().unwrap_or(&text).trim().to_string()
-    })
+    let compiled = fancy_regex::Regex::new(&translated)
+        .map(Arc::new)
+        .map_err(|e| {
+            let text = e.to_string();
+            text.lines().last().unwrap_or(&text).trim().to_string()
+        });
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pattern.to_string(), compiled.clone());
+    compiled
 }
 
 /// Where `$ref`s to other files are read from: the registry root (or, for two loose files, the
