@@ -2,7 +2,8 @@
 //! `minItems`, `maxItems`, `uniqueItems`, `contains`, `minContains`, `maxContains`. Positions are
 //! compared one by one up to the longer tuple; the last position stands for every later item.
 
-use super::view::{self, Alt, Merged};
+use super::alt::Alt;
+use super::view::{self, Merged};
 use super::{Checker, Step};
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId, types};

@@ -3,8 +3,9 @@
 //! `dependentSchemas`. (`$ref` and `allOf` are plain conjunctions, walked in `mod.rs`.)
 
 use super::Checker;
+use super::alt::Alt;
 use super::eval;
-use super::view::{self, Alt, Merged};
+use super::view::{self, Merged};
 use crate::rules;
 use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! guess (`$dynamicRef`, `unevaluated*` beside applicators, a regex that cannot run), so the
 //! engine never leans on a wrong answer.
 
-use super::view::Alt;
+use super::alt::Alt;
 use crate::schema::json::{JsonSchema, Kind, NodeId, json_eq, types};
 use serde_json::Value;
 

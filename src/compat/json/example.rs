@@ -4,10 +4,11 @@
 //! Every example is checked with the `jsonschema` crate against both whole schemas before it is
 //! shown; where none passes, there is no example.
 
+use super::alt::Alt;
 use super::eval;
 use super::numbers::num;
 use super::strings::strings_of_len;
-use super::view::{self, Alt, int_lower, int_upper};
+use super::view::{self, int_lower, int_upper};
 use super::{Checker, Step};
 use crate::schema::json::{JsonSchema, NodeId, types};
 use serde_json::{Map, Value, json};

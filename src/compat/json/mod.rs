@@ -13,6 +13,7 @@
 //! schema is loaded), so the assumption is only ever used on a smaller instance. Answers are
 //! memoised per pair (`fixpoint`), so each pair is decided about once.
 
+pub mod alt;
 mod arrays;
 mod combinators;
 pub mod eval;
@@ -30,7 +31,7 @@ use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::json::{JsonSchema, Keywords, Kind, NodeId, json_eq};
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
-use view::Alt;
+use alt::Alt;
 
 /// How the engine treats open content models, per subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

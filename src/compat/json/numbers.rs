@@ -3,8 +3,9 @@
 //! Integers compare by the integers a bound admits: `exclusiveMinimum: 0` equals `minimum: 1`.
 
 use super::Checker;
+use super::alt::Alt;
 use super::eval::is_multiple;
-use super::view::{Alt, Merged, int_lower, int_upper};
+use super::view::{Merged, int_lower, int_upper};
 use crate::rules;
 use crate::schema::json::{Bound, Keywords, NodeId, types};
 use serde_json::Value;

@@ -7,7 +7,8 @@
 //! what is left (undeclared names) is compared class by class: the writer's pattern classes and
 //! its additional class against the reader's patterns and additional schema.
 
-use super::view::{self, Alt, Merged};
+use super::alt::Alt;
+use super::view::{self, Merged};
 use super::{Checker, Policy, Step};
 use crate::finding::Severity;
 use crate::rules;

@@ -3,8 +3,9 @@
 //! warning).
 
 use super::Checker;
+use super::alt::Alt;
 use super::patterns::{self, Inclusion};
-use super::view::{Alt, Merged};
+use super::view::Merged;
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId};
 use serde_json::Value;

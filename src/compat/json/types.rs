@@ -3,8 +3,9 @@
 //! value is checked against the reader directly.
 
 use super::Checker;
+use super::alt::Alt;
 use super::eval::{self, Ev};
-use super::view::{Alt, Merged};
+use super::view::Merged;
 use crate::rules::{self, Rule};
 use crate::schema::json::{Keywords, NodeId, show, types};
 use serde_json::Value;

@@ -3,48 +3,10 @@
 //! its keywords establish together (`Merged`): types, finite value sets, bounds, required
 //! properties.
 
+use super::alt::Alt;
 use super::eval;
 use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types, value_key};
 use serde_json::Value;
-
-/// An instance set: every node in `pos` accepts it, no node in `neg` accepts it, and its type is
-/// in `types`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Alt {
-    pub pos: Vec<NodeId>,
-    pub neg: Vec<NodeId>,
-    pub types: u8,
-}
-
-impl Alt {
-    pub fn of(id: NodeId) -> Alt {
-        Alt {
-            pos: vec![id],
-            neg: Vec::new(),
-            types: types::ALL,
-        }
-    }
-    /// Anything at all.
-    pub fn any() -> Alt {
-        Alt {
-            pos: Vec::new(),
-            neg: Vec::new(),
-            types: types::ALL,
-        }
-    }
-    pub fn and(&self, id: NodeId) -> Alt {
-        let mut a = self.clone();
-        if !a.pos.contains(&id) {
-            a.pos.push(id);
-        }
-        a
-    }
-    pub fn with_types(&self, t: u8) -> Alt {
-        let mut a = self.clone();
-        a.types &= t;
-        a
-    }
-}
 
 /// An expansion would exceed `MAX_ALTS` alternatives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
