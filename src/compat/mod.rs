@@ -37,6 +37,14 @@ impl Incompatibility {
     }
 }
 
+/// The names a finding's message gives the two sides of a pair (`v2` and `v1`, or the file names
+/// `evreg compat` was given). The engines build every message with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels<'a> {
+    pub reader: &'a str,
+    pub writer: &'a str,
+}
+
 /// The modes as Confluent Schema Registry defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {

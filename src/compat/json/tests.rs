@@ -3,6 +3,7 @@
 //! under the reader (checked again here with the jsonschema crate).
 
 use super::*;
+use crate::rules;
 use crate::schema::json::{FileProvider, load};
 use crate::source::SourceFile;
 use std::sync::Arc;
