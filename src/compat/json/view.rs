@@ -300,14 +300,23 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
     };
     let mut required: ahash::AHashSet<&str> = ahash::AHashSet::new();
     for &n in &alt.pos {
-        let Some(k) = kw(s, n) else {
-            if s.is_false(n) {
-                m.types = 0;
-            }
-            continue;
-        };
+        match kw(s, n) {
+            Some(k) => m.add(n, k, &mut required),
+            None if s.is_false(n) => m.types = 0,
+            None => {}
+        }
+    }
+    m.exclude_negated(s, alt);
+    m.settle_values(s, alt);
+    m.drop_contradictions(s);
+    m
+}
+
+impl Merged {
+    /// The facts one writer node adds.
+    fn add<'k>(&mut self, n: NodeId, k: &'k Keywords, required: &mut ahash::AHashSet<&'k str>) {
         if let Some(t) = k.types {
-            m.types &= t;
+            self.types &= t;
         }
         let mut set: Option<Vec<Value>> = k.enum_values.clone();
         if let Some(c) = &k.const_value {
@@ -317,7 +326,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             });
         }
         if let Some(vs) = set {
-            m.values = Some(match m.values.take() {
+            self.values = Some(match self.values.take() {
                 None => vs,
                 Some(old) => {
                     let keys: ahash::AHashSet<String> = vs.iter().map(value_key).collect();
@@ -328,121 +337,132 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             });
         }
         if let Some(x) = k.min_length {
-            m.min_len = m.min_len.max(x);
+            self.min_len = self.min_len.max(x);
         }
         if let Some(x) = k.max_length {
-            m.max_len = Some(m.max_len.map_or(x, |y| y.min(x)));
+            self.max_len = Some(self.max_len.map_or(x, |y| y.min(x)));
         }
         if let Some(p) = &k.pattern {
-            m.patterns.push(p.clone());
+            self.patterns.push(p.clone());
         }
         if let Some(f) = &k.format {
-            m.formats.push(f.clone());
+            self.formats.push(f.clone());
         }
         if let Some(b) = k.lower {
-            m.lower = crate::schema::json::tighter(m.lower, b, true);
+            self.lower = crate::schema::json::tighter(self.lower, b, true);
         }
         if let Some(b) = k.upper {
-            m.upper = crate::schema::json::tighter(m.upper, b, false);
+            self.upper = crate::schema::json::tighter(self.upper, b, false);
         }
         if let Some(x) = k.multiple_of {
-            m.multiples.push(x);
+            self.multiples.push(x);
         }
         if k.has_object_keywords() {
-            m.objs.push(n);
+            self.objs.push(n);
         }
         for r in &k.required {
             if required.insert(r.as_str()) {
-                m.required.push(r.clone());
+                self.required.push(r.clone());
             }
         }
         if let Some(x) = k.min_properties {
-            m.min_props = m.min_props.max(x);
+            self.min_props = self.min_props.max(x);
         }
         if let Some(x) = k.max_properties {
-            m.max_props = Some(m.max_props.map_or(x, |y| y.min(x)));
+            self.max_props = Some(self.max_props.map_or(x, |y| y.min(x)));
         }
         if k.has_array_keywords() {
-            m.arrs.push(n);
+            self.arrs.push(n);
         }
         if let Some(x) = k.min_items {
-            m.min_items = m.min_items.max(x);
+            self.min_items = self.min_items.max(x);
         }
         if let Some(x) = k.max_items {
-            m.max_items = Some(m.max_items.map_or(x, |y| y.min(x)));
+            self.max_items = Some(self.max_items.map_or(x, |y| y.min(x)));
         }
-        m.unique |= k.unique_items;
+        self.unique |= k.unique_items;
     }
-    // A negated schema that accepts every value of a type excludes that type.
-    for &n in &alt.neg {
-        for t in [
-            types::NULL,
-            types::BOOLEAN,
-            types::OBJECT,
-            types::ARRAY,
-            types::STRING,
-            types::INTEGER,
-            types::FRACTION,
-        ] {
-            if m.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
-                m.types &= !t;
+    /// A negated schema that accepts every value of a type excludes that type.
+    fn exclude_negated(&mut self, s: &JsonSchema, alt: &Alt) {
+        for &n in &alt.neg {
+            for t in [
+                types::NULL,
+                types::BOOLEAN,
+                types::OBJECT,
+                types::ARRAY,
+                types::STRING,
+                types::INTEGER,
+                types::FRACTION,
+            ] {
+                if self.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
+                    self.types &= !t;
+                }
             }
         }
     }
-    // An integral multipleOf admits no fractions.
-    if m.multiples.iter().any(|x| x.fract() == 0.0) {
-        m.types &= !types::FRACTION;
-    }
-    if m.values.is_none() && m.types != 0 && m.types & !(types::NULL | types::BOOLEAN) == 0 {
-        let mut vs = Vec::new();
-        if m.types & types::NULL != 0 {
-            vs.push(Value::Null);
+    /// Finite value sets: the listed values each alternative keeps, or every null/boolean value.
+    fn settle_values(&mut self, s: &JsonSchema, alt: &Alt) {
+        // An integral multipleOf admits no fractions.
+        if self.multiples.iter().any(|x| x.fract() == 0.0) {
+            self.types &= !types::FRACTION;
         }
-        if m.types & types::BOOLEAN != 0 {
-            vs.push(Value::Bool(false));
-            vs.push(Value::Bool(true));
+        if self.values.is_none()
+            && self.types != 0
+            && self.types & !(types::NULL | types::BOOLEAN) == 0
+        {
+            let mut vs = Vec::new();
+            if self.types & types::NULL != 0 {
+                vs.push(Value::Null);
+            }
+            if self.types & types::BOOLEAN != 0 {
+                vs.push(Value::Bool(false));
+                vs.push(Value::Bool(true));
+            }
+            self.values = Some(vs);
         }
-        m.values = Some(vs);
+        if let Some(vs) = self.values.take() {
+            let kept: Vec<Value> = vs
+                .into_iter()
+                .filter(|v| types::of_value(v) & self.types != 0)
+                .filter(|v| eval::alt_accepts(s, alt, v) != Some(false))
+                .collect();
+            self.types &= kept.iter().fold(0, |t, v| t | types::of_value(v));
+            self.values = Some(kept);
+        }
     }
-    if let Some(vs) = m.values.take() {
-        let kept: Vec<Value> = vs
-            .into_iter()
-            .filter(|v| types::of_value(v) & m.types != 0)
-            .filter(|v| eval::alt_accepts(s, alt, v) != Some(false))
-            .collect();
-        m.types &= kept.iter().fold(0, |t, v| t | types::of_value(v));
-        m.values = Some(kept);
+    /// Contradictions leave a type empty.
+    fn drop_contradictions(&mut self, s: &JsonSchema) {
+        if self.max_len.is_some_and(|x| x < self.min_len) {
+            self.types &= !types::STRING;
+        }
+        if let (Some(lo), Some(hi)) = (self.lower, self.upper)
+            && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
+        {
+            self.types &= !types::NUMBER;
+        }
+        if let (Some(lo), Some(hi)) = (int_lower(self.lower), int_upper(self.upper))
+            && lo > hi
+        {
+            self.types &= !types::INTEGER;
+        }
+        if self
+            .max_props
+            .is_some_and(|x| x < self.min_props.max(self.required.len() as u64))
+        {
+            self.types &= !types::OBJECT;
+        }
+        if self.types & types::OBJECT != 0
+            && self
+                .required
+                .iter()
+                .any(|r| member_alt(s, &self.objs, r).is_none())
+        {
+            self.types &= !types::OBJECT;
+        }
+        if self.max_items.is_some_and(|x| x < self.min_items) {
+            self.types &= !types::ARRAY;
+        }
     }
-    // Contradictions leave a type empty.
-    if m.max_len.is_some_and(|x| x < m.min_len) {
-        m.types &= !types::STRING;
-    }
-    if let (Some(lo), Some(hi)) = (m.lower, m.upper)
-        && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
-    {
-        m.types &= !types::NUMBER;
-    }
-    if let (Some(lo), Some(hi)) = (int_lower(m.lower), int_upper(m.upper))
-        && lo > hi
-    {
-        m.types &= !types::INTEGER;
-    }
-    if m.max_props
-        .is_some_and(|x| x < m.min_props.max(m.required.len() as u64))
-    {
-        m.types &= !types::OBJECT;
-    }
-    if m.types & types::OBJECT != 0
-        && m.required
-            .iter()
-            .any(|r| member_alt(s, &m.objs, r).is_none())
-    {
-        m.types &= !types::OBJECT;
-    }
-    if m.max_items.is_some_and(|x| x < m.min_items) {
-        m.types &= !types::ARRAY;
-    }
-    m
 }
 
 /// Does schema `n` accept every value of type `t`? (true only when shown.)
