@@ -9,8 +9,8 @@ use crate::rules::Rule;
 use std::fmt;
 use std::str::FromStr;
 
-/// One reason a reader cannot read a writer's data, as both engines report it. Messages say
-/// `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+/// One reason a reader cannot read a writer's data, as both engines report it. Its message and
+/// help name the two sides by the `Labels` the engine was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incompatibility {
     pub rule: &'static Rule,
@@ -43,6 +43,14 @@ impl Incompatibility {
 pub struct Labels<'a> {
     pub reader: &'a str,
     pub writer: &'a str,
+}
+
+impl Labels<'static> {
+    /// The sides by their roles, for callers that name no versions.
+    pub const ROLES: Labels<'static> = Labels {
+        reader: "the reader",
+        writer: "the writer",
+    };
 }
 
 /// The modes as Confluent Schema Registry defines them.

@@ -5,20 +5,31 @@
 //! confirms one, an example payload (`example`: built from where the break sits in the writer,
 //! which the report walk records).
 //!
-//! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+//! Messages and help name the two sides by the labels the caller passes (`v2`, `old.avsc`).
 
 pub mod example;
 
 pub use super::Incompatibility;
+use super::Labels;
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
 use example::{Step, Witness};
 
-/// Every reason `reader` cannot read data written with `writer` (empty when it can).
+/// Every reason `reader` cannot read data written with `writer` (empty when it can), the sides
+/// named by their roles.
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
-    let mut c = Checker::new(reader, writer);
+    check_labelled(reader, writer, Labels::ROLES)
+}
+
+/// `check`, with messages that name the sides by `labels` (`v2`, `old.avsc`).
+pub fn check_labelled(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    labels: Labels,
+) -> Vec<Incompatibility> {
+    let mut c = Checker::new(reader, writer, labels);
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
     if c.compatible(reader.root, writer.root) && !c.logical_changed {
@@ -62,6 +73,8 @@ pub fn promotes(reader: &Kind, writer: &Kind) -> bool {
 struct Checker<'a> {
     r: &'a AvroSchema,
     w: &'a AvroSchema,
+    /// The names messages give the reader and the writer.
+    labels: Labels<'a>,
     /// Pairs already reported (a named type reached twice, or through recursion, reports once).
     reported: AHashSet<(TypeId, TypeId)>,
     /// Settled verdicts of `compatible`.
@@ -97,10 +110,11 @@ pub fn shown(path: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Checker<'a> {
+    fn new(reader: &'a AvroSchema, writer: &'a AvroSchema, labels: Labels<'a>) -> Checker<'a> {
         Checker {
             r: reader,
             w: writer,
+            labels,
             reported: AHashSet::default(),
             memo: AHashMap::default(),
             in_progress: AHashSet::default(),
@@ -284,6 +298,7 @@ impl Checker<'_> {
     }
 
     fn fixed_size_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
         let (Kind::Fixed(rf), Kind::Fixed(wf)) = (&rt.kind, &wt.kind) else {
             return;
@@ -292,7 +307,7 @@ impl Checker<'_> {
             return;
         }
         let msg = format!(
-            "{} is a fixed of {} bytes in {{reader}} but {} bytes in {{writer}}",
+            "{} is a fixed of {} bytes in {reader} but {} bytes in {writer}",
             shown(path),
             rf.size,
             wf.size
@@ -310,6 +325,7 @@ impl Checker<'_> {
     }
 
     fn enum_symbol_missing(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
         let (Kind::Enum(re), Kind::Enum(we)) = (&rt.kind, &wt.kind) else {
             return;
@@ -336,12 +352,12 @@ impl Checker<'_> {
             .map(|i| format!("{}/symbols/{i}", wt.pointer))
             .unwrap_or_else(|| wt.pointer.clone());
         let msg = format!(
-            "enum {} in {{writer}} has symbol{} {list} that {{reader}} does not know, and {{reader}}'s enum has no default",
+            "enum {} in {writer} has symbol{} {list} that {reader} does not know, and {reader}'s enum has no default",
             shown(path),
             if missing.len() > 1 { "s" } else { "" }
         );
         let help = format!(
-            "give enum `{}` a default symbol in {{reader}} (e.g. \"default\": \"{}\"), or keep the symbol list",
+            "give enum `{}` a default symbol in {reader} (e.g. \"default\": \"{}\"), or keep the symbol list",
             re.name.name,
             re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
         );
@@ -377,11 +393,12 @@ impl Checker<'_> {
     }
 
     fn field_missing_default(&mut self, rf: &Field, w: TypeId, fpath: &str) {
+        let Labels { reader, writer } = self.labels;
         let msg = format!(
-            "field `{fpath}` is in {{reader}} with no default, and {{writer}} does not write it"
+            "field `{fpath}` is in {reader} with no default, and {writer} does not write it"
         );
         let help = format!(
-            "give `{}` a default in {{reader}}, e.g. \"default\": {}",
+            "give `{}` a default in {reader}, e.g. \"default\": {}",
             rf.name,
             example_default(self.r, rf.ty)
         );
@@ -398,9 +415,10 @@ impl Checker<'_> {
     }
 
     fn type_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rt, wt) = (self.r.ty(r), self.w.ty(w));
         let msg = format!(
-            "{} is {} in {{reader}} but {} in {{writer}}, which does not promote to it",
+            "{} is {} in {reader} but {} in {writer}, which does not promote to it",
             shown(path),
             self.r.describe(r),
             self.w.describe(w)
@@ -421,6 +439,7 @@ impl Checker<'_> {
     /// One non-union writer type `w` (a branch of the writer's union when `from_writer_union`)
     /// against reader `r`, which is a union or (only when `from_writer_union`) a plain type.
     fn report_branch(&mut self, r: TypeId, w: TypeId, path: &str, from_writer_union: bool) {
+        let Labels { reader, writer } = self.labels;
         let rbranches: Vec<TypeId> = match &self.r.ty(r).kind {
             Kind::Union(b) => b.clone(),
             _ => vec![r],
@@ -439,17 +458,23 @@ impl Checker<'_> {
         let wdesc = self.w.describe(w);
         let (msg, help) = if rbranches.len() == 1 && from_writer_union {
             (
-                format!("{} in {{writer}} may hold {wdesc} (a branch of its union), but {{reader}} reads it as {}", shown(path), self.r.describe(r)),
-                "keep the union in {reader}, e.g. [\"null\", ...] with \"default\": null, so values of every branch stay readable".to_string(),
+                format!(
+                    "{} in {writer} may hold {wdesc} (a branch of its union), but {reader} reads it as {}",
+                    shown(path),
+                    self.r.describe(r)
+                ),
+                format!(
+                    "keep the union in {reader}, e.g. [\"null\", ...] with \"default\": null, so values of every branch stay readable"
+                ),
             )
         } else {
             (
                 format!(
-                    "{} in {{writer}} may hold {wdesc}, which no branch of {{reader}}'s union {} can read",
+                    "{} in {writer} may hold {wdesc}, which no branch of {reader}'s union {} can read",
                     shown(path),
                     self.r.describe(r)
                 ),
-                format!("add a branch for {wdesc} to the union in {{reader}}"),
+                format!("add a branch for {wdesc} to the union in {reader}"),
             )
         };
         self.emit(
@@ -465,6 +490,7 @@ impl Checker<'_> {
     }
 
     fn report_names(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rk, wk) = self.kinds(r, w);
         if names_match(rk, wk) {
             return;
@@ -473,14 +499,14 @@ impl Checker<'_> {
             return;
         };
         let msg = format!(
-            "{} is {} `{}` in {{reader}} but `{}` in {{writer}}, and no alias links them",
+            "{} is {} `{}` in {reader} but `{}` in {writer}, and no alias links them",
             shown(path),
             rk.type_name(),
             rn.fullname(),
             wn.fullname()
         );
         let help = format!(
-            "add \"aliases\": [\"{}\"] to `{}` in {{reader}}",
+            "add \"aliases\": [\"{}\"] to `{}` in {reader}",
             wn.fullname(),
             rn.name
         );
@@ -501,6 +527,7 @@ impl Checker<'_> {
     }
 
     fn report_logical(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rl, wl) = (&self.r.ty(r).logical, &self.w.ty(w).logical);
         if rl == wl {
             return;
@@ -518,7 +545,7 @@ impl Checker<'_> {
             return;
         }
         let msg = format!(
-            "{} has {} in {{reader}} but {} in {{writer}}: the data still decodes, but its meaning changes",
+            "{} has {} in {reader} but {} in {writer}: the data still decodes, but its meaning changes",
             shown(path),
             show(rl),
             show(wl)
@@ -537,6 +564,7 @@ impl Checker<'_> {
 
     /// Two decimals with another scale or precision.
     fn decimal_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rl, wl) = (&self.r.ty(r).logical, &self.w.ty(w).logical);
         let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
         let (
@@ -562,7 +590,7 @@ impl Checker<'_> {
         let (msg, help, severity) = if rs != ws {
             (
                 format!(
-                    "{} is {} in {{reader}} but {} in {{writer}} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
+                    "{} is {} in {reader} but {} in {writer} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
                     shown(path),
                     show(rl),
                     show(wl)
@@ -577,7 +605,7 @@ impl Checker<'_> {
             // it to the letter may refuse them: a warning, not an error.
             (
                 format!(
-                    "{} is {} in {{reader}} but {} in {{writer}} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
+                    "{} is {} in {reader} but {} in {writer} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
                     shown(path),
                     show(rl),
                     show(wl)
@@ -588,7 +616,7 @@ impl Checker<'_> {
         } else {
             (
                 format!(
-                    "{} is {} in {{reader}} but {} in {{writer}} ({what}): amounts with more than {rp} digits, which {{writer}} may write, do not fit {{reader}}",
+                    "{} is {} in {reader} but {} in {writer} ({what}): amounts with more than {rp} digits, which {writer} may write, do not fit {reader}",
                     shown(path),
                     show(rl),
                     show(wl)
@@ -992,7 +1020,7 @@ mod recursion_tests {
         };
         let reader = schema(&v(r#", {"name": "y", "type": "int"}"#));
         let writer = schema(&v(""));
-        let mut c = Checker::new(&reader, &writer);
+        let mut c = Checker::new(&reader, &writer, Labels::ROLES);
         let (ra, wa) = (reader.root, writer.root);
         assert!(!c.compatible(ra, wa));
         // B contains A, so B is incompatible too.

@@ -65,22 +65,27 @@ impl Policy {
     }
 }
 
-/// Every reason `reader` may reject an instance valid under `writer` (empty when it cannot).
+/// Every reason `reader` may reject an instance valid under `writer` (empty when it cannot), the
+/// sides named by their roles.
 pub fn check(reader: &JsonSchema, writer: &JsonSchema, policy: Policy) -> Vec<Incompatibility> {
-    let mut c = Checker::new(reader, writer, policy, PLACEHOLDERS);
+    check_labelled(reader, writer, policy, Labels::ROLES)
+}
+
+/// `check`, with messages that name the sides by `labels` (`v2`, `old.schema.json`).
+pub fn check_labelled(
+    reader: &JsonSchema,
+    writer: &JsonSchema,
+    policy: Policy,
+    labels: Labels,
+) -> Vec<Incompatibility> {
+    let mut c = Checker::new(reader, writer, policy, labels);
     c.report(&Alt::of(writer.root), reader.root);
     c.out
 }
 
-/// The labels messages carry until the caller names the versions.
-const PLACEHOLDERS: Labels<'static> = Labels {
-    reader: "{reader}",
-    writer: "{writer}",
-};
-
 /// A yes/no verdict, without findings.
 pub fn accepts(reader: &JsonSchema, writer: &JsonSchema, policy: Policy) -> bool {
-    let mut c = Checker::new(reader, writer, policy, PLACEHOLDERS);
+    let mut c = Checker::new(reader, writer, policy, Labels::ROLES);
     c.holds(&Alt::of(writer.root), reader.root)
 }
 
