@@ -6,23 +6,13 @@ use super::Checker;
 use super::alt::Alt;
 use super::emit::{At, Go, Here};
 use super::eval;
-use super::view::{self, Merged};
+use super::view::{self, Merged, TYPE_BITS};
 use crate::rules;
 use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;
 
 /// How deep `disjoint` follows properties and branches (each level one keyword deeper).
 const MAX_DISJOINT_DEPTH: usize = 8;
-
-const TYPE_BITS: [u8; 7] = [
-    types::NULL,
-    types::BOOLEAN,
-    types::OBJECT,
-    types::ARRAY,
-    types::STRING,
-    types::INTEGER,
-    types::FRACTION,
-];
 
 /// "an object", "a string".
 fn a_or_an(what: String) -> String {

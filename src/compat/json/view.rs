@@ -8,6 +8,17 @@ use super::eval;
 use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types, value_key};
 use serde_json::Value;
 
+/// Each JSON type bit on its own (integers and fractions apart).
+pub(crate) const TYPE_BITS: [u8; 7] = [
+    types::NULL,
+    types::BOOLEAN,
+    types::OBJECT,
+    types::ARRAY,
+    types::STRING,
+    types::INTEGER,
+    types::FRACTION,
+];
+
 /// An expansion would exceed `MAX_ALTS` alternatives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooMany;
@@ -48,56 +59,18 @@ fn go(
             let Task::Node(n) = tasks.remove(i) else {
                 unreachable!()
             };
-            if acc.pos.contains(&n) {
-                continue;
-            }
-            // A node both required and excluded: no instance (re-expanding an expanded
-            // alternative meets its other branches this way).
-            if acc.neg.contains(&n) {
+            if !conjoin(s, n, &mut acc, &mut tasks) {
                 return Ok(());
-            }
-            match &s.node(n).kind {
-                Kind::Bool(true) => continue,
-                Kind::Bool(false) => return Ok(()),
-                Kind::Keywords(k) => {
-                    acc.pos.push(n);
-                    if let Some(t) = k.types {
-                        acc.types &= t;
-                        if acc.types == 0 {
-                            return Ok(());
-                        }
-                    }
-                    if let Some(x) = k.not
-                        && !acc.neg.contains(&x)
-                    {
-                        acc.neg.push(x);
-                    }
-                    if let Some(r) = k.ref_ {
-                        tasks.push(Task::Node(r));
-                    }
-                    for &a in k.all_of.iter().rev() {
-                        tasks.push(Task::Node(a));
-                    }
-                    if !k.any_of.is_empty() {
-                        tasks.insert(0, Task::Any(k.any_of.clone()));
-                    }
-                    if !k.one_of.is_empty() {
-                        tasks.insert(0, Task::One(k.one_of.clone()));
-                    }
-                    if let Some(i) = k.if_ {
-                        tasks.insert(0, Task::If(i, k.then_, k.else_));
-                    }
-                }
             }
             continue;
         }
-        match tasks.pop() {
+        return match tasks.pop() {
             None => {
                 if out.len() >= MAX_ALTS {
                     return Err(TooMany);
                 }
                 out.push(acc);
-                return Ok(());
+                Ok(())
             }
             Some(Task::Node(_)) => unreachable!(),
             Some(Task::Any(bs)) => {
@@ -106,53 +79,117 @@ fn go(
                     t.push(Task::Node(b));
                     go(s, t, acc.clone(), out)?;
                 }
-                return Ok(());
+                Ok(())
             }
-            Some(Task::One(bs)) => {
-                // A branch already among the conjuncts is the only consistent choice.
-                let chosen: Vec<usize> = (0..bs.len())
-                    .filter(|&i| acc.pos.contains(&bs[i]))
-                    .collect();
-                let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
-                for (i, &b) in bs.iter().enumerate() {
-                    if !chosen.is_empty() && chosen != [i] {
-                        continue;
-                    }
-                    let mut a = acc.clone();
-                    let mut added = ahash::AHashSet::new();
-                    for (j, &o) in bs.iter().enumerate() {
-                        if j != i && !negated.contains(&o) && added.insert(o) {
-                            a.neg.push(o);
-                        }
-                    }
-                    let mut t = clone_tasks(&tasks);
-                    t.push(Task::Node(b));
-                    go(s, t, a, out)?;
-                }
-                return Ok(());
-            }
-            Some(Task::If(i, then_, else_)) => {
-                let mut t = clone_tasks(&tasks);
-                t.push(Task::Node(i));
-                if let Some(th) = then_ {
-                    t.push(Task::Node(th));
-                }
-                go(s, t, acc.clone(), out)?;
-                if acc.pos.contains(&i) {
-                    return Ok(());
-                }
-                let mut a = acc;
-                if !a.neg.contains(&i) {
-                    a.neg.push(i);
-                }
-                let mut t = tasks;
-                if let Some(e) = else_ {
-                    t.push(Task::Node(e));
-                }
-                return go(s, t, a, out);
-            }
+            Some(Task::One(bs)) => go_one_of(s, &tasks, &acc, &bs, out),
+            Some(Task::If(i, then_, else_)) => go_if(s, tasks, acc, (i, then_, else_), out),
+        };
+    }
+}
+
+/// Add node `n` to the conjunction `acc`, its in-place applicators to `tasks`. False when the
+/// conjunction has no instance.
+fn conjoin(s: &JsonSchema, n: NodeId, acc: &mut Alt, tasks: &mut Vec<Task>) -> bool {
+    if acc.pos.contains(&n) {
+        return true;
+    }
+    // A node both required and excluded: no instance (re-expanding an expanded
+    // alternative meets its other branches this way).
+    if acc.neg.contains(&n) {
+        return false;
+    }
+    let k = match &s.node(n).kind {
+        Kind::Bool(b) => return *b,
+        Kind::Keywords(k) => k,
+    };
+    acc.pos.push(n);
+    if let Some(t) = k.types {
+        acc.types &= t;
+        if acc.types == 0 {
+            return false;
         }
     }
+    if let Some(x) = k.not
+        && !acc.neg.contains(&x)
+    {
+        acc.neg.push(x);
+    }
+    if let Some(r) = k.ref_ {
+        tasks.push(Task::Node(r));
+    }
+    for &a in k.all_of.iter().rev() {
+        tasks.push(Task::Node(a));
+    }
+    if !k.any_of.is_empty() {
+        tasks.insert(0, Task::Any(k.any_of.clone()));
+    }
+    if !k.one_of.is_empty() {
+        tasks.insert(0, Task::One(k.one_of.clone()));
+    }
+    if let Some(i) = k.if_ {
+        tasks.insert(0, Task::If(i, k.then_, k.else_));
+    }
+    true
+}
+
+/// One alternative per `oneOf` branch, each carrying the other branches as negations.
+fn go_one_of(
+    s: &JsonSchema,
+    tasks: &[Task],
+    acc: &Alt,
+    bs: &[NodeId],
+    out: &mut Vec<Alt>,
+) -> Result<(), TooMany> {
+    // A branch already among the conjuncts is the only consistent choice.
+    let chosen: Vec<usize> = (0..bs.len())
+        .filter(|&i| acc.pos.contains(&bs[i]))
+        .collect();
+    let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
+    for (i, &b) in bs.iter().enumerate() {
+        if !chosen.is_empty() && chosen != [i] {
+            continue;
+        }
+        let mut a = acc.clone();
+        let mut added = ahash::AHashSet::new();
+        for (j, &o) in bs.iter().enumerate() {
+            if j != i && !negated.contains(&o) && added.insert(o) {
+                a.neg.push(o);
+            }
+        }
+        let mut t = clone_tasks(tasks);
+        t.push(Task::Node(b));
+        go(s, t, a, out)?;
+    }
+    Ok(())
+}
+
+/// `if`/`then` as one alternative, and (unless the `if` is already a conjunct) `else` with
+/// the `if` negated as another.
+fn go_if(
+    s: &JsonSchema,
+    tasks: Vec<Task>,
+    acc: Alt,
+    (i, then_, else_): (NodeId, Option<NodeId>, Option<NodeId>),
+    out: &mut Vec<Alt>,
+) -> Result<(), TooMany> {
+    let mut t = clone_tasks(&tasks);
+    t.push(Task::Node(i));
+    if let Some(th) = then_ {
+        t.push(Task::Node(th));
+    }
+    go(s, t, acc.clone(), out)?;
+    if acc.pos.contains(&i) {
+        return Ok(());
+    }
+    let mut a = acc;
+    if !a.neg.contains(&i) {
+        a.neg.push(i);
+    }
+    let mut t = tasks;
+    if let Some(e) = else_ {
+        t.push(Task::Node(e));
+    }
+    go(s, t, a, out)
 }
 
 fn clone_tasks(t: &[Task]) -> Vec<Task> {
@@ -385,15 +422,7 @@ impl Merged {
     /// A negated schema that accepts every value of a type excludes that type.
     fn exclude_negated(&mut self, s: &JsonSchema, alt: &Alt) {
         for &n in &alt.neg {
-            for t in [
-                types::NULL,
-                types::BOOLEAN,
-                types::OBJECT,
-                types::ARRAY,
-                types::STRING,
-                types::INTEGER,
-                types::FRACTION,
-            ] {
+            for t in TYPE_BITS {
                 if self.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
                     self.types &= !t;
                 }
