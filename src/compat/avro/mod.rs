@@ -740,6 +740,28 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_sides_by_the_labels_given() {
+        let labels = Labels {
+            reader: "v2",
+            writer: "v1",
+        };
+        let v1 = rec(r#"{"name": "a", "type": "int"}"#);
+        let v2 = rec(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "int"}"#);
+        let found = check_labelled(&schema(&v2), &schema(&v1), labels);
+        assert_eq!(
+            found[0].message,
+            "field `b` is in v2 with no default, and v1 does not write it"
+        );
+        assert!(found[0].help.contains("in v2, e.g."), "{}", found[0].help);
+        let by_role = check(&schema(&v2), &schema(&v1));
+        assert!(
+            by_role[0]
+                .message
+                .contains("in the reader with no default, and the writer")
+        );
+    }
+
+    #[test]
     fn fields_need_defaults_and_every_break_is_reported() {
         let v1 = rec(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "string"}"#);
         let v2 = rec(

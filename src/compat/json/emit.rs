@@ -122,7 +122,7 @@ impl Checker<'_> {
             .example(ex)
             .severity(at.severity);
         if at.of_object {
-            inc.path = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
+            inc.path = self.object_path();
         }
         self.push(inc);
         Ok(())

@@ -177,6 +177,11 @@ impl<'a> Checker<'a> {
         s
     }
 
+    /// The path of the object whose member the trail's last step is.
+    pub(crate) fn object_path(&self) -> String {
+        Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)])
+    }
+
     /// The path for messages: `` `lines[].price` `` or "the schema root".
     pub(crate) fn shown(&self) -> String {
         let p = self.path();

@@ -770,7 +770,7 @@ impl Checker<'_> {
 
     /// " at `path`" of the object whose member is being checked (the trail's last step is the member).
     fn parent_path(&self) -> String {
-        let mut c = Checker::path_of(&self.trail[..self.trail.len().saturating_sub(1)]);
+        let mut c = self.object_path();
         if !c.is_empty() {
             c = format!(" at `{c}`");
         }
