@@ -2,7 +2,7 @@
 //! Nothing here prints.
 
 use crate::compat::json::Policy;
-use crate::compat::{self, Incompatibility, Mode, Pair};
+use crate::compat::{self, Incompatibility, Labels, Mode, Pair};
 use crate::finding::{Direction, Finding, Summary};
 use crate::parsed::{Locate, Model, parse_file, parse_subject};
 use crate::registry::{self, Registry, Subject};
@@ -264,7 +264,8 @@ pub fn avro_pair(
         Direction::Backward => (new, old),
         Direction::Forward => (old, new),
     };
-    pair_findings(pair, compat::avro::check(reader, writer), new, old, labels)
+    let incs = compat::avro::check_labelled(reader, writer, pair_labels(pair, labels));
+    pair_findings(pair, incs, new, old)
 }
 
 /// The findings of one JSON Schema pair.
@@ -279,32 +280,33 @@ pub fn json_pair(
         Direction::Backward => (new, old),
         Direction::Forward => (old, new),
     };
-    pair_findings(
-        pair,
-        compat::json::check(reader, writer, policy),
-        new,
-        old,
-        labels,
-    )
+    let incs = compat::json::check_labelled(reader, writer, policy, pair_labels(pair, labels));
+    pair_findings(pair, incs, new, old)
+}
+
+/// The labels of `pair`'s reader and writer, given the (new, old) versions' labels: the engines
+/// build each message with them.
+fn pair_labels(pair: Pair, (new, old): &(String, String)) -> Labels<'_> {
+    match pair.direction {
+        Direction::Backward => Labels {
+            reader: new,
+            writer: old,
+        },
+        Direction::Forward => Labels {
+            reader: old,
+            writer: new,
+        },
+    }
 }
 
 /// Turn an engine's incompatibilities into findings: each located in the new version's files,
-/// with the matching place in the old one, its messages naming the versions.
+/// with the matching place in the old one.
 pub fn pair_findings(
     pair: Pair,
     incs: Vec<Incompatibility>,
     new: &dyn Locate,
     old: &dyn Locate,
-    labels: &(String, String),
 ) -> Vec<Finding> {
-    let (reader_label, writer_label) = match pair.direction {
-        Direction::Backward => (&labels.0, &labels.1),
-        Direction::Forward => (&labels.1, &labels.0),
-    };
-    let fill = |s: &str| {
-        s.replace("{reader}", reader_label)
-            .replace("{writer}", writer_label)
-    };
     incs.into_iter()
         .map(|inc| {
             let reader = (inc.reader_file, inc.reader_pointer.as_str());
@@ -313,8 +315,8 @@ pub fn pair_findings(
                 Direction::Backward => (reader, writer),
                 Direction::Forward => (writer, reader),
             };
-            let mut f = Finding::new(inc.rule, fill(&inc.message), fill(&inc.help))
-                .at(new.locate(new_at.0, new_at.1));
+            let mut f =
+                Finding::new(inc.rule, inc.message, inc.help).at(new.locate(new_at.0, new_at.1));
             if let Some(s) = inc.severity {
                 f.severity = s;
             }
@@ -322,7 +324,7 @@ pub fn pair_findings(
             f.other_version = (pair.old > 0).then_some(pair.old);
             f.direction = Some(pair.direction);
             f.other_location = Some(old.locate(old_at.0, old_at.1));
-            f.path = (!inc.path.is_empty()).then(|| inc.path.clone());
+            f.path = (!inc.path.is_empty()).then_some(inc.path);
             f.example = inc.example;
             f
         })

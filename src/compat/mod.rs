@@ -9,8 +9,8 @@ use crate::rules::Rule;
 use std::fmt;
 use std::str::FromStr;
 
-/// One reason a reader cannot read a writer's data, as both engines report it. Messages say
-/// `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+/// One reason a reader cannot read a writer's data, as both engines report it. Its message and
+/// help name the two sides by the `Labels` the engine was given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incompatibility {
     pub rule: &'static Rule,
@@ -35,6 +35,22 @@ impl Incompatibility {
     pub fn is_error(&self) -> bool {
         self.severity.unwrap_or(self.rule.severity) == Severity::Error
     }
+}
+
+/// The names a finding's message gives the two sides of a pair (`v2` and `v1`, or the file names
+/// `evreg compat` was given). The engines build every message with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labels<'a> {
+    pub reader: &'a str,
+    pub writer: &'a str,
+}
+
+impl Labels<'static> {
+    /// The sides by their roles, for callers that name no versions.
+    pub const ROLES: Labels<'static> = Labels {
+        reader: "the reader",
+        writer: "the writer",
+    };
 }
 
 /// The modes as Confluent Schema Registry defines them.

@@ -5,20 +5,31 @@
 //! confirms one, an example payload (`example`: built from where the break sits in the writer,
 //! which the report walk records).
 //!
-//! Messages say `{reader}` and `{writer}`; the caller substitutes version labels (`v2`, `old.avsc`).
+//! Messages and help name the two sides by the labels the caller passes (`v2`, `old.avsc`).
 
 pub mod example;
 
 pub use super::Incompatibility;
+use super::Labels;
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
 use example::{Step, Witness};
 
-/// Every reason `reader` cannot read data written with `writer` (empty when it can).
+/// Every reason `reader` cannot read data written with `writer` (empty when it can), the sides
+/// named by their roles.
 pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
-    let mut c = Checker::new(reader, writer);
+    check_labelled(reader, writer, Labels::ROLES)
+}
+
+/// `check`, with messages that name the sides by `labels` (`v2`, `old.avsc`).
+pub fn check_labelled(
+    reader: &AvroSchema,
+    writer: &AvroSchema,
+    labels: Labels,
+) -> Vec<Incompatibility> {
+    let mut c = Checker::new(reader, writer, labels);
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
     if c.compatible(reader.root, writer.root) && !c.logical_changed {
@@ -62,6 +73,8 @@ pub fn promotes(reader: &Kind, writer: &Kind) -> bool {
 struct Checker<'a> {
     r: &'a AvroSchema,
     w: &'a AvroSchema,
+    /// The names messages give the reader and the writer.
+    labels: Labels<'a>,
     /// Pairs already reported (a named type reached twice, or through recursion, reports once).
     reported: AHashSet<(TypeId, TypeId)>,
     /// Settled verdicts of `compatible`.
@@ -97,10 +110,11 @@ pub fn shown(path: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn new(reader: &'a AvroSchema, writer: &'a AvroSchema) -> Checker<'a> {
+    fn new(reader: &'a AvroSchema, writer: &'a AvroSchema, labels: Labels<'a>) -> Checker<'a> {
         Checker {
             r: reader,
             w: writer,
+            labels,
             reported: AHashSet::default(),
             memo: AHashMap::default(),
             in_progress: AHashSet::default(),
@@ -267,139 +281,172 @@ impl Checker<'_> {
                 self.report(*rv, *wv, &format!("{path}{{}}"));
                 self.steps.pop();
             }
-            (Kind::Fixed(rf), Kind::Fixed(wf)) => {
+            (Kind::Fixed(_), Kind::Fixed(_)) => {
                 self.report_names(r, w, path);
-                if rf.size != wf.size {
-                    let msg = format!(
-                        "{} is a fixed of {} bytes in {{reader}} but {} bytes in {{writer}}",
-                        shown(path),
-                        rf.size,
-                        wf.size
-                    );
-                    self.emit(
-                        &rules::AVRO_FIXED_SIZE_MISMATCH,
-                        w,
-                        None,
-                        &self.r.keyword(&rt.pointer, &["size"]),
-                        &self.w.keyword(&wt.pointer, &["size"]),
-                        path,
-                        msg,
-                        "keep the size; for another size add a new field of a new fixed type"
-                            .into(),
-                    );
-                }
+                self.fixed_size_mismatch(r, w, path);
                 self.report_logical(r, w, path);
             }
-            (Kind::Enum(re), Kind::Enum(we)) => {
+            (Kind::Enum(_), Kind::Enum(_)) => {
                 self.report_names(r, w, path);
-                let missing: Vec<&String> = we.symbols.iter().filter(|s| !re.has(s)).collect();
-                if !missing.is_empty() && re.default.is_none() {
-                    // A long list is cut: the message stays readable and its size bounded.
-                    const LISTED: usize = 10;
-                    let mut list = missing
-                        .iter()
-                        .take(LISTED)
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    if missing.len() > LISTED {
-                        list.push_str(&format!(" and {} more", missing.len() - LISTED));
-                    }
-                    let w_ptr = we
-                        .symbols
-                        .iter()
-                        .position(|s| s == missing[0])
-                        .map(|i| format!("{}/symbols/{i}", wt.pointer))
-                        .unwrap_or_else(|| wt.pointer.clone());
-                    let msg = format!(
-                        "enum {} in {{writer}} has symbol{} {list} that {{reader}} does not know, and {{reader}}'s enum has no default",
-                        shown(path),
-                        if missing.len() > 1 { "s" } else { "" }
-                    );
-                    let help = format!(
-                        "give enum `{}` a default symbol in {{reader}} (e.g. \"default\": \"{}\"), or keep the symbol list",
-                        re.name.name,
-                        re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
-                    );
-                    let symbol = Some(missing[0].clone());
-                    self.emit(
-                        &rules::AVRO_ENUM_SYMBOL_MISSING,
-                        w,
-                        symbol,
-                        &format!("{}/symbols", rt.pointer),
-                        &w_ptr,
-                        path,
-                        msg,
-                        help,
-                    );
-                }
+                self.enum_symbol_missing(r, w, path);
             }
             (Kind::Record(rr), Kind::Record(wr)) => {
                 self.report_names(r, w, path);
                 for rf in &rr.fields {
-                    let fpath = join(path, &rf.name);
-                    match writer_field(rf, wr) {
-                        Some(wf) => {
-                            let i = wr
-                                .position(&wf.name)
-                                .expect("the writer field is one of the writer's fields");
-                            self.steps.push(Step::Field(i));
-                            self.report(rf.ty, wf.ty, &fpath);
-                            self.steps.pop();
-                        }
-                        None if rf.default.is_some() => {}
-                        None => {
-                            let msg = format!(
-                                "field `{fpath}` is in {{reader}} with no default, and {{writer}} does not write it"
-                            );
-                            let help = format!(
-                                "give `{}` a default in {{reader}}, e.g. \"default\": {}",
-                                rf.name,
-                                example_default(self.r, rf.ty)
-                            );
-                            self.emit(
-                                &rules::AVRO_FIELD_MISSING_DEFAULT,
-                                w,
-                                None,
-                                &rf.pointer,
-                                &format!("{}/name", wt.pointer),
-                                &fpath,
-                                msg,
-                                help,
-                            );
-                        }
-                    }
+                    self.report_field(rf, w, wr, path);
                 }
             }
             (rk, wk) if std::mem::discriminant(rk) == std::mem::discriminant(wk) => {
                 self.report_logical(r, w, path)
             }
             (rk, wk) if promotes(rk, wk) => self.report_logical(r, w, path),
-            _ => {
-                let msg = format!(
-                    "{} is {} in {{reader}} but {} in {{writer}}, which does not promote to it",
-                    shown(path),
-                    self.r.describe(r),
-                    self.w.describe(w)
-                );
-                let help = "keep the type, or widen it along Avro's promotions (int→long→float→double, string↔bytes); to change it otherwise add a new field and deprecate this one".to_string();
-                self.emit(
-                    &rules::AVRO_TYPE_MISMATCH,
-                    w,
-                    None,
-                    &self.r.keyword(&rt.pointer, &["type"]),
-                    &self.w.keyword(&wt.pointer, &["type"]),
-                    path,
-                    msg,
-                    help,
-                );
-            }
+            _ => self.type_mismatch(r, w, path),
         }
+    }
+
+    fn fixed_size_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
+        let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        let (Kind::Fixed(rf), Kind::Fixed(wf)) = (&rt.kind, &wt.kind) else {
+            return;
+        };
+        if rf.size == wf.size {
+            return;
+        }
+        let msg = format!(
+            "{} is a fixed of {} bytes in {reader} but {} bytes in {writer}",
+            shown(path),
+            rf.size,
+            wf.size
+        );
+        self.emit(
+            &rules::AVRO_FIXED_SIZE_MISMATCH,
+            w,
+            None,
+            &self.r.keyword(&rt.pointer, &["size"]),
+            &self.w.keyword(&wt.pointer, &["size"]),
+            path,
+            msg,
+            "keep the size; for another size add a new field of a new fixed type".into(),
+        );
+    }
+
+    fn enum_symbol_missing(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
+        let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        let (Kind::Enum(re), Kind::Enum(we)) = (&rt.kind, &wt.kind) else {
+            return;
+        };
+        let missing: Vec<&String> = we.symbols.iter().filter(|s| !re.has(s)).collect();
+        if missing.is_empty() || re.default.is_some() {
+            return;
+        }
+        // A long list is cut: the message stays readable and its size bounded.
+        const LISTED: usize = 10;
+        let mut list = missing
+            .iter()
+            .take(LISTED)
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if missing.len() > LISTED {
+            list.push_str(&format!(" and {} more", missing.len() - LISTED));
+        }
+        let w_ptr = we
+            .symbols
+            .iter()
+            .position(|s| s == missing[0])
+            .map(|i| format!("{}/symbols/{i}", wt.pointer))
+            .unwrap_or_else(|| wt.pointer.clone());
+        let msg = format!(
+            "enum {} in {writer} has symbol{} {list} that {reader} does not know, and {reader}'s enum has no default",
+            shown(path),
+            if missing.len() > 1 { "s" } else { "" }
+        );
+        let help = format!(
+            "give enum `{}` a default symbol in {reader} (e.g. \"default\": \"{}\"), or keep the symbol list",
+            re.name.name,
+            re.symbols.first().map(String::as_str).unwrap_or("UNKNOWN")
+        );
+        let symbol = Some(missing[0].clone());
+        self.emit(
+            &rules::AVRO_ENUM_SYMBOL_MISSING,
+            w,
+            symbol,
+            &format!("{}/symbols", rt.pointer),
+            &w_ptr,
+            path,
+            msg,
+            help,
+        );
+    }
+
+    /// Reader field `rf` of a record read from writer record `wr` (type `w`): resolved against
+    /// the writer's field, or filled from its default.
+    fn report_field(&mut self, rf: &Field, w: TypeId, wr: &Record, path: &str) {
+        let fpath = join(path, &rf.name);
+        match writer_field(rf, wr) {
+            Some(wf) => {
+                let i = wr
+                    .position(&wf.name)
+                    .expect("the writer field is one of the writer's fields");
+                self.steps.push(Step::Field(i));
+                self.report(rf.ty, wf.ty, &fpath);
+                self.steps.pop();
+            }
+            None if rf.default.is_some() => {}
+            None => self.field_missing_default(rf, w, &fpath),
+        }
+    }
+
+    fn field_missing_default(&mut self, rf: &Field, w: TypeId, fpath: &str) {
+        let Labels { reader, writer } = self.labels;
+        let msg = format!(
+            "field `{fpath}` is in {reader} with no default, and {writer} does not write it"
+        );
+        let help = format!(
+            "give `{}` a default in {reader}, e.g. \"default\": {}",
+            rf.name,
+            example_default(self.r, rf.ty)
+        );
+        self.emit(
+            &rules::AVRO_FIELD_MISSING_DEFAULT,
+            w,
+            None,
+            &rf.pointer,
+            &format!("{}/name", self.w.ty(w).pointer),
+            fpath,
+            msg,
+            help,
+        );
+    }
+
+    fn type_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
+        let (rt, wt) = (self.r.ty(r), self.w.ty(w));
+        let msg = format!(
+            "{} is {} in {reader} but {} in {writer}, which does not promote to it",
+            shown(path),
+            self.r.describe(r),
+            self.w.describe(w)
+        );
+        let help = "keep the type, or widen it along Avro's promotions (int→long→float→double, string↔bytes); to change it otherwise add a new field and deprecate this one".to_string();
+        self.emit(
+            &rules::AVRO_TYPE_MISMATCH,
+            w,
+            None,
+            &self.r.keyword(&rt.pointer, &["type"]),
+            &self.w.keyword(&wt.pointer, &["type"]),
+            path,
+            msg,
+            help,
+        );
     }
 
     /// One non-union writer type `w` (a branch of the writer's union when `from_writer_union`)
     /// against reader `r`, which is a union or (only when `from_writer_union`) a plain type.
     fn report_branch(&mut self, r: TypeId, w: TypeId, path: &str, from_writer_union: bool) {
+        let Labels { reader, writer } = self.labels;
         let rbranches: Vec<TypeId> = match &self.r.ty(r).kind {
             Kind::Union(b) => b.clone(),
             _ => vec![r],
@@ -418,17 +465,23 @@ impl Checker<'_> {
         let wdesc = self.w.describe(w);
         let (msg, help) = if rbranches.len() == 1 && from_writer_union {
             (
-                format!("{} in {{writer}} may hold {wdesc} (a branch of its union), but {{reader}} reads it as {}", shown(path), self.r.describe(r)),
-                "keep the union in {reader}, e.g. [\"null\", ...] with \"default\": null, so values of every branch stay readable".to_string(),
+                format!(
+                    "{} in {writer} may hold {wdesc} (a branch of its union), but {reader} reads it as {}",
+                    shown(path),
+                    self.r.describe(r)
+                ),
+                format!(
+                    "keep the union in {reader}, e.g. [\"null\", ...] with \"default\": null, so values of every branch stay readable"
+                ),
             )
         } else {
             (
                 format!(
-                    "{} in {{writer}} may hold {wdesc}, which no branch of {{reader}}'s union {} can read",
+                    "{} in {writer} may hold {wdesc}, which no branch of {reader}'s union {} can read",
                     shown(path),
                     self.r.describe(r)
                 ),
-                format!("add a branch for {wdesc} to the union in {{reader}}"),
+                format!("add a branch for {wdesc} to the union in {reader}"),
             )
         };
         self.emit(
@@ -444,6 +497,7 @@ impl Checker<'_> {
     }
 
     fn report_names(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rk, wk) = self.kinds(r, w);
         if names_match(rk, wk) {
             return;
@@ -452,14 +506,14 @@ impl Checker<'_> {
             return;
         };
         let msg = format!(
-            "{} is {} `{}` in {{reader}} but `{}` in {{writer}}, and no alias links them",
+            "{} is {} `{}` in {reader} but `{}` in {writer}, and no alias links them",
             shown(path),
             rk.type_name(),
             rn.fullname(),
             wn.fullname()
         );
         let help = format!(
-            "add \"aliases\": [\"{}\"] to `{}` in {{reader}}",
+            "add \"aliases\": [\"{}\"] to `{}` in {reader}",
             wn.fullname(),
             rn.name
         );
@@ -480,88 +534,16 @@ impl Checker<'_> {
     }
 
     fn report_logical(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
         let (rl, wl) = (&self.r.ty(r).logical, &self.w.ty(w).logical);
         if rl == wl {
             return;
         }
-        let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
-        let show = |l: &Option<Logical>| {
-            l.as_ref()
-                .map(|l| l.to_string())
-                .unwrap_or_else(|| "no logical type".into())
-        };
-        if let (
-            Some(Logical::Decimal {
-                precision: rp,
-                scale: rs,
-            }),
-            Some(Logical::Decimal {
-                precision: wp,
-                scale: ws,
-            }),
-        ) = (rl, wl)
-        {
-            let what = if rs != ws && rp != wp {
-                format!("precision {wp} → {rp} and scale {ws} → {rs}")
-            } else if rs != ws {
-                format!("scale {ws} → {rs}")
-            } else {
-                format!("precision {wp} → {rp}")
-            };
-            let (msg, help, severity) = if rs != ws {
-                (
-                    format!(
-                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
-                        shown(path),
-                        show(rl),
-                        show(wl)
-                    ),
-                    "keep the scale; for another scale add a new field and deprecate this one",
-                    None,
-                )
-            } else if rp > wp {
-                // Widening the precision at the same scale keeps every written value exact: the
-                // unscaled integer and its scale are unchanged, and the reader holds more digits.
-                // The specification still calls such decimals unmatched, so a reader that follows
-                // it to the letter may refuse them: a warning, not an error.
-                (
-                    format!(
-                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
-                        shown(path),
-                        show(rl),
-                        show(wl)
-                    ),
-                    "safe for the data; keep the precision if any consumer resolves schemas strictly",
-                    Some(Severity::Warning),
-                )
-            } else {
-                (
-                    format!(
-                        "{} is {} in {{reader}} but {} in {{writer}} ({what}): amounts with more than {rp} digits, which {{writer}} may write, do not fit {{reader}}",
-                        shown(path),
-                        show(rl),
-                        show(wl)
-                    ),
-                    "keep the precision, or widen it; to narrow it add a new field and deprecate this one",
-                    None,
-                )
-            };
-            let key = if rs != ws { "scale" } else { "precision" };
-            self.emit(
-                &rules::AVRO_DECIMAL_MISMATCH,
-                w,
-                None,
-                &self.r.keyword(r_ptr, &[key]),
-                &self.w.keyword(w_ptr, &[key]),
-                path,
-                msg,
-                help.into(),
-            );
-            if let Some(last) = self.out.last_mut() {
-                last.severity = severity;
-            }
+        if let (Some(Logical::Decimal { .. }), Some(Logical::Decimal { .. })) = (rl, wl) {
+            self.decimal_mismatch(r, w, path);
             return;
         }
+        let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
         // A uuid annotation on a string changes nothing about how the string reads.
         if matches!(
             (rl, wl),
@@ -570,7 +552,7 @@ impl Checker<'_> {
             return;
         }
         let msg = format!(
-            "{} has {} in {{reader}} but {} in {{writer}}: the data still decodes, but its meaning changes",
+            "{} has {} in {reader} but {} in {writer}: the data still decodes, but its meaning changes",
             shown(path),
             show(rl),
             show(wl)
@@ -586,6 +568,92 @@ impl Checker<'_> {
             "keep the logical type; for another unit or representation add a new field".into(),
         );
     }
+
+    /// Two decimals with another scale or precision.
+    fn decimal_mismatch(&mut self, r: TypeId, w: TypeId, path: &str) {
+        let Labels { reader, writer } = self.labels;
+        let (rl, wl) = (&self.r.ty(r).logical, &self.w.ty(w).logical);
+        let (r_ptr, w_ptr) = (&self.r.ty(r).pointer, &self.w.ty(w).pointer);
+        let (
+            Some(Logical::Decimal {
+                precision: rp,
+                scale: rs,
+            }),
+            Some(Logical::Decimal {
+                precision: wp,
+                scale: ws,
+            }),
+        ) = (rl, wl)
+        else {
+            return;
+        };
+        let what = if rs != ws && rp != wp {
+            format!("precision {wp} → {rp} and scale {ws} → {rs}")
+        } else if rs != ws {
+            format!("scale {ws} → {rs}")
+        } else {
+            format!("precision {wp} → {rp}")
+        };
+        let (msg, help, severity) = if rs != ws {
+            (
+                format!(
+                    "{} is {} in {reader} but {} in {writer} ({what}): a decimal stores an unscaled integer, so read with another scale every amount changes by a power of ten",
+                    shown(path),
+                    show(rl),
+                    show(wl)
+                ),
+                "keep the scale; for another scale add a new field and deprecate this one",
+                None,
+            )
+        } else if rp > wp {
+            // Widening the precision at the same scale keeps every written value exact: the
+            // unscaled integer and its scale are unchanged, and the reader holds more digits.
+            // The specification still calls such decimals unmatched, so a reader that follows
+            // it to the letter may refuse them: a warning, not an error.
+            (
+                format!(
+                    "{} is {} in {reader} but {} in {writer} ({what}): every written amount still reads exactly, but the Avro specification matches decimals only with equal precision, so a strict reader may refuse the data",
+                    shown(path),
+                    show(rl),
+                    show(wl)
+                ),
+                "safe for the data; keep the precision if any consumer resolves schemas strictly",
+                Some(Severity::Warning),
+            )
+        } else {
+            (
+                format!(
+                    "{} is {} in {reader} but {} in {writer} ({what}): amounts with more than {rp} digits, which {writer} may write, do not fit {reader}",
+                    shown(path),
+                    show(rl),
+                    show(wl)
+                ),
+                "keep the precision, or widen it; to narrow it add a new field and deprecate this one",
+                None,
+            )
+        };
+        let key = if rs != ws { "scale" } else { "precision" };
+        self.emit(
+            &rules::AVRO_DECIMAL_MISMATCH,
+            w,
+            None,
+            &self.r.keyword(r_ptr, &[key]),
+            &self.w.keyword(w_ptr, &[key]),
+            path,
+            msg,
+            help.into(),
+        );
+        if let Some(last) = self.out.last_mut() {
+            last.severity = severity;
+        }
+    }
+}
+
+/// A logical type as messages name it.
+fn show(l: &Option<Logical>) -> String {
+    l.as_ref()
+        .map(|l| l.to_string())
+        .unwrap_or_else(|| "no logical type".into())
 }
 
 /// Two decimals agree with equal scale and a reader precision at least the writer's (widening is
@@ -676,6 +744,28 @@ mod tests {
             let got = rules_for(&format!("\"{reader}\""), &format!("\"{writer}\""));
             assert_eq!(got.is_empty(), ok, "{reader} reading {writer}: {got:?}");
         }
+    }
+
+    #[test]
+    fn messages_name_the_sides_by_the_labels_given() {
+        let labels = Labels {
+            reader: "v2",
+            writer: "v1",
+        };
+        let v1 = rec(r#"{"name": "a", "type": "int"}"#);
+        let v2 = rec(r#"{"name": "a", "type": "int"}, {"name": "b", "type": "int"}"#);
+        let found = check_labelled(&schema(&v2), &schema(&v1), labels);
+        assert_eq!(
+            found[0].message,
+            "field `b` is in v2 with no default, and v1 does not write it"
+        );
+        assert!(found[0].help.contains("in v2, e.g."), "{}", found[0].help);
+        let by_role = check(&schema(&v2), &schema(&v1));
+        assert!(
+            by_role[0]
+                .message
+                .contains("in the reader with no default, and the writer")
+        );
     }
 
     #[test]
@@ -959,7 +1049,7 @@ mod recursion_tests {
         };
         let reader = schema(&v(r#", {"name": "y", "type": "int"}"#));
         let writer = schema(&v(""));
-        let mut c = Checker::new(&reader, &writer);
+        let mut c = Checker::new(&reader, &writer, Labels::ROLES);
         let (ra, wa) = (reader.root, writer.root);
         assert!(!c.compatible(ra, wa));
         // B contains A, so B is incompatible too.

@@ -2,7 +2,9 @@
 //! `minItems`, `maxItems`, `uniqueItems`, `contains`, `minContains`, `maxContains`. Positions are
 //! compared one by one up to the longer tuple; the last position stands for every later item.
 
-use super::view::{self, Alt, Merged};
+use super::alt::Alt;
+use super::emit::{At, Go, Here};
+use super::view::{self, Merged};
 use super::{Checker, Step};
 use crate::rules;
 use crate::schema::json::{Keywords, NodeId, types};
@@ -54,32 +56,33 @@ impl Checker<'_> {
         Some(Value::Array(items))
     }
 
-    pub(super) fn arrays(
-        &mut self,
-        a: &Alt,
-        m: &Merged,
-        r: NodeId,
-        k: &Keywords,
-        report: bool,
-    ) -> bool {
-        let a_arr = a.with_types(types::ARRAY);
-        let mut ok = true;
-        let w_prefix = m
-            .arrs
-            .iter()
-            .filter_map(|&n| self.w.keywords(n).map(|k| k.prefix_items.len()))
-            .max()
-            .unwrap_or(0);
-        let last = w_prefix.max(k.prefix_items.len());
-        let w_max = view::max_items(self.w, m);
+    pub(super) fn arrays(&mut self, h: &Here) -> Go {
+        let a_arr = h.a.with_types(types::ARRAY);
+        let w_prefix =
+            h.m.arrs
+                .iter()
+                .filter_map(|&n| self.w.keywords(n).map(|k| k.prefix_items.len()))
+                .max()
+                .unwrap_or(0);
+        let w_max = view::max_items(self.w, h.m);
+        self.items(h, &a_arr, w_prefix, w_max)?;
+        self.min_items_increased(h, &a_arr)?;
+        self.max_items_decreased(h, &a_arr, w_max)?;
+        self.unique_items_added(h, &a_arr, w_max)?;
+        self.contains_narrowed(h, &a_arr, w_prefix, w_max)
+    }
+
+    /// Item by item up to the longer tuple (the last position stands for every later item).
+    fn items(&mut self, h: &Here, a_arr: &Alt, w_prefix: usize, w_max: Option<u64>) -> Go {
+        let last = w_prefix.max(h.k.prefix_items.len());
         for i in 0..=last {
             if w_max.is_some_and(|x| i as u64 >= x) {
                 break;
             }
-            let Some(wa) = view::item_alt(self.w, &m.arrs, i) else {
+            let Some(wa) = view::item_alt(self.w, &h.m.arrs, i) else {
                 break;
             };
-            let (rs, kw) = self.reader_item(k, i);
+            let (rs, kw) = self.reader_item(h.k, i);
             if rs.is_empty() {
                 continue;
             }
@@ -88,183 +91,214 @@ impl Checker<'_> {
             } else {
                 Step::Item(Some(i))
             };
-            self.trail.push((step, a_arr.clone()));
-            let closes = rs.iter().any(|&x| self.r.is_false(x));
-            if report && !closes {
-                if !self.sub_every(&wa, &rs) {
-                    ok = false;
-                }
-                self.trail.pop();
-                continue;
-            }
-            let pass = rs.iter().all(|&x| self.sub(&wa, x, false));
-            if !pass {
-                ok = false;
-                if !report {
-                    self.trail.pop();
-                    return false;
-                }
-                if rs.iter().any(|&x| self.r.is_false(x)) {
-                    let ex = self.example(&wa, &rs, Vec::new());
-                    let mut inc = self
-                        .inc(
-                            &rules::JSON_ITEMS_NARROWED,
-                            self.rp(rs[0], ""),
-                            self.wp(&a_arr, "items"),
-                            format!(
-                                "{{reader}} accepts at most {i} item{} (`{kw}: false`), but {{writer}}'s arrays may be longer",
-                                if i == 1 { "" } else { "s" }
-                            ),
-                            "keep the tuple open while writers may send more items, or close it from the first version",
-                        )
-                        .example(ex);
-                    inc.path = Checker::path_of(&self.trail[..self.trail.len() - 1]);
-                    self.push(inc);
+            self.at_step(step, a_arr, |c| {
+                if rs.iter().any(|&x| c.r.is_false(x)) {
+                    c.items_narrowed(a_arr, &wa, &rs, (i, kw))
                 } else {
-                    for &x in &rs {
-                        self.sub(&wa, x, true);
-                    }
+                    c.descend(&wa, &rs)
                 }
-            }
-            self.trail.pop();
+            })?;
         }
-        if let Some(rm) = k.min_items
-            && rm > m.min_items
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let targeted = self
-                .array_of(m, (rm - 1) as usize, false)
-                .into_iter()
-                .collect();
-            let ex = self.example(a, &[r], targeted);
-            let inc = self
-                .inc(
-                    &rules::JSON_MIN_ITEMS_INCREASED,
-                    self.rp(r, "minItems"),
-                    self.wp(&a_arr, "minItems"),
-                    format!(
-                        "{{reader}} needs at least {rm} items{}, but {{writer}} allows {}",
-                        self.at_path(),
-                        m.min_items
-                    ),
-                    "keep minItems at most what the other version allows",
+        Ok(())
+    }
+
+    /// A reader that closes its tuple after `i` items (`kw: false`) where the writer's arrays
+    /// may be longer.
+    fn items_narrowed(
+        &mut self,
+        a_arr: &Alt,
+        wa: &Alt,
+        rs: &[NodeId],
+        (i, kw): (usize, &'static str),
+    ) -> Go {
+        if rs.iter().all(|&x| self.holds(wa, x)) {
+            return Ok(());
+        }
+        let at = At::new(
+            &rules::JSON_ITEMS_NARROWED,
+            "keep the tuple open while writers may send more items, or close it from the first version",
+            a_arr,
+        )
+        .r(rs[0], "")
+        .w("items")
+        .of_object();
+        self.emit(
+            at,
+            |_, reader, writer| {
+                format!(
+                    "{reader} accepts at most {i} item{} (`{kw}: false`), but {writer}'s arrays may be longer",
+                    if i == 1 { "" } else { "s" }
                 )
-                .example(ex);
-            self.push(inc);
-        }
-        if let Some(rx) = k.max_items
-            && w_max.is_none_or(|w| w > rx)
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let targeted = self
-                .array_of(m, (rx + 1) as usize, false)
-                .into_iter()
-                .collect();
-            let ex = self.example(a, &[r], targeted);
-            let inc = self
-                .inc(
-                    &rules::JSON_MAX_ITEMS_DECREASED,
-                    self.rp(r, "maxItems"),
-                    self.wp(&a_arr, "maxItems"),
-                    format!(
-                        "{{reader}} allows at most {rx} items{}, but {{writer}} allows {}",
-                        self.at_path(),
-                        w_max.map_or("any number".to_string(), |w| w.to_string())
-                    ),
-                    "keep maxItems at least what the other version allows",
+            },
+            |c| c.example(wa, rs, Vec::new()),
+        )
+    }
+
+    fn min_items_increased(&mut self, h: &Here, a_arr: &Alt) -> Go {
+        let m = h.m;
+        let Some(rm) = h.k.min_items.filter(|&rm| rm > m.min_items) else {
+            return Ok(());
+        };
+        let at = At::new(
+            &rules::JSON_MIN_ITEMS_INCREASED,
+            "keep minItems at most what the other version allows",
+            a_arr,
+        )
+        .r(h.r, "minItems")
+        .w("minItems");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{reader} needs at least {rm} items{}, but {writer} allows {}",
+                    c.at_path(),
+                    m.min_items
                 )
-                .example(ex);
-            self.push(inc);
-        }
-        if k.unique_items && !m.unique && w_max.is_none_or(|w| w > 1) {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let n = (m.min_items.max(2)) as usize;
-            let targeted = self.array_of(m, n, true).into_iter().collect();
-            let ex = self.example(a, &[r], targeted);
-            let inc = self
-                .inc(
-                    &rules::JSON_UNIQUE_ITEMS_ADDED,
-                    self.rp(r, "uniqueItems"),
-                    self.wp(&a_arr, "uniqueItems"),
-                    format!(
-                        "{{reader}} requires unique items{}, but {{writer}} allows repeats",
-                        self.at_path()
-                    ),
-                    "require uniqueness from the first version",
+            },
+            |c| {
+                let targeted = c
+                    .array_of(m, (rm - 1) as usize, false)
+                    .into_iter()
+                    .collect();
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
+    }
+
+    fn max_items_decreased(&mut self, h: &Here, a_arr: &Alt, w_max: Option<u64>) -> Go {
+        let Some(rx) = h.k.max_items.filter(|&rx| w_max.is_none_or(|w| w > rx)) else {
+            return Ok(());
+        };
+        let at = At::new(
+            &rules::JSON_MAX_ITEMS_DECREASED,
+            "keep maxItems at least what the other version allows",
+            a_arr,
+        )
+        .r(h.r, "maxItems")
+        .w("maxItems");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{reader} allows at most {rx} items{}, but {writer} allows {}",
+                    c.at_path(),
+                    w_max.map_or("any number".to_string(), |w| w.to_string())
                 )
-                .example(ex);
-            self.push(inc);
+            },
+            |c| {
+                let targeted = c
+                    .array_of(h.m, (rx + 1) as usize, false)
+                    .into_iter()
+                    .collect();
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
+    }
+
+    fn unique_items_added(&mut self, h: &Here, a_arr: &Alt, w_max: Option<u64>) -> Go {
+        if !(h.k.unique_items && !h.m.unique && w_max.is_none_or(|w| w > 1)) {
+            return Ok(());
         }
-        if let Some(c) = k.contains {
-            let rmin = k.min_contains.unwrap_or(1);
-            let covered_min = rmin == 0 || {
-                let by_contains = m.arrs.clone().into_iter().any(|n| {
-                    let Some(wk) = self.w.keywords(n) else {
-                        return false;
-                    };
-                    let (wc, wmin) = (wk.contains, wk.min_contains.unwrap_or(1));
-                    wc.is_some_and(|wc| wmin >= rmin && self.sub(&Alt::of(wc), c, false))
-                });
-                by_contains
-                    || (m.min_items >= rmin
-                        && (0..=w_prefix).all(|i| match view::item_alt(self.w, &m.arrs, i) {
-                            Some(ia) => self.sub(&ia, c, false),
-                            None => true,
-                        }))
-            };
-            let covered_max = match k.max_contains {
-                None => true,
-                Some(rx) => {
-                    w_max.is_some_and(|w| w <= rx)
-                        || m.arrs.clone().into_iter().any(|n| {
-                            let Some(wk) = self.w.keywords(n) else {
-                                return false;
-                            };
-                            match (wk.contains, wk.max_contains) {
-                                (Some(wc), Some(wx)) => wx <= rx && self.equal(wc, c),
-                                _ => false,
-                            }
-                        })
-                }
-            };
-            if !(covered_min && covered_max) {
-                ok = false;
-                if !report {
-                    return false;
-                }
+        let at = At::new(
+            &rules::JSON_UNIQUE_ITEMS_ADDED,
+            "require uniqueness from the first version",
+            a_arr,
+        )
+        .r(h.r, "uniqueItems")
+        .w("uniqueItems");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{reader} requires unique items{}, but {writer} allows repeats",
+                    c.at_path()
+                )
+            },
+            |c| {
+                let n = (h.m.min_items.max(2)) as usize;
+                let targeted = c.array_of(h.m, n, true).into_iter().collect();
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
+    }
+
+    fn contains_narrowed(
+        &mut self,
+        h: &Here,
+        a_arr: &Alt,
+        w_prefix: usize,
+        w_max: Option<u64>,
+    ) -> Go {
+        let Some(c) = h.k.contains else {
+            return Ok(());
+        };
+        let rmin = h.k.min_contains.unwrap_or(1);
+        if self.contains_at_least(h.m, (c, rmin), w_prefix) && self.contains_at_most(h, c, w_max) {
+            return Ok(());
+        }
+        let at = At::new(
+            &rules::JSON_CONTAINS_NARROWED,
+            "declare contains from the first version with the same or a wider schema",
+            a_arr,
+        )
+        .r(h.r, "contains")
+        .w("contains");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{reader} requires {} item{} matching its `contains` schema{}{}, which {writer} does not guarantee",
+                    rmin,
+                    if rmin == 1 { "" } else { "s" },
+                    h.k.max_contains.map_or(String::new(), |x| format!(" (and at most {x})")),
+                    c.at_path()
+                )
+            },
+            |c| {
                 let mut targeted: Vec<Value> = Vec::new();
-                for n in [m.min_items as usize, 1, 2] {
-                    targeted.extend(self.array_of(m, n, false));
-                    targeted.extend(self.array_of(m, n, true));
+                for n in [h.m.min_items as usize, 1, 2] {
+                    targeted.extend(c.array_of(h.m, n, false));
+                    targeted.extend(c.array_of(h.m, n, true));
                 }
-                let ex = self.example(a, &[r], targeted);
-                let inc = self
-                    .inc(
-                        &rules::JSON_CONTAINS_NARROWED,
-                        self.rp(r, "contains"),
-                        self.wp(&a_arr, "contains"),
-                        format!(
-                            "{{reader}} requires {} item{} matching its `contains` schema{}{}, which {{writer}} does not guarantee",
-                            rmin,
-                            if rmin == 1 { "" } else { "s" },
-                            k.max_contains.map_or(String::new(), |x| format!(" (and at most {x})")),
-                            self.at_path()
-                        ),
-                        "declare contains from the first version with the same or a wider schema",
-                    )
-                    .example(ex);
-                self.push(inc);
-            }
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
+    }
+
+    /// Does every writer array hold at least `rmin` items matching reader schema `c`?
+    fn contains_at_least(&mut self, m: &Merged, (c, rmin): (NodeId, u64), w_prefix: usize) -> bool {
+        if rmin == 0 {
+            return true;
         }
-        ok
+        let by_contains = m.arrs.clone().into_iter().any(|n| {
+            let Some(wk) = self.w.keywords(n) else {
+                return false;
+            };
+            let (wc, wmin) = (wk.contains, wk.min_contains.unwrap_or(1));
+            wc.is_some_and(|wc| wmin >= rmin && self.holds(&Alt::of(wc), c))
+        });
+        by_contains
+            || (m.min_items >= rmin
+                && (0..=w_prefix).all(|i| match view::item_alt(self.w, &m.arrs, i) {
+                    Some(ia) => self.holds(&ia, c),
+                    None => true,
+                }))
+    }
+
+    /// Does every writer array hold at most the reader's `maxContains` items matching `c`?
+    fn contains_at_most(&mut self, h: &Here, c: NodeId, w_max: Option<u64>) -> bool {
+        let Some(rx) = h.k.max_contains else {
+            return true;
+        };
+        w_max.is_some_and(|w| w <= rx)
+            || h.m.arrs.clone().into_iter().any(|n| {
+                let Some(wk) = self.w.keywords(n) else {
+                    return false;
+                };
+                match (wk.contains, wk.max_contains) {
+                    (Some(wc), Some(wx)) => wx <= rx && self.equal(wc, c),
+                    _ => false,
+                }
+            })
     }
 }

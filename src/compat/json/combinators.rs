@@ -3,24 +3,16 @@
 //! `dependentSchemas`. (`$ref` and `allOf` are plain conjunctions, walked in `mod.rs`.)
 
 use super::Checker;
+use super::alt::Alt;
+use super::emit::{At, Go, Here};
 use super::eval;
-use super::view::{self, Alt, Merged};
+use super::view::{self, Merged, TYPE_BITS};
 use crate::rules;
 use crate::schema::json::{Keywords, Kind, NodeId, types, value_key};
 use serde_json::Value;
 
 /// How deep `disjoint` follows properties and branches (each level one keyword deeper).
 const MAX_DISJOINT_DEPTH: usize = 8;
-
-const TYPE_BITS: [u8; 7] = [
-    types::NULL,
-    types::BOOLEAN,
-    types::OBJECT,
-    types::ARRAY,
-    types::STRING,
-    types::INTEGER,
-    types::FRACTION,
-];
 
 /// "an object", "a string".
 fn a_or_an(what: String) -> String {
@@ -29,64 +21,57 @@ fn a_or_an(what: String) -> String {
 }
 
 impl Checker<'_> {
-    pub(super) fn combinators(
-        &mut self,
-        a: &Alt,
-        m: &Merged,
-        r: NodeId,
-        k: &Keywords,
-        report: bool,
-    ) -> bool {
-        let mut ok = true;
-        if !k.any_of.is_empty() && !self.branches(a, m, r, &k.any_of, false, report) {
-            ok = false;
-            if !report {
-                return false;
-            }
+    pub(super) fn combinators(&mut self, h: &Here) -> Go {
+        if !h.k.any_of.is_empty() {
+            self.branches(h, &h.k.any_of, false)?;
         }
-        if !k.one_of.is_empty() && !self.branches(a, m, r, &k.one_of, true, report) {
-            ok = false;
-            if !report {
-                return false;
-            }
+        if !h.k.one_of.is_empty() {
+            self.branches(h, &h.k.one_of, true)?;
         }
-        if let Some(x) = k.not
-            && !self.disjoint(a, x, 0)
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let ex = self.example(a, &[r], Vec::new());
-            let inc = self
-                .inc(
-                    &rules::JSON_NOT_CHANGED,
-                    self.rp(r, "not"),
-                    self.wp(a, "not"),
-                    format!(
-                        "{} must not match {{reader}}'s `not` schema, but {{writer}} may write values that do (or evreg cannot show they do not)",
-                        self.shown()
-                    ),
-                    "declare the exclusion from the first version",
+        self.not_changed(h)?;
+        if let Some(i) = h.k.if_ {
+            self.conditional(h, i)?;
+        }
+        for (p, s) in &h.k.dependent_schemas {
+            self.dependent_schema_added(h, p, *s)?;
+        }
+        Ok(())
+    }
+
+    fn not_changed(&mut self, h: &Here) -> Go {
+        let Some(x) = h.k.not else {
+            return Ok(());
+        };
+        if self.disjoint(h.a, x, 0) {
+            return Ok(());
+        }
+        let at = At::new(
+            &rules::JSON_NOT_CHANGED,
+            "declare the exclusion from the first version",
+            h.a,
+        )
+        .r(h.r, "not")
+        .w("not");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{} must not match {reader}'s `not` schema, but {writer} may write values that do (or evreg cannot show they do not)",
+                    c.shown()
                 )
-                .example(ex);
-            self.push(inc);
-        }
-        if let Some(i) = k.if_
-            && !self.conditional(a, r, i, k.then_, k.else_, report)
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-        }
-        for (p, s) in &k.dependent_schemas {
-            let Some(_) = view::member_alt(self.w, &m.objs, p) else {
-                continue;
-            };
-            let ao = a.with_types(types::OBJECT);
-            let own: Vec<NodeId> = a
-                .pos
+            },
+            |c| c.example(h.a, &[h.r], Vec::new()),
+        )
+    }
+
+    /// The reader's `dependentSchemas` entry for property `p` (schema `s`).
+    fn dependent_schema_added(&mut self, h: &Here, p: &str, s: NodeId) -> Go {
+        let Some(pa) = view::member_alt(self.w, &h.m.objs, p) else {
+            return Ok(());
+        };
+        let ao = h.a.with_types(types::OBJECT);
+        let own: Vec<NodeId> =
+            h.a.pos
                 .iter()
                 .filter_map(|&n| {
                     self.w.keywords(n).and_then(|wk| {
@@ -97,140 +82,126 @@ impl Checker<'_> {
                     })
                 })
                 .collect();
-            let mut with = ao.clone();
-            for &x in &own {
-                with = with.and(x);
-            }
-            if self.sub(&with, *s, false) {
-                continue;
-            }
-            ok = false;
-            if !report {
-                return false;
-            }
-            if !own.is_empty() {
-                self.sub(&with, *s, true);
-            } else {
+        let mut with = ao.clone();
+        for &x in &own {
+            with = with.and(x);
+        }
+        if self.holds(&with, s) {
+            return Ok(());
+        }
+        // The writer's own dependent schema for `p`: its reasons are the findings.
+        if !own.is_empty() {
+            return self.failed(|c| c.report(&with, s));
+        }
+        let at = At::new(
+            &rules::JSON_DEPENDENT_SCHEMA_ADDED,
+            "declare the dependent schema from the first version",
+            h.a,
+        )
+        .r(s, "");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "when `{p}` is present{}, {reader} applies a dependent schema {writer} does not guarantee",
+                    c.at_path()
+                )
+            },
+            |c| {
                 let mut targeted = Vec::new();
-                if let (Some(Value::Object(mut base)), Some(pa)) =
-                    (self.witness(&ao), view::member_alt(self.w, &m.objs, p))
-                    && let Some(v) = self.witness(&pa)
+                if let Some(Value::Object(mut base)) = c.witness(&ao)
+                    && let Some(v) = c.witness(&pa)
                 {
-                    base.insert(p.clone(), v);
+                    base.insert(p.to_string(), v);
                     targeted.push(Value::Object(base));
                 }
-                let ex = self.example(&ao, &[r], targeted);
-                let inc = self
-                    .inc(
-                        &rules::JSON_DEPENDENT_SCHEMA_ADDED,
-                        self.rp(*s, ""),
-                        self.wp(a, ""),
-                        format!(
-                            "when `{p}` is present{}, {{reader}} applies a dependent schema {{writer}} does not guarantee",
-                            self.at_path()
-                        ),
-                        "declare the dependent schema from the first version",
-                    )
-                    .example(ex);
-                self.push(inc);
-            }
-        }
-        ok
+                c.example(&ao, &[h.r], targeted)
+            },
+        )
     }
 
     /// `anyOf` (or, with `one`, `oneOf`): each writer value must match a branch (exactly one).
-    fn branches(
-        &mut self,
-        a: &Alt,
-        m: &Merged,
-        r: NodeId,
-        bs: &[NodeId],
-        one: bool,
-        report: bool,
-    ) -> bool {
-        if self.branch_fits(a, bs, one).is_some() {
-            return true;
+    fn branches(&mut self, h: &Here, bs: &[NodeId], one: bool) -> Go {
+        if self.branch_fits(h.a, bs, one).is_some() {
+            return Ok(());
         }
-        let mut ok = true;
         for t in TYPE_BITS {
-            if m.types & t == 0 {
+            if h.m.types & t == 0 {
                 continue;
             }
-            let at = a.with_types(t);
+            let at = h.a.with_types(t);
             if view::merged(self.w, &at).types == 0 {
                 continue;
             }
             if self.branch_fits(&at, bs, one).is_some() {
                 continue;
             }
-            ok = false;
-            if !report {
-                return false;
-            }
-            let cands: Vec<NodeId> = bs
+            self.failed(|c| c.branch_missing(h, &at, bs, one))?;
+        }
+        Ok(())
+    }
+
+    /// Writer values of one type (`at`) that no branch of the reader's anyOf/oneOf (`bs`) is
+    /// shown to accept: reported by the one branch meant for them, else as the rule's finding.
+    fn branch_missing(&mut self, h: &Here, at: &Alt, bs: &[NodeId], one: bool) {
+        let t = at.types;
+        let cands: Vec<NodeId> = bs
+            .iter()
+            .copied()
+            .filter(|&b| self.reader_types(b, 0) & t != 0)
+            .collect();
+        let accepting: Vec<usize> = bs
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| self.holds(at, b))
+            .map(|(i, _)| i)
+            .collect();
+        if cands.len() == 1 && accepting.is_empty() {
+            // One branch is meant for these values: its own reasons say why it rejects them.
+            let before = self.out.len();
+            self.report(at, cands[0]);
+            if self.out[before..]
                 .iter()
-                .copied()
-                .filter(|&b| self.reader_types(b, 0) & t != 0)
-                .collect();
-            let accepting: Vec<usize> = bs
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| self.sub(&at, b, false))
-                .map(|(i, _)| i)
-                .collect();
-            if cands.len() == 1 && accepting.is_empty() {
-                // One branch is meant for these values: its own reasons say why it rejects them.
-                let before = self.out.len();
-                self.sub(&at, cands[0], true);
-                if self.out[before..]
-                    .iter()
-                    .any(|i| i.rule.severity == crate::finding::Severity::Error)
-                {
-                    continue;
-                }
+                .any(|i| i.rule.severity == crate::finding::Severity::Error)
+            {
+                return;
             }
-            let kw = if one { "oneOf" } else { "anyOf" };
-            let rule = if one {
-                &rules::JSON_ONE_OF_NARROWED
-            } else {
-                &rules::JSON_ANY_OF_NARROWED
-            };
-            let msg = if one && !accepting.is_empty() {
+        }
+        let kw = if one { "oneOf" } else { "anyOf" };
+        let (rule, help) = if one {
+            (
+                &rules::JSON_ONE_OF_NARROWED,
+                "keep every branch; add only branches disjoint from the others (another type, or another const discriminator)",
+            )
+        } else {
+            (
+                &rules::JSON_ANY_OF_NARROWED,
+                "keep every branch (and its width); adding branches is safe",
+            )
+        };
+        let place = At::new(rule, help, h.a).r(h.r, kw).w(kw);
+        let message = |c: &Self, reader: &str, writer: &str| {
+            if one && !accepting.is_empty() {
                 format!(
-                    "{} may be {} in {{writer}} that matches branch {} of {{reader}}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
-                    self.shown(),
+                    "{} may be {} in {writer} that matches branch {} of {reader}'s oneOf, but evreg cannot show it matches no other branch (oneOf needs exactly one)",
+                    c.shown(),
                     a_or_an(types::describe(t)),
                     accepting[0]
                 )
             } else {
                 format!(
-                    "{} may be {} in {{writer}} that no branch of {{reader}}'s {kw} accepts",
-                    self.shown(),
+                    "{} may be {} in {writer} that no branch of {reader}'s {kw} accepts",
+                    c.shown(),
                     a_or_an(types::describe(t))
                 )
-            };
-            let ex = self.example(&at, &[r], Vec::new());
-            let inc = self
-                .inc(
-                    rule,
-                    self.rp(r, kw),
-                    self.wp(a, kw),
-                    msg,
-                    if one {
-                        "keep every branch; add only branches disjoint from the others (another type, or another const discriminator)"
-                    } else {
-                        "keep every branch (and its width); adding branches is safe"
-                    },
-                )
-                .example(ex);
-            self.push(inc);
-        }
-        ok
+            }
+        };
+        let _ = self.emit(place, message, |c| c.example(at, &[h.r], Vec::new()));
     }
 
     fn branch_fits(&mut self, a: &Alt, bs: &[NodeId], one: bool) -> Option<usize> {
         for (i, &b) in bs.iter().enumerate() {
-            if self.sub(a, b, false)
+            if self.holds(a, b)
                 && (!one
                     || bs
                         .iter()
@@ -410,9 +381,9 @@ impl Checker<'_> {
         if let Some(&v) = self.within_memo.get(&(r, n)) {
             return v;
         }
-        let mut c = super::Checker::new(self.w, self.r, self.policy);
+        let mut c = super::Checker::new(self.w, self.r, self.policy, self.labels);
         c.swapped = true;
-        let v = c.sub(&Alt::of(r), n, false);
+        let v = c.holds(&Alt::of(r), n);
         self.within_memo.insert((r, n), v);
         v
     }
@@ -436,78 +407,69 @@ impl Checker<'_> {
         Value::Object(m)
     }
 
-    /// The reader's `if`/`then`/`else`.
-    fn conditional(
+    /// The reader's `if`/`then`/`else` (`if` is node `i`).
+    fn conditional(&mut self, h: &Here, i: NodeId) -> Go {
+        let same_if = h.a.pos.iter().any(|&w| self.equal(w, i));
+        let not_if = h.a.neg.iter().any(|&w| self.equal(w, i));
+        if let Some(t) = h.k.then_ {
+            let fine = not_if || self.holds(h.a, t) || self.disjoint(h.a, i, 0);
+            if !fine {
+                self.conditional_changed(h, i, (t, "then"), same_if)?;
+            }
+        }
+        if let Some(e) = h.k.else_ {
+            let fine = same_if || self.holds(h.a, e) || self.holds(h.a, i);
+            if !fine {
+                self.conditional_changed(h, i, (e, "else"), not_if)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The reader's `then` (or `else`) branch `b` rejects writer values where its `if` holds
+    /// (fails). Where the writer has the same condition (`same`), the branch's own reasons are
+    /// the findings.
+    fn conditional_changed(
         &mut self,
-        a: &Alt,
-        r: NodeId,
+        h: &Here,
         i: NodeId,
-        then_: Option<NodeId>,
-        else_: Option<NodeId>,
-        report: bool,
-    ) -> bool {
-        let same_if = a.pos.iter().any(|&w| self.equal(w, i));
-        let not_if = a.neg.iter().any(|&w| self.equal(w, i));
-        let mut ok = true;
-        if let Some(t) = then_ {
-            let fine = not_if || self.sub(a, t, false) || self.disjoint(a, i, 0);
-            if !fine {
-                ok = false;
-                if !report {
-                    return false;
-                }
-                if same_if {
-                    self.sub(a, t, true);
+        (b, kw): (NodeId, &'static str),
+        same: bool,
+    ) -> Go {
+        if same {
+            return self.failed(|c| c.report(h.a, b));
+        }
+        let at = At::new(
+            &rules::JSON_CONDITIONAL_CHANGED,
+            "declare the conditional from the first version; later, only widen its branches",
+            h.a,
+        )
+        .r(h.r, kw)
+        .w("if");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                let (holds, branch) = if kw == "then" {
+                    ("holds", "then")
                 } else {
-                    let targeted = self
-                        .witness(a)
-                        .map(|w| self.satisfy_consts(w, i))
+                    ("fails", "else")
+                };
+                format!(
+                    "where {reader}'s `if` {holds}, {} must match its `{branch}`, which {writer} does not guarantee",
+                    c.shown()
+                )
+            },
+            |c| {
+                let targeted = if kw == "then" {
+                    c.witness(h.a)
+                        .map(|w| c.satisfy_consts(w, i))
                         .into_iter()
-                        .collect();
-                    let ex = self.example(a, &[r], targeted);
-                    let inc = self
-                        .inc(
-                            &rules::JSON_CONDITIONAL_CHANGED,
-                            self.rp(r, "then"),
-                            self.wp(a, "if"),
-                            format!(
-                                "where {{reader}}'s `if` holds, {} must match its `then`, which {{writer}} does not guarantee",
-                                self.shown()
-                            ),
-                            "declare the conditional from the first version; later, only widen its branches",
-                        )
-                        .example(ex);
-                    self.push(inc);
-                }
-            }
-        }
-        if let Some(e) = else_ {
-            let fine = same_if || self.sub(a, e, false) || self.sub(a, i, false);
-            if !fine {
-                ok = false;
-                if !report {
-                    return false;
-                }
-                if not_if {
-                    self.sub(a, e, true);
+                        .collect()
                 } else {
-                    let ex = self.example(a, &[r], Vec::new());
-                    let inc = self
-                        .inc(
-                            &rules::JSON_CONDITIONAL_CHANGED,
-                            self.rp(r, "else"),
-                            self.wp(a, "if"),
-                            format!(
-                                "where {{reader}}'s `if` fails, {} must match its `else`, which {{writer}} does not guarantee",
-                                self.shown()
-                            ),
-                            "declare the conditional from the first version; later, only widen its branches",
-                        )
-                        .example(ex);
-                    self.push(inc);
-                }
-            }
-        }
-        ok
+                    Vec::new()
+                };
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
     }
 }

@@ -3,8 +3,8 @@
 //! guess (`$dynamicRef`, `unevaluated*` beside applicators, a regex that cannot run), so the
 //! engine never leans on a wrong answer.
 
-use super::view::Alt;
-use crate::schema::json::{JsonSchema, Kind, NodeId, json_eq, types};
+use super::alt::Alt;
+use crate::schema::json::{JsonSchema, Keywords, Kind, NodeId, json_eq, types};
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -127,10 +127,8 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
         return Ev::Unknown;
     }
     let d = depth + 1;
-    let mut r = Ev::Pass;
-    let t = types::of_value(v);
     if let Some(ts) = k.types
-        && ts & t == 0
+        && ts & types::of_value(v) == 0
     {
         return Ev::Fail("type");
     }
@@ -142,165 +140,200 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
     if !k.enum_contains(v) {
         return Ev::Fail("enum");
     }
-    match v {
-        Value::String(st) => {
-            let len = st.chars().count() as u64;
-            if k.min_length.is_some_and(|m| len < m) {
-                return Ev::Fail("minLength");
-            }
-            if k.max_length.is_some_and(|m| len > m) {
-                return Ev::Fail("maxLength");
-            }
-            if let Some(p) = &k.pattern {
-                match s.pattern_matches(p, st) {
-                    Some(true) => {}
-                    Some(false) => return Ev::Fail("pattern"),
-                    None => r = Ev::Unknown,
-                }
-            }
-        }
-        Value::Number(_) => {
-            let x = num(v).unwrap_or(f64::NAN);
-            if let Some(b) = k.lower
-                && (x < b.value || (b.exclusive && x == b.value))
-            {
-                return Ev::Fail("minimum");
-            }
-            if let Some(b) = k.upper
-                && (x > b.value || (b.exclusive && x == b.value))
-            {
-                return Ev::Fail("maximum");
-            }
-            if let Some(m) = k.multiple_of
-                && !is_multiple(x, m)
-            {
-                return Ev::Fail("multipleOf");
-            }
-        }
-        Value::Object(map) => {
-            for req in &k.required {
-                if !map.contains_key(req) {
-                    return Ev::Fail("required");
-                }
-            }
-            let n = map.len() as u64;
-            if k.min_properties.is_some_and(|m| n < m) {
-                return Ev::Fail("minProperties");
-            }
-            if k.max_properties.is_some_and(|m| n > m) {
-                return Ev::Fail("maxProperties");
-            }
-            for (key, deps) in &k.dependent_required {
-                if map.contains_key(key) && deps.iter().any(|dp| !map.contains_key(dp)) {
-                    return Ev::Fail("dependentRequired");
-                }
-            }
-            let applicators = k.in_place().next().is_some();
-            for (name, val) in map {
-                let mut matched = false;
-                if let Some(ps) = k.property(name) {
-                    matched = true;
-                    r = r.and(eval(s, ps, val, false, d));
-                }
-                for (pat, ps) in &k.pattern_properties {
-                    match s.pattern_matches(pat, name) {
-                        Some(true) => {
-                            matched = true;
-                            r = r.and(eval(s, *ps, val, false, d));
-                        }
-                        Some(false) => {}
-                        None => r = r.and(Ev::Unknown),
-                    }
-                }
-                if !matched {
-                    if let Some(a) = k.additional_properties {
-                        r = r.and(eval(s, a, val, false, d));
-                    } else if let Some(u) = k.unevaluated_properties {
-                        r = r.and(if applicators {
-                            Ev::Unknown
-                        } else {
-                            eval(s, u, val, false, d)
-                        });
-                    }
-                }
-                if let Some(pn) = k.property_names {
-                    r = r.and(eval(s, pn, &Value::String(name.clone()), false, d));
-                }
-                if let Ev::Fail(_) = r {
-                    return Ev::Fail("properties");
-                }
-            }
-            if !own_only {
-                for (key, ds) in &k.dependent_schemas {
-                    if map.contains_key(key) {
-                        r = r.and(eval(s, *ds, v, false, d));
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            let n = items.len() as u64;
-            if k.min_items.is_some_and(|m| n < m) {
-                return Ev::Fail("minItems");
-            }
-            if k.max_items.is_some_and(|m| n > m) {
-                return Ev::Fail("maxItems");
-            }
-            if k.unique_items {
-                for i in 0..items.len() {
-                    for j in i + 1..items.len() {
-                        if json_eq(&items[i], &items[j]) {
-                            return Ev::Fail("uniqueItems");
-                        }
-                    }
-                }
-            }
-            let applicators = k.in_place().next().is_some() || k.contains.is_some();
-            for (i, item) in items.iter().enumerate() {
-                let schema = if i < k.prefix_items.len() {
-                    Some(k.prefix_items[i])
-                } else {
-                    k.items
-                };
-                match schema {
-                    Some(sc) => r = r.and(eval(s, sc, item, false, d)),
-                    None => {
-                        if let Some(u) = k.unevaluated_items {
-                            r = r.and(if applicators {
-                                Ev::Unknown
-                            } else {
-                                eval(s, u, item, false, d)
-                            });
-                        }
-                    }
-                }
-                if let Ev::Fail(_) = r {
-                    return Ev::Fail("items");
-                }
-            }
-            if let Some(c) = k.contains {
-                let mut count = 0u64;
-                let mut unknown = false;
-                for item in items {
-                    match eval(s, c, item, false, d) {
-                        Ev::Pass => count += 1,
-                        Ev::Unknown => unknown = true,
-                        Ev::Fail(_) => {}
-                    }
-                }
-                let min = k.min_contains.unwrap_or(1);
-                if unknown {
-                    r = r.and(Ev::Unknown);
-                } else if count < min || k.max_contains.is_some_and(|m| count > m) {
-                    return Ev::Fail("contains");
-                }
-            }
-        }
-        _ => {}
-    }
-    if own_only {
+    let r = match v {
+        Value::String(st) => eval_string(s, k, st),
+        Value::Number(_) => eval_number(k, num(v).unwrap_or(f64::NAN)),
+        Value::Object(map) => eval_object(s, k, v, map, own_only, d),
+        Value::Array(items) => eval_array(s, k, items, d),
+        _ => Ev::Pass,
+    };
+    if own_only || matches!(r, Ev::Fail(_)) {
         return r;
     }
+    eval_applicators(s, k, v, r, d)
+}
+
+fn eval_string(s: &JsonSchema, k: &Keywords, st: &str) -> Ev {
+    let len = st.chars().count() as u64;
+    if k.min_length.is_some_and(|m| len < m) {
+        return Ev::Fail("minLength");
+    }
+    if k.max_length.is_some_and(|m| len > m) {
+        return Ev::Fail("maxLength");
+    }
+    match k.pattern.as_ref().map(|p| s.pattern_matches(p, st)) {
+        Some(Some(false)) => Ev::Fail("pattern"),
+        Some(None) => Ev::Unknown,
+        _ => Ev::Pass,
+    }
+}
+
+fn eval_number(k: &Keywords, x: f64) -> Ev {
+    if let Some(b) = k.lower
+        && (x < b.value || (b.exclusive && x == b.value))
+    {
+        return Ev::Fail("minimum");
+    }
+    if let Some(b) = k.upper
+        && (x > b.value || (b.exclusive && x == b.value))
+    {
+        return Ev::Fail("maximum");
+    }
+    if let Some(m) = k.multiple_of
+        && !is_multiple(x, m)
+    {
+        return Ev::Fail("multipleOf");
+    }
+    Ev::Pass
+}
+
+fn eval_object(
+    s: &JsonSchema,
+    k: &Keywords,
+    v: &Value,
+    map: &serde_json::Map<String, Value>,
+    own_only: bool,
+    d: usize,
+) -> Ev {
+    for req in &k.required {
+        if !map.contains_key(req) {
+            return Ev::Fail("required");
+        }
+    }
+    let n = map.len() as u64;
+    if k.min_properties.is_some_and(|m| n < m) {
+        return Ev::Fail("minProperties");
+    }
+    if k.max_properties.is_some_and(|m| n > m) {
+        return Ev::Fail("maxProperties");
+    }
+    for (key, deps) in &k.dependent_required {
+        if map.contains_key(key) && deps.iter().any(|dp| !map.contains_key(dp)) {
+            return Ev::Fail("dependentRequired");
+        }
+    }
+    let mut r = Ev::Pass;
+    for (name, val) in map {
+        r = r.and(eval_member(s, k, name, val, d));
+        if let Ev::Fail(_) = r {
+            return Ev::Fail("properties");
+        }
+    }
+    if !own_only {
+        for (key, ds) in &k.dependent_schemas {
+            if map.contains_key(key) {
+                r = r.and(eval(s, *ds, v, false, d));
+            }
+        }
+    }
+    r
+}
+
+/// One property of an object: the schemas its name selects, and `propertyNames`.
+fn eval_member(s: &JsonSchema, k: &Keywords, name: &str, val: &Value, d: usize) -> Ev {
+    let mut r = Ev::Pass;
+    let mut matched = false;
+    if let Some(ps) = k.property(name) {
+        matched = true;
+        r = r.and(eval(s, ps, val, false, d));
+    }
+    for (pat, ps) in &k.pattern_properties {
+        match s.pattern_matches(pat, name) {
+            Some(true) => {
+                matched = true;
+                r = r.and(eval(s, *ps, val, false, d));
+            }
+            Some(false) => {}
+            None => r = r.and(Ev::Unknown),
+        }
+    }
+    if !matched {
+        if let Some(a) = k.additional_properties {
+            r = r.and(eval(s, a, val, false, d));
+        } else if let Some(u) = k.unevaluated_properties {
+            let applicators = k.in_place().next().is_some();
+            r = r.and(if applicators {
+                Ev::Unknown
+            } else {
+                eval(s, u, val, false, d)
+            });
+        }
+    }
+    if let Some(pn) = k.property_names {
+        r = r.and(eval(s, pn, &Value::String(name.to_string()), false, d));
+    }
+    r
+}
+
+fn eval_array(s: &JsonSchema, k: &Keywords, items: &[Value], d: usize) -> Ev {
+    let n = items.len() as u64;
+    if k.min_items.is_some_and(|m| n < m) {
+        return Ev::Fail("minItems");
+    }
+    if k.max_items.is_some_and(|m| n > m) {
+        return Ev::Fail("maxItems");
+    }
+    if k.unique_items {
+        for i in 0..items.len() {
+            for j in i + 1..items.len() {
+                if json_eq(&items[i], &items[j]) {
+                    return Ev::Fail("uniqueItems");
+                }
+            }
+        }
+    }
+    let applicators = k.in_place().next().is_some() || k.contains.is_some();
+    let mut r = Ev::Pass;
+    for (i, item) in items.iter().enumerate() {
+        let schema = if i < k.prefix_items.len() {
+            Some(k.prefix_items[i])
+        } else {
+            k.items
+        };
+        match schema {
+            Some(sc) => r = r.and(eval(s, sc, item, false, d)),
+            None => {
+                if let Some(u) = k.unevaluated_items {
+                    r = r.and(if applicators {
+                        Ev::Unknown
+                    } else {
+                        eval(s, u, item, false, d)
+                    });
+                }
+            }
+        }
+        if let Ev::Fail(_) = r {
+            return Ev::Fail("items");
+        }
+    }
+    match k.contains {
+        Some(c) => r.and(eval_contains(s, k, c, items, d)),
+        None => r,
+    }
+}
+
+fn eval_contains(s: &JsonSchema, k: &Keywords, c: NodeId, items: &[Value], d: usize) -> Ev {
+    let mut count = 0u64;
+    let mut unknown = false;
+    for item in items {
+        match eval(s, c, item, false, d) {
+            Ev::Pass => count += 1,
+            Ev::Unknown => unknown = true,
+            Ev::Fail(_) => {}
+        }
+    }
+    let min = k.min_contains.unwrap_or(1);
+    if unknown {
+        Ev::Unknown
+    } else if count < min || k.max_contains.is_some_and(|m| count > m) {
+        Ev::Fail("contains")
+    } else {
+        Ev::Pass
+    }
+}
+
+/// The in-place applicators, given the verdict `r` of the node's own keywords.
+fn eval_applicators(s: &JsonSchema, k: &Keywords, v: &Value, mut r: Ev, d: usize) -> Ev {
     if let Some(x) = k.ref_ {
         r = r.and(eval(s, x, v, false, d));
     }
@@ -310,55 +343,11 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
     if let Ev::Fail(_) = r {
         return r;
     }
-    if !k.any_of.is_empty()
-        && let Some(counts) = k
-            .any_of_values
-            .get_or_init(|| value_branches(s, &k.any_of, d))
-    {
-        let found = counts.get(&crate::schema::json::value_key(v)).is_some();
-        r = r.and(if found { Ev::Pass } else { Ev::Fail("anyOf") });
-    } else if !k.any_of.is_empty() {
-        let mut any = Ev::Fail("anyOf");
-        for &b in &k.any_of {
-            match eval(s, b, v, false, d) {
-                Ev::Pass => {
-                    any = Ev::Pass;
-                    break;
-                }
-                Ev::Unknown => any = Ev::Unknown,
-                Ev::Fail(_) => {}
-            }
-        }
-        r = r.and(any);
+    if !k.any_of.is_empty() {
+        r = r.and(eval_any_of(s, k, v, d));
     }
-    if !k.one_of.is_empty()
-        && let Some(counts) = k
-            .one_of_values
-            .get_or_init(|| value_branches(s, &k.one_of, d))
-    {
-        let passes = counts.get(&crate::schema::json::value_key(v)).copied();
-        r = r.and(if passes == Some(1) {
-            Ev::Pass
-        } else {
-            Ev::Fail("oneOf")
-        });
-    } else if !k.one_of.is_empty() {
-        let mut passes = 0;
-        let mut unknown = false;
-        for &b in &k.one_of {
-            match eval(s, b, v, false, d) {
-                Ev::Pass => passes += 1,
-                Ev::Unknown => unknown = true,
-                Ev::Fail(_) => {}
-            }
-        }
-        r = r.and(if unknown {
-            Ev::Unknown
-        } else if passes == 1 {
-            Ev::Pass
-        } else {
-            Ev::Fail("oneOf")
-        });
+    if !k.one_of.is_empty() {
+        r = r.and(eval_one_of(s, k, v, d));
     }
     if let Some(n) = k.not {
         r = r.and(match eval(s, n, v, false, d) {
@@ -381,6 +370,55 @@ pub fn eval(s: &JsonSchema, id: NodeId, v: &Value, own_only: bool, depth: usize)
         }
     }
     r
+}
+
+fn eval_any_of(s: &JsonSchema, k: &Keywords, v: &Value, d: usize) -> Ev {
+    if let Some(counts) = k
+        .any_of_values
+        .get_or_init(|| value_branches(s, &k.any_of, d))
+    {
+        let found = counts.get(&crate::schema::json::value_key(v)).is_some();
+        return if found { Ev::Pass } else { Ev::Fail("anyOf") };
+    }
+    let mut any = Ev::Fail("anyOf");
+    for &b in &k.any_of {
+        match eval(s, b, v, false, d) {
+            Ev::Pass => return Ev::Pass,
+            Ev::Unknown => any = Ev::Unknown,
+            Ev::Fail(_) => {}
+        }
+    }
+    any
+}
+
+fn eval_one_of(s: &JsonSchema, k: &Keywords, v: &Value, d: usize) -> Ev {
+    if let Some(counts) = k
+        .one_of_values
+        .get_or_init(|| value_branches(s, &k.one_of, d))
+    {
+        let passes = counts.get(&crate::schema::json::value_key(v)).copied();
+        return if passes == Some(1) {
+            Ev::Pass
+        } else {
+            Ev::Fail("oneOf")
+        };
+    }
+    let mut passes = 0;
+    let mut unknown = false;
+    for &b in &k.one_of {
+        match eval(s, b, v, false, d) {
+            Ev::Pass => passes += 1,
+            Ev::Unknown => unknown = true,
+            Ev::Fail(_) => {}
+        }
+    }
+    if unknown {
+        Ev::Unknown
+    } else if passes == 1 {
+        Ev::Pass
+    } else {
+        Ev::Fail("oneOf")
+    }
 }
 
 /// Is `x` a multiple of `m`, allowing for binary floating point (0.3 is a multiple of 0.1)?

@@ -4,10 +4,11 @@
 //! Every example is checked with the `jsonschema` crate against both whole schemas before it is
 //! shown; where none passes, there is no example.
 
+use super::alt::Alt;
 use super::eval;
 use super::numbers::num;
 use super::strings::strings_of_len;
-use super::view::{self, Alt, int_lower, int_upper};
+use super::view::{self, int_lower, int_upper};
 use super::{Checker, Step};
 use crate::schema::json::{JsonSchema, NodeId, types};
 use serde_json::{Map, Value, json};
@@ -263,104 +264,118 @@ const EXAMPLE_TYPES: [u8; 7] = [
 
 fn build(s: &JsonSchema, a: &Alt, m: &view::Merged, t: u8, depth: usize) -> Option<Value> {
     match t {
-        types::OBJECT => {
-            let mut map = Map::new();
-            for name in &m.required {
-                let wa = view::member_alt(s, &m.objs, name)?;
-                map.insert(name.clone(), witness(s, &wa, depth + 1)?);
-            }
-            let mut i = 0;
-            while (map.len() as u64) < m.min_props && i < 64 {
-                i += 1;
-                let name = format!("p{i}");
-                if let Some(wa) = view::member_alt(s, &m.objs, &name)
-                    && let Some(v) = witness(s, &wa, depth + 1)
-                {
-                    map.insert(name, v);
-                }
-            }
-            Some(Value::Object(map))
-        }
-        types::ARRAY => {
-            let mut need = m.min_items as usize;
-            let mut contains: Vec<(NodeId, usize)> = Vec::new();
-            for &n in &m.arrs {
-                if let Some(k) = s.keywords(n)
-                    && let Some(c) = k.contains
-                {
-                    let c_min = k.min_contains.unwrap_or(1) as usize;
-                    contains.push((c, c_min));
-                    need = need.max(c_min);
-                }
-            }
-            let mut items = Vec::new();
-            for i in 0..need.min(64) {
-                let mut ia = view::item_alt(s, &m.arrs, i)?;
-                for &(c, c_min) in &contains {
-                    if i < c_min {
-                        ia = ia.and(c);
-                    }
-                }
-                items.push(witness(s, &ia, depth + 1)?);
-            }
-            Some(Value::Array(items))
-        }
-        types::STRING => {
-            let n = m.min_len;
-            strings_of_len(m, n)
-                .into_iter()
-                .chain(
-                    m.patterns
-                        .iter()
-                        .filter_map(|p| jsonschema_regex::pattern_witness(p).map(Value::String)),
-                )
-                .find(|v| eval::alt_accepts(s, a, v) != Some(false))
-        }
-        types::INTEGER => {
-            let lo = int_lower(m.lower);
-            let hi = int_upper(m.upper);
-            let step = m
-                .multiples
-                .iter()
-                .copied()
-                .filter(|x| x.fract() == 0.0)
-                .fold(1.0f64, lcm);
-            let mut start = match (lo, hi) {
-                (Some(l), _) => l,
-                (None, Some(h)) => h.min(0.0),
-                (None, None) => 0.0,
-            };
-            start = (start / step).ceil() * step;
-            if hi.is_some_and(|h| start > h) {
-                return None;
-            }
-            Some(num(start))
-        }
-        types::FRACTION => {
-            if !m.multiples.is_empty() {
-                let d = m.multiples[0];
-                if d.fract() != 0.0 {
-                    let lo = m.lower.map_or(0.0, |b| b.value);
-                    let mut x = ((lo / d).floor() + 1.0) * d;
-                    if x.fract() == 0.0 {
-                        x += d;
-                    }
-                    return Some(num(x));
-                }
-                return None;
-            }
-            let x = match (m.lower, m.upper) {
-                (Some(l), Some(h)) => (l.value + h.value) / 2.0,
-                (Some(l), None) => l.value + 0.5,
-                (None, Some(h)) => h.value - 0.5,
-                (None, None) => 0.5,
-            };
-            let x = if x.fract() == 0.0 { x + 0.25 } else { x };
-            Some(num(x))
-        }
+        types::OBJECT => build_object(s, m, depth),
+        types::ARRAY => build_array(s, m, depth),
+        types::STRING => build_string(s, a, m),
+        types::INTEGER => build_integer(m),
+        types::FRACTION => build_fraction(m),
         types::BOOLEAN => Some(Value::Bool(true)),
         _ => Some(Value::Null),
     }
+}
+
+/// The required properties, and made-up ones up to `minProperties`.
+fn build_object(s: &JsonSchema, m: &view::Merged, depth: usize) -> Option<Value> {
+    let mut map = Map::new();
+    for name in &m.required {
+        let wa = view::member_alt(s, &m.objs, name)?;
+        map.insert(name.clone(), witness(s, &wa, depth + 1)?);
+    }
+    let mut i = 0;
+    while (map.len() as u64) < m.min_props && i < 64 {
+        i += 1;
+        let name = format!("p{i}");
+        if let Some(wa) = view::member_alt(s, &m.objs, &name)
+            && let Some(v) = witness(s, &wa, depth + 1)
+        {
+            map.insert(name, v);
+        }
+    }
+    Some(Value::Object(map))
+}
+
+/// `minItems` items, the first ones meeting the `contains` schemas.
+fn build_array(s: &JsonSchema, m: &view::Merged, depth: usize) -> Option<Value> {
+    let mut need = m.min_items as usize;
+    let mut contains: Vec<(NodeId, usize)> = Vec::new();
+    for &n in &m.arrs {
+        if let Some(k) = s.keywords(n)
+            && let Some(c) = k.contains
+        {
+            let c_min = k.min_contains.unwrap_or(1) as usize;
+            contains.push((c, c_min));
+            need = need.max(c_min);
+        }
+    }
+    let mut items = Vec::new();
+    for i in 0..need.min(64) {
+        let mut ia = view::item_alt(s, &m.arrs, i)?;
+        for &(c, c_min) in &contains {
+            if i < c_min {
+                ia = ia.and(c);
+            }
+        }
+        items.push(witness(s, &ia, depth + 1)?);
+    }
+    Some(Value::Array(items))
+}
+
+fn build_string(s: &JsonSchema, a: &Alt, m: &view::Merged) -> Option<Value> {
+    let n = m.min_len;
+    strings_of_len(m, n)
+        .into_iter()
+        .chain(
+            m.patterns
+                .iter()
+                .filter_map(|p| jsonschema_regex::pattern_witness(p).map(Value::String)),
+        )
+        .find(|v| eval::alt_accepts(s, a, v) != Some(false))
+}
+
+/// The smallest multiple of every integral `multipleOf` within the bounds.
+fn build_integer(m: &view::Merged) -> Option<Value> {
+    let lo = int_lower(m.lower);
+    let hi = int_upper(m.upper);
+    let step = m
+        .multiples
+        .iter()
+        .copied()
+        .filter(|x| x.fract() == 0.0)
+        .fold(1.0f64, lcm);
+    let mut start = match (lo, hi) {
+        (Some(l), _) => l,
+        (None, Some(h)) => h.min(0.0),
+        (None, None) => 0.0,
+    };
+    start = (start / step).ceil() * step;
+    if hi.is_some_and(|h| start > h) {
+        return None;
+    }
+    Some(num(start))
+}
+
+/// A number with a fraction inside the bounds.
+fn build_fraction(m: &view::Merged) -> Option<Value> {
+    if !m.multiples.is_empty() {
+        let d = m.multiples[0];
+        if d.fract() != 0.0 {
+            let lo = m.lower.map_or(0.0, |b| b.value);
+            let mut x = ((lo / d).floor() + 1.0) * d;
+            if x.fract() == 0.0 {
+                x += d;
+            }
+            return Some(num(x));
+        }
+        return None;
+    }
+    let x = match (m.lower, m.upper) {
+        (Some(l), Some(h)) => (l.value + h.value) / 2.0,
+        (Some(l), None) => l.value + 0.5,
+        (None, Some(h)) => h.value - 0.5,
+        (None, None) => 0.5,
+    };
+    let x = if x.fract() == 0.0 { x + 0.25 } else { x };
+    Some(num(x))
 }
 
 fn lcm(a: f64, b: f64) -> f64 {

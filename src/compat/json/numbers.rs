@@ -3,10 +3,11 @@
 //! Integers compare by the integers a bound admits: `exclusiveMinimum: 0` equals `minimum: 1`.
 
 use super::Checker;
+use super::emit::{At, Go, Here};
 use super::eval::is_multiple;
-use super::view::{Alt, Merged, int_lower, int_upper};
+use super::view::{int_lower, int_upper};
 use crate::rules;
-use crate::schema::json::{Bound, Keywords, NodeId, types};
+use crate::schema::json::{Bound, types};
 use serde_json::Value;
 
 pub(super) fn num(x: f64) -> Value {
@@ -63,106 +64,113 @@ fn stricter(r: Bound, w: Option<Bound>, lower: bool, integers_only: bool) -> boo
 }
 
 impl Checker<'_> {
-    pub(super) fn numbers(
-        &mut self,
-        a: &Alt,
-        m: &Merged,
-        t: u8,
-        r: NodeId,
-        k: &Keywords,
-        report: bool,
-    ) -> bool {
+    pub(super) fn numbers(&mut self, h: &Here, t: u8) -> Go {
         let ints_only = t & types::FRACTION == 0;
-        let mut ok = true;
-        for lower in [true, false] {
-            let (rb, wb) = if lower {
-                (k.lower, m.lower)
-            } else {
-                (k.upper, m.upper)
-            };
-            let Some(rb) = rb else { continue };
-            if !stricter(rb, wb, lower, ints_only) {
-                continue;
-            }
-            ok = false;
-            if !report {
-                return false;
-            }
-            let sign = if lower { -1.0 } else { 1.0 };
-            let mut targeted = vec![
-                num(rb.value),
-                num(rb.value + sign),
-                num(rb.value + sign * 0.5),
-                num(rb.value.floor()),
-                num(rb.value.ceil()),
-            ];
-            if let Some(w) = wb {
-                targeted.insert(0, num(w.value));
-                targeted.push(num(if lower {
-                    w.value.ceil()
-                } else {
-                    w.value.floor()
-                }));
-            }
-            let ex = self.example(a, &[r], targeted);
-            let (rule, help) = if lower {
-                (
-                    &rules::JSON_MINIMUM_INCREASED,
-                    "keep the lower bound at most the other version's",
+        self.minimum_increased(h, ints_only)?;
+        self.maximum_decreased(h, ints_only)?;
+        self.multiple_of_changed(h, ints_only)
+    }
+
+    fn minimum_increased(&mut self, h: &Here, ints_only: bool) -> Go {
+        let at = At::new(
+            &rules::JSON_MINIMUM_INCREASED,
+            "keep the lower bound at most the other version's",
+            h.a,
+        );
+        self.bound_narrowed(h, at, (h.k.lower, h.m.lower), true, ints_only)
+    }
+
+    fn maximum_decreased(&mut self, h: &Here, ints_only: bool) -> Go {
+        let at = At::new(
+            &rules::JSON_MAXIMUM_DECREASED,
+            "keep the upper bound at least the other version's",
+            h.a,
+        );
+        self.bound_narrowed(h, at, (h.k.upper, h.m.upper), false, ints_only)
+    }
+
+    /// A reader bound stricter than the writer's (`lower`: lower bounds), reported `at`.
+    fn bound_narrowed(
+        &mut self,
+        h: &Here,
+        at: At<'_>,
+        (rb, wb): (Option<Bound>, Option<Bound>),
+        lower: bool,
+        ints_only: bool,
+    ) -> Go {
+        let Some(rb) = rb.filter(|&rb| stricter(rb, wb, lower, ints_only)) else {
+            return Ok(());
+        };
+        let at = at
+            .r(h.r, rb.keyword)
+            .w(wb.map_or(rb.keyword, |b| b.keyword));
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{} has {} in {reader}, but {} in {writer}",
+                    c.shown(),
+                    describe(Some(rb), lower),
+                    describe(wb, lower)
                 )
-            } else {
-                (
-                    &rules::JSON_MAXIMUM_DECREASED,
-                    "keep the upper bound at least the other version's",
-                )
-            };
-            let inc = self
-                .inc(
-                    rule,
-                    self.rp(r, rb.keyword),
-                    self.wp(a, wb.map_or(rb.keyword, |b| b.keyword)),
-                    format!(
-                        "{} has {} in {{reader}}, but {} in {{writer}}",
-                        self.shown(),
-                        describe(Some(rb), lower),
-                        describe(wb, lower)
-                    ),
-                    help,
-                )
-                .example(ex);
-            self.push(inc);
-        }
-        if let Some(d) = k.multiple_of {
-            let covered = m.multiples.iter().any(|&w| is_multiple(w, d))
-                || (ints_only && is_multiple(1.0, d));
-            if !covered {
-                ok = false;
-                if !report {
-                    return false;
+            },
+            |c| {
+                let sign = if lower { -1.0 } else { 1.0 };
+                let mut targeted = vec![
+                    num(rb.value),
+                    num(rb.value + sign),
+                    num(rb.value + sign * 0.5),
+                    num(rb.value.floor()),
+                    num(rb.value.ceil()),
+                ];
+                if let Some(w) = wb {
+                    targeted.insert(0, num(w.value));
+                    targeted.push(num(if lower {
+                        w.value.ceil()
+                    } else {
+                        w.value.floor()
+                    }));
                 }
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
+    }
+
+    fn multiple_of_changed(&mut self, h: &Here, ints_only: bool) -> Go {
+        let m = h.m;
+        let Some(d) = h.k.multiple_of else {
+            return Ok(());
+        };
+        let covered =
+            m.multiples.iter().any(|&w| is_multiple(w, d)) || (ints_only && is_multiple(1.0, d));
+        if covered {
+            return Ok(());
+        }
+        let at = At::new(
+            &rules::JSON_MULTIPLE_OF_CHANGED,
+            "a reader's multipleOf must divide the writer's: keep it, or make it finer (0.01 accepts 0.05)",
+            h.a,
+        )
+        .r(h.r, "multipleOf")
+        .w("multipleOf");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{} must be a multiple of {} in {reader}, but {writer} {}",
+                    c.shown(),
+                    num(d),
+                    match m.multiples.first() {
+                        Some(&w) => format!("allows multiples of {}", num(w)),
+                        None => "has no multipleOf".to_string(),
+                    }
+                )
+            },
+            |c| {
                 let mut targeted: Vec<Value> = m.multiples.iter().map(|&w| num(w)).collect();
                 targeted.extend([num(1.0), num(d / 2.0), num(d * 1.5), num(d + 1.0)]);
-                let ex = self.example(a, &[r], targeted);
-                let inc = self
-                    .inc(
-                        &rules::JSON_MULTIPLE_OF_CHANGED,
-                        self.rp(r, "multipleOf"),
-                        self.wp(a, "multipleOf"),
-                        format!(
-                            "{} must be a multiple of {} in {{reader}}, but {{writer}} {}",
-                            self.shown(),
-                            num(d),
-                            match m.multiples.first() {
-                                Some(&w) => format!("allows multiples of {}", num(w)),
-                                None => "has no multipleOf".to_string(),
-                            }
-                        ),
-                        "a reader's multipleOf must divide the writer's: keep it, or make it finer (0.01 accepts 0.05)",
-                    )
-                    .example(ex);
-                self.push(inc);
-            }
-        }
-        ok
+                c.example(h.a, &[h.r], targeted)
+            },
+        )
     }
 }

@@ -3,10 +3,12 @@
 //! warning).
 
 use super::Checker;
+use super::alt::Alt;
+use super::emit::{At, Go, Here};
 use super::patterns::{self, Inclusion};
-use super::view::{Alt, Merged};
+use super::view::Merged;
 use crate::rules;
-use crate::schema::json::{Keywords, NodeId};
+use crate::schema::json::NodeId;
 use serde_json::Value;
 
 /// Strings of length `n` that may fit the writer's patterns.
@@ -35,108 +37,117 @@ pub(super) fn strings_of_len(m: &Merged, n: u64) -> Vec<Value> {
 }
 
 impl Checker<'_> {
-    pub(super) fn strings(
-        &mut self,
-        a: &Alt,
-        m: &Merged,
-        r: NodeId,
-        k: &Keywords,
-        report: bool,
-    ) -> bool {
-        let mut ok = true;
-        if let Some(rmin) = k.min_length
-            && rmin > m.min_len
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let ex = self.example(a, &[r], strings_of_len(m, rmin - 1));
-            let inc = self
-                .inc(
-                    &rules::JSON_MIN_LENGTH_INCREASED,
-                    self.rp(r, "minLength"),
-                    self.wp(a, "minLength"),
-                    format!(
-                        "{} needs at least {rmin} characters in {{reader}}, but {{writer}} allows {}",
-                        self.shown(),
-                        if m.min_len == 0 {
-                            "any length".to_string()
-                        } else {
-                            format!("{}", m.min_len)
-                        }
-                    ),
-                    "keep minLength at most what the other version allows",
-                )
-                .example(ex);
-            self.push(inc);
-        }
-        if let Some(rmax) = k.max_length
-            && m.max_len.is_none_or(|w| w > rmax)
-        {
-            ok = false;
-            if !report {
-                return false;
-            }
-            let ex = self.example(a, &[r], strings_of_len(m, rmax + 1));
-            let inc = self
-                .inc(
-                    &rules::JSON_MAX_LENGTH_DECREASED,
-                    self.rp(r, "maxLength"),
-                    self.wp(a, "maxLength"),
-                    format!(
-                        "{} may have at most {rmax} characters in {{reader}}, but {{writer}} allows {}",
-                        self.shown(),
-                        match m.max_len {
-                            Some(w) => format!("{w}"),
-                            None => "any length".to_string(),
-                        }
-                    ),
-                    "keep maxLength at least what the other version allows",
-                )
-                .example(ex);
-            self.push(inc);
-        }
-        if let Some(p) = &k.pattern
-            && !m.patterns.contains(p)
-        {
-            let verdict = match self.pattern_inclusion(&m.patterns, p) {
-                // The search finds a shortest string: one longer than the writer allows means
-                // none within its length does.
-                Inclusion::No(s) if m.max_len.is_some_and(|x| s.chars().count() as u64 > x) => {
-                    Inclusion::Yes
-                }
-                v => v,
-            };
-            if verdict != Inclusion::Yes {
-                ok = false;
-                if !report {
-                    return false;
-                }
-                self.report_pattern(a, m, r, p, verdict);
-            }
-        }
-        if report
-            && let Some(f) = &k.format
-            && !m.formats.contains(f)
-        {
-            let inc = self.inc(
-                &rules::JSON_FORMAT_CHANGED,
-                self.rp(r, "format"),
-                self.wp(a, "format"),
+    pub(super) fn strings(&mut self, h: &Here) -> Go {
+        self.min_length_increased(h)?;
+        self.max_length_decreased(h)?;
+        self.pattern_changed(h)?;
+        self.format_changed(h)
+    }
+
+    fn min_length_increased(&mut self, h: &Here) -> Go {
+        let m = h.m;
+        let Some(rmin) = h.k.min_length.filter(|&x| x > m.min_len) else {
+            return Ok(());
+        };
+        let at = At::new(
+            &rules::JSON_MIN_LENGTH_INCREASED,
+            "keep minLength at most what the other version allows",
+            h.a,
+        )
+        .r(h.r, "minLength")
+        .w("minLength");
+        self.emit(
+            at,
+            |c, reader, writer| {
                 format!(
-                    "{} declares format `{f}` in {{reader}}, but {{writer}} {}",
-                    self.shown(),
+                    "{} needs at least {rmin} characters in {reader}, but {writer} allows {}",
+                    c.shown(),
+                    if m.min_len == 0 {
+                        "any length".to_string()
+                    } else {
+                        format!("{}", m.min_len)
+                    }
+                )
+            },
+            |c| c.example(h.a, &[h.r], strings_of_len(m, rmin - 1)),
+        )
+    }
+
+    fn max_length_decreased(&mut self, h: &Here) -> Go {
+        let m = h.m;
+        let Some(rmax) = h.k.max_length.filter(|&x| m.max_len.is_none_or(|w| w > x)) else {
+            return Ok(());
+        };
+        let at = At::new(
+            &rules::JSON_MAX_LENGTH_DECREASED,
+            "keep maxLength at least what the other version allows",
+            h.a,
+        )
+        .r(h.r, "maxLength")
+        .w("maxLength");
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{} may have at most {rmax} characters in {reader}, but {writer} allows {}",
+                    c.shown(),
+                    match m.max_len {
+                        Some(w) => format!("{w}"),
+                        None => "any length".to_string(),
+                    }
+                )
+            },
+            |c| c.example(h.a, &[h.r], strings_of_len(m, rmax + 1)),
+        )
+    }
+
+    fn pattern_changed(&mut self, h: &Here) -> Go {
+        let m = h.m;
+        let Some(p) = h.k.pattern.as_ref().filter(|p| !m.patterns.contains(p)) else {
+            return Ok(());
+        };
+        let verdict = match self.pattern_inclusion(&m.patterns, p) {
+            // The search finds a shortest string: one longer than the writer allows means
+            // none within its length does.
+            Inclusion::No(s) if m.max_len.is_some_and(|x| s.chars().count() as u64 > x) => {
+                Inclusion::Yes
+            }
+            v => v,
+        };
+        if verdict == Inclusion::Yes {
+            return Ok(());
+        }
+        self.failed(|c| c.report_pattern(h.a, m, h.r, p, verdict))
+    }
+
+    /// `format` is an annotation: a changed one is a warning, and the pair still holds.
+    fn format_changed(&mut self, h: &Here) -> Go {
+        let m = h.m;
+        let Some(f) = h.k.format.as_ref().filter(|f| !m.formats.contains(f)) else {
+            return Ok(());
+        };
+        let at = At::new(
+            &rules::JSON_FORMAT_CHANGED,
+            "formats are annotations by default; readers that assert them will reject other values",
+            h.a,
+        )
+        .r(h.r, "format")
+        .w("format")
+        .passing();
+        self.emit(
+            at,
+            |c, reader, writer| {
+                format!(
+                    "{} declares format `{f}` in {reader}, but {writer} {}",
+                    c.shown(),
                     match m.formats.first() {
                         Some(g) => format!("declares `{g}`"),
                         None => "declares none".to_string(),
                     }
-                ),
-                "formats are annotations by default; readers that assert them will reject other values",
-            );
-            self.push(inc);
-        }
-        ok
+                )
+            },
+            |_| None,
+        )
     }
 }
 
@@ -166,52 +177,53 @@ impl Checker<'_> {
         }
         let ex = self.example(a, &[r], targeted);
         if verdict == Inclusion::Unknown && ex.is_none() {
-            let what = match m.patterns.first() {
-                None => format!("whether every string matches pattern `{p}`"),
-                Some(q) => format!("whether pattern `{p}` matches every string `{q}` matches"),
-            };
-            let inc = self.inc(
+            let at = At::new(
                 &rules::JSON_UNDECIDABLE,
-                self.rp(r, "pattern"),
-                self.wp(a, "pattern"),
+                "review the pattern change by hand; keeping the old pattern, or only dropping anchors or adding alternatives, is decided",
+                a,
+            )
+            .r(r, "pattern")
+            .w("pattern");
+            let message = |c: &Self, _: &str, _: &str| {
+                let what = match m.patterns.first() {
+                    None => format!("whether every string matches pattern `{p}`"),
+                    Some(q) => format!("whether pattern `{p}` matches every string `{q}` matches"),
+                };
                 format!(
                     "{}: evreg cannot decide {what} (backreferences, word boundaries and lookarounds in the reader are outside the patterns it compares); compatibility of this part is not decided",
-                    self.shown()
-                ),
-                "review the pattern change by hand; keeping the old pattern, or only dropping anchors or adding alternatives, is decided",
-            );
-            self.push(inc);
+                    c.shown()
+                )
+            };
+            let _ = self.emit(at, message, |_| None);
             return;
         }
-        let msg = match (&verdict, m.patterns.first()) {
+        let at = At::new(
+            &rules::JSON_PATTERN_CHANGED,
+            "keep the pattern, or only widen it (drop an anchor, add an alternative); for a new format add a new property",
+            a,
+        )
+        .r(r, "pattern")
+        .w("pattern");
+        let message = |c: &Self, reader: &str, writer: &str| match (&verdict, m.patterns.first()) {
             (Inclusion::No(s), None) => format!(
-                "{} must match pattern `{p}` in {{reader}}, but {{writer}} has no pattern: it allows {}",
-                self.shown(),
+                "{} must match pattern `{p}` in {reader}, but {writer} has no pattern: it allows {}",
+                c.shown(),
                 crate::schema::json::show(&Value::String(s.clone()))
             ),
             (Inclusion::No(s), Some(q)) => format!(
-                "{} must match pattern `{p}` in {{reader}}, but {{writer}}'s pattern `{q}` also allows {}",
-                self.shown(),
+                "{} must match pattern `{p}` in {reader}, but {writer}'s pattern `{q}` also allows {}",
+                c.shown(),
                 crate::schema::json::show(&Value::String(s.clone()))
             ),
             (_, None) => format!(
-                "{} must match pattern `{p}` in {{reader}}, but {{writer}} has no pattern",
-                self.shown()
+                "{} must match pattern `{p}` in {reader}, but {writer} has no pattern",
+                c.shown()
             ),
             (_, Some(q)) => format!(
-                "{} must match pattern `{p}` in {{reader}}, but {{writer}}'s pattern `{q}` allows strings it rejects",
-                self.shown()
+                "{} must match pattern `{p}` in {reader}, but {writer}'s pattern `{q}` allows strings it rejects",
+                c.shown()
             ),
         };
-        let inc = self
-            .inc(
-                &rules::JSON_PATTERN_CHANGED,
-                self.rp(r, "pattern"),
-                self.wp(a, "pattern"),
-                msg,
-                "keep the pattern, or only widen it (drop an anchor, add an alternative); for a new format add a new property",
-            )
-            .example(ex);
-        self.push(inc);
+        let _ = self.emit(at, message, |_| ex);
     }
 }

@@ -3,6 +3,7 @@
 //! under the reader (checked again here with the jsonschema crate).
 
 use super::*;
+use crate::rules;
 use crate::schema::json::{FileProvider, load};
 use crate::source::SourceFile;
 use std::sync::Arc;
@@ -841,4 +842,31 @@ fn a_finding_met_through_several_writer_alternatives_keeps_an_example() {
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].rule.id, "json-enum-narrowed");
     assert!(out[0].example.is_some(), "{out:#?}");
+}
+
+#[test]
+fn messages_name_the_sides_by_the_labels_given() {
+    let (r, w) = (
+        schema(r#"{"type": "string"}"#),
+        schema(r#"{"type": ["string", "null"]}"#),
+    );
+    let labels = Labels {
+        reader: "v2",
+        writer: "v1",
+    };
+    let out = check_labelled(&r, &w, Policy::Strict, labels);
+    assert_eq!(out.len(), 1, "{out:#?}");
+    assert!(
+        out[0].message.contains("in v1, but v2 accepts only"),
+        "{}",
+        out[0].message
+    );
+    let by_role = check(&r, &w, Policy::Strict);
+    assert!(
+        by_role[0]
+            .message
+            .contains("in the writer, but the reader accepts only"),
+        "{}",
+        by_role[0].message
+    );
 }

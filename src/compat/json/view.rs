@@ -3,48 +3,21 @@
 //! its keywords establish together (`Merged`): types, finite value sets, bounds, required
 //! properties.
 
+use super::alt::Alt;
 use super::eval;
 use crate::schema::json::{Bound, JsonSchema, Keywords, Kind, NodeId, json_eq, types, value_key};
 use serde_json::Value;
 
-/// An instance set: every node in `pos` accepts it, no node in `neg` accepts it, and its type is
-/// in `types`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Alt {
-    pub pos: Vec<NodeId>,
-    pub neg: Vec<NodeId>,
-    pub types: u8,
-}
-
-impl Alt {
-    pub fn of(id: NodeId) -> Alt {
-        Alt {
-            pos: vec![id],
-            neg: Vec::new(),
-            types: types::ALL,
-        }
-    }
-    /// Anything at all.
-    pub fn any() -> Alt {
-        Alt {
-            pos: Vec::new(),
-            neg: Vec::new(),
-            types: types::ALL,
-        }
-    }
-    pub fn and(&self, id: NodeId) -> Alt {
-        let mut a = self.clone();
-        if !a.pos.contains(&id) {
-            a.pos.push(id);
-        }
-        a
-    }
-    pub fn with_types(&self, t: u8) -> Alt {
-        let mut a = self.clone();
-        a.types &= t;
-        a
-    }
-}
+/// Each JSON type bit on its own (integers and fractions apart).
+pub(crate) const TYPE_BITS: [u8; 7] = [
+    types::NULL,
+    types::BOOLEAN,
+    types::OBJECT,
+    types::ARRAY,
+    types::STRING,
+    types::INTEGER,
+    types::FRACTION,
+];
 
 /// An expansion would exceed `MAX_ALTS` alternatives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,56 +59,18 @@ fn go(
             let Task::Node(n) = tasks.remove(i) else {
                 unreachable!()
             };
-            if acc.pos.contains(&n) {
-                continue;
-            }
-            // A node both required and excluded: no instance (re-expanding an expanded
-            // alternative meets its other branches this way).
-            if acc.neg.contains(&n) {
+            if !conjoin(s, n, &mut acc, &mut tasks) {
                 return Ok(());
-            }
-            match &s.node(n).kind {
-                Kind::Bool(true) => continue,
-                Kind::Bool(false) => return Ok(()),
-                Kind::Keywords(k) => {
-                    acc.pos.push(n);
-                    if let Some(t) = k.types {
-                        acc.types &= t;
-                        if acc.types == 0 {
-                            return Ok(());
-                        }
-                    }
-                    if let Some(x) = k.not
-                        && !acc.neg.contains(&x)
-                    {
-                        acc.neg.push(x);
-                    }
-                    if let Some(r) = k.ref_ {
-                        tasks.push(Task::Node(r));
-                    }
-                    for &a in k.all_of.iter().rev() {
-                        tasks.push(Task::Node(a));
-                    }
-                    if !k.any_of.is_empty() {
-                        tasks.insert(0, Task::Any(k.any_of.clone()));
-                    }
-                    if !k.one_of.is_empty() {
-                        tasks.insert(0, Task::One(k.one_of.clone()));
-                    }
-                    if let Some(i) = k.if_ {
-                        tasks.insert(0, Task::If(i, k.then_, k.else_));
-                    }
-                }
             }
             continue;
         }
-        match tasks.pop() {
+        return match tasks.pop() {
             None => {
                 if out.len() >= MAX_ALTS {
                     return Err(TooMany);
                 }
                 out.push(acc);
-                return Ok(());
+                Ok(())
             }
             Some(Task::Node(_)) => unreachable!(),
             Some(Task::Any(bs)) => {
@@ -144,53 +79,117 @@ fn go(
                     t.push(Task::Node(b));
                     go(s, t, acc.clone(), out)?;
                 }
-                return Ok(());
+                Ok(())
             }
-            Some(Task::One(bs)) => {
-                // A branch already among the conjuncts is the only consistent choice.
-                let chosen: Vec<usize> = (0..bs.len())
-                    .filter(|&i| acc.pos.contains(&bs[i]))
-                    .collect();
-                let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
-                for (i, &b) in bs.iter().enumerate() {
-                    if !chosen.is_empty() && chosen != [i] {
-                        continue;
-                    }
-                    let mut a = acc.clone();
-                    let mut added = ahash::AHashSet::new();
-                    for (j, &o) in bs.iter().enumerate() {
-                        if j != i && !negated.contains(&o) && added.insert(o) {
-                            a.neg.push(o);
-                        }
-                    }
-                    let mut t = clone_tasks(&tasks);
-                    t.push(Task::Node(b));
-                    go(s, t, a, out)?;
-                }
-                return Ok(());
-            }
-            Some(Task::If(i, then_, else_)) => {
-                let mut t = clone_tasks(&tasks);
-                t.push(Task::Node(i));
-                if let Some(th) = then_ {
-                    t.push(Task::Node(th));
-                }
-                go(s, t, acc.clone(), out)?;
-                if acc.pos.contains(&i) {
-                    return Ok(());
-                }
-                let mut a = acc;
-                if !a.neg.contains(&i) {
-                    a.neg.push(i);
-                }
-                let mut t = tasks;
-                if let Some(e) = else_ {
-                    t.push(Task::Node(e));
-                }
-                return go(s, t, a, out);
-            }
+            Some(Task::One(bs)) => go_one_of(s, &tasks, &acc, &bs, out),
+            Some(Task::If(i, then_, else_)) => go_if(s, tasks, acc, (i, then_, else_), out),
+        };
+    }
+}
+
+/// Add node `n` to the conjunction `acc`, its in-place applicators to `tasks`. False when the
+/// conjunction has no instance.
+fn conjoin(s: &JsonSchema, n: NodeId, acc: &mut Alt, tasks: &mut Vec<Task>) -> bool {
+    if acc.pos.contains(&n) {
+        return true;
+    }
+    // A node both required and excluded: no instance (re-expanding an expanded
+    // alternative meets its other branches this way).
+    if acc.neg.contains(&n) {
+        return false;
+    }
+    let k = match &s.node(n).kind {
+        Kind::Bool(b) => return *b,
+        Kind::Keywords(k) => k,
+    };
+    acc.pos.push(n);
+    if let Some(t) = k.types {
+        acc.types &= t;
+        if acc.types == 0 {
+            return false;
         }
     }
+    if let Some(x) = k.not
+        && !acc.neg.contains(&x)
+    {
+        acc.neg.push(x);
+    }
+    if let Some(r) = k.ref_ {
+        tasks.push(Task::Node(r));
+    }
+    for &a in k.all_of.iter().rev() {
+        tasks.push(Task::Node(a));
+    }
+    if !k.any_of.is_empty() {
+        tasks.insert(0, Task::Any(k.any_of.clone()));
+    }
+    if !k.one_of.is_empty() {
+        tasks.insert(0, Task::One(k.one_of.clone()));
+    }
+    if let Some(i) = k.if_ {
+        tasks.insert(0, Task::If(i, k.then_, k.else_));
+    }
+    true
+}
+
+/// One alternative per `oneOf` branch, each carrying the other branches as negations.
+fn go_one_of(
+    s: &JsonSchema,
+    tasks: &[Task],
+    acc: &Alt,
+    bs: &[NodeId],
+    out: &mut Vec<Alt>,
+) -> Result<(), TooMany> {
+    // A branch already among the conjuncts is the only consistent choice.
+    let chosen: Vec<usize> = (0..bs.len())
+        .filter(|&i| acc.pos.contains(&bs[i]))
+        .collect();
+    let negated: ahash::AHashSet<NodeId> = acc.neg.iter().copied().collect();
+    for (i, &b) in bs.iter().enumerate() {
+        if !chosen.is_empty() && chosen != [i] {
+            continue;
+        }
+        let mut a = acc.clone();
+        let mut added = ahash::AHashSet::new();
+        for (j, &o) in bs.iter().enumerate() {
+            if j != i && !negated.contains(&o) && added.insert(o) {
+                a.neg.push(o);
+            }
+        }
+        let mut t = clone_tasks(tasks);
+        t.push(Task::Node(b));
+        go(s, t, a, out)?;
+    }
+    Ok(())
+}
+
+/// `if`/`then` as one alternative, and (unless the `if` is already a conjunct) `else` with
+/// the `if` negated as another.
+fn go_if(
+    s: &JsonSchema,
+    tasks: Vec<Task>,
+    acc: Alt,
+    (i, then_, else_): (NodeId, Option<NodeId>, Option<NodeId>),
+    out: &mut Vec<Alt>,
+) -> Result<(), TooMany> {
+    let mut t = clone_tasks(&tasks);
+    t.push(Task::Node(i));
+    if let Some(th) = then_ {
+        t.push(Task::Node(th));
+    }
+    go(s, t, acc.clone(), out)?;
+    if acc.pos.contains(&i) {
+        return Ok(());
+    }
+    let mut a = acc;
+    if !a.neg.contains(&i) {
+        a.neg.push(i);
+    }
+    let mut t = tasks;
+    if let Some(e) = else_ {
+        t.push(Task::Node(e));
+    }
+    go(s, t, a, out)
 }
 
 fn clone_tasks(t: &[Task]) -> Vec<Task> {
@@ -338,14 +337,23 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
     };
     let mut required: ahash::AHashSet<&str> = ahash::AHashSet::new();
     for &n in &alt.pos {
-        let Some(k) = kw(s, n) else {
-            if s.is_false(n) {
-                m.types = 0;
-            }
-            continue;
-        };
+        match kw(s, n) {
+            Some(k) => m.add(n, k, &mut required),
+            None if s.is_false(n) => m.types = 0,
+            None => {}
+        }
+    }
+    m.exclude_negated(s, alt);
+    m.settle_values(s, alt);
+    m.drop_contradictions(s);
+    m
+}
+
+impl Merged {
+    /// The facts one writer node adds.
+    fn add<'k>(&mut self, n: NodeId, k: &'k Keywords, required: &mut ahash::AHashSet<&'k str>) {
         if let Some(t) = k.types {
-            m.types &= t;
+            self.types &= t;
         }
         let mut set: Option<Vec<Value>> = k.enum_values.clone();
         if let Some(c) = &k.const_value {
@@ -355,7 +363,7 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             });
         }
         if let Some(vs) = set {
-            m.values = Some(match m.values.take() {
+            self.values = Some(match self.values.take() {
                 None => vs,
                 Some(old) => {
                     let keys: ahash::AHashSet<String> = vs.iter().map(value_key).collect();
@@ -366,121 +374,124 @@ pub fn merged(s: &JsonSchema, alt: &Alt) -> Merged {
             });
         }
         if let Some(x) = k.min_length {
-            m.min_len = m.min_len.max(x);
+            self.min_len = self.min_len.max(x);
         }
         if let Some(x) = k.max_length {
-            m.max_len = Some(m.max_len.map_or(x, |y| y.min(x)));
+            self.max_len = Some(self.max_len.map_or(x, |y| y.min(x)));
         }
         if let Some(p) = &k.pattern {
-            m.patterns.push(p.clone());
+            self.patterns.push(p.clone());
         }
         if let Some(f) = &k.format {
-            m.formats.push(f.clone());
+            self.formats.push(f.clone());
         }
         if let Some(b) = k.lower {
-            m.lower = crate::schema::json::tighter(m.lower, b, true);
+            self.lower = crate::schema::json::tighter(self.lower, b, true);
         }
         if let Some(b) = k.upper {
-            m.upper = crate::schema::json::tighter(m.upper, b, false);
+            self.upper = crate::schema::json::tighter(self.upper, b, false);
         }
         if let Some(x) = k.multiple_of {
-            m.multiples.push(x);
+            self.multiples.push(x);
         }
         if k.has_object_keywords() {
-            m.objs.push(n);
+            self.objs.push(n);
         }
         for r in &k.required {
             if required.insert(r.as_str()) {
-                m.required.push(r.clone());
+                self.required.push(r.clone());
             }
         }
         if let Some(x) = k.min_properties {
-            m.min_props = m.min_props.max(x);
+            self.min_props = self.min_props.max(x);
         }
         if let Some(x) = k.max_properties {
-            m.max_props = Some(m.max_props.map_or(x, |y| y.min(x)));
+            self.max_props = Some(self.max_props.map_or(x, |y| y.min(x)));
         }
         if k.has_array_keywords() {
-            m.arrs.push(n);
+            self.arrs.push(n);
         }
         if let Some(x) = k.min_items {
-            m.min_items = m.min_items.max(x);
+            self.min_items = self.min_items.max(x);
         }
         if let Some(x) = k.max_items {
-            m.max_items = Some(m.max_items.map_or(x, |y| y.min(x)));
+            self.max_items = Some(self.max_items.map_or(x, |y| y.min(x)));
         }
-        m.unique |= k.unique_items;
+        self.unique |= k.unique_items;
     }
-    // A negated schema that accepts every value of a type excludes that type.
-    for &n in &alt.neg {
-        for t in [
-            types::NULL,
-            types::BOOLEAN,
-            types::OBJECT,
-            types::ARRAY,
-            types::STRING,
-            types::INTEGER,
-            types::FRACTION,
-        ] {
-            if m.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
-                m.types &= !t;
+    /// A negated schema that accepts every value of a type excludes that type.
+    fn exclude_negated(&mut self, s: &JsonSchema, alt: &Alt) {
+        for &n in &alt.neg {
+            for t in TYPE_BITS {
+                if self.types & t != 0 && accepts_all_of_type(s, n, t, 0) {
+                    self.types &= !t;
+                }
             }
         }
     }
-    // An integral multipleOf admits no fractions.
-    if m.multiples.iter().any(|x| x.fract() == 0.0) {
-        m.types &= !types::FRACTION;
-    }
-    if m.values.is_none() && m.types != 0 && m.types & !(types::NULL | types::BOOLEAN) == 0 {
-        let mut vs = Vec::new();
-        if m.types & types::NULL != 0 {
-            vs.push(Value::Null);
+    /// Finite value sets: the listed values each alternative keeps, or every null/boolean value.
+    fn settle_values(&mut self, s: &JsonSchema, alt: &Alt) {
+        // An integral multipleOf admits no fractions.
+        if self.multiples.iter().any(|x| x.fract() == 0.0) {
+            self.types &= !types::FRACTION;
         }
-        if m.types & types::BOOLEAN != 0 {
-            vs.push(Value::Bool(false));
-            vs.push(Value::Bool(true));
+        if self.values.is_none()
+            && self.types != 0
+            && self.types & !(types::NULL | types::BOOLEAN) == 0
+        {
+            let mut vs = Vec::new();
+            if self.types & types::NULL != 0 {
+                vs.push(Value::Null);
+            }
+            if self.types & types::BOOLEAN != 0 {
+                vs.push(Value::Bool(false));
+                vs.push(Value::Bool(true));
+            }
+            self.values = Some(vs);
         }
-        m.values = Some(vs);
+        if let Some(vs) = self.values.take() {
+            let kept: Vec<Value> = vs
+                .into_iter()
+                .filter(|v| types::of_value(v) & self.types != 0)
+                .filter(|v| eval::alt_accepts(s, alt, v) != Some(false))
+                .collect();
+            self.types &= kept.iter().fold(0, |t, v| t | types::of_value(v));
+            self.values = Some(kept);
+        }
     }
-    if let Some(vs) = m.values.take() {
-        let kept: Vec<Value> = vs
-            .into_iter()
-            .filter(|v| types::of_value(v) & m.types != 0)
-            .filter(|v| eval::alt_accepts(s, alt, v) != Some(false))
-            .collect();
-        m.types &= kept.iter().fold(0, |t, v| t | types::of_value(v));
-        m.values = Some(kept);
+    /// Contradictions leave a type empty.
+    fn drop_contradictions(&mut self, s: &JsonSchema) {
+        if self.max_len.is_some_and(|x| x < self.min_len) {
+            self.types &= !types::STRING;
+        }
+        if let (Some(lo), Some(hi)) = (self.lower, self.upper)
+            && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
+        {
+            self.types &= !types::NUMBER;
+        }
+        if let (Some(lo), Some(hi)) = (int_lower(self.lower), int_upper(self.upper))
+            && lo > hi
+        {
+            self.types &= !types::INTEGER;
+        }
+        if self
+            .max_props
+            .is_some_and(|x| x < self.min_props.max(self.required.len() as u64))
+        {
+            self.types &= !types::OBJECT;
+        }
+        if self.types & types::OBJECT != 0
+            && self
+                .required
+                .iter()
+                .any(|r| member_alt(s, &self.objs, r).is_none())
+        {
+            self.types &= !types::OBJECT;
+        }
+        if self.max_items.is_some_and(|x| x < self.min_items) {
+            self.types &= !types::ARRAY;
+        }
     }
-    // Contradictions leave a type empty.
-    if m.max_len.is_some_and(|x| x < m.min_len) {
-        m.types &= !types::STRING;
-    }
-    if let (Some(lo), Some(hi)) = (m.lower, m.upper)
-        && (lo.value > hi.value || (lo.value == hi.value && (lo.exclusive || hi.exclusive)))
-    {
-        m.types &= !types::NUMBER;
-    }
-    if let (Some(lo), Some(hi)) = (int_lower(m.lower), int_upper(m.upper))
-        && lo > hi
-    {
-        m.types &= !types::INTEGER;
-    }
-    if m.max_props
-        .is_some_and(|x| x < m.min_props.max(m.required.len() as u64))
-    {
-        m.types &= !types::OBJECT;
-    }
-    if m.types & types::OBJECT != 0
-        && m.required
-            .iter()
-            .any(|r| member_alt(s, &m.objs, r).is_none())
-    {
-        m.types &= !types::OBJECT;
-    }
-    if m.max_items.is_some_and(|x| x < m.min_items) {
-        m.types &= !types::ARRAY;
-    }
-    m
 }
 
 /// Does schema `n` accept every value of type `t`? (true only when shown.)
