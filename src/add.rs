@@ -127,7 +127,7 @@ impl AddPlan {
             .map_err(|e| err(e.into()))?;
         // Recorded with the fingerprint `check` computes for it (read back from the registry,
         // so shared files it references count), into the lock as it is on disk now.
-        crate::integrity::change_lock_file(gate, held, |updated| {
+        crate::registry::lock::change_lock_file(gate, held, |updated| {
             let fingerprint = updated
                 .subject(&self.subject)
                 .and_then(|s| s.version(self.version))
@@ -143,7 +143,7 @@ impl AddPlan {
                 .or_default()
                 .insert(
                     self.version,
-                    crate::integrity::LockEntry {
+                    crate::registry::lock::LockEntry {
                         fingerprint,
                         id: None,
                         line: 0,
@@ -152,7 +152,7 @@ impl AddPlan {
             (Some(lock), ())
         })
         .map_err(|e| AddError::Lock {
-            path: crate::integrity::LOCK_FILE.into(),
+            path: crate::registry::lock::LOCK_FILE.into(),
             error: std::io::Error::other(e.to_string()),
         })?;
         Ok(dest)

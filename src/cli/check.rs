@@ -128,9 +128,9 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
     // (in the commit being made, or the working tree), or reports an edit it cannot locate, the
     // versions HEAD's lock records are compared with HEAD as well.
     let head_lock = repo
-        .file_at_head(crate::integrity::LOCK_FILE)
+        .file_at_head(crate::registry::lock::LOCK_FILE)
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|t| crate::integrity::Lock::parse(&t).ok());
+        .and_then(|t| crate::registry::lock::Lock::parse(&t).ok());
     let lock_changed = head_lock
         .as_ref()
         .is_some_and(|h| reg.lock.as_ref().map(|l| l.render()) != Some(h.render()));
@@ -151,7 +151,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
                 && f.other_location
                     .as_ref()
                     .or(f.location.as_ref())
-                    .is_some_and(|l| l.file == crate::integrity::LOCK_FILE)
+                    .is_some_and(|l| l.file == crate::registry::lock::LOCK_FILE)
         });
         if !lock_edit || head_lock.is_none() {
             report = Some(plain);

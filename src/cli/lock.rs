@@ -1,5 +1,6 @@
 use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global};
-use crate::integrity::{LOCK_FILE, update_lock, with_lock_file};
+use crate::integrity::update_lock;
+use crate::registry::lock::{LOCK_FILE, with_lock_file};
 use crate::report::{Context, Report};
 
 #[derive(clap::Args, Debug)]

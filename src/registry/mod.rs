@@ -5,6 +5,7 @@
 pub mod config;
 #[cfg(feature = "git")]
 pub mod git;
+pub mod lock;
 pub mod tree;
 
 use crate::compat::Mode;
@@ -31,7 +32,7 @@ pub struct Registry {
     /// Layout findings from discovery.
     pub findings: Vec<Finding>,
     /// `evreg.lock`, when the registry has one.
-    pub lock: Option<crate::integrity::Lock>,
+    pub lock: Option<crate::registry::lock::Lock>,
     /// Sample events under `fixtures/`.
     pub fixtures: Vec<Fixture>,
     /// Plain files directly under `schemas/`: shared definitions that versions `$ref`.
@@ -247,9 +248,9 @@ impl Registry {
         } else {
             Settings::default()
         };
-        let lock = if tree.is_file(crate::integrity::LOCK_FILE) {
-            let text = read_text(tree, crate::integrity::LOCK_FILE)?;
-            Some(crate::integrity::Lock::parse(&text)?)
+        let lock = if tree.is_file(crate::registry::lock::LOCK_FILE) {
+            let text = read_text(tree, crate::registry::lock::LOCK_FILE)?;
+            Some(crate::registry::lock::Lock::parse(&text)?)
         } else {
             None
         };

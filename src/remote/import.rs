@@ -105,10 +105,10 @@ pub fn import(
         out.lines.push(line);
     }
     // Record what was written, with the remote's ids where they are free.
-    crate::integrity::change_lock_file(&gate, &held, |now| {
+    crate::registry::lock::change_lock_file(&gate, &held, |now| {
         let lock = now.lock.clone().unwrap_or_default();
         let (mut next, _, _) = crate::integrity::update_lock(now, &lock);
-        let table = crate::integrity::IdTable::of(&next);
+        let table = crate::registry::lock::IdTable::of(&next);
         for (subject, version, id) in &ids {
             if let Some(e) = next
                 .entries

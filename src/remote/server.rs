@@ -309,7 +309,7 @@ fn files_stamp(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut out = Vec::new();
     let mut stack = vec![
         root.join(crate::registry::CONFIG_FILE),
-        root.join(crate::integrity::LOCK_FILE),
+        root.join(crate::registry::lock::LOCK_FILE),
         root.join(crate::registry::SCHEMAS_DIR),
     ];
     while let Some(p) = stack.pop() {

@@ -200,7 +200,7 @@ fn ids_are_the_same_across_restarts_and_clones_and_equal_for_equal_schemas() {
     );
     assert!(
         all.iter()
-            .all(|i| (1..=crate::integrity::MAX_SCHEMA_ID).contains(i))
+            .all(|i| (1..=crate::registry::lock::MAX_SCHEMA_ID).contains(i))
     );
     // Both holders are listed under the id.
     let holders = get(
