@@ -184,8 +184,10 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
                     let at = format!("{} {} v{a} → v{b}", root.display(), s.name);
                     let (out, code) =
                         run_json(&root, &["diff", &s.name, &a.to_string(), &b.to_string()]);
-                    assert_eq!(code, 0, "{at}: {out}");
                     let d = &out["diffs"][0];
+                    // The exit code follows the verdict, as `check`'s follows its errors.
+                    let breaks = d["verdict"] == "breaking";
+                    assert_eq!(code, i32::from(breaks), "{at}: {out}");
                     let expected = engine(&reg, s, &models, &file_findings, a, b);
                     let Some(expected) = expected else {
                         assert_eq!(d["verdict"], "undecided", "{at}: {d}");
@@ -480,7 +482,7 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
     // a number in a definition.
     r.write(V3, &v3);
     let (out, code) = run_json(r.path(), &["diff", "--against", "HEAD"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "a breaking pair fails the run: {out}");
     assert_eq!(
         pairs(&out),
         [(
@@ -588,7 +590,7 @@ fn json_diff_human_output() {
         .args(["diff", "shop.order.placed", "1", "3"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1), "the pair is breaking");
     insta::assert_snapshot!("diff_json_human", String::from_utf8_lossy(&out.stdout));
 }
 

@@ -122,7 +122,8 @@ pub enum Command {
     /// evreg.lock; with --against REF, also that published versions are unchanged since REF.
     Check(check::Args),
     /// What changed between two versions (default: the last two), or in every subject since a
-    /// git ref: a semantic change list, each marked breaking or not, and a text diff.
+    /// git ref: a semantic change list, each marked breaking or not, and a text diff. Exits 1
+    /// when a pair breaks its subject's mode.
     Diff(diff::Args),
     /// Git hooks: `evreg hook install` runs `evreg check --staged` before every commit.
     #[command(subcommand)]
