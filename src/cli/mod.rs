@@ -240,19 +240,15 @@ impl Global {
         }
     }
 
-    /// The human renderer, its colour and width decided here.
-    pub fn human(&self) -> report::human::Human {
-        report::human::Human {
-            color: self.color(),
-            width: terminal_width(),
-            shown: self.shown(),
-        }
-    }
-
-    /// The renderer of the chosen format.
+    /// The renderer of the chosen format, with what it needs decided here (colour, width, what
+    /// is shown in full).
     pub fn renderer(&self) -> Box<dyn Renderer> {
         match self.output {
-            Output::Human => Box::new(self.human()),
+            Output::Human => Box::new(report::human::Human {
+                color: self.color(),
+                width: terminal_width(),
+                shown: self.shown(),
+            }),
             Output::Concise => Box::new(report::concise::Concise {
                 shown: self.shown(),
             }),
