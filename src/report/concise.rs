@@ -1,8 +1,8 @@
 //! `--output concise`: one line per finding, `path:line:col: severity rule: message`, as
 //! compilers and ruff print them, for editors and grep; then the summary.
 
-use super::{Context, Hidden, Renderer, Report, Shown, Streaming, closing, render_streamed};
-use crate::finding::{Finding, Summary};
+use super::{Context, Hidden, Shown, Streaming};
+use crate::finding::Finding;
 use crate::source::SourceMap;
 use std::io::{self, Write};
 
@@ -25,15 +25,6 @@ pub fn line(f: &Finding) -> String {
     format!("{place}{} {}: {message}\n", f.severity, f.rule.id)
 }
 
-impl Renderer for Concise {
-    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
-        render_streamed(self, report, ctx, out)
-    }
-    fn streaming(&self) -> Option<&dyn Streaming> {
-        Some(self)
-    }
-}
-
 impl Streaming for Concise {
     fn findings(
         &self,
@@ -48,22 +39,12 @@ impl Streaming for Concise {
         }
         Ok(())
     }
-    fn close(
-        &self,
-        summary: &Summary,
-        has_errors: bool,
-        ctx: &Context,
-        hidden: &Hidden,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        closing(summary, has_errors, ctx, hidden, out)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture;
+    use crate::report::{Renderer, fixture};
 
     #[test]
     fn renders_the_fixed_report() {

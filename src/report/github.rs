@@ -1,7 +1,7 @@
 //! `--output github`: GitHub Actions workflow commands, so findings appear as annotations on the
 //! pull request's changed lines.
 
-use super::{Context, Hidden, Renderer, Report, Streaming, render_streamed};
+use super::{Context, Hidden, Streaming};
 use crate::finding::{Finding, Severity, Summary};
 use crate::source::SourceMap;
 use std::io::{self, Write};
@@ -59,15 +59,6 @@ fn command(f: &Finding, prefix: &str) -> String {
     format!("::{level} {}::{}\n", props.join(","), data(&message))
 }
 
-impl Renderer for Github {
-    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
-        render_streamed(self, report, ctx, out)
-    }
-    fn streaming(&self) -> Option<&dyn Streaming> {
-        Some(self)
-    }
-}
-
 impl Streaming for Github {
     /// One command per finding; paths read from the repository root (`ctx.path_prefix`).
     fn findings(
@@ -99,7 +90,7 @@ impl Streaming for Github {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture;
+    use crate::report::{Renderer, fixture};
 
     #[test]
     fn renders_the_fixed_report() {

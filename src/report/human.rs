@@ -1,7 +1,7 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
-use super::{Context, Hidden, Renderer, Report, Shown, Streaming, closing, render_streamed};
-use crate::finding::{Category, Direction, Finding, Location, Severity, Summary};
+use super::{Context, Hidden, Shown, Streaming};
+use crate::finding::{Category, Direction, Finding, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -369,15 +369,6 @@ pub struct Human {
     pub shown: Shown,
 }
 
-impl Renderer for Human {
-    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
-        render_streamed(self, report, ctx, out)
-    }
-    fn streaming(&self) -> Option<&dyn Streaming> {
-        Some(self)
-    }
-}
-
 impl Streaming for Human {
     /// Each finding shown as a diagnostic followed by a blank line.
     fn findings(
@@ -425,22 +416,12 @@ impl Streaming for Human {
         }
         Ok(())
     }
-    fn close(
-        &self,
-        summary: &Summary,
-        has_errors: bool,
-        ctx: &Context,
-        hidden: &Hidden,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        closing(summary, has_errors, ctx, hidden, out)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture;
+    use crate::report::{Renderer, fixture};
 
     #[test]
     fn renders_the_fixed_report() {

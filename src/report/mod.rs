@@ -48,7 +48,7 @@ pub trait Streaming {
         out: &mut dyn Write,
     ) -> io::Result<()>;
 
-    /// The closing lines: the summary and what was left out.
+    /// The closing lines: the summary line (✓ or ✗) and what was left out.
     fn close(
         &self,
         summary: &Summary,
@@ -56,19 +56,27 @@ pub trait Streaming {
         ctx: &Context,
         hidden: &Hidden,
         out: &mut dyn Write,
-    ) -> io::Result<()>;
+    ) -> io::Result<()> {
+        let mark = if has_errors { "✗" } else { "✓" };
+        write!(
+            out,
+            "{mark} {}\n{}",
+            ctx.summary_line(summary),
+            hidden.lines()
+        )
+    }
 }
 
 /// A streaming format's whole report: its findings, then its closing lines.
-fn render_streamed(
-    format: &dyn Streaming,
-    report: &Report,
-    ctx: &Context,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let mut hidden = Hidden::default();
-    format.findings(&report.findings, &report.sources, ctx, &mut hidden, out)?;
-    format.close(&report.summary(), report.has_errors(), ctx, &hidden, out)
+impl<S: Streaming> Renderer for S {
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        let mut hidden = Hidden::default();
+        self.findings(&report.findings, &report.sources, ctx, &mut hidden, out)?;
+        self.close(&report.summary(), report.has_errors(), ctx, &hidden, out)
+    }
+    fn streaming(&self) -> Option<&dyn Streaming> {
+        Some(self)
+    }
 }
 
 /// The findings of one command with the files they point into.
@@ -167,23 +175,6 @@ impl Context {
             None => format!("{counts}{scope}{allowed}"),
         }
     }
-}
-
-/// The text renderers' closing summary line (✓ or ✗), and what they left out.
-fn closing(
-    summary: &Summary,
-    has_errors: bool,
-    ctx: &Context,
-    hidden: &Hidden,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let mark = if has_errors { "✗" } else { "✓" };
-    write!(
-        out,
-        "{mark} {}\n{}",
-        ctx.summary_line(summary),
-        hidden.lines()
-    )
 }
 
 /// What the text renderers (human, concise) show in full; the rest is counted in the summary.
