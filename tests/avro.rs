@@ -5,19 +5,7 @@ use serde_json::Value;
 use std::fs;
 
 mod common;
-use common::{copy_of, evreg};
-
-fn check_json(dir: &std::path::Path) -> (Value, i32) {
-    let out = evreg(dir)
-        .args(["check", "--output", "json"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    (
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
-        out.status.code().unwrap(),
-    )
-}
+use common::{copy_of, json_of};
 
 /// shop.order.placed v4: v3 with Money's decimal changed by `edit`.
 fn with_v4(edit: (&str, &str)) -> tempfile::TempDir {
@@ -54,7 +42,7 @@ fn widening_a_decimal_precision_is_a_warning_that_says_so() {
         r#""precision": 12, "scale": 2"#,
         r#""precision": 16, "scale": 2"#,
     ));
-    let (report, code) = check_json(tmp.path());
+    let (report, code) = json_of(tmp.path(), &["check"]);
     assert_eq!(code, 0, "{report:#}");
     let found = decimal_findings(&report);
     // Money is defined once and used three times: one finding per pair (v4 reads v3, v2, v1).
@@ -79,7 +67,7 @@ fn changing_a_decimal_scale_is_an_error_that_names_the_scale() {
         r#""precision": 12, "scale": 2"#,
         r#""precision": 12, "scale": 3"#,
     ));
-    let (report, code) = check_json(tmp.path());
+    let (report, code) = json_of(tmp.path(), &["check"]);
     assert_eq!(code, 1);
     let found = decimal_findings(&report);
     assert_eq!(found.len(), 3, "{report:#}");
@@ -119,7 +107,7 @@ fn a_fixed_size_change_at_a_shared_schema_root_points_at_size() {
     // v3 uses a shared fixed, v4 a renamed one (aliased) of another size.
     fs::write(dir.join("v3.avsc"), v2).unwrap();
     fs::write(dir.join("v4.avsc"), v3).unwrap();
-    let (report, _) = check_json(tmp.path());
+    let (report, _) = json_of(tmp.path(), &["check"]);
     let sizes: Vec<&Value> = report["findings"]
         .as_array()
         .unwrap()

@@ -3,31 +3,9 @@
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
-use std::path::Path;
 
 mod common;
-use common::{copy_dir, copy_of, data, evreg};
-
-fn json_of(dir: &Path, args: &[&str]) -> (Value, i32) {
-    let out = evreg(dir)
-        .args(args)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    let code = out.status.code().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-    (value, code)
-}
-
-fn rules(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
-}
+use common::{copy_dir, copy_of, data, evreg, json_of, rules_of};
 
 #[test]
 fn a_clean_registry_passes() {
@@ -85,7 +63,7 @@ fn transitive_findings_name_both_versions() {
 fn layout_problems_are_findings() {
     let (report, code) = json_of(&data("layout"), &["check"]);
     assert_eq!(code, 1);
-    let mut found = rules(&report);
+    let mut found = rules_of(&report);
     found.sort();
     found.dedup();
     assert_eq!(
@@ -160,7 +138,7 @@ fn allow_entries_accept_a_break_and_stale_ones_are_reported() {
         (Some("evreg.yaml"), Some(7))
     );
     assert!(
-        !rules(&report).contains(&"avro-doc-missing".to_string()),
+        !rules_of(&report).contains(&"avro-doc-missing".to_string()),
         "turned off in evreg.yaml"
     );
 }
@@ -796,7 +774,7 @@ fn avro_named_types_from_shared_files() {
     // shop.order.paid references `shop.Money`, defined once in schemas/shop.Money.avsc.
     let (report, code) = json_of(&data("avro-shared"), &["check"]);
     assert_eq!(
-        (code, rules(&report)),
+        (code, rules_of(&report)),
         (0, Vec::<String>::new()),
         "{report}"
     );

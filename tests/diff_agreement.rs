@@ -19,7 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{copy_dir, data, evreg};
+use common::{GitRepo, data, evreg, json_of};
 
 /// Every registry under tests/data/ (at any depth) and the one at the repository root.
 fn registries() -> Vec<PathBuf> {
@@ -45,23 +45,6 @@ fn registries() -> Vec<PathBuf> {
     walk(&data(""), &mut out);
     out.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     out
-}
-
-fn run_json(dir: &Path, args: &[&str]) -> (Value, i32) {
-    let out = evreg(dir)
-        .args(args)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let value = serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "{args:?} in {}: {e}\n{text}\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (value, out.status.code().unwrap_or(-1))
 }
 
 /// A finding as both sides print it: rule, direction, severity, places and message.
@@ -172,7 +155,7 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
             evreg(&root).args(["diff", subject]).assert().code(2);
             continue;
         };
-        let (report, _) = run_json(&root, &["check"]);
+        let (report, _) = json_of(&root, &["check"]);
         let check_findings = report["findings"].as_array().unwrap();
         let files = FileProvider::in_memory(reg.root.clone(), reg.all_files());
         for s in &reg.subjects {
@@ -183,9 +166,11 @@ fn diff_agrees_with_check_on_every_pair_of_every_registry() {
                 for &b in numbers.iter().filter(|&&b| b != a) {
                     let at = format!("{} {} v{a} → v{b}", root.display(), s.name);
                     let (out, code) =
-                        run_json(&root, &["diff", &s.name, &a.to_string(), &b.to_string()]);
-                    assert_eq!(code, 0, "{at}: {out}");
+                        json_of(&root, &["diff", &s.name, &a.to_string(), &b.to_string()]);
                     let d = &out["diffs"][0];
+                    // The exit code follows the verdict, as `check`'s follows its errors.
+                    let breaks = d["verdict"] == "breaking";
+                    assert_eq!(code, i32::from(breaks), "{at}: {out}");
                     let expected = engine(&reg, s, &models, &file_findings, a, b);
                     let Some(expected) = expected else {
                         assert_eq!(d["verdict"], "undecided", "{at}: {d}");
@@ -324,12 +309,12 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
                 if a == 1 { old } else { new }.display(),
                 if a == 1 { new } else { old }.display()
             );
-            let (out, _) = run_json(
+            let (out, _) = json_of(
                 tmp.path(),
                 &["diff", "test.pair.changed", &a.to_string(), &b.to_string()],
             );
             let d = &out["diffs"][0];
-            let (compat, _) = run_json(
+            let (compat, _) = json_of(
                 tmp.path(),
                 &[
                     "compat",
@@ -394,50 +379,6 @@ fn diff_agrees_with_compat_on_every_fixture_pair() {
     assert!(attached_named_rule >= 32, "{attached_named_rule}");
 }
 
-/// A git repository holding a copy of a test registry (made with git2, as users' CI clones are).
-struct Repo {
-    dir: tempfile::TempDir,
-    repo: git2::Repository,
-}
-
-impl Repo {
-    fn with(registry: &str) -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&data(registry), dir.path());
-        let repo = git2::Repository::init(dir.path()).unwrap();
-        Repo { dir, repo }
-    }
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-    fn commit(&self, message: &str) {
-        let mut index = self.repo.index().unwrap();
-        index
-            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-            .unwrap();
-        index.update_all(["*"], None).unwrap();
-        index.write().unwrap();
-        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = git2::Signature::new(
-            "Dana Example",
-            "dana@example.com",
-            &git2::Time::new(1_764_000_000, 60),
-        )
-        .unwrap();
-        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        self.repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .unwrap();
-    }
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-    fn write(&self, rel: &str, text: &str) {
-        fs::write(self.path().join(rel), text).unwrap();
-    }
-}
-
 /// (subject, from, to, verdict) of each diff `--against` printed.
 fn pairs(out: &Value) -> Vec<(String, String, String, String)> {
     out["diffs"]
@@ -472,15 +413,15 @@ fn kinds(d: &Value) -> Vec<(String, String, bool, bool)> {
 fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
     const V2: &str = "schemas/shop.order.placed/v2.schema.json";
     const V3: &str = "schemas/shop.order.placed/v3.schema.json";
-    let r = Repo::with("diff-json");
+    let r = GitRepo::with("diff-json");
     let v3 = r.read(V3);
     fs::remove_file(r.path().join(V3)).unwrap();
     r.commit("v1 and v2");
     // A new version that narrows an enum, adds a required property, lowers a maxLength and bounds
     // a number in a definition.
     r.write(V3, &v3);
-    let (out, code) = run_json(r.path(), &["diff", "--against", "HEAD"]);
-    assert_eq!(code, 0);
+    let (out, code) = json_of(r.path(), &["diff", "--against", "HEAD"]);
+    assert_eq!(code, 1, "a breaking pair fails the run: {out}");
     assert_eq!(
         pairs(&out),
         [(
@@ -503,7 +444,7 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
     );
     assert_eq!(d["other_findings"], serde_json::json!([]));
     // `check --against` fails on the same findings.
-    let (report, code) = run_json(r.path(), &["check", "--against", "HEAD"]);
+    let (report, code) = json_of(r.path(), &["check", "--against", "HEAD"]);
     assert_eq!(code, 1);
     let mut from_check: Vec<&str> = report["findings"]
         .as_array()
@@ -540,7 +481,7 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
             r#""enum": ["NEW", "PAID"]"#,
         ),
     );
-    let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
+    let (out, _) = json_of(r.path(), &["diff", "--against", "HEAD"]);
     assert_eq!(
         pairs(&out),
         [(
@@ -565,7 +506,7 @@ fn diff_against_a_ref_judges_json_schema_changes_as_check_does() {
             r#""currency": {"type": "string", "maxLength": 3,"#,
         ),
     );
-    let (out, _) = run_json(r.path(), &["diff", "--against", "HEAD"]);
+    let (out, _) = json_of(r.path(), &["diff", "--against", "HEAD"]);
     let got = pairs(&out);
     assert_eq!(got.len(), 3, "{out}");
     for (i, d) in out["diffs"].as_array().unwrap().iter().enumerate() {
@@ -588,7 +529,7 @@ fn json_diff_human_output() {
         .args(["diff", "shop.order.placed", "1", "3"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1), "the pair is breaking");
     insta::assert_snapshot!("diff_json_human", String::from_utf8_lossy(&out.stdout));
 }
 

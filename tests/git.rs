@@ -1,108 +1,18 @@
 //! The git-aware surface end to end, in real temporary repositories made with git2.
 
 use assert_cmd::Command;
-use git2::{IndexAddOption, Repository, Signature};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
-use std::path::Path;
 
 mod common;
-use common::{copy_dir, data};
-
-/// A repository holding a copy of a test registry, committed once.
-struct Repo {
-    dir: tempfile::TempDir,
-    repo: Repository,
-}
-
-impl Repo {
-    fn with(registry: &str) -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&data(registry), dir.path());
-        let repo = Repository::init(dir.path()).unwrap();
-        let r = Repo { dir, repo };
-        r.commit("initial registry");
-        r
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn stage_all(&self) {
-        let mut index = self.repo.index().unwrap();
-        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
-        index.update_all(["*"], None).unwrap();
-        index.write().unwrap();
-    }
-
-    fn commit(&self, message: &str) {
-        self.stage_all();
-        let mut index = self.repo.index().unwrap();
-        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = Signature::new(
-            "Dana Example",
-            "dana@example.com",
-            &git2::Time::new(1_764_000_000, 60),
-        )
-        .unwrap();
-        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        self.repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-            .unwrap();
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn evreg(&self) -> Command {
-        let mut cmd = Command::cargo_bin("evreg").unwrap();
-        cmd.current_dir(self.path())
-            .env("COLUMNS", "100")
-            .env("NO_COLOR", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE");
-        cmd
-    }
-
-    fn json(&self, args: &[&str]) -> (Value, i32) {
-        let out = self
-            .evreg()
-            .args(args)
-            .args(["--output", "json"])
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        (
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
-            out.status.code().unwrap(),
-        )
-    }
-}
-
-fn rules(report: &Value) -> Vec<&str> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect()
-}
+use common::{GitRepo, copy_dir, data, rules_of};
 
 const V2: &str = "schemas/shop.order.placed/v2.avsc";
 
 #[test]
 fn an_edited_published_version_is_caught_at_the_change() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     // A doc edit and reformatting are fine.
     r.write(
         V2,
@@ -111,7 +21,7 @@ fn an_edited_published_version_is_caught_at_the_change() {
             .replace("  ", "    "),
     );
     let (report, code) = r.json(&["check", "--against", "HEAD"]);
-    assert_eq!((code, rules(&report)), (0, vec![]), "{report}");
+    assert_eq!((code, rules_of(&report)), (0, vec![]), "{report}");
     // A changed type is not.
     r.write(
         V2,
@@ -134,7 +44,7 @@ fn an_edited_published_version_is_caught_at_the_change() {
 
 #[test]
 fn a_deleted_version_and_a_loosened_mode_are_caught() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     fs::remove_file(r.path().join("schemas/shop.order.cancelled/v2.avsc")).unwrap();
     r.write(
         "schemas/shop.order.placed/subject.yaml",
@@ -142,14 +52,14 @@ fn a_deleted_version_and_a_loosened_mode_are_caught() {
     );
     let (report, code) = r.json(&["check", "--against", "HEAD"]);
     assert_eq!(code, 1);
-    let mut found = rules(&report);
+    let mut found = rules_of(&report);
     found.sort();
     assert_eq!(found, ["mode-loosened", "version-deleted"]);
 }
 
 #[test]
 fn new_versions_are_checked_by_mode_against_the_ref() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     let v3 = r.read(V2).replace(
         r#""doc": "Coupon code."}"#,
         r#""doc": "Coupon code."}, {"name": "channel", "type": "string", "doc": "Channel."}"#,
@@ -158,7 +68,7 @@ fn new_versions_are_checked_by_mode_against_the_ref() {
     let (report, code) = r.json(&["check", "--against", "HEAD"]);
     assert_eq!(code, 1);
     assert!(
-        rules(&report)
+        rules_of(&report)
             .iter()
             .all(|r| *r == "avro-field-missing-default"),
         "{report}"
@@ -176,7 +86,7 @@ fn new_versions_are_checked_by_mode_against_the_ref() {
 
 #[test]
 fn a_missing_ref_says_how_to_fetch_it() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     r.evreg()
         .args(["check", "--against", "origin/main"])
         .assert()
@@ -203,9 +113,9 @@ fn outside_git_against_is_a_clear_failure() {
 
 #[test]
 fn only_new_hides_what_the_ref_already_had() {
-    let r = Repo::with("breaking");
+    let r = GitRepo::committed("breaking");
     let (before, _) = r.json(&["check"]);
-    assert!(!rules(&before).is_empty());
+    assert!(!rules_of(&before).is_empty());
     r.evreg()
         .args(["check", "--against", "HEAD", "--only-new"])
         .assert()
@@ -229,7 +139,11 @@ fn only_new_hides_what_the_ref_already_had() {
             .all(|f| f["version"] == 3),
         "{report}"
     );
-    assert!(rules(&report).contains(&"avro-field-missing-default"));
+    assert!(
+        rules_of(&report)
+            .iter()
+            .any(|r| r == "avro-field-missing-default")
+    );
     let (all, _) = r.json(&["check", "--against", "HEAD"]);
     assert!(
         all["findings"]
@@ -314,7 +228,7 @@ fn add_records_the_new_version_in_the_lock() {
 
 #[test]
 fn log_names_the_commit_of_each_version() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     let v3 = r.read(V2);
     r.write("schemas/shop.order.placed/v3.avsc", &v3);
     r.commit("shop.order.placed v3: same as v2");
@@ -338,7 +252,7 @@ fn log_names_the_commit_of_each_version() {
 
 #[test]
 fn staged_checks_the_index_not_the_working_tree() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     let bad = r
         .read(V2)
         .replace(r#""type": "int""#, r#""type": "string""#);
@@ -356,7 +270,7 @@ fn staged_checks_the_index_not_the_working_tree() {
 
 #[test]
 fn the_pre_commit_hook_blocks_a_staged_break() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     r.evreg().args(["hook", "install"]).assert().success();
     let hook = r.path().join(".git/hooks/pre-commit");
     let script = fs::read_to_string(&hook).unwrap();
@@ -404,7 +318,7 @@ fn the_pre_commit_hook_blocks_a_staged_break() {
 
 #[test]
 fn a_foreign_hook_is_never_overwritten_unasked() {
-    let r = Repo::with("ok");
+    let r = GitRepo::committed("ok");
     let hook = r.path().join(".git/hooks/pre-commit");
     fs::create_dir_all(hook.parent().unwrap()).unwrap();
     fs::write(&hook, "#!/bin/sh\nmake lint\n").unwrap();
@@ -426,17 +340,18 @@ fn a_foreign_hook_is_never_overwritten_unasked() {
 
 #[test]
 fn diff_lists_changes_and_marks_the_breaking_ones() {
-    let r = Repo::with("breaking");
+    let r = GitRepo::committed("breaking");
     let out = r
         .evreg()
         .args(["diff", "shop.order.placed"])
         .assert()
-        .success();
+        .code(1);
     insta::assert_snapshot!(
         "diff_human",
         String::from_utf8_lossy(&out.get_output().stdout)
     );
-    let (d, _) = r.json(&["diff", "shop.order.placed", "1", "2"]);
+    let (d, code) = r.json(&["diff", "shop.order.placed", "1", "2"]);
+    assert_eq!(code, 0, "a compatible pair: {d}");
     let d = &d["diffs"][0];
     assert_eq!(
         (
@@ -458,7 +373,15 @@ fn diff_lists_changes_and_marks_the_breaking_ones() {
         &r.read("schemas/shop.order.placed/v3.avsc"),
     );
     let (d, code) = r.json(&["diff", "--against", "HEAD"]);
-    assert_eq!(code, 0);
+    // The edited v1 lost a symbol events already written use.
+    assert_eq!(code, 1, "{d}");
+    let verdicts: Vec<&str> = d["diffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["compatible", "breaking"]);
     let pairs: Vec<(&str, &str, &str)> = d["diffs"]
         .as_array()
         .unwrap()
@@ -482,7 +405,7 @@ fn diff_lists_changes_and_marks_the_breaking_ones() {
 
 #[test]
 fn a_shared_definition_edited_in_place_changes_every_version_that_uses_it() {
-    let r = Repo::with("json-refs");
+    let r = GitRepo::committed("json-refs");
     // Reached through common.schema.json: a transitive `$ref`.
     let shared = "schemas/currency.schema.json";
     let before = r.read(shared);
@@ -495,7 +418,7 @@ fn a_shared_definition_edited_in_place_changes_every_version_that_uses_it() {
     );
     let (report, _) = r.json(&["check", "--against", "HEAD"]);
     assert!(
-        !rules(&report).contains(&"version-modified"),
+        !rules_of(&report).iter().any(|r| r == "version-modified"),
         "docs may change: {report}"
     );
     r.write(shared, &before.replace("[A-Z]{3}", "[A-Z]{2,3}"));

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod common;
+use common::{report_of, rules_of};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -27,9 +28,7 @@ fn registry(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 fn write_all(root: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
+        common::write(root, rel, text);
     }
 }
 
@@ -126,16 +125,6 @@ const MONEY: &str =
 const MONEY_EDITED: &str =
     r#"{"$defs":{"Money":{"type":"object","properties":{"amount":{"type":"string"}}}}}"#;
 
-fn rules_of(json: &str) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    v["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["rule"].as_str().map(str::to_string))
-        .collect()
-}
-
 #[test]
 fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
     let forms = [
@@ -185,7 +174,7 @@ fn editing_a_shared_file_is_caught_whatever_spelling_the_reference_uses() {
                 .args(["--output", "json"])
                 .output()
                 .unwrap();
-            let rules = rules_of(&stdout_of(&out));
+            let rules = rules_of(&report_of(&out));
             assert!(
                 rules.iter().any(|r| r == "version-modified"),
                 "{form}, {args:?}: the edit of the shared file passes: {rules:?}"
@@ -279,7 +268,7 @@ fn a_fifo_among_the_schemas_is_refused_without_hanging() {
                 .args(["check", "--output", "json"])
                 .output()
                 .unwrap();
-            let rules = rules_of(&stdout_of(&out));
+            let rules = rules_of(&report_of(&out));
             assert_eq!(
                 rules
                     .iter()
@@ -321,14 +310,14 @@ fn folders_and_files_that_link_out_of_the_registry_are_not_read() {
         .args(["check", "--output", "json"])
         .output()
         .unwrap();
-    let json = stdout_of(&out);
+    let report = report_of(&out);
     assert!(
-        rules_of(&json)
+        rules_of(&report)
             .iter()
             .filter(|r| *r == "layout-outside-registry")
             .count()
             == 2,
-        "{json}"
+        "{report}"
     );
     let list = evreg(root).arg("list").output().unwrap();
     assert!(
@@ -565,7 +554,7 @@ fn a_refused_add_cites_the_file_the_user_gave() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    let v = report_of(&out);
     let f = &v["findings"][0];
     assert_eq!(f["rule"], "avro-field-missing-default", "{v}");
     assert_eq!(f["file"], "candidate.avsc", "{v}");

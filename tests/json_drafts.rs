@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::evreg;
+use common::{evreg, json_of, rules_of};
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
@@ -38,23 +38,10 @@ fn registry(config: &str, subject_yaml: Option<&str>) -> tempfile::TempDir {
     tmp
 }
 
-fn check(root: &Path) -> (i32, Vec<Value>) {
-    let out = evreg(root)
-        .args(["check", "--output", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    (
-        out.status.code().unwrap(),
-        v["findings"].as_array().unwrap().clone(),
-    )
-}
-
-fn rules_of(findings: &[Value]) -> Vec<&str> {
-    findings
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect()
+/// `evreg check` in `root`: the exit code and the findings.
+fn check(root: &Path) -> (i32, Value) {
+    let (report, code) = json_of(root, &["check"]);
+    (code, report["findings"].clone())
 }
 
 #[test]
@@ -63,6 +50,8 @@ fn a_keyword_of_another_draft_under_the_default_draft_fails_check_and_names_the_
     let (code, findings) = check(reg.path());
     assert_eq!(code, 1, "{findings:#?}");
     let f = findings
+        .as_array()
+        .unwrap()
         .iter()
         .find(|f| f["rule"] == "json-keyword-other-draft")
         .unwrap_or_else(|| panic!("{findings:#?}"));
@@ -167,25 +156,18 @@ fn compat_takes_the_draft_as_a_flag_and_never_calls_the_pair_compatible_silently
     fs::write(&old, V1).unwrap();
     fs::write(&new, V2).unwrap();
     let run = |extra: &[&str]| {
-        let mut args = vec!["compat", "old.json", "new.json", "--output", "json"];
+        let mut args = vec!["compat", "old.json", "new.json"];
         args.extend_from_slice(extra);
-        let out = evreg(tmp.path()).args(&args).output().unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code().unwrap(), v)
+        let (v, code) = json_of(tmp.path(), &args);
+        (code, v)
     };
     let (code, v) = run(&[]);
     assert_eq!(code, 1, "{v:#}");
     assert_eq!(v["compatible"], false, "{v:#}");
-    assert_eq!(
-        rules_of(v["findings"].as_array().unwrap()),
-        ["json-keyword-other-draft"]
-    );
+    assert_eq!(rules_of(&v), ["json-keyword-other-draft"]);
     let (code, v) = run(&["--draft", "draft-07"]);
     assert_eq!(code, 1, "{v:#}");
-    assert_eq!(
-        rules_of(v["findings"].as_array().unwrap()),
-        ["json-dependent-required-added"]
-    );
+    assert_eq!(rules_of(&v), ["json-dependent-required-added"]);
     // FORWARD under draft-07: v1 reads v2's data; the pair is compatible.
     let (code, v) = run(&["--draft", "7", "--mode", "forward"]);
     assert_eq!(code, 0, "{v:#}");

@@ -4,7 +4,8 @@
 
 use evreg::Mode;
 use evreg::compat::json::Policy;
-use evreg::report::{Context, json};
+use evreg::report::json::Json;
+use evreg::report::{Context, Renderer};
 use serde_json::Value;
 use std::path::Path;
 
@@ -15,7 +16,7 @@ fn report(old: &Path, new: &Path, mode: Mode) -> Value {
         compat: Some((mode, outcome.compatible)),
         ..Context::default()
     };
-    serde_json::from_str(&json::render(&outcome.report, &ctx)).unwrap()
+    serde_json::from_str(&Json.render_to_string(&outcome.report, &ctx)).unwrap()
 }
 
 #[test]

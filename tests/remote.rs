@@ -3,14 +3,13 @@
 //! drift, import back into an empty registry with the remote's ids, names that do not fit.
 
 mod common;
+use common::Served;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 /// `evreg serve --writable` over an empty registry: the remote.
 struct Remote {
-    child: Child,
+    _served: Served,
     url: String,
     _dir: tempfile::TempDir,
 }
@@ -20,35 +19,12 @@ impl Remote {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("evreg.yaml"), "compatibility: BACKWARD\n").unwrap();
         std::fs::create_dir(dir.path().join("schemas")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evreg"))
-            .args(["serve", "--writable", "--listen", "127.0.0.1:0"])
-            .current_dir(dir.path())
-            .env_remove("EVREG_REGISTRY")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let served = Served::start(dir.path(), &["--writable"]);
         Remote {
-            child,
-            url,
+            url: served.url(),
+            _served: served,
             _dir: dir,
         }
-    }
-}
-
-impl Drop for Remote {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -271,33 +247,17 @@ fn remote_names_that_do_not_fit_the_naming_rule_get_a_mapping_suggestion() {
 /// installs it; without it this test says it skipped).
 #[test]
 fn confluents_python_client_reads_what_publish_registered() {
-    let probe = Command::new("python3")
-        .args([
-            "-c",
-            "import confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.json_schema",
-        ])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        println!(
-            "SKIPPED: Confluent's Python client is not installed here (python3 -m pip install 'confluent-kafka[avro,json,schemaregistry]'); .ci/run installs it and runs this test"
-        );
-        return;
-    }
     let remote = Remote::start();
     let source = common::copy_of("remote");
     assert_eq!(run(source.path(), &["publish", "--url", &remote.url]).0, 0);
-    let out = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/confluent_client_check.py"))
-        .arg(env!("CARGO_BIN_EXE_evreg"))
-        .arg(source.path())
-        .args(["--url", &remote.url])
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{text}");
+    let args = [
+        source.path().as_os_str(),
+        "--url".as_ref(),
+        remote.url.as_ref(),
+    ];
+    let Some((ok, text)) = common::confluent_client_check(&args) else {
+        return;
+    };
+    assert!(ok, "{text}");
     assert!(text.contains("checks passed"), "{text}");
 }

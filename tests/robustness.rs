@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod common;
-use common::{copy_of, data, evreg};
+use common::{copy_of, data, evreg, report_of, rules_of};
 
 /// Generous for a debug build on a busy machine, far below what quadratic work would take.
 const LIMIT: Duration = Duration::from_secs(20);
@@ -28,19 +28,10 @@ fn validate_stdin(dir: &Path, extra: &[&str], input: Vec<u8>) -> (Value, i32) {
         .timeout(LIMIT)
         .output()
         .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let report = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{e}: {text}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (report, out.status.code().expect("evreg was killed"))
-}
-
-fn rules_of(report: &Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
+    (
+        report_of(&out),
+        out.status.code().expect("evreg was killed"),
+    )
 }
 
 #[test]

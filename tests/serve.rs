@@ -4,55 +4,14 @@
 #![cfg(unix)]
 
 mod common;
+use common::Served;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A running `evreg serve`, its address and what it logged so far.
-struct Served {
-    child: Child,
-    addr: String,
-    log: Arc<Mutex<String>>,
-}
-
 impl Served {
-    fn start(root: &Path, args: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_evreg"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .current_dir(root)
-            .env_remove("EVREG_REGISTRY")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
-        let log = Arc::new(Mutex::new(String::new()));
-        let sink = log.clone();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut l = sink.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-        Served { child, addr, log }
-    }
-
     /// One request on its own connection: status, content type, body.
     fn request(&self, method: &str, path: &str, body: &str) -> (u16, String, String) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
@@ -93,13 +52,6 @@ impl Served {
         std::thread::sleep(Duration::from_millis(100));
         let log = self.log.lock().unwrap().clone();
         (status.success(), log)
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -228,29 +180,10 @@ fn a_version_added_on_disk_is_served_after_the_next_look_at_the_files() {
 /// across a restart. CI installs the client (.ci/run); without it this test says it skipped.
 #[test]
 fn confluents_python_client_reads_writes_and_checks_through_serve() {
-    let probe = Command::new("python3")
-        .args([
-            "-c",
-            "import confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.json_schema",
-        ])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        println!(
-            "SKIPPED: Confluent's Python client is not installed here (python3 -m pip install 'confluent-kafka[avro,json,schemaregistry]'); .ci/run installs it and runs this test"
-        );
+    let registry = common::data("remote");
+    let Some((ok, text)) = common::confluent_client_check(&[registry.as_os_str()]) else {
         return;
-    }
-    let out = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/confluent_client_check.py"))
-        .arg(env!("CARGO_BIN_EXE_evreg"))
-        .arg(common::data("remote"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{text}");
+    };
+    assert!(ok, "{text}");
     assert!(text.contains("checks passed"), "{text}");
 }

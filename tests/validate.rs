@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::path::Path;
 
 mod common;
-use common::{data, evreg};
+use common::{data, evreg, report_of};
 
 fn json(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Value, i32) {
     let mut cmd = evreg(dir);
@@ -14,11 +14,7 @@ fn json(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> (Value, i32) {
         cmd.write_stdin(input);
     }
     let out = cmd.output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    (
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
-        out.status.code().unwrap(),
-    )
+    (report_of(&out), out.status.code().unwrap())
 }
 
 fn rows(report: &Value) -> Vec<(String, Option<u64>, String)> {

@@ -92,13 +92,11 @@ impl Mono {
     }
 
     fn write(&self, rel: &str, text: &str) {
-        let p = self.root().join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
+        common::write(&self.root(), rel, text);
     }
 
     fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.root().join(rel)).unwrap()
+        common::read(&self.root(), rel)
     }
 
     /// evreg run from the registry's folder.
@@ -107,17 +105,10 @@ impl Mono {
     }
 
     fn evreg_in(&self, dir: &Path) -> Command {
-        let mut cmd = Command::cargo_bin("evreg").unwrap();
-        cmd.current_dir(dir)
-            .env("COLUMNS", "100")
-            .env("NO_COLOR", "1")
-            .env("HOME", self.dir.path().join("home"))
+        let mut cmd = common::evreg(dir);
+        cmd.env("HOME", self.dir.path().join("home"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("EVREG_OUTPUT")
-            .env_remove("EVREG_REGISTRY")
-            .env_remove("GITHUB_WORKSPACE")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE");
+            .env_remove("GITHUB_WORKSPACE");
         cmd
     }
 
@@ -129,9 +120,8 @@ impl Mono {
             .args(["--output", "json"])
             .output()
             .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
         (
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+            common::report_of(&out),
             out.status.code().unwrap(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )

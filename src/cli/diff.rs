@@ -1,4 +1,4 @@
-use super::{EXIT_OK, Exit, Failure, Global, Output, print, to_json};
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output, print, to_json};
 use crate::diff::{Family, Judge, Side, Verdict, VersionDiff, diff_subject, diff_versions};
 use crate::finding::{Direction, Finding, Severity};
 use crate::registry::{Registry, Subject};
@@ -136,7 +136,12 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         Output::Json => print(&to_json(&serde_json::json!({ "diffs": diffs }))),
         _ => print(&human(&diffs, g.color())),
     }
-    Ok(EXIT_OK)
+    // As `check` exits for the same pairs: 1 when one breaks its subject's mode.
+    Ok(if diffs.iter().any(|d| d.breaking) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn human(diffs: &[VersionDiff], color: bool) -> String {

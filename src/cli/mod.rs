@@ -20,7 +20,7 @@ mod serve;
 mod validate;
 
 use crate::registry::{LoadError, Registry};
-use crate::report::{self, Context, Report};
+use crate::report::{self, Context, Renderer, Report};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -122,7 +122,8 @@ pub enum Command {
     /// evreg.lock; with --against REF, also that published versions are unchanged since REF.
     Check(check::Args),
     /// What changed between two versions (default: the last two), or in every subject since a
-    /// git ref: a semantic change list, each marked breaking or not, and a text diff.
+    /// git ref: a semantic change list, each marked breaking or not, and a text diff. Exits 1
+    /// when a pair breaks its subject's mode.
     Diff(diff::Args),
     /// Git hooks: `evreg hook install` runs `evreg check --staged` before every commit.
     #[command(subcommand)]
@@ -239,12 +240,23 @@ impl Global {
         }
     }
 
-    /// The human renderer's settings.
-    pub fn human(&self) -> report::human::Options {
-        report::human::Options {
-            color: self.color(),
-            width: terminal_width(),
-            shown: self.shown(),
+    /// The renderer of the chosen format, with what it needs decided here (colour, width, what
+    /// is shown in full).
+    pub fn renderer(&self) -> Box<dyn Renderer> {
+        match self.output {
+            Output::Human => Box::new(report::human::Human {
+                color: self.color(),
+                width: terminal_width(),
+                shown: self.shown(),
+            }),
+            Output::Concise => Box::new(report::concise::Concise {
+                shown: self.shown(),
+            }),
+            Output::Json => Box::new(report::json::Json),
+            Output::Github => Box::new(report::github::Github),
+            Output::Junit => Box::new(report::junit::Junit),
+            Output::Sarif => Box::new(report::sarif::Sarif),
+            Output::Markdown => Box::new(report::markdown::Markdown),
         }
     }
 
@@ -255,21 +267,12 @@ impl Global {
 
     /// Render a report in the chosen format to stdout; the exit code follows its errors.
     pub fn emit(&self, report: &Report, ctx: &Context) -> Exit {
-        let text = match self.output {
-            Output::Json => {
-                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                // A closed pipe (`| head`) is not an error of the check.
-                let _ = report::json::write(report, ctx, &mut out).and_then(|()| out.flush());
-                String::new()
-            }
-            Output::Github => report::github::render(report, ctx),
-            Output::Junit => report::junit::render(report, &ctx.subject_names, &ctx.path_prefix),
-            Output::Sarif => report::sarif::render(report, &ctx.path_prefix),
-            Output::Markdown => report::markdown::render(report, ctx),
-            Output::Human => report::human::render(report, ctx, &self.human()),
-            Output::Concise => report::concise::render(report, ctx, &self.shown()),
-        };
-        print(&text);
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        // A closed pipe (`| head`) is not an error of the check.
+        let _ = self
+            .renderer()
+            .render(report, ctx, &mut out)
+            .and_then(|()| out.flush());
         if report.has_errors() {
             EXIT_FINDINGS
         } else {

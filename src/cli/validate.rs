@@ -1,7 +1,7 @@
-use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output};
+use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global};
 use crate::finding::{Finding, Summary};
 use crate::registry::config::Settings;
-use crate::report::{self, Context, Report};
+use crate::report::{self, Context, Renderer, Report};
 use crate::source::SourceMap;
 use crate::validate::events::{Catalog, Expect};
 use crate::validate::input::{self, Checked};
@@ -65,10 +65,13 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     Ok(out.finish())
 }
 
-/// Takes each event's findings as they come: human and GitHub output are written (and flushed)
-/// at once, so nothing accumulates; formats that are one document are written at the end.
+/// Takes each event's findings as they come: streaming formats (human, concise, GitHub) are
+/// written (and flushed) at once, so nothing accumulates; formats that are one document are
+/// written at the end.
 struct Emitter<'a> {
     g: &'a Global,
+    /// The chosen format, decided once.
+    renderer: Box<dyn Renderer>,
     settings: &'a Settings,
     /// For one-document formats: every finding, in input order, and the files they point into.
     findings: Vec<Finding>,
@@ -81,14 +84,13 @@ struct Emitter<'a> {
     closed: bool,
     /// What human and concise output left out so far.
     hidden: report::Hidden,
-    /// Decided once: colour, width and what is shown.
-    human: report::human::Options,
 }
 
 impl<'a> Emitter<'a> {
     fn new(g: &'a Global, settings: &'a Settings) -> Self {
         Emitter {
             g,
+            renderer: g.renderer(),
             settings,
             findings: Vec::new(),
             sources: SourceMap::default(),
@@ -98,15 +100,7 @@ impl<'a> Emitter<'a> {
             rejected: 0,
             closed: false,
             hidden: report::Hidden::default(),
-            human: g.human(),
         }
-    }
-
-    fn streaming(&self) -> bool {
-        matches!(
-            self.g.output,
-            Output::Human | Output::Concise | Output::Github
-        )
     }
 
     fn event(&mut self, checked: Checked) -> ControlFlow<()> {
@@ -120,7 +114,7 @@ impl<'a> Emitter<'a> {
         self.summary.warnings += s.warnings;
         self.summary.infos += s.infos;
         self.summary.allowed += s.allowed;
-        if !self.streaming() {
+        let Some(format) = self.renderer.streaming() else {
             if !findings.is_empty()
                 && let Some(source) = checked.source
             {
@@ -128,30 +122,24 @@ impl<'a> Emitter<'a> {
             }
             self.findings.extend(findings);
             return ControlFlow::Continue(());
-        }
+        };
         if findings.is_empty() {
             return ControlFlow::Continue(());
         }
-        let text = match self.g.output {
-            Output::Github => report::github::render_findings(&findings, &Context::default()),
-            Output::Concise => {
-                report::concise::render_findings(&findings, &self.human.shown, &mut self.hidden)
-            }
-            _ => {
-                let mut sources = SourceMap::default();
-                if let Some(source) = checked.source {
-                    sources.insert(source);
-                }
-                report::human::render_findings(&findings, &sources, &self.human, &mut self.hidden)
-            }
-        };
+        let mut sources = SourceMap::default();
+        if let Some(source) = checked.source {
+            sources.insert(source);
+        }
+        let mut text = Vec::new();
+        let ctx = Context::default();
+        let _ = format.findings(&findings, &sources, &ctx, &mut self.hidden, &mut text);
         self.write(&text)
     }
 
-    fn write(&mut self, text: &str) -> ControlFlow<()> {
+    fn write(&mut self, text: &[u8]) -> ControlFlow<()> {
         let mut stdout = std::io::stdout().lock();
         if stdout
-            .write_all(text.as_bytes())
+            .write_all(text)
             .and_then(|()| stdout.flush())
             .is_err()
         {
@@ -166,18 +154,16 @@ impl<'a> Emitter<'a> {
             events: Some((self.events, self.rejected)),
             ..Context::default()
         };
-        if !self.streaming() {
+        let Some(format) = self.renderer.streaming() else {
             let report = Report {
                 findings: std::mem::take(&mut self.findings),
                 sources: std::mem::take(&mut self.sources),
             };
             return self.g.emit(&report, &ctx);
-        }
-        let summary = match self.g.output {
-            Output::Github => report::github::summary(&self.summary, &ctx),
-            _ => report::closing(&self.summary, self.errors, &ctx, &self.hidden),
         };
-        let _ = self.write(&summary);
+        let mut text = Vec::new();
+        let _ = format.close(&self.summary, self.errors, &ctx, &self.hidden, &mut text);
+        let _ = self.write(&text);
         if self.errors { EXIT_FINDINGS } else { EXIT_OK }
     }
 }

@@ -7,8 +7,9 @@
 //! located by pointer in both versions — find it. Files both versions' `$ref`s reach are walked
 //! too, so a shared definition that differs between them shows where it differs.
 
-use super::{Change, Family, Place};
+use super::{Change, ChangeKind, Family, Place, rule_list};
 use crate::compat::avro::join;
+use crate::rules::Rule;
 use crate::schema::json::{JsonSchema, types};
 use crate::source::json::{Member, Node, Value, escape_pointer_token};
 
@@ -47,7 +48,7 @@ struct At {
     under: String,
     /// Rules of the applicators this schema sits in (`anyOf`, `not`, `items`, …): the engine
     /// may report a change inside them at the applicator.
-    inherit: Vec<&'static str>,
+    inherit: Vec<&'static Rule>,
 }
 
 impl At {
@@ -96,7 +97,7 @@ fn ptr(base: &str, token: &str) -> String {
 }
 
 /// The keyword's family in the change list.
-fn family_of(keyword: &str) -> Family {
+pub(super) fn family_of(keyword: &str) -> Family {
     match keyword {
         "type" => Family::Types,
         "enum" | "const" => Family::Enum,
@@ -129,54 +130,49 @@ fn family_of(keyword: &str) -> Family {
     }
 }
 
-const OBJECT_MODEL: &[&str] = &[
-    "json-property-added-to-open-model",
-    "json-property-added-to-partially-open-model",
-    "json-property-removed-from-closed-model",
-    "json-property-removed-from-partially-open-model",
-    "json-additional-properties-narrowed",
-    "json-pattern-properties-changed",
+const OBJECT_MODEL: &[&Rule] = rule_list![
+    JSON_PROPERTY_ADDED_TO_OPEN_MODEL,
+    JSON_PROPERTY_ADDED_TO_PARTIALLY_OPEN_MODEL,
+    JSON_PROPERTY_REMOVED_FROM_CLOSED_MODEL,
+    JSON_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_MODEL,
+    JSON_ADDITIONAL_PROPERTIES_NARROWED,
+    JSON_PATTERN_PROPERTIES_CHANGED,
 ];
 
 /// The engine rules a change of this keyword can cause.
-fn rules_of(keyword: &str) -> &'static [&'static str] {
+pub(super) fn rules_of(keyword: &str) -> &'static [&'static Rule] {
     match keyword {
-        "type" => &["json-type-narrowed"],
-        "enum" | "const" => &[
-            "json-enum-narrowed",
-            "json-const-changed",
-            "json-type-narrowed",
-        ],
-        "format" => &["json-format-changed"],
-        "minLength" => &["json-min-length-increased"],
-        "maxLength" => &["json-max-length-decreased"],
-        "pattern" => &["json-pattern-changed"],
-        "minimum" | "exclusiveMinimum" => &["json-minimum-increased"],
-        "maximum" | "exclusiveMaximum" => &["json-maximum-decreased"],
-        "multipleOf" => &["json-multiple-of-changed"],
+        "type" => rule_list![JSON_TYPE_NARROWED],
+        "enum" | "const" => rule_list![JSON_ENUM_NARROWED, JSON_CONST_CHANGED, JSON_TYPE_NARROWED],
+        "format" => rule_list![JSON_FORMAT_CHANGED],
+        "minLength" => rule_list![JSON_MIN_LENGTH_INCREASED],
+        "maxLength" => rule_list![JSON_MAX_LENGTH_DECREASED],
+        "pattern" => rule_list![JSON_PATTERN_CHANGED],
+        "minimum" | "exclusiveMinimum" => rule_list![JSON_MINIMUM_INCREASED],
+        "maximum" | "exclusiveMaximum" => rule_list![JSON_MAXIMUM_DECREASED],
+        "multipleOf" => rule_list![JSON_MULTIPLE_OF_CHANGED],
         "properties" | "patternProperties" | "additionalProperties" | "unevaluatedProperties" => {
             OBJECT_MODEL
         }
-        "required" => &["json-required-added"],
-        "minProperties" => &["json-min-properties-increased"],
-        "maxProperties" => &["json-max-properties-decreased"],
-        "dependentRequired" | "dependencies" => &[
-            "json-dependent-required-added",
-            "json-dependent-schema-added",
-        ],
-        "dependentSchemas" => &["json-dependent-schema-added"],
-        "propertyNames" => &["json-property-names-narrowed"],
-        "items" | "prefixItems" | "additionalItems" | "unevaluatedItems" => {
-            &["json-items-narrowed", "json-max-items-decreased"]
+        "required" => rule_list![JSON_REQUIRED_ADDED],
+        "minProperties" => rule_list![JSON_MIN_PROPERTIES_INCREASED],
+        "maxProperties" => rule_list![JSON_MAX_PROPERTIES_DECREASED],
+        "dependentRequired" | "dependencies" => {
+            rule_list![JSON_DEPENDENT_REQUIRED_ADDED, JSON_DEPENDENT_SCHEMA_ADDED]
         }
-        "minItems" => &["json-min-items-increased"],
-        "maxItems" => &["json-max-items-decreased"],
-        "uniqueItems" => &["json-unique-items-added"],
-        "contains" | "minContains" | "maxContains" => &["json-contains-narrowed"],
-        "anyOf" => &["json-any-of-narrowed"],
-        "oneOf" => &["json-one-of-narrowed"],
-        "not" => &["json-not-changed"],
-        "if" | "then" | "else" => &["json-conditional-changed"],
+        "dependentSchemas" => rule_list![JSON_DEPENDENT_SCHEMA_ADDED],
+        "propertyNames" => rule_list![JSON_PROPERTY_NAMES_NARROWED],
+        "items" | "prefixItems" | "additionalItems" | "unevaluatedItems" => {
+            rule_list![JSON_ITEMS_NARROWED, JSON_MAX_ITEMS_DECREASED]
+        }
+        "minItems" => rule_list![JSON_MIN_ITEMS_INCREASED],
+        "maxItems" => rule_list![JSON_MAX_ITEMS_DECREASED],
+        "uniqueItems" => rule_list![JSON_UNIQUE_ITEMS_ADDED],
+        "contains" | "minContains" | "maxContains" => rule_list![JSON_CONTAINS_NARROWED],
+        "anyOf" => rule_list![JSON_ANY_OF_NARROWED],
+        "oneOf" => rule_list![JSON_ONE_OF_NARROWED],
+        "not" => rule_list![JSON_NOT_CHANGED],
+        "if" | "then" | "else" => rule_list![JSON_CONDITIONAL_CHANGED],
         _ => &[],
     }
 }
@@ -280,7 +276,7 @@ struct Walker {
     old_file: String,
     new_file: String,
     /// The inherited rules of the schema whose keywords are being compared.
-    inherit: Vec<&'static str>,
+    inherit: Vec<&'static Rule>,
 }
 
 impl Walker {
@@ -297,15 +293,17 @@ impl Walker {
     ) {
         let inherit = self.inherit.clone();
         let place = |file: &str, p: (String, bool)| -> Place { (file.to_string(), p.0, p.1) };
+        let kind = ChangeKind::Keyword {
+            keyword: keyword.to_string(),
+            name: kind,
+        };
         let mut c = Change::new(
-            family_of(keyword),
             kind,
             path,
             place(&self.new_file, new),
             place(&self.old_file, old),
             message,
         )
-        .rules(rules_of(keyword))
         .rules(&inherit);
         if matches!(keyword, "$ref" | "$dynamicRef" | "$recursiveRef") {
             c = c.subtree();
@@ -675,73 +673,16 @@ impl Walker {
             return self.value(key, o, n, at);
         };
         let (base_n, base_o) = Walker::places(at, key, o, n);
-        let names = |x: &Node| -> Option<Vec<String>> {
-            x.as_array().map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-        };
         let w = at.shown();
         for m in nm {
-            let np = ptr(&ptr(&at.np, key), &m.key);
             match member(om, &m.key) {
                 Some(ov) if same(ov, &m.value) => {}
-                Some(ov) => match (names(ov), names(&m.value)) {
-                    (Some(a), Some(b)) => {
-                        let gained: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
-                        let lost: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
-                        let list = |v: &[&String]| {
-                            v.iter()
-                                .map(|s| format!("`{s}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        };
-                        let mut parts = Vec::new();
-                        if !gained.is_empty() {
-                            parts.push(format!("now also requires {}", list(&gained)));
-                        }
-                        if !lost.is_empty() {
-                            parts.push(format!("no longer requires {}", list(&lost)));
-                        }
-                        let op = ptr(&ptr(&at.op, key), &m.key);
-                        self.push(
-                            key,
-                            "dependent-required-changed".into(),
-                            &at.path,
-                            (np, true),
-                            (op, true),
-                            format!("{w}: `{}`, when present, {}", m.key, parts.join(" and ")),
-                            Some(&m.key),
-                        );
-                    }
-                    (None, None) => {
-                        let below = at.down(key, &[key, &m.key], &[key, &m.key], at.path.clone());
-                        self.schema(ov, &m.value, &below);
-                    }
-                    _ => {
-                        let op = ptr(&ptr(&at.op, key), &m.key);
-                        self.push(
-                            key,
-                            "dependency-changed".into(),
-                            &at.path,
-                            (np, true),
-                            (op, true),
-                            format!(
-                                "{w}: the dependency of `{}` changed from {} to {}",
-                                m.key,
-                                show(ov),
-                                show(&m.value)
-                            ),
-                            Some(&m.key),
-                        );
-                    }
-                },
+                Some(ov) => self.dependency(key, &m.key, ov, &m.value, at),
                 None => self.push(
                     key,
                     "dependency-added".into(),
                     &at.path,
-                    (np, true),
+                    (ptr(&ptr(&at.np, key), &m.key), true),
                     (base_o.0.clone(), false),
                     format!(
                         "{w}: `{}`, when present, now requires {}",
@@ -767,6 +708,58 @@ impl Walker {
                 Some(&m.key),
             );
         }
+    }
+
+    /// The dependency of property `name` on both sides: names gained or lost, two schemas
+    /// compared, or one form swapped for the other.
+    fn dependency(&mut self, key: &str, name: &str, ov: &Node, nv: &Node, at: &At) {
+        let names = |x: &Node| -> Option<Vec<String>> {
+            x.as_array().map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+        };
+        let w = at.shown();
+        let np = ptr(&ptr(&at.np, key), name);
+        let op = ptr(&ptr(&at.op, key), name);
+        let (kind, message) = match (names(ov), names(nv)) {
+            (Some(a), Some(b)) => {
+                let list = |v: Vec<&String>| {
+                    v.iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let gained: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
+                let lost: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
+                let mut parts = Vec::new();
+                if !gained.is_empty() {
+                    parts.push(format!("now also requires {}", list(gained)));
+                }
+                if !lost.is_empty() {
+                    parts.push(format!("no longer requires {}", list(lost)));
+                }
+                (
+                    "dependent-required-changed",
+                    format!("{w}: `{name}`, when present, {}", parts.join(" and ")),
+                )
+            }
+            (None, None) => {
+                let below = at.down(key, &[key, name], &[key, name], at.path.clone());
+                return self.schema(ov, nv, &below);
+            }
+            _ => (
+                "dependency-changed",
+                format!(
+                    "{w}: the dependency of `{name}` changed from {} to {}",
+                    show(ov),
+                    show(nv)
+                ),
+            ),
+        };
+        let (np, op) = ((np, true), (op, true));
+        self.push(key, kind.into(), &at.path, np, op, message, Some(name));
     }
 
     /// A keyword whose value is one schema.

@@ -7,8 +7,9 @@
 //! breaks is never judged here: both versions are parsed and compared by the very calls `check`
 //! makes (`parsed::parse_file`, `check::model_pair`), in both directions, with the registry's rule
 //! severities and `allow` list applied as `check` applies them. Each engine finding is then
-//! attached to the listed change it is about (the same place in either version, then the rule,
-//! then the names it mentions); a finding no change explains is kept as an "other" finding, never
+//! attached to the listed change it is about (the same place in either version, then the rule —
+//! each change's `ChangeKind` names the catalogue rules it can break through — then the names it
+//! mentions); a finding no change explains is kept as an "other" finding, never
 //! dropped. So the verdict diff prints is check's verdict for the pair by construction.
 
 mod avro;
@@ -21,12 +22,13 @@ use crate::finding::{Direction, Finding, Severity};
 use crate::parsed::{Model, parse_file};
 use crate::registry::config::Settings;
 use crate::registry::{Registry, Subject, Version};
+use crate::rules::Rule;
 use crate::schema::Format;
 use crate::schema::json::FileProvider;
 use crate::source::json::{Node, Value};
 use serde::{Serialize, Serializer};
 
-pub use avro::avro_changes;
+pub use avro::{AvroChange, avro_changes};
 
 /// What part of a schema a change is about, for grouping the change list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -89,12 +91,75 @@ impl Family {
     }
 }
 
+/// The catalogue rules named, as a `'static` list.
+macro_rules! rule_list {
+    ($($rule:ident),* $(,)?) => {
+        const { &[$(&crate::rules::$rule),*] as &[&'static crate::rules::Rule] }
+    };
+}
+pub(crate) use rule_list;
+
+/// What a change is: its stable name in the change list, its family, and the catalogue rules
+/// through which a change of its kind can break readers (the engine's findings pair by them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    Avro(AvroChange),
+    /// A JSON Schema keyword changed: `name` says how (`max-length-lowered`, `property-removed`);
+    /// the keyword decides the family and the rules (`json::family_of`, `json::rules_of`).
+    Keyword {
+        keyword: String,
+        name: String,
+    },
+}
+
+impl ChangeKind {
+    /// The stable name, e.g. `field-added`, `type-promoted`, `enum-narrowed`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChangeKind::Avro(a) => a.as_str(),
+            ChangeKind::Keyword { name, .. } => name,
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        match self {
+            ChangeKind::Avro(a) => a.family(),
+            ChangeKind::Keyword { keyword, .. } => json::family_of(keyword),
+        }
+    }
+
+    /// The catalogue rules through which a change of this kind can break readers.
+    pub fn rules(&self) -> &'static [&'static Rule] {
+        match self {
+            ChangeKind::Avro(a) => a.rules(),
+            ChangeKind::Keyword { keyword, .. } => json::rules_of(keyword),
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ChangeKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for ChangeKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One semantic change between two versions.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
     pub family: Family,
-    /// A stable kind, e.g. `field-added`, `type-promoted`, `enum-narrowed`, `max-length-lowered`.
-    pub kind: String,
+    pub kind: ChangeKind,
     /// Readable path to the element (`lines[].price`), empty at the root.
     pub path: String,
     /// Where the change is in the new version: its file and JSON pointer (where the element is
@@ -126,7 +191,7 @@ struct Anchor {
     old_exact: bool,
     /// Engine rules through which this kind of change can break readers (its own, and those of
     /// the applicators it sits in: a changed `anyOf` branch is reported at the `anyOf`).
-    rules: Vec<&'static str>,
+    rules: Vec<&'static Rule>,
     /// A name the engine's message quotes when it is about this change (`` `status` ``).
     mention: Option<String>,
     /// The readable path is the engine's own (Avro), so it pairs findings too.
@@ -141,16 +206,16 @@ pub(crate) type Place = (String, String, bool);
 
 impl Change {
     pub(crate) fn new(
-        family: Family,
-        kind: impl Into<String>,
+        kind: ChangeKind,
         path: &str,
         new: Place,
         old: Place,
         message: String,
     ) -> Change {
+        let rules = kind.rules();
         Change {
-            family,
-            kind: kind.into(),
+            family: kind.family(),
+            kind,
             path: path.to_string(),
             file: new.0,
             pointer: new.1,
@@ -167,14 +232,15 @@ impl Change {
                 ..Anchor::default()
             },
         }
+        .rules(rules)
     }
     /// The element is gone from the new version: only `old_pointer` names it.
     pub fn removed(&self) -> bool {
         self.anchor.old_exact && !self.anchor.new_exact
     }
-    pub(crate) fn rules(mut self, rules: &[&'static str]) -> Change {
+    pub(crate) fn rules(mut self, rules: &[&'static Rule]) -> Change {
         for r in rules {
-            if !self.anchor.rules.contains(r) {
+            if !self.anchor.rules.iter().any(|have| have.id == r.id) {
                 self.anchor.rules.push(r);
             }
         }
@@ -319,30 +385,7 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     let (Some(ov), Some(nv)) = (old.version, new.version) else {
         return d;
     };
-    let name = |f: Format| match f {
-        Format::Avro => "Avro",
-        Format::JsonSchema => "JSON Schema",
-    };
-    let mixed = if ov.format != nv.format {
-        Some(format!(
-            "{} is {} and {} is {}",
-            old.label,
-            name(ov.format),
-            new.label,
-            name(nv.format)
-        ))
-    } else {
-        judge.format.filter(|&f| f != ov.format).map(|f| {
-            format!(
-                "{} and {} are {}, but the subject is {} (the format of its first version)",
-                old.label,
-                new.label,
-                name(ov.format),
-                name(f)
-            )
-        })
-    };
-    if let Some(why) = mixed {
+    if let Some(why) = mixed_formats(judge, (&old, ov), (&new, nv)) {
         d.verdict = Verdict::Undecided;
         d.problems.push(format!(
             "{why}: compatibility is defined between versions of one format"
@@ -352,63 +395,13 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     // What the loader says of a file it still loads (a keyword another draft defines): `check`
     // reports it on the version, so the diff carries it too.
     let mut file_findings: Vec<Finding> = Vec::new();
-    let mut parse = |side: &Side, v: &Version, problems: &mut Vec<String>| -> Option<Model> {
-        if !v.readable {
-            problems.push(format!(
-                "{} ({}) is not UTF-8 text",
-                side.label, v.source.path
-            ));
-            return None;
-        }
-        let (model, found) = parse_file(
-            v.source.clone(),
-            &v.source.path,
-            v.format,
-            side.files,
-            judge.draft,
-        );
-        if model.is_none() {
-            problems.extend(found.iter().map(|f| {
-                let at = f
-                    .location
-                    .as_ref()
-                    .map(|l| match (l.line, l.column) {
-                        (Some(line), Some(col)) => format!("{}:{line}:{col}", l.file),
-                        _ => l.file.clone(),
-                    })
-                    .unwrap_or_else(|| v.source.path.clone());
-                format!("{} is not a valid schema: {} ({at})", side.label, f.message)
-            }));
-        } else {
-            file_findings.extend(
-                found
-                    .into_iter()
-                    .map(|f| f.subject(judge.subject).version(v.number)),
-            );
-        }
-        model
-    };
-    let old_model = parse(&old, ov, &mut d.problems);
-    let new_model = parse(&new, nv, &mut d.problems);
+    let old_model = parse_side(judge, &old, ov, &mut d.problems, &mut file_findings);
+    let new_model = parse_side(judge, &new, nv, &mut d.problems, &mut file_findings);
     let (Some(om), Some(nm)) = (old_model, new_model) else {
         d.verdict = Verdict::Undecided;
         return d;
     };
-    // The engine, both directions, exactly as `check` calls it for a pair of its mode.
-    let labels = (new.label.clone(), old.label.clone());
-    let mut findings = Vec::new();
-    for direction in [Direction::Backward, Direction::Forward] {
-        let pair = Pair {
-            new: nv.number,
-            old: ov.number,
-            direction,
-        };
-        findings.extend(
-            model_pair(pair, &nm, &om, judge.policy, &labels)
-                .into_iter()
-                .map(|f| f.subject(judge.subject)),
-        );
-    }
+    let mut findings = engine_findings(judge, (&old, ov, &om), (&new, nv, &nm));
     findings.extend(file_findings);
     let findings: Vec<Finding> = judge
         .settings
@@ -422,7 +415,110 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
         _ => Vec::new(),
     };
     d.other_findings = attach(&mut d.changes, findings);
-    let promised = judge.mode.directions();
+    judge_changes(&mut d, judge.mode);
+    d
+}
+
+/// Why two versions cannot be compared: their formats differ from each other or from the
+/// subject's.
+fn mixed_formats(judge: &Judge, old: (&Side, &Version), new: (&Side, &Version)) -> Option<String> {
+    let name = |f: Format| match f {
+        Format::Avro => "Avro",
+        Format::JsonSchema => "JSON Schema",
+    };
+    let ((old, ov), (new, nv)) = (old, new);
+    if ov.format != nv.format {
+        return Some(format!(
+            "{} is {} and {} is {}",
+            old.label,
+            name(ov.format),
+            new.label,
+            name(nv.format)
+        ));
+    }
+    judge.format.filter(|&f| f != ov.format).map(|f| {
+        format!(
+            "{} and {} are {}, but the subject is {} (the format of its first version)",
+            old.label,
+            new.label,
+            name(ov.format),
+            name(f)
+        )
+    })
+}
+
+/// One side's version parsed as `check` parses it. Why it cannot be goes to `problems`; what the
+/// loader says of a file it still loads goes to `file_findings`.
+fn parse_side(
+    judge: &Judge,
+    side: &Side,
+    v: &Version,
+    problems: &mut Vec<String>,
+    file_findings: &mut Vec<Finding>,
+) -> Option<Model> {
+    if !v.readable {
+        problems.push(format!(
+            "{} ({}) is not UTF-8 text",
+            side.label, v.source.path
+        ));
+        return None;
+    }
+    let (model, found) = parse_file(
+        v.source.clone(),
+        &v.source.path,
+        v.format,
+        side.files,
+        judge.draft,
+    );
+    if model.is_none() {
+        problems.extend(found.iter().map(|f| {
+            let at = f
+                .location
+                .as_ref()
+                .map(|l| match (l.line, l.column) {
+                    (Some(line), Some(col)) => format!("{}:{line}:{col}", l.file),
+                    _ => l.file.clone(),
+                })
+                .unwrap_or_else(|| v.source.path.clone());
+            format!("{} is not a valid schema: {} ({at})", side.label, f.message)
+        }));
+    } else {
+        file_findings.extend(
+            found
+                .into_iter()
+                .map(|f| f.subject(judge.subject).version(v.number)),
+        );
+    }
+    model
+}
+
+/// The engine, both directions, exactly as `check` calls it for a pair of its mode.
+fn engine_findings(
+    judge: &Judge,
+    (old, ov, om): (&Side, &Version, &Model),
+    (new, nv, nm): (&Side, &Version, &Model),
+) -> Vec<Finding> {
+    let labels = (new.label.clone(), old.label.clone());
+    let mut findings = Vec::new();
+    for direction in [Direction::Backward, Direction::Forward] {
+        let pair = Pair {
+            new: nv.number,
+            old: ov.number,
+            direction,
+        };
+        findings.extend(
+            model_pair(pair, nm, om, judge.policy, &labels)
+                .into_iter()
+                .map(|f| f.subject(judge.subject)),
+        );
+    }
+    findings
+}
+
+/// Mark each change by its attached findings, and the pair by all of them, as `check` judges
+/// the pair under `mode`.
+fn judge_changes(d: &mut VersionDiff, mode: Mode) {
+    let promised = mode.directions();
     let breaks = |f: &Finding, dir: Direction| {
         f.direction == Some(dir) && (f.severity == Severity::Error || f.allowed.is_some())
     };
@@ -442,7 +538,6 @@ pub fn diff_versions(judge: &Judge, old: Side, new: Side) -> VersionDiff {
     } else {
         Verdict::Compatible
     };
-    d
 }
 
 /// Attach each finding to the change it is about; return those no change explains.
@@ -472,7 +567,7 @@ fn attach(changes: &mut [Change], findings: Vec<Finding>) -> Vec<Finding> {
 /// A change whose pointer merely stands in for a
 /// removed element pairs only by equality there.
 fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
-    let rule = c.anchor.rules.contains(&f.rule.id);
+    let rule = c.anchor.rules.iter().any(|r| r.id == f.rule.id);
     if c.family == Family::Annotations && !rule {
         return None;
     }

@@ -78,6 +78,16 @@ fn get(state: &State, path: &str) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
+/// POST `schema` (of `schema_type`, Avro when `None`) to `path`.
+fn post_schema(
+    state: &State,
+    path: &str,
+    schema: &str,
+    schema_type: Option<&str>,
+) -> (Response, Option<Change>) {
+    call(state, "POST", path, &schema_body(schema, schema_type))
+}
+
 fn schema_body(schema: &str, schema_type: Option<&str>) -> String {
     serde_json::to_string(&wire::SchemaRequest {
         schema: schema.into(),
@@ -254,43 +264,38 @@ fn lookups_find_an_equal_schema_whatever_its_layout_and_docs() {
     let reformatted = PAID_V2
         .replace("\"doc\": \"Tip.\"", "\"doc\": \"A tip if any.\"")
         .replace(", ", ",\n");
-    let (r, _) = call(
+    let (r, _) = post_schema(
         &s,
-        "POST",
         "/subjects/shop.order.paid?normalize=False",
-        &schema_body(&reformatted, None),
+        &reformatted,
+        None,
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let v: wire::SubjectVersion = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v.version, 2);
     // Registering it again is the id of the version that has it, read-only or not.
-    let (r, change) = call(
+    let (r, change) = post_schema(
         &s,
-        "POST",
         "/subjects/shop.order.paid/versions",
-        &schema_body(&reformatted, Some("AVRO")),
+        &reformatted,
+        Some("AVRO"),
     );
     assert_eq!(r.body, format!("{{\"id\":{}}}", v.id));
     assert!(change.is_none());
-    let (r, _) = call(
-        &s,
-        "POST",
-        "/subjects/shop.order.paid",
-        &schema_body(PAID_BREAKING, None),
-    );
+    let (r, _) = post_schema(&s, "/subjects/shop.order.paid", PAID_BREAKING, None);
     assert_eq!(error_code(&r), wire::code::SCHEMA_NOT_FOUND);
-    let (r, _) = call(&s, "POST", "/subjects/nobody", &schema_body(PAID_V1, None));
+    let (r, _) = post_schema(&s, "/subjects/nobody", PAID_V1, None);
     assert_eq!(error_code(&r), wire::code::SUBJECT_NOT_FOUND);
 }
 
 #[test]
 fn a_read_only_registry_refuses_new_schemas_with_confluents_error() {
     let (_d, s) = state("", false);
-    let (r, change) = call(
+    let (r, change) = post_schema(
         &s,
-        "POST",
         "/subjects/shop.order.paid/versions",
-        &schema_body(PAID_BREAKING, None),
+        PAID_BREAKING,
+        None,
     );
     assert_eq!(
         (r.status, error_code(&r)),
@@ -328,11 +333,11 @@ fn compatibility_verdicts_are_those_of_evreg_compat() {
             )
             .unwrap()
             .compatible;
-            let (r, _) = call(
+            let (r, _) = post_schema(
                 &s,
-                "POST",
                 &format!("/compatibility/subjects/shop.order.paid/versions/{against}?verbose=true"),
-                &schema_body(text, None),
+                text,
+                None,
             );
             let got: wire::Compatibility = serde_json::from_str(&r.body).unwrap();
             assert_eq!(
@@ -344,11 +349,11 @@ fn compatibility_verdicts_are_those_of_evreg_compat() {
             assert_eq!(got.is_compatible, got.messages.is_empty());
         }
     }
-    let (r, _) = call(
+    let (r, _) = post_schema(
         &s,
-        "POST",
         "/compatibility/subjects/shop.order.paid/versions/latest?verbose=true",
-        &schema_body(PAID_BREAKING, None),
+        PAID_BREAKING,
+        None,
     );
     let got: wire::Compatibility = serde_json::from_str(&r.body).unwrap();
     assert!(!got.is_compatible);
@@ -362,11 +367,11 @@ fn compatibility_verdicts_are_those_of_evreg_compat() {
 #[test]
 fn a_writable_registry_accepts_compatible_schemas_in_memory_and_refuses_breaks_with_409() {
     let (_d, s) = state("", true);
-    let (r, change) = call(
+    let (r, change) = post_schema(
         &s,
-        "POST",
         "/subjects/shop.order.paid/versions",
-        &schema_body(PAID_BREAKING, None),
+        PAID_BREAKING,
+        None,
     );
     assert_eq!(
         (r.status, error_code(&r)),
@@ -380,12 +385,7 @@ fn a_writable_registry_accepts_compatible_schemas_in_memory_and_refuses_breaks_w
         r#""type": "string", "doc": "Where.""#,
         r#""type": "string", "default": "web", "doc": "Where.""#,
     );
-    let (r, change) = call(
-        &s,
-        "POST",
-        "/subjects/shop.order.paid/versions",
-        &schema_body(&compatible, None),
-    );
+    let (r, change) = post_schema(&s, "/subjects/shop.order.paid/versions", &compatible, None);
     assert_eq!(r.status, 200, "{}", r.body);
     let id: wire::Registered = serde_json::from_str(&r.body).unwrap();
     let s = s.apply(&change.unwrap());
@@ -399,11 +399,11 @@ fn a_writable_registry_accepts_compatible_schemas_in_memory_and_refuses_breaks_w
         compatible.as_str()
     );
     // A new subject, and a mode set through the API.
-    let (r, change) = call(
+    let (r, change) = post_schema(
         &s,
-        "POST",
         "/subjects/brand-new/versions",
-        &schema_body(r#"{"type":"string"}"#, None),
+        r#"{"type":"string"}"#,
+        None,
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let s = s.apply(&change.unwrap());

@@ -1,8 +1,16 @@
 //! `--output concise`: one line per finding, `path:line:col: severity rule: message`, as
 //! compilers and ruff print them, for editors and grep; then the summary.
 
-use super::{Context, Hidden, Report, Shown};
+use super::{Context, Hidden, Shown, Streaming};
 use crate::finding::Finding;
+use crate::source::SourceMap;
+use std::io::{self, Write};
+
+/// The concise format, showing in full what `shown` keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Concise {
+    pub shown: Shown,
+}
 
 /// One finding as one line.
 pub fn line(f: &Finding) -> String {
@@ -17,18 +25,35 @@ pub fn line(f: &Finding) -> String {
     format!("{place}{} {}: {message}\n", f.severity, f.rule.id)
 }
 
-/// The findings `shown` keeps, one line each; the others are counted in `hidden`.
-pub fn render_findings(findings: &[Finding], shown: &Shown, hidden: &mut Hidden) -> String {
-    findings
-        .iter()
-        .filter(|f| hidden.admit(shown, f))
-        .map(line)
-        .collect()
+impl Streaming for Concise {
+    fn findings(
+        &self,
+        findings: &[Finding],
+        _sources: &SourceMap,
+        _ctx: &Context,
+        hidden: &mut Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        for f in findings.iter().filter(|f| hidden.admit(&self.shown, f)) {
+            out.write_all(line(f).as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
-pub fn render(report: &Report, ctx: &Context, shown: &Shown) -> String {
-    let mut hidden = Hidden::default();
-    let mut out = render_findings(&report.findings, shown, &mut hidden);
-    out.push_str(&report.closing(ctx, &hidden));
-    out
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Renderer, fixture};
+
+    #[test]
+    fn renders_the_fixed_report() {
+        let text = Concise::default().render_to_string(&fixture::report(), &fixture::context());
+        insta::assert_snapshot!(text);
+        let all = Concise { shown: Shown::ALL };
+        insta::assert_snapshot!(
+            "all",
+            all.render_to_string(&fixture::report(), &fixture::context())
+        );
+    }
 }

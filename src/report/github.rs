@@ -1,8 +1,14 @@
 //! `--output github`: GitHub Actions workflow commands, so findings appear as annotations on the
 //! pull request's changed lines.
 
-use super::{Context, Report};
-use crate::finding::{Finding, Severity};
+use super::{Context, Hidden, Streaming};
+use crate::finding::{Finding, Severity, Summary};
+use crate::source::SourceMap;
+use std::io::{self, Write};
+
+/// The GitHub Actions format: every finding is an annotation, nothing is left out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Github;
 
 /// Escape a workflow command's message.
 fn data(s: &str) -> String {
@@ -53,28 +59,43 @@ fn command(f: &Finding, prefix: &str) -> String {
     format!("::{level} {}::{}\n", props.join(","), data(&message))
 }
 
-pub fn render(report: &Report, ctx: &Context) -> String {
-    let mut out = render_findings(&report.findings, ctx);
-    out.push_str(&summary(&report.summary(), ctx));
-    out
-}
-
-/// The findings alone, one command each (streams render as they go).
-pub fn render_findings(findings: &[Finding], ctx: &Context) -> String {
-    findings
-        .iter()
-        .map(|f| command(f, &ctx.path_prefix))
-        .collect()
-}
-
-/// The closing summary line.
-pub fn summary(summary: &crate::finding::Summary, ctx: &Context) -> String {
-    format!("evreg: {}\n", ctx.summary_line(summary))
+impl Streaming for Github {
+    /// One command per finding; paths read from the repository root (`ctx.path_prefix`).
+    fn findings(
+        &self,
+        findings: &[Finding],
+        _sources: &SourceMap,
+        ctx: &Context,
+        _hidden: &mut Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        for f in findings {
+            out.write_all(command(f, &ctx.path_prefix).as_bytes())?;
+        }
+        Ok(())
+    }
+    /// The closing summary line.
+    fn close(
+        &self,
+        summary: &Summary,
+        _has_errors: bool,
+        ctx: &Context,
+        _hidden: &Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        writeln!(out, "evreg: {}", ctx.summary_line(summary))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{Renderer, fixture};
+
+    #[test]
+    fn renders_the_fixed_report() {
+        insta::assert_snapshot!(Github.render_to_string(&fixture::report(), &fixture::context()));
+    }
 
     #[test]
     fn escapes_as_the_runner_expects() {

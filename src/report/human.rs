@@ -1,13 +1,14 @@
 //! `--output human`: miette diagnostics with source snippets, then a summary line.
 
-use super::{Context, Hidden, Report, Shown};
+use super::{Context, Hidden, Shown, Streaming};
 use crate::finding::{Category, Direction, Finding, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
 
 /// The widest piece of a source line a snippet shows, in characters. Longer lines (a minified
 /// schema is one line of megabytes, an NDJSON event one line of any length) are cut around the
@@ -360,66 +361,97 @@ fn other_diag(f: &Finding, sources: &SourceMap) -> Option<Diag> {
     })
 }
 
-/// How the human renderer draws: colour, width, and which findings it shows in full.
+/// The human format: how it draws (colour, width) and which findings it shows in full.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct Human {
     pub color: bool,
     pub width: usize,
     pub shown: Shown,
 }
 
-pub fn render(report: &Report, ctx: &Context, options: &Options) -> String {
-    let mut hidden = Hidden::default();
-    let mut out = render_findings(&report.findings, &report.sources, options, &mut hidden);
-    out.push_str(&report.closing(ctx, &hidden));
-    out
-}
-
-/// The findings `options` shows, each as a diagnostic followed by a blank line (streams render
-/// as they go); the others are counted in `hidden`.
-pub fn render_findings(
-    findings: &[Finding],
-    sources: &SourceMap,
-    options: &Options,
-    hidden: &mut Hidden,
-) -> String {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_context_lines(CONTEXT_LINES);
-    let mut out = String::new();
-    for f in findings {
-        if !hidden.admit(&options.shown, f) {
-            continue;
-        }
-        let d = diag(f, sources);
+impl Streaming for Human {
+    /// Each finding shown as a diagnostic followed by a blank line.
+    fn findings(
+        &self,
+        findings: &[Finding],
+        sources: &SourceMap,
+        _ctx: &Context,
+        hidden: &mut Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(self.width)
+            .with_context_lines(CONTEXT_LINES);
+        // One buffer for every diagnostic: miette writes to a `fmt::Write`, and a diagnostic it
+        // cannot finish is replaced whole.
         let mut text = String::new();
-        if handler.render_report(&mut text, &d).is_err() {
-            // A snippet miette could not read: fall back to the plain message.
-            text = format!(
-                "{} [{}]: {}\n  help: {}\n",
-                f.severity, f.rule.id, d.message, f.help
-            );
-        }
-        if let Some(other) = other_diag(f, sources) {
-            let mut more = String::new();
-            if handler.render_report(&mut more, &other).is_ok() {
-                text.push_str(&more);
+        for f in findings {
+            if !hidden.admit(&self.shown, f) {
+                continue;
             }
+            text.clear();
+            let d = diag(f, sources);
+            if handler.render_report(&mut text, &d).is_err() {
+                // A snippet miette could not read: fall back to the plain message.
+                text.clear();
+                let _ = write!(
+                    text,
+                    "{} [{}]: {}\n  help: {}\n",
+                    f.severity, f.rule.id, d.message, f.help
+                );
+            }
+            if let Some(other) = other_diag(f, sources) {
+                let len = text.len();
+                if handler.render_report(&mut text, &other).is_err() {
+                    text.truncate(len);
+                }
+            }
+            text.push('\n');
+            out.write_all(text.as_bytes())?;
         }
-        out.push_str(&text);
-        out.push('\n');
+        Ok(())
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{Renderer, fixture};
+
+    #[test]
+    fn renders_the_fixed_report() {
+        let human = Human {
+            color: false,
+            width: 100,
+            shown: Shown::default(),
+        };
+        let text = human.render_to_string(&fixture::report(), &fixture::context());
+        insta::assert_snapshot!(text);
+        let all = Human {
+            shown: Shown::ALL,
+            ..human
+        };
+        insta::assert_snapshot!(
+            "all",
+            all.render_to_string(&fixture::report(), &fixture::context())
+        );
+    }
+
+    #[test]
+    fn colour_is_a_field_of_the_renderer() {
+        let colour = Human {
+            color: true,
+            width: 100,
+            shown: Shown::default(),
+        };
+        let text = colour.render_to_string(&fixture::report(), &fixture::context());
+        assert!(text.contains("\x1b["), "{text}");
+    }
 
     /// The excerpt's text under the span, and its widest line in characters.
     fn cut(text: &str, target: &str) -> (String, String, usize) {

@@ -1,8 +1,13 @@
 //! `--output json`: a stable contract, described by `schemas/evreg-report.schema.json`.
 
-use super::{Context, Report};
+use super::{Context, Renderer, Report};
 use crate::finding::{Direction, Finding, Severity, Summary};
 use serde::Serialize;
+use std::io::{self, Write};
+
+/// The JSON format: one document, written as it is serialised.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
 
 /// The version of this output's shape; it changes only with a breaking change to the contract.
 pub const FORMAT_VERSION: u32 = 1;
@@ -90,31 +95,36 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-/// The report as JSON text.
-pub fn render(report: &Report, ctx: &Context) -> String {
-    let mut bytes = Vec::new();
-    // Writing to memory fails only if serialising does, which these types never do.
-    let _ = write(report, ctx, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+impl Renderer for Json {
+    /// The report written as JSON as it is serialised: a report of tens of thousands of findings
+    /// is never held as one string beside them.
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        let doc = Output {
+            format_version: FORMAT_VERSION,
+            ok: !report.has_errors(),
+            compatible: ctx.compat.map(|(_, c)| c),
+            mode: ctx.compat.map(|(m, _)| m.as_str()),
+            findings: report.findings.iter().map(JsonFinding::of).collect(),
+            summary: JsonSummary {
+                counts: report.summary(),
+                subjects: ctx.subjects,
+                versions: ctx.versions,
+                events: ctx.events.map(|e| e.0),
+                rejected: ctx.events.map(|e| e.1),
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
 }
 
-/// The report written as JSON as it is serialised: a report of tens of thousands of findings is
-/// never held as one string beside them.
-pub fn write(report: &Report, ctx: &Context, to: &mut impl std::io::Write) -> std::io::Result<()> {
-    let out = Output {
-        format_version: FORMAT_VERSION,
-        ok: !report.has_errors(),
-        compatible: ctx.compat.map(|(_, c)| c),
-        mode: ctx.compat.map(|(m, _)| m.as_str()),
-        findings: report.findings.iter().map(JsonFinding::of).collect(),
-        summary: JsonSummary {
-            counts: report.summary(),
-            subjects: ctx.subjects,
-            versions: ctx.versions,
-            events: ctx.events.map(|e| e.0),
-            rejected: ctx.events.map(|e| e.1),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *to, &out)?;
-    to.write_all(b"\n")
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn renders_the_fixed_report() {
+        insta::assert_snapshot!(Json.render_to_string(&fixture::report(), &fixture::context()));
+    }
 }

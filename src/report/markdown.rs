@@ -2,8 +2,13 @@
 //! table of errors and warnings. Written for a CI job summary (`$GITHUB_STEP_SUMMARY`) or a pull
 //! request comment, where a reader wants what failed at a glance; notes are counted, not listed.
 
-use super::{Context, Report};
+use super::{Context, Renderer, Report};
 use crate::finding::{Finding, Severity};
+use std::io::{self, Write};
+
+/// The Markdown format: errors and warnings listed, notes counted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
 
 /// Rows listed before the table is cut (a job summary is limited to 1 MiB; nobody reads more).
 const MAX_ROWS: usize = 200;
@@ -62,7 +67,14 @@ fn row(f: &Finding, prefix: &str) -> String {
     )
 }
 
-pub fn render(report: &Report, ctx: &Context) -> String {
+impl Renderer for Markdown {
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(table(report, ctx).as_bytes())
+    }
+}
+
+/// The headline and the table (small: at most `MAX_ROWS` rows).
+fn table(report: &Report, ctx: &Context) -> String {
     let summary = report.summary();
     let mark = if report.has_errors() { "❌" } else { "✅" };
     let mut out = format!("### evreg {mark} {}\n", cell(&ctx.summary_line(&summary)));
@@ -96,6 +108,12 @@ pub fn render(report: &Report, ctx: &Context) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn renders_the_fixed_report() {
+        insta::assert_snapshot!(Markdown.render_to_string(&fixture::report(), &fixture::context()));
+    }
 
     #[test]
     fn cells_cannot_break_the_table_or_inject_html() {

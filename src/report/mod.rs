@@ -1,5 +1,5 @@
-//! Renderers: one file per output format, each turning the same findings into text. Renderers
-//! never decide; they only show what the checks found.
+//! Renderers: one file per output format, each a [`Renderer`] turning the same findings into
+//! text. Renderers never decide; they only show what the checks found.
 
 pub mod concise;
 pub mod github;
@@ -13,6 +13,71 @@ pub mod sarif;
 use crate::finding::{Finding, Severity, Summary};
 use crate::source::SourceMap;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// One output format. What a format needs beyond the report and its context (colour, width,
+/// what is shown in full) is a field of its struct, decided once by the caller.
+pub trait Renderer {
+    /// The whole report, written to `out` as it is produced.
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()>;
+
+    /// This format as one written finding by finding (event streams), when it is one.
+    fn streaming(&self) -> Option<&dyn Streaming> {
+        None
+    }
+
+    /// The whole report as text (tests, and callers that embed it).
+    fn render_to_string(&self, report: &Report, ctx: &Context) -> String {
+        let mut bytes = Vec::new();
+        // Writing to memory fails only if a renderer's serialiser does, which these never do.
+        let _ = self.render(report, ctx, &mut bytes);
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+/// A format made of a piece per finding and closing lines, so a stream of events is written as
+/// it is read and nothing accumulates.
+pub trait Streaming {
+    /// The findings this format shows, in order; those it leaves out are counted in `hidden`.
+    fn findings(
+        &self,
+        findings: &[Finding],
+        sources: &SourceMap,
+        ctx: &Context,
+        hidden: &mut Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
+
+    /// The closing lines: the summary line (✓ or ✗) and what was left out.
+    fn close(
+        &self,
+        summary: &Summary,
+        has_errors: bool,
+        ctx: &Context,
+        hidden: &Hidden,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mark = if has_errors { "✗" } else { "✓" };
+        write!(
+            out,
+            "{mark} {}\n{}",
+            ctx.summary_line(summary),
+            hidden.lines()
+        )
+    }
+}
+
+/// A streaming format's whole report: its findings, then its closing lines.
+impl<S: Streaming> Renderer for S {
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        let mut hidden = Hidden::default();
+        self.findings(&report.findings, &report.sources, ctx, &mut hidden, out)?;
+        self.close(&report.summary(), report.has_errors(), ctx, &hidden, out)
+    }
+    fn streaming(&self) -> Option<&dyn Streaming> {
+        Some(self)
+    }
+}
 
 /// The findings of one command with the files they point into.
 #[derive(Debug, Clone, Default)]
@@ -42,11 +107,6 @@ impl Report {
 
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
-    }
-
-    /// The text renderers' closing lines for this report.
-    pub fn closing(&self, ctx: &Context, hidden: &Hidden) -> String {
-        closing(&self.summary(), self.has_errors(), ctx, hidden)
     }
 }
 
@@ -115,12 +175,6 @@ impl Context {
             None => format!("{counts}{scope}{allowed}"),
         }
     }
-}
-
-/// The text renderers' closing summary line (✓ or ✗), and what they left out.
-pub fn closing(summary: &Summary, has_errors: bool, ctx: &Context, hidden: &Hidden) -> String {
-    let mark = if has_errors { "✗" } else { "✓" };
-    format!("{mark} {}\n{}", ctx.summary_line(summary), hidden.lines())
 }
 
 /// What the text renderers (human, concise) show in full; the rest is counted in the summary.
@@ -220,6 +274,175 @@ impl Hidden {
             ));
         }
         out
+    }
+}
+
+/// The one report every renderer's snapshot test renders (as ruff tests its emitters): a
+/// finding of every category at every severity, a pair with a counterexample in both files, an
+/// accepted finding, findings without a place or without a span, in a registry under `events/`.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::*;
+    use crate::finding::{Direction, Location};
+    use crate::rules::{self, Rule};
+    use crate::source::{SourceFile, Span};
+    use std::sync::Arc;
+
+    const V1: &str = "{\n  \"type\": \"record\",\n  \"name\": \"Placed\",\n  \"fields\": [\n    {\"name\": \"total\", \"type\": \"long\"}\n  ]\n}\n";
+    const V2: &str = "{\n  \"type\": \"record\",\n  \"name\": \"Placed\",\n  \"fields\": [\n    {\"name\": \"total\", \"type\": \"string\"},\n    {\"name\": \"note\", \"type\": \"string\"}\n  ]\n}\n";
+    const SUBJECT: &str = "shop.order.placed";
+
+    fn at(file: &SourceFile, needle: &str, pointer: &str) -> Location {
+        let start = file.text.find(needle).expect("the fixture holds it");
+        Location::at(file, pointer, Some(Span::new(start, start + needle.len())))
+    }
+
+    fn of(rule: &'static Rule, message: &str, help: &str) -> Finding {
+        Finding::new(rule, message, help).subject(SUBJECT)
+    }
+
+    pub fn context() -> Context {
+        Context {
+            subjects: Some(2),
+            versions: Some(3),
+            subject_names: vec![SUBJECT.into(), "shop.order.shipped".into()],
+            path_prefix: "events/".into(),
+            ..Context::default()
+        }
+    }
+
+    pub fn report() -> Report {
+        let v1 = SourceFile::new("schemas/shop.order.placed/v1.avsc", V1);
+        let v2 = SourceFile::new("schemas/shop.order.placed/v2.avsc", V2);
+        let pair = |rule, message: &str, direction| {
+            let mut f = of(
+                rule,
+                message,
+                "give the field its old type back, or add a version under a new subject",
+            )
+            .version(2)
+            .at(at(&v2, "\"string\"", "/fields/0/type"));
+            f.other_version = Some(1);
+            f.other_location = Some(at(&v1, "\"long\"", "/fields/0/type"));
+            f.direction = Some(direction);
+            f.path = Some("total".into());
+            f
+        };
+        let mut mismatch = pair(
+            &rules::AVRO_TYPE_MISMATCH,
+            "`total` changed from long to string",
+            Direction::Backward,
+        );
+        mismatch.example = Some(serde_json::json!({"total": 5}));
+        let mut accepted = pair(
+            &rules::AVRO_FIELD_MISSING_DEFAULT,
+            "field `note` (string) added without a default",
+            Direction::Backward,
+        );
+        accepted.location = Some(at(
+            &v2,
+            "{\"name\": \"note\", \"type\": \"string\"}",
+            "/fields/1",
+        ));
+        accepted.other_location = Some(at(&v1, "\"fields\"", "/fields"));
+        accepted.allowed = Some("no producer writes v1 any more".into());
+        accepted.severity = Severity::Info;
+        let logical = pair(
+            &rules::AVRO_LOGICAL_TYPE_CHANGED,
+            "`total` lost its logical type | <b>&amp;</b>",
+            Direction::Forward,
+        );
+        let findings = vec![
+            mismatch,
+            accepted,
+            logical,
+            of(
+                &rules::AVRO_DOC_MISSING,
+                "record `Placed` has no doc",
+                "add a \"doc\"",
+            )
+            .version(1)
+            .at(at(&v1, "\"Placed\"", "/name")),
+            of(
+                &rules::AVRO_SCHEMA_INVALID,
+                "unknown type `lnog`",
+                "use a primitive or a named type",
+            )
+            .version(3)
+            .at(Location {
+                line: Some(5),
+                column: Some(30),
+                ..Location::file("schemas/shop.order.placed/v3.avsc")
+            }),
+            of(
+                &rules::ENGINE_UNSUPPORTED,
+                "the JSON engine does not decide `$dynamicRef`",
+                "",
+            )
+            .version(2),
+            Finding::new(
+                &rules::ALLOW_UNUSED,
+                "the allow entry for `shop.order.gone` matched nothing",
+                "remove it",
+            )
+            .at(Location::file("evreg.yaml")),
+            of(
+                &rules::MODE_LOOSENED,
+                "the mode went from FULL to BACKWARD",
+                "restore FULL",
+            ),
+            of(
+                &rules::INTEGRITY_RULE_LOWERED,
+                "`avro-type-mismatch` lowered to warning",
+                "keep it an error",
+            ),
+            Finding::new(
+                &rules::LOCK_STALE,
+                "evreg.lock lacks shop.order.shipped v1",
+                "run `evreg lock`",
+            ),
+            of(
+                &rules::ENGINE_DISAGREEMENT,
+                "Apache Avro reads fixtures/ok.json, evreg does not",
+                "report it",
+            )
+            .version(2)
+            .at(Location::file("fixtures/shop.order.placed/ok.json")),
+            of(
+                &rules::FIXTURE_REPLAY_ERROR,
+                "replay failed: \"bad\"\nsecond line",
+                "",
+            ),
+            Finding::new(
+                &rules::FIXTURE_MISSING,
+                "shop.order.shipped has no fixture",
+                "run `evreg fixture new`",
+            ),
+            Finding::new(
+                &rules::ENVELOPE_FIELD_INVALID,
+                "`version` is not a whole number",
+                "write 1, 2, …",
+            )
+            .at(Location {
+                line: Some(3),
+                column: Some(1),
+                ..Location::file("events.ndjson")
+            }),
+            Finding::new(
+                &rules::ENVELOPE_UNKNOWN_FIELD,
+                "unknown envelope field `vesrion`",
+                "",
+            )
+            .at(Location {
+                line: Some(4),
+                column: Some(1),
+                ..Location::file("events.ndjson")
+            }),
+        ];
+        let mut sources = SourceMap::default();
+        sources.insert(Arc::new(v1));
+        sources.insert(Arc::new(v2));
+        Report::new(findings, sources)
     }
 }
 

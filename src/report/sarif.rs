@@ -1,10 +1,15 @@
 //! `--output sarif`: SARIF 2.1.0, for code-scanning dashboards (GitHub code scanning and others).
 //! Every rule of the catalogue is listed with its help; results point into the files.
 
-use super::Report;
+use super::{Context, Renderer, Report};
 use crate::finding::{Finding, Location, Severity};
 use crate::rules;
 use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// The SARIF format; paths read from the repository root (`Context::path_prefix`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sarif;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -109,7 +114,15 @@ fn result(f: &Finding, prefix: &str) -> Value {
     r
 }
 
-pub fn render(report: &Report, prefix: &str) -> String {
+impl Renderer for Sarif {
+    fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &log(report, &ctx.path_prefix))?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The SARIF log: the catalogue as the tool's rules, the findings as results.
+fn log(report: &Report, prefix: &str) -> Value {
     let rule_list: Vec<Value> = rules::ALL
         .iter()
         .map(|r| {
@@ -128,7 +141,7 @@ pub fn render(report: &Report, prefix: &str) -> String {
             })
         })
         .collect();
-    let log = json!({
+    json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -141,8 +154,23 @@ pub fn render(report: &Report, prefix: &str) -> String {
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the root of the git work tree holding the registry (the registry's own folder outside git); every uri is relative to it"}}},
             "results": report.findings.iter().map(|f| result(f, prefix)).collect::<Vec<_>>(),
         }],
-    });
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn renders_the_fixed_report() {
+        let text = Sarif.render_to_string(&fixture::report(), &fixture::context());
+        let log: Value = serde_json::from_str(&text).unwrap();
+        // The catalogue is listed whole; the results are the snapshot.
+        let listed = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        assert_eq!(listed.len(), rules::ALL.len());
+        insta::assert_json_snapshot!(log["runs"][0]["results"]);
+    }
 }
