@@ -1,65 +1,18 @@
-//! The one finding model every check yields and every renderer reads. A leaf: it knows the rule
-//! catalogue and the source map, nothing else.
+//! The one finding model every check yields and every renderer reads. It knows the rule
+//! catalogue (which defines severities and categories) and the source map, nothing else.
 
 use crate::rules::Rule;
+pub use crate::rules::{Category, Severity};
 use crate::source::{SourceFile, Span};
 use serde::Serialize;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Category {
-    Compatibility,
-    Lint,
-    Layout,
-    Integrity,
-    Fixture,
-    Envelope,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Compatibility => "compatibility",
-            Category::Lint => "lint",
-            Category::Layout => "layout",
-            Category::Integrity => "integrity",
-            Category::Fixture => "fixture",
-            Category::Envelope => "envelope",
-        }
-    }
+/// One way a value does not fit a schema: where in the value (a JSON pointer), where in the
+/// schema, and why. A draft of a finding: whoever knows the subject, version and rule makes it one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub pointer: String,
+    pub schema_pointer: String,
+    pub message: String,
 }
 
 /// Which way data flows in a compatibility finding: BACKWARD means the newer version reads data

@@ -411,14 +411,17 @@ impl Gate {
     }
 
     /// An exclusive lock on the registry for a read-modify-write: other evreg processes that ask
-    /// for it wait until the guard drops. Read what you change after taking it.
-    pub fn lock(&self) -> Result<RegistryLock, GateError> {
-        // The root folder itself where folders can be opened (Unix); elsewhere the settings
-        // file, which evreg never replaces.
+    /// for it wait until the guard drops. Read what you change after taking it. `anchor` is the
+    /// file locked where a folder cannot be opened (not Unix): one evreg never replaces.
+    pub fn lock(&self, anchor: &str) -> Result<RegistryLock, GateError> {
+        // The root folder itself where folders can be opened (Unix); elsewhere the anchor file.
         #[cfg(unix)]
-        let path = self.root.clone();
+        let path = {
+            let _ = anchor;
+            self.root.clone()
+        };
         #[cfg(not(unix))]
-        let path = self.resolve(crate::registry::CONFIG_FILE)?;
+        let path = self.resolve(anchor)?;
         let file = File::open(&path).map_err(GateError::io(&path))?;
         match file.try_lock() {
             Ok(()) => {}

@@ -2,6 +2,20 @@
 //! checker that guards them.
 //!
 //! Data flows one way: files → [`Registry`] → checks → [`Finding`]s → a renderer in [`report`].
+//! Modules import one way too, each only from the floors below it (tests/structure.rs keeps
+//! this true):
+//!
+//! 1. `source` (texts, JSON with positions), `rules` (the catalogue, severities, categories),
+//!    `fsutil` (the file gate), `envelope`, `suggest`;
+//! 2. `finding` (findings and the problems they are made from);
+//! 3. `schema` (models of Avro and JSON Schema files, what a payload is under one, Apache
+//!    Avro's view of a version and replay);
+//! 4. `compat` (the two engines, on two models);
+//! 5. `registry` (layout, settings, `evreg.lock`, where files come from);
+//! 6. `parsed` (the one parsed view of a registry's versions), `integrity` (fingerprints,
+//!    baselines);
+//! 7. `report` (renderers); 8. `validate` (events, fixtures); 9. `check`, `codegen`;
+//! 10. `add`, `diff`; 11. `remote`; 12. `cli`.
 //!
 //! ```no_run
 //! let registry = evreg::Registry::discover(std::path::Path::new(".")).unwrap();

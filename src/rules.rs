@@ -3,7 +3,62 @@
 //! Each names the functions that emit it (`emitted_by`, linked from docs/rules.md), so a reader
 //! goes from a rule id to its code in one step.
 
-use crate::finding::{Category, Severity};
+/// How much a finding matters; a rule's default, which evreg.yaml may change per rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Compatibility,
+    Lint,
+    Layout,
+    Integrity,
+    Fixture,
+    Envelope,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Compatibility => "compatibility",
+            Category::Lint => "lint",
+            Category::Layout => "layout",
+            Category::Integrity => "integrity",
+            Category::Fixture => "fixture",
+            Category::Envelope => "envelope",
+        }
+    }
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Rule {

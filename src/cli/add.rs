@@ -26,7 +26,10 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
     let held = if args.dry_run {
         None
     } else {
-        Some(gate.lock().map_err(|e| e.to_string())?)
+        Some(
+            gate.lock(crate::registry::CONFIG_FILE)
+                .map_err(|e| e.to_string())?,
+        )
     };
     let reg = match held {
         Some(_) => crate::registry::Registry::load(gate.root()).map_err(|e| e.to_string())?,

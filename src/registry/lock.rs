@@ -207,7 +207,7 @@ pub fn with_lock_file<T>(
     change: impl FnOnce(&Registry) -> (Option<Lock>, T),
 ) -> Result<T, LoadError> {
     let gate = crate::fsutil::Gate::new(root)?;
-    let held = gate.lock()?;
+    let held = gate.lock(super::CONFIG_FILE)?;
     change_lock_file(&gate, &held, change)
 }
 

@@ -85,7 +85,9 @@ pub fn import(
         }
     }
     let gate = Gate::new(root).map_err(|e| e.to_string())?;
-    let held = gate.lock().map_err(|e| e.to_string())?;
+    let held = gate
+        .lock(crate::registry::CONFIG_FILE)
+        .map_err(|e| e.to_string())?;
     let reg = Registry::load(root).map_err(|e| e.to_string())?;
     let mut out = Imported::default();
     // Remote ids by the evreg (subject, version) they were written to.

@@ -4,8 +4,14 @@
 #[cfg(feature = "replay")]
 pub mod apache;
 pub mod avro;
+pub mod avro_payload;
 pub mod canonical;
+pub mod formats;
 pub mod json;
+#[cfg(feature = "replay")]
+pub mod replay;
+pub mod syntax;
+pub mod wording;
 
 use crate::finding::{Finding, Location};
 use crate::rules;

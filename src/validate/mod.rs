@@ -1,21 +1,14 @@
 //! Sample events: envelope and payload validation, fixtures, negative fixtures and replay.
 
-pub mod avro;
 pub mod events;
 pub mod example;
 pub mod fixtures;
-pub mod formats;
 pub mod input;
-#[cfg(feature = "replay")]
-pub mod replay;
-pub mod syntax;
-pub mod wording;
 
-/// One way a value does not fit a schema: where in the value (a JSON pointer), where in the
-/// schema, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub pointer: String,
-    pub schema_pointer: String,
-    pub message: String,
-}
+// What a payload is under one schema lives with the schemas (the compatibility engines confirm
+// their examples with it too); validation reads it from there.
+pub use crate::finding::Problem;
+pub use crate::schema::avro_payload as avro;
+#[cfg(feature = "replay")]
+pub use crate::schema::replay;
+pub use crate::schema::{formats, syntax, wording};

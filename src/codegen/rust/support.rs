@@ -371,11 +371,11 @@ fn date_text_adapter() -> TokenStream {
 }
 
 /// The generated module's `de` module: the decoders (`runtime.rs`) with the text formats
-/// `evreg validate` checks (`validate/syntax.rs`), verbatim, and decoders for the optional
+/// `evreg validate` checks (`schema/syntax.rs`), verbatim, and decoders for the optional
 /// crates' types the options ask for.
 pub fn runtime(options: &Options) -> String {
     const RUNTIME: &str = include_str!("runtime.rs");
-    const SYNTAX: &str = include_str!("../../validate/syntax.rs");
+    const SYNTAX: &str = include_str!("../../schema/syntax.rs");
     let syntax = format!("pub mod syntax {{\n{}}}", indent(SYNTAX));
     let mut body = RUNTIME.replace("pub use crate::validate::syntax;", &syntax);
     if options.uuid {

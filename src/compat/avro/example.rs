@@ -180,14 +180,14 @@ pub fn attach(
     found: &mut [super::Incompatibility],
     witnesses: &[Option<Witness>],
 ) {
-    use crate::validate::replay;
+    use crate::schema::replay;
     let examples: Vec<Option<Value>> = witnesses
         .iter()
         .take(MAX_EXAMPLES)
         .map(|w| {
             let e = build(writer, w.as_ref()?)?;
             // `evreg validate` must accept it as the writer's payload…
-            crate::validate::avro::validate(writer, &e)
+            crate::schema::avro_payload::validate(writer, &e)
                 .is_empty()
                 .then_some(e)
         })

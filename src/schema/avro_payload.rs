@@ -6,8 +6,8 @@
 //! This is not the default-value check of the schema parser: defaults follow Avro's stricter
 //! default encoding, logged payloads the looser forms above.
 
-use super::Problem;
 use super::formats;
+use crate::finding::Problem;
 use crate::schema::avro::{AvroSchema, Kind, Logical, TypeId};
 use crate::source::json::escape_pointer_token;
 use serde_json::Value;

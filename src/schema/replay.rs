@@ -384,7 +384,7 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
             }
             let i = branches
                 .iter()
-                .position(|b| super::avro::fits(s, *b, v))
+                .position(|b| super::avro_payload::fits(s, *b, v))
                 .ok_or("no union branch fits the value")?;
             Avro::Union(i as u32, Box::new(to_avro(s, branches[i], v)?))
         }
@@ -533,7 +533,7 @@ mod tests {
         ];
         for payload in forms {
             assert!(
-                super::super::avro::validate(&w, &payload).is_empty(),
+                super::super::avro_payload::validate(&w, &payload).is_empty(),
                 "{payload}"
             );
             assert_eq!(replay(&w, &wa, &wa, &payload), Ok(()), "{payload}");
