@@ -1,5 +1,9 @@
 //! Loading schema files into models that keep positions: `avro` for `.avsc`, `json` for JSON
-//! Schema (`$ref` resolution across the registry's files included).
+//! Schema (`$ref` resolution across the registry's files included). And what a payload is under
+//! one model, which the engines (confirming examples) and validation both need: `avro_payload`
+//! (does a JSON value fit an Avro schema), `formats`/`syntax` (UUIDs, timestamps, decimals),
+//! `wording` (validation errors in evreg's words), `apache` and `replay` (a version as Apache
+//! Avro holds it, and Avro binary written with one version and read with another).
 
 #[cfg(feature = "replay")]
 pub mod apache;

@@ -1,4 +1,5 @@
-//! Sample events: envelope and payload validation, fixtures, negative fixtures and replay.
+//! Sample events: envelope and payload validation, fixtures, negative fixtures and their replay
+//! between versions.
 
 pub mod events;
 pub mod example;
