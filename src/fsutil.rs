@@ -238,11 +238,11 @@ impl Gate {
         Ok((cur, kind))
     }
 
-    /// The real path of the longest leading folder of `parts` resolved before, and how many
-    /// parts it covers (the root and 0 when none).
+    /// The real path of the longest leading folder of `parts` (`parts` itself included) resolved
+    /// or listed before, and how many parts it covers (the root and 0 when none).
     fn known_folder(&self, parts: &[&str]) -> (PathBuf, usize) {
         let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
-        (1..parts.len())
+        (1..=parts.len())
             .rev()
             .find_map(|n| Some((dirs.get(&parts[..n].join("/"))?.clone(), n)))
             .unwrap_or_else(|| (self.root.clone(), 0))
@@ -326,6 +326,8 @@ impl Gate {
         };
         let mut out = Vec::new();
         let mut regular = Vec::new();
+        // Folders listed here (not links) need no lookup of their own when read next.
+        let mut folders = Vec::new();
         for entry in entries {
             let entry = entry.map_err(GateError::io(&dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -339,6 +341,8 @@ impl Gate {
             };
             if ft.is_file() {
                 regular.push(child());
+            } else if ft.is_dir() {
+                folders.push((child(), dir.join(&name)));
             }
             let kind = if ft.is_symlink() {
                 self.resolve(&child()).and_then(|real| {
@@ -355,6 +359,10 @@ impl Gate {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .extend(regular);
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(folders);
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
@@ -529,11 +537,26 @@ fn read_opened(file: File, path: &Path) -> Result<Vec<u8>, GateError> {
     let hint = usize::try_from(md.len())
         .unwrap_or(usize::MAX)
         .min(64 << 20);
-    let mut bytes = Vec::with_capacity(hint);
-    // Through `Take`, reading does not ask the size and position again (two calls per file).
-    file.take(u64::MAX)
-        .read_to_end(&mut bytes)
-        .map_err(GateError::io(path))?;
+    // The file as it was when opened: as many bytes as it had then, read without asking for
+    // more (one read call for a small file, not two); a file beyond the hint is read to its end.
+    let mut bytes = vec![0; hint];
+    let mut filled = 0;
+    let mut reader = &file;
+    while filled < bytes.len() {
+        match reader.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(GateError::io(path)(e)),
+        }
+    }
+    bytes.truncate(filled);
+    if filled == hint && md.len() > hint as u64 {
+        reader
+            .take(u64::MAX)
+            .read_to_end(&mut bytes)
+            .map_err(GateError::io(path))?;
+    }
     Ok(bytes)
 }
 
