@@ -136,12 +136,18 @@ pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
         Output::Json => print(&to_json(&serde_json::json!({ "diffs": diffs }))),
         _ => print(&human(&diffs, g.color())),
     }
-    // As `check` exits for the same pairs: 1 when one breaks its subject's mode.
-    Ok(if diffs.iter().any(|d| d.breaking) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    // As `check` exits for the same pairs: 1 when one breaks its subject's mode, or cannot be
+    // compared because a version is not a valid schema (an error `check` reports too).
+    Ok(
+        if diffs
+            .iter()
+            .any(|d| d.breaking || d.verdict == crate::diff::Verdict::Undecided)
+        {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        },
+    )
 }
 
 fn human(diffs: &[VersionDiff], color: bool) -> String {

@@ -123,7 +123,7 @@ pub enum Command {
     Check(check::Args),
     /// What changed between two versions (default: the last two), or in every subject since a
     /// git ref: a semantic change list, each marked breaking or not, and a text diff. Exits 1
-    /// when a pair breaks its subject's mode.
+    /// when a pair breaks its subject's mode or a version is not a valid schema.
     Diff(diff::Args),
     /// Git hooks: `evreg hook install` runs `evreg check --staged` before every commit.
     #[command(subcommand)]
