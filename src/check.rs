@@ -107,9 +107,10 @@ fn check_subjects(reg: &Registry, only: &[String]) -> Report {
 /// other subjects' schemas are not checked.
 fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Finding>, SourceMap) {
     let mut findings = reg.findings.clone();
-    if let Some(lock) = &reg.lock {
-        findings.extend(crate::integrity::check_lock(reg, lock));
-    }
+    // evreg.lock's fingerprints are taken from the models parsed below (each version once).
+    let lock_files = reg.lock.as_ref().map(|_| crate::integrity::files_of(reg));
+    let lock_files = lock_files.as_ref();
+    let mut fingerprints = std::collections::HashMap::new();
     // Fixtures sit under their subjects: the models of those subjects go on to the fixture
     // checks below, the rest are dropped subject by subject.
     let with_fixtures: std::collections::HashSet<&str> =
@@ -139,8 +140,17 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
                     let mut found = Vec::new();
                     let mut files = Vec::new();
                     let mut kept = Vec::new();
+                    let mut taken = Vec::new();
                     for s in subjects {
                         let (models, parse_findings) = parse_subject(s, provider);
+                        if let Some(lock_files) = lock_files {
+                            for (v, m) in s.versions.iter().zip(&models) {
+                                if let Some(m) = m {
+                                    let fp = crate::integrity::fingerprint_parsed(lock_files, v, m);
+                                    taken.push((v.source.path.clone(), fp));
+                                }
+                            }
+                        }
                         if only.is_empty() || only.contains(&s.name) {
                             found.extend(parse_findings);
                             found.extend(check_subject(reg, s, &models, base, &mut files));
@@ -149,14 +159,15 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
                             kept.push((s.name.clone(), models));
                         }
                     }
-                    (found, files, kept)
+                    (found, files, kept, taken)
                 })
             })
             .collect();
         for h in handles {
             match h.join() {
-                Ok((found, files, models)) => {
+                Ok((found, files, models, taken)) => {
                     findings.extend(found);
+                    fingerprints.extend(taken);
                     for f in files {
                         sources.insert(f);
                     }
@@ -166,6 +177,14 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
             }
         }
     });
+    if let (Some(lock), Some(lock_files)) = (&reg.lock, lock_files) {
+        findings.extend(crate::integrity::check_lock_with(
+            reg,
+            lock,
+            lock_files,
+            &fingerprints,
+        ));
+    }
     let catalog = crate::validate::events::Catalog::from_models(reg, kept);
     findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
     (findings, sources)

@@ -3,13 +3,14 @@
 
 use crate::compat::Mode;
 use crate::finding::{Finding, Location};
+use crate::parsed::Model;
 use crate::registry::lock::{LOCK_FILE, Lock, LockEntry};
 use crate::registry::{Registry, Subject, Version};
 use crate::rules;
 use crate::schema::canonical;
 use crate::schema::parse_json;
 use crate::source::json::Node;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A version's parsed JSON, or `None` if it does not parse (its finding is made elsewhere).
 fn json_of(v: &Version) -> Option<Node> {
@@ -183,23 +184,35 @@ fn resolve_all(files: &Files) -> Reached {
     })
 }
 
+/// The shared files whose named types an Avro version (its JSON `node`), or those files in turn,
+/// name; sorted by path.
+fn avro_reached(files: &Files, v: &Version, node: &Node) -> Vec<Shared> {
+    let mut found: BTreeMap<String, Shared> = BTreeMap::new();
+    let mut queue = Vec::new();
+    let mut take = |node: &Node, queue: &mut Vec<Shared>| {
+        for f in files.provider.avro_shared().used_by(node) {
+            if f.path != v.source.path && !found.contains_key(&f.path) {
+                found.insert(f.path.clone(), f.clone());
+                queue.push(f);
+            }
+        }
+    };
+    take(node, &mut queue);
+    while let Some(file) = queue.pop() {
+        if let Ok(node) = parse_json(&file) {
+            take(&node, &mut queue);
+        }
+    }
+    found.into_values().collect()
+}
+
 fn resolve(files: &Files, v: &Version, draft: crate::schema::json::Draft) -> Vec<Shared> {
     let mut found: BTreeMap<String, Shared> = BTreeMap::new();
     if v.format == crate::schema::Format::Avro {
-        // The shared files whose named types the version (or those files, in turn) names.
-        let mut queue = vec![v.source.clone()];
-        while let Some(file) = queue.pop() {
-            let Ok(node) = parse_json(&file) else {
-                continue;
-            };
-            for f in files.provider.avro_shared().used_by(&node) {
-                if f.path != v.source.path && !found.contains_key(&f.path) {
-                    found.insert(f.path.clone(), f.clone());
-                    queue.push(f);
-                }
-            }
-        }
-        return found.into_values().collect();
+        return match parse_json(&v.source) {
+            Ok(node) => avro_reached(files, v, &node),
+            Err(_) => Vec::new(),
+        };
     }
     match json_of(v) {
         Some(node) if may_reach_other_files(&node) => {}
@@ -256,17 +269,43 @@ pub fn files_from(
 /// definition that changes changes every version that uses it).
 pub fn fingerprint(files: &Files, v: &Version) -> Option<String> {
     let node = json_of(v)?;
-    let refs = references(files, v);
-    if refs.is_empty() {
-        return Some(canonical::fingerprint(&node, v.format));
+    fingerprint_of(&node, v.format, references(files, v))
+}
+
+/// [`fingerprint`] from the model `check` has parsed anyway: the version's JSON and, for JSON
+/// Schema, the files its `$ref`s reached while loading, so nothing is parsed or resolved twice
+/// (a test holds both equal over every version of the test registries).
+pub fn fingerprint_parsed(files: &Files, v: &Version, model: &Model) -> Option<String> {
+    if !v.readable {
+        return None;
     }
-    let mut text = canonical::canonical_form(&node, v.format);
+    let (node, refs) = match model {
+        Model::Json(s) => {
+            let reached: BTreeMap<&str, Shared> = s
+                .files
+                .iter()
+                .skip(1)
+                .filter(|f| f.source.path != v.source.path)
+                .map(|f| (f.source.path.as_str(), f.source.clone()))
+                .collect();
+            (&*s.files[0].json, reached.into_values().collect())
+        }
+        Model::Avro(s) => (&s.json, avro_reached(files, v, &s.json)),
+    };
+    fingerprint_of(node, v.format, refs)
+}
+
+fn fingerprint_of(node: &Node, format: crate::schema::Format, refs: Vec<Shared>) -> Option<String> {
+    if refs.is_empty() {
+        return Some(canonical::fingerprint(node, format));
+    }
+    let mut text = canonical::canonical_form(node, format);
     for f in refs {
         let r = parse_json(&f).ok()?;
         text.push_str(&format!(
             "\n{}\n{}",
             f.path,
-            canonical::canonical_form(&r, v.format)
+            canonical::canonical_form(&r, format)
         ));
     }
     Some(canonical::fingerprint_of(&text))
@@ -316,7 +355,17 @@ fn deleted(subject: &str, version: u32, baseline: &str, file: &str) -> Finding {
 
 /// Locked versions that changed or disappeared, and versions not yet locked.
 pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
-    let files = files_of(reg);
+    check_lock_with(reg, lock, &files_of(reg), &HashMap::new())
+}
+
+/// [`check_lock`] with the fingerprints already taken (version path → fingerprint; see
+/// [`fingerprint_parsed`]); a version not among them is fingerprinted here.
+pub fn check_lock_with(
+    reg: &Registry,
+    lock: &Lock,
+    files: &Files,
+    known: &HashMap<String, Option<String>>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (name, versions) in &lock.entries {
         let subject = reg.subject(name);
@@ -340,11 +389,15 @@ pub fn check_lock(reg: &Registry, lock: &Lock) -> Vec<Finding> {
                     out.push(f);
                 }
                 Some(v) => {
-                    if fingerprint(&files, v).as_deref() != Some(entry.fingerprint.as_str()) {
+                    let now = match known.get(&v.source.path) {
+                        Some(taken) => taken.clone(),
+                        None => fingerprint(files, v),
+                    };
+                    if now.as_deref() != Some(entry.fingerprint.as_str()) {
                         let Some(s) = subject else { continue };
                         let mut f = modified(s, v, None, "the fingerprint in evreg.lock");
                         // The lock holds a fingerprint, not the text: say what it covers.
-                        let used: Vec<String> = references(&files, v)
+                        let used: Vec<String> = references(files, v)
                             .iter()
                             .map(|f| f.path.clone())
                             .collect();
@@ -714,6 +767,47 @@ pub fn loosened(was: Mode, now: Mode) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_from_models_equal_fingerprints_from_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut registries = vec![root.to_path_buf()];
+        for entry in std::fs::read_dir(root.join("tests/data")).unwrap() {
+            let dir = entry.unwrap().path();
+            if dir.join("evreg.yaml").is_file() {
+                registries.push(dir);
+            }
+        }
+        let mut compared = 0;
+        let mut with_shared = std::collections::BTreeSet::new();
+        for dir in registries {
+            let Ok(reg) = Registry::load(&dir) else {
+                continue;
+            };
+            let files = files_of(&reg);
+            let provider =
+                crate::schema::json::FileProvider::in_memory(reg.root.clone(), reg.all_files());
+            for s in &reg.subjects {
+                let (models, _) = crate::parsed::parse_subject(s, &provider);
+                for (v, m) in s.versions.iter().zip(&models) {
+                    let Some(m) = m else { continue };
+                    let at = format!("{} {}", dir.display(), v.source.path);
+                    assert_eq!(
+                        fingerprint_parsed(&files, v, m),
+                        fingerprint(&files, v),
+                        "{at}"
+                    );
+                    compared += 1;
+                    if !references(&files, v).is_empty() {
+                        with_shared.insert(v.format);
+                    }
+                }
+            }
+        }
+        // Avro and JSON Schema versions, with and without shared files, across the registries.
+        assert!(compared > 50, "only {compared} versions compared");
+        assert_eq!(with_shared.len(), 2, "{with_shared:?}");
+    }
 
     #[test]
     fn only_documents_that_may_reach_other_files_need_the_resolver() {
