@@ -755,7 +755,7 @@ read it (BACKWARD: later versions; FORWARD: earlier ones). Avro samples are real
 writer schema and decoded with the reader schema; JSON Schema samples are validated against the reader.",
         bad: "v3 cannot decode a v2 sample: field `currency` has no default",
         good: "give the new field a default so old data stays readable",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::replay_failed"] }
 
     ENGINE_DISAGREEMENT { "engine-disagreement", Fixture, Error,
         "replay failed where the static compatibility check passed",
@@ -763,7 +763,7 @@ writer schema and decoded with the reader schema; JSON Schema samples are valida
 is wrong: please report it with the schemas and the sample.",
         bad: "check passes, replay of fixtures/x/v1/a.json into v2 fails",
         good: "no disagreement",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::replay_failed"] }
 
     FIXTURE_REPLAY_SKIPPED { "fixture-replay-skipped", Fixture, Info,
         "a replay could not run",
@@ -771,7 +771,7 @@ is wrong: please report it with the schemas and the sample.",
 not replayed. (A sample Apache Avro cannot write is `fixture-replay-error`.)",
         bad: "schema uses a construct Apache Avro's parser rejects",
         good: "nothing to do unless the reason surprises you",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::write_avro", "src/validate/fixtures.rs::read_avro"] }
 
     FIXTURE_REPLAY_ERROR { "fixture-replay-error", Fixture, Warning,
         "Apache Avro could not write a valid sample or resolve its schema, so it was not replayed",
@@ -781,7 +781,7 @@ resolve a schema's named types, replay did not run and says nothing about the re
 not known to be unreadable, and not known to be readable either.",
         bad: "fixtures/x/v1/a.json could not be replayed: Apache Avro cannot write it",
         good: "every valid sample is replayed",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::write_avro", "src/validate/fixtures.rs::read_avro"] }
 
     FIXTURE_MISSING { "fixture-missing", Fixture, Info,
         "a version has no sample events",
