@@ -667,7 +667,7 @@ event, without `correlationId` nobody can trace a flow, without `eventType` and 
 event cannot be routed to its schema.",
         bad: r#"{"eventType": "orders.order.placed", "eventVersion": 2, "payload": {...}}"#,
         good: r#"{"eventId": "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b", "eventType": "orders.order.placed", "eventVersion": 2, "occurredAt": "2026-11-25T08:30:00Z", "correlationId": "checkout-7f3a", "payload": {...}}"#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::whole", "src/validate/events.rs::envelope_fields"] }
 
     ENVELOPE_FIELD_INVALID { "envelope-field-invalid", Envelope, Error,
         "an envelope field has the wrong form",
@@ -676,7 +676,7 @@ date-times with an offset, `eventVersion` and `aggregateVersion` whole numbers f
 strings.",
         bad: r#""occurredAt": "25/11/2026 08:30""#,
         good: r#""occurredAt": "2026-11-25T08:30:00Z""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::envelope_fields"] }
 
     ENVELOPE_TIME_ORDER { "envelope-time-order", Envelope, Error,
         "the event was published before it occurred",
@@ -684,14 +684,14 @@ strings.",
 is wrong, and consumers ordering by time will misorder events.",
         bad: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:29:00Z""#,
         good: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:30:01Z""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::time_order"] }
 
     ENVELOPE_UNKNOWN_FIELD { "envelope-unknown-field", Envelope, Warning,
         "the envelope holds a field the configured envelope does not define",
         "Usually a misspelt metadata field (`eventID`, `correlation_id`), which consumers will not find.",
         bad: r#""correlation_id": "checkout-7f3a""#,
         good: r#""correlationId": "checkout-7f3a""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::unknown_fields"] }
 
     EVENT_UNKNOWN_SUBJECT { "event-unknown-subject", Envelope, Error,
         "the event names a subject the registry does not have",
