@@ -198,7 +198,7 @@ fn replay(
         };
         match read {
             Reading::Ok => {}
-            Reading::NotRun(f) => out.push(f),
+            Reading::NotRun(f) => out.push(*f),
             Reading::Failed(why) => {
                 out.extend(sample.replay_failed(catalog, mode, reader, direction, &why))
             }
@@ -236,7 +236,7 @@ enum Reading {
     Failed(String),
     /// Replay into this reader did not run, which says nothing about the reader.
     #[cfg_attr(not(feature = "replay"), allow(dead_code))]
-    NotRun(Finding),
+    NotRun(Box<Finding>),
 }
 
 /// An Avro sample as its own version's schema writes it.
@@ -321,13 +321,13 @@ impl<'a> Sample<'a> {
         let reader_apache = match reader_schema.apache() {
             Ok(ra) => ra,
             Err(e) => {
-                return Reading::NotRun(self.finding(
+                return Reading::NotRun(Box::new(self.finding(
                     &rules::FIXTURE_REPLAY_SKIPPED,
                     format!(
                         "{path} not replayed into v{reader}: Apache Avro cannot load the schema of v{reader}: {e}"
                     ),
                     "the sample is still validated against its own version",
-                ));
+                )));
             }
         };
         match super::replay::decode(written.apache, reader_apache, &written.bytes) {
@@ -336,11 +336,11 @@ impl<'a> Sample<'a> {
             Err(super::replay::ReplayError::Read(why)) => {
                 Reading::Failed(format!("Apache Avro's schema resolution says: {why}"))
             }
-            Err(super::replay::ReplayError::NotRun(why)) => Reading::NotRun(self.finding(
+            Err(super::replay::ReplayError::NotRun(why)) => Reading::NotRun(Box::new(self.finding(
                 &rules::FIXTURE_REPLAY_ERROR,
                 format!("{path} could not be replayed into v{reader}: {why}"),
                 format!("nothing is known about v{reader} reading this sample; please report it with both schema versions"),
-            )),
+            ))),
         }
     }
 
