@@ -74,11 +74,9 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
         (Kind::Null, _) if !v.is_null() => expected(out, s, ty, at, v, "null"),
         (Kind::Boolean, _) if !v.is_boolean() => expected(out, s, ty, at, v, "a boolean"),
         (Kind::Null | Kind::Boolean, _) => {}
-        (Kind::Int, Some(Logical::Date)) => walk_date(s, ty, v, at, out),
-        (Kind::Int, Some(Logical::TimeMillis)) | (Kind::Long, Some(Logical::TimeMicros)) => {
-            walk_time(s, ty, v, at, out)
-        }
-        (Kind::Long, Some(l)) if l.is_timestamp() => walk_timestamp(s, ty, v, at, out),
+        (Kind::Int, Some(l @ (Logical::Date | Logical::TimeMillis)))
+        | (Kind::Long, Some(l @ Logical::TimeMicros)) => walk_temporal(s, ty, l, v, at, out),
+        (Kind::Long, Some(l)) if l.is_timestamp() => walk_temporal(s, ty, l, v, at, out),
         (Kind::Int, _) => int_in(s, ty, v, at, INT, "an int (32-bit whole number)", out),
         (Kind::Long, _) => int_in(
             s,
@@ -121,74 +119,53 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>)
     }
 }
 
-/// A date: days since 1970-01-01 or `YYYY-MM-DD`.
-fn walk_date(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
-    match v {
-        Value::String(x) if formats::parse_date(x).is_some() => {}
-        Value::String(x) => problem(
-            out,
-            s,
-            ty,
-            at,
-            format!("{} is not a date (YYYY-MM-DD)", crate::suggest::quote(x)),
-        ),
-        _ => int_in(
-            s,
-            ty,
-            v,
-            at,
+/// A date, time of day or timestamp (`logical`): its text form, or a whole number of its units
+/// (days since 1970-01-01, units since midnight, epoch units) within its range.
+fn walk_temporal(
+    s: &AvroSchema,
+    ty: TypeId,
+    logical: &Logical,
+    v: &Value,
+    at: &str,
+    out: &mut Vec<Problem>,
+) {
+    const TIME_OF_DAY: &str = "a time of day (HH:MM:SS)";
+    let (parses, form, units, what): (fn(&str) -> bool, _, _, _) = match logical {
+        Logical::Date => (
+            |x| formats::parse_date(x).is_some(),
+            "a date (YYYY-MM-DD)",
             INT,
             "a date (days since 1970-01-01 or YYYY-MM-DD)",
-            out,
         ),
-    }
-}
-
-/// A time of day (time-millis or time-micros): `HH:MM:SS` or units since midnight.
-fn walk_time(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
-    match v {
-        Value::String(x) if formats::parse_time(x).is_some() => {}
-        Value::String(x) => problem(
-            out,
-            s,
-            ty,
-            at,
-            format!(
-                "{} is not a time of day (HH:MM:SS)",
-                crate::suggest::quote(x)
-            ),
+        Logical::TimeMillis => (
+            |x| formats::parse_time(x).is_some(),
+            TIME_OF_DAY,
+            0..=86_400_000 - 1,
+            "a time of day",
         ),
-        // Within the day, in the logical type's units.
-        _ => {
-            let day = match s.ty(ty).logical {
-                Some(Logical::TimeMillis) => 86_400_000,
-                _ => 86_400_000_000,
-            };
-            int_in(s, ty, v, at, 0..=day - 1, "a time of day", out)
-        }
-    }
-}
-
-/// A timestamp (any precision, local or not): epoch units or RFC 3339.
-fn walk_timestamp(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
-    match v {
-        Value::String(x) if formats::parse_rfc3339(x).is_some() => {}
-        Value::String(x) => problem(
-            out,
-            s,
-            ty,
-            at,
-            format!("{} is not an RFC 3339 timestamp", crate::suggest::quote(x)),
+        Logical::TimeMicros => (
+            |x| formats::parse_time(x).is_some(),
+            TIME_OF_DAY,
+            0..=86_400_000_000 - 1,
+            "a time of day",
         ),
-        _ => int_in(
-            s,
-            ty,
-            v,
-            at,
+        _ => (
+            |x| formats::parse_rfc3339(x).is_some(),
+            "an RFC 3339 timestamp",
             i64::MIN..=i64::MAX,
             "a timestamp (epoch units or RFC 3339)",
-            out,
         ),
+    };
+    match v {
+        Value::String(x) if parses(x) => {}
+        Value::String(x) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{} is not {form}", crate::suggest::quote(x)),
+        ),
+        _ => int_in(s, ty, v, at, units, what, out),
     }
 }
 
