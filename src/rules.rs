@@ -667,7 +667,7 @@ event, without `correlationId` nobody can trace a flow, without `eventType` and 
 event cannot be routed to its schema.",
         bad: r#"{"eventType": "orders.order.placed", "eventVersion": 2, "payload": {...}}"#,
         good: r#"{"eventId": "3f2a1c9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b", "eventType": "orders.order.placed", "eventVersion": 2, "occurredAt": "2026-11-25T08:30:00Z", "correlationId": "checkout-7f3a", "payload": {...}}"#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::whole", "src/validate/events.rs::envelope_fields"] }
 
     ENVELOPE_FIELD_INVALID { "envelope-field-invalid", Envelope, Error,
         "an envelope field has the wrong form",
@@ -676,7 +676,7 @@ date-times with an offset, `eventVersion` and `aggregateVersion` whole numbers f
 strings.",
         bad: r#""occurredAt": "25/11/2026 08:30""#,
         good: r#""occurredAt": "2026-11-25T08:30:00Z""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::envelope_fields"] }
 
     ENVELOPE_TIME_ORDER { "envelope-time-order", Envelope, Error,
         "the event was published before it occurred",
@@ -684,14 +684,14 @@ strings.",
 is wrong, and consumers ordering by time will misorder events.",
         bad: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:29:00Z""#,
         good: r#""occurredAt": "2026-11-25T08:30:00Z", "publishedAt": "2026-11-25T08:30:01Z""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::time_order"] }
 
     ENVELOPE_UNKNOWN_FIELD { "envelope-unknown-field", Envelope, Warning,
         "the envelope holds a field the configured envelope does not define",
         "Usually a misspelt metadata field (`eventID`, `correlation_id`), which consumers will not find.",
         bad: r#""correlation_id": "checkout-7f3a""#,
         good: r#""correlationId": "checkout-7f3a""#,
-        emitted_by: ["src/validate/events.rs::whole"] }
+        emitted_by: ["src/validate/events.rs::unknown_fields"] }
 
     EVENT_UNKNOWN_SUBJECT { "event-unknown-subject", Envelope, Error,
         "the event names a subject the registry does not have",
@@ -755,7 +755,7 @@ read it (BACKWARD: later versions; FORWARD: earlier ones). Avro samples are real
 writer schema and decoded with the reader schema; JSON Schema samples are validated against the reader.",
         bad: "v3 cannot decode a v2 sample: field `currency` has no default",
         good: "give the new field a default so old data stays readable",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::replay_failed"] }
 
     ENGINE_DISAGREEMENT { "engine-disagreement", Fixture, Error,
         "replay failed where the static compatibility check passed",
@@ -763,7 +763,7 @@ writer schema and decoded with the reader schema; JSON Schema samples are valida
 is wrong: please report it with the schemas and the sample.",
         bad: "check passes, replay of fixtures/x/v1/a.json into v2 fails",
         good: "no disagreement",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::replay_failed"] }
 
     FIXTURE_REPLAY_SKIPPED { "fixture-replay-skipped", Fixture, Info,
         "a replay could not run",
@@ -771,7 +771,7 @@ is wrong: please report it with the schemas and the sample.",
 not replayed. (A sample Apache Avro cannot write is `fixture-replay-error`.)",
         bad: "schema uses a construct Apache Avro's parser rejects",
         good: "nothing to do unless the reason surprises you",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::write_avro", "src/validate/fixtures.rs::read_avro"] }
 
     FIXTURE_REPLAY_ERROR { "fixture-replay-error", Fixture, Warning,
         "Apache Avro could not write a valid sample or resolve its schema, so it was not replayed",
@@ -781,7 +781,7 @@ resolve a schema's named types, replay did not run and says nothing about the re
 not known to be unreadable, and not known to be readable either.",
         bad: "fixtures/x/v1/a.json could not be replayed: Apache Avro cannot write it",
         good: "every valid sample is replayed",
-        emitted_by: ["src/validate/fixtures.rs::replay"] }
+        emitted_by: ["src/validate/fixtures.rs::write_avro", "src/validate/fixtures.rs::read_avro"] }
 
     FIXTURE_MISSING { "fixture-missing", Fixture, Info,
         "a version has no sample events",

@@ -8,9 +8,10 @@
 
 use super::formats;
 use crate::finding::Problem;
-use crate::schema::avro::{AvroSchema, Kind, Logical, TypeId};
+use crate::schema::avro::{AvroSchema, Enum, Kind, Logical, Record, TypeId};
 use crate::source::json::escape_pointer_token;
 use serde_json::Value;
+use std::ops::RangeInclusive;
 
 /// Every way `value` does not fit the schema's root type.
 pub fn validate(schema: &AvroSchema, value: &Value) -> Vec<Problem> {
@@ -56,308 +57,330 @@ fn branch_name(s: &AvroSchema, ty: TypeId) -> String {
         .unwrap_or_else(|| k.type_name().to_string())
 }
 
+fn expected(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, v: &Value, what: &str) {
+    problem(
+        out,
+        s,
+        ty,
+        at,
+        format!("expected {what}, found {}", super::wording::describe(v)),
+    )
+}
+
+/// Dispatches on the Avro kind and, where it changes the JSON forms accepted, the logical type.
 fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
     let t = s.ty(ty);
-    let expected = |out: &mut Vec<Problem>, what: &str| {
-        problem(
-            out,
-            s,
-            ty,
-            at,
-            format!("expected {what}, found {}", super::wording::describe(v)),
-        )
-    };
     match (&t.kind, &t.logical) {
-        (Kind::Null, _) => {
-            if !v.is_null() {
-                expected(out, "null");
-            }
-        }
-        (Kind::Boolean, _) => {
-            if !v.is_boolean() {
-                expected(out, "a boolean");
-            }
-        }
-        (Kind::Int, Some(Logical::Date)) => match v {
-            Value::String(x) if formats::parse_date(x).is_some() => {}
-            Value::String(x) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!("{} is not a date (YYYY-MM-DD)", crate::suggest::quote(x)),
-            ),
-            _ => int_in(
-                s,
-                ty,
-                v,
-                at,
-                i64::from(i32::MIN),
-                i64::from(i32::MAX),
-                "a date (days since 1970-01-01 or YYYY-MM-DD)",
-                out,
-            ),
-        },
-        (Kind::Int, Some(Logical::TimeMillis)) | (Kind::Long, Some(Logical::TimeMicros)) => match v
-        {
-            Value::String(x) if formats::parse_time(x).is_some() => {}
-            Value::String(x) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!(
-                    "{} is not a time of day (HH:MM:SS)",
-                    crate::suggest::quote(x)
-                ),
-            ),
-            // Within the day, in the logical type's units.
-            _ => {
-                let day = match t.logical {
-                    Some(Logical::TimeMillis) => 86_400_000,
-                    _ => 86_400_000_000,
-                };
-                int_in(s, ty, v, at, 0, day - 1, "a time of day", out)
-            }
-        },
-        (Kind::Int, _) => int_in(
-            s,
-            ty,
-            v,
-            at,
-            i64::from(i32::MIN),
-            i64::from(i32::MAX),
-            "an int (32-bit whole number)",
-            out,
-        ),
-        (Kind::Long, Some(l)) if l.is_timestamp() => match v {
-            Value::String(x) if formats::parse_rfc3339(x).is_some() => {}
-            Value::String(x) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!("{} is not an RFC 3339 timestamp", crate::suggest::quote(x)),
-            ),
-            _ => int_in(
-                s,
-                ty,
-                v,
-                at,
-                i64::MIN,
-                i64::MAX,
-                "a timestamp (epoch units or RFC 3339)",
-                out,
-            ),
-        },
+        (Kind::Null, _) if !v.is_null() => expected(out, s, ty, at, v, "null"),
+        (Kind::Boolean, _) if !v.is_boolean() => expected(out, s, ty, at, v, "a boolean"),
+        (Kind::Null | Kind::Boolean, _) => {}
+        (Kind::Int, Some(l @ (Logical::Date | Logical::TimeMillis)))
+        | (Kind::Long, Some(l @ Logical::TimeMicros)) => walk_temporal(s, ty, l, v, at, out),
+        (Kind::Long, Some(l)) if l.is_timestamp() => walk_temporal(s, ty, l, v, at, out),
+        (Kind::Int, _) => int_in(s, ty, v, at, INT, "an int (32-bit whole number)", out),
         (Kind::Long, _) => int_in(
             s,
             ty,
             v,
             at,
-            i64::MIN,
-            i64::MAX,
+            i64::MIN..=i64::MAX,
             "a long (64-bit whole number)",
             out,
         ),
-        // A float holds ±3.4e38 at most: a larger number would be written as infinity.
-        (Kind::Float, _) if v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX)) => problem(
-            out,
-            s,
-            ty,
-            at,
-            format!("{v} is beyond the range of a float (32-bit, ±3.4e38)"),
-        ),
-        (Kind::Float | Kind::Double, _) => match v {
-            Value::Number(_) => {}
-            Value::String(x) if matches!(x.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
-            _ => expected(out, "a number"),
-        },
+        (Kind::Float | Kind::Double, _) => walk_number(s, ty, v, at, out),
         (Kind::Bytes | Kind::Fixed(_), Some(Logical::Decimal { precision, scale })) => {
-            let text = match v {
-                Value::String(x) => Some(x.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            };
-            match text {
-                Some(x) => {
-                    if let Err(why) = formats::check_decimal(&x, *precision, *scale) {
-                        problem(out, s, ty, at, why);
-                    }
-                }
-                None => expected(out, "a decimal (a string such as \"19.99\")"),
-            }
+            walk_decimal(s, ty, v, at, *precision, *scale, out)
         }
-        (Kind::String, Some(Logical::Uuid)) | (Kind::Fixed(_), Some(Logical::Uuid)) => match v {
-            Value::String(x) if formats::is_uuid(x) => {}
-            Value::String(x) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!("{} is not a UUID", crate::suggest::quote(x)),
-            ),
-            _ => expected(out, "a UUID string"),
-        },
-        (Kind::String, _) => {
-            if !v.is_string() {
-                expected(out, "a string");
-            }
-        }
-        // Avro's JSON encoding: one code point 0-255 per byte.
-        (Kind::Bytes, _) => match v {
-            Value::String(x) if x.chars().all(|c| (c as u32) < 256) => {}
-            Value::String(_) => problem(
-                out,
-                s,
-                ty,
-                at,
-                "expected bytes (a string of code points 0-255)".to_string(),
-            ),
-            _ => expected(out, "a string"),
-        },
-        (Kind::Fixed(f), _) => match v {
-            // Avro's JSON encoding: one code point 0-255 per byte.
-            Value::String(x)
-                if x.chars().all(|c| (c as u32) < 256) && x.chars().count() as u64 == f.size => {}
-            Value::String(_) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!(
-                    "expected {} bytes (a string of {} code points 0-255)",
-                    f.size, f.size
-                ),
-            ),
-            _ => expected(out, "a string"),
-        },
-        (Kind::Enum(e), _) => match v {
-            Value::String(x) if e.has(x) => {}
-            Value::String(x) => problem(
-                out,
-                s,
-                ty,
-                at,
-                format!(
-                    "{} is not a symbol of enum {} ({})",
-                    crate::suggest::quote(x),
-                    e.name.name,
-                    some_symbols(&e.symbols)
-                ),
-            ),
-            _ => expected(out, "an enum symbol string"),
-        },
+        (Kind::String | Kind::Fixed(_), Some(Logical::Uuid)) => walk_uuid(s, ty, v, at, out),
+        (Kind::String, _) if !v.is_string() => expected(out, s, ty, at, v, "a string"),
+        (Kind::String, _) => {}
+        (Kind::Bytes, _) => walk_bytes(s, ty, v, at, None, out),
+        (Kind::Fixed(f), _) => walk_bytes(s, ty, v, at, Some(f.size), out),
+        (Kind::Enum(e), _) => walk_enum(s, ty, e, v, at, out),
         (Kind::Array(items), _) => match v {
             Value::Array(xs) => {
                 for (i, x) in xs.iter().enumerate() {
                     walk(s, *items, x, &format!("{at}/{i}"), out);
                 }
             }
-            _ => expected(out, "an array"),
+            _ => expected(out, s, ty, at, v, "an array"),
         },
         (Kind::Map(values), _) => match v {
             Value::Object(m) => {
                 for (k, x) in m {
-                    walk(
-                        s,
-                        *values,
-                        x,
-                        &format!("{at}/{}", escape_pointer_token(k)),
-                        out,
-                    );
+                    let kat = format!("{at}/{}", escape_pointer_token(k));
+                    walk(s, *values, x, &kat, out);
                 }
             }
-            _ => expected(out, "an object (a map)"),
+            _ => expected(out, s, ty, at, v, "an object (a map)"),
         },
-        (Kind::Record(r), _) => match v {
-            Value::Object(m) => {
-                for f in &r.fields {
-                    let fat = format!("{at}/{}", escape_pointer_token(&f.name));
-                    match m.get(&f.name) {
-                        Some(x) => walk(s, f.ty, x, &fat, out),
-                        None if f.default.is_some() => {}
-                        None => out.push(Problem {
-                            pointer: at.to_string(),
-                            schema_pointer: f.pointer.clone(),
-                            message: format!("field `{}` is missing (it has no default)", f.name),
-                        }),
-                    }
-                }
-                for k in m.keys().filter(|k| r.position(k).is_none()) {
-                    out.push(Problem {
-                        pointer: format!("{at}/{}", escape_pointer_token(k)),
-                        schema_pointer: t.pointer.clone(),
-                        message: format!("`{k}` is not a field of record {}", r.name.name),
-                    });
-                }
-            }
-            _ => expected(out, &format!("an object (record {})", r.name.name)),
-        },
-        (Kind::Union(branches), _) => {
-            // Avro's JSON encoding wraps a non-null value as {"<branch name>": value}.
-            if let Value::Object(m) = v
-                && m.len() == 1
-            {
-                let (k, inner) = m.iter().next().expect("one entry");
-                if let Some(&b) = branches.iter().find(|&&b| {
-                    branch_name(s, b) == *k || s.ty(b).kind.name().is_some_and(|n| n.name == *k)
-                }) {
-                    walk(
-                        s,
-                        b,
-                        inner,
-                        &format!("{at}/{}", escape_pointer_token(k)),
-                        out,
-                    );
-                    return;
-                }
-            }
-            if branches.iter().any(|&b| fits(s, b, v)) {
-                return;
-            }
-            // No branch fits: explain by the closest one (same JSON kind), else list them.
-            let same_kind = branches.iter().copied().find(|&b| {
-                matches!(
-                    (&s.ty(b).kind, v),
-                    (Kind::Record(_) | Kind::Map(_), Value::Object(_))
-                        | (Kind::Array(_), Value::Array(_))
-                )
-            });
-            match same_kind {
-                Some(b) => walk(s, b, v, at, out),
-                None => {
-                    let names: Vec<String> = branches.iter().map(|&b| s.describe(b)).collect();
-                    problem(
-                        out,
-                        s,
-                        ty,
-                        at,
-                        format!(
-                            "{} fits no branch of the union [{}]",
-                            super::wording::describe(v),
-                            names.join(", ")
-                        ),
-                    );
-                }
-            }
+        (Kind::Record(r), _) => walk_record(s, ty, r, v, at, out),
+        (Kind::Union(branches), _) => walk_union(s, ty, branches, v, at, out),
+    }
+}
+
+/// A date, time of day or timestamp (`logical`): its text form, or a whole number of its units
+/// (days since 1970-01-01, units since midnight, epoch units) within its range.
+fn walk_temporal(
+    s: &AvroSchema,
+    ty: TypeId,
+    logical: &Logical,
+    v: &Value,
+    at: &str,
+    out: &mut Vec<Problem>,
+) {
+    const TIME_OF_DAY: &str = "a time of day (HH:MM:SS)";
+    let (parses, form, units, what): (fn(&str) -> bool, _, _, _) = match logical {
+        Logical::Date => (
+            |x| formats::parse_date(x).is_some(),
+            "a date (YYYY-MM-DD)",
+            INT,
+            "a date (days since 1970-01-01 or YYYY-MM-DD)",
+        ),
+        Logical::TimeMillis => (
+            |x| formats::parse_time(x).is_some(),
+            TIME_OF_DAY,
+            0..=86_400_000 - 1,
+            "a time of day",
+        ),
+        Logical::TimeMicros => (
+            |x| formats::parse_time(x).is_some(),
+            TIME_OF_DAY,
+            0..=86_400_000_000 - 1,
+            "a time of day",
+        ),
+        _ => (
+            |x| formats::parse_rfc3339(x).is_some(),
+            "an RFC 3339 timestamp",
+            i64::MIN..=i64::MAX,
+            "a timestamp (epoch units or RFC 3339)",
+        ),
+    };
+    match v {
+        Value::String(x) if parses(x) => {}
+        Value::String(x) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{} is not {form}", crate::suggest::quote(x)),
+        ),
+        _ => int_in(s, ty, v, at, units, what, out),
+    }
+}
+
+/// A float or double: a number, or Avro's JSON names for the non-finite values.
+fn walk_number(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
+    // A float holds ±3.4e38 at most: a larger number would be written as infinity.
+    if matches!(s.ty(ty).kind, Kind::Float)
+        && v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX))
+    {
+        return problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{v} is beyond the range of a float (32-bit, ±3.4e38)"),
+        );
+    }
+    match v {
+        Value::Number(_) => {}
+        Value::String(x) if matches!(x.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
+        _ => expected(out, s, ty, at, v, "a number"),
+    }
+}
+
+/// A decimal (bytes or fixed) as its text (`"19.99"`) or a JSON number.
+fn walk_decimal(
+    s: &AvroSchema,
+    ty: TypeId,
+    v: &Value,
+    at: &str,
+    precision: u64,
+    scale: u64,
+    out: &mut Vec<Problem>,
+) {
+    let text = match v {
+        Value::String(x) => x.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return expected(out, s, ty, at, v, "a decimal (a string such as \"19.99\")"),
+    };
+    if let Err(why) = formats::check_decimal(&text, precision, scale) {
+        problem(out, s, ty, at, why);
+    }
+}
+
+/// A uuid (string or fixed) as its text.
+fn walk_uuid(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
+    match v {
+        Value::String(x) if formats::is_uuid(x) => {}
+        Value::String(x) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("{} is not a UUID", crate::suggest::quote(x)),
+        ),
+        _ => expected(out, s, ty, at, v, "a UUID string"),
+    }
+}
+
+/// Bytes, or a fixed of `size` bytes, in Avro's JSON encoding: one code point 0-255 per byte.
+fn walk_bytes(
+    s: &AvroSchema,
+    ty: TypeId,
+    v: &Value,
+    at: &str,
+    size: Option<u64>,
+    out: &mut Vec<Problem>,
+) {
+    let Value::String(x) = v else {
+        return expected(out, s, ty, at, v, "a string");
+    };
+    let bytes = x.chars().all(|c| (c as u32) < 256);
+    match size {
+        None if !bytes => problem(
+            out,
+            s,
+            ty,
+            at,
+            "expected bytes (a string of code points 0-255)".to_string(),
+        ),
+        Some(n) if !bytes || x.chars().count() as u64 != n => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!("expected {n} bytes (a string of {n} code points 0-255)"),
+        ),
+        _ => {}
+    }
+}
+
+fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mut Vec<Problem>) {
+    match v {
+        Value::String(x) if e.has(x) => {}
+        Value::String(x) => problem(
+            out,
+            s,
+            ty,
+            at,
+            format!(
+                "{} is not a symbol of enum {} ({})",
+                crate::suggest::quote(x),
+                e.name.name,
+                some_symbols(&e.symbols)
+            ),
+        ),
+        _ => expected(out, s, ty, at, v, "an enum symbol string"),
+    }
+}
+
+/// A record: each field present or defaulted, and no field the record does not declare.
+fn walk_record(
+    s: &AvroSchema,
+    ty: TypeId,
+    r: &Record,
+    v: &Value,
+    at: &str,
+    out: &mut Vec<Problem>,
+) {
+    let Value::Object(m) = v else {
+        return expected(
+            out,
+            s,
+            ty,
+            at,
+            v,
+            &format!("an object (record {})", r.name.name),
+        );
+    };
+    for f in &r.fields {
+        let fat = format!("{at}/{}", escape_pointer_token(&f.name));
+        match m.get(&f.name) {
+            Some(x) => walk(s, f.ty, x, &fat, out),
+            None if f.default.is_some() => {}
+            None => out.push(Problem {
+                pointer: at.to_string(),
+                schema_pointer: f.pointer.clone(),
+                message: format!("field `{}` is missing (it has no default)", f.name),
+            }),
+        }
+    }
+    for k in m.keys().filter(|k| r.position(k).is_none()) {
+        out.push(Problem {
+            pointer: format!("{at}/{}", escape_pointer_token(k)),
+            schema_pointer: s.ty(ty).pointer.clone(),
+            message: format!("`{k}` is not a field of record {}", r.name.name),
+        });
+    }
+}
+
+/// A union value, bare or wrapped as Avro's JSON encoding writes it.
+fn walk_union(
+    s: &AvroSchema,
+    ty: TypeId,
+    branches: &[TypeId],
+    v: &Value,
+    at: &str,
+    out: &mut Vec<Problem>,
+) {
+    // Avro's JSON encoding wraps a non-null value as {"<branch name>": value}.
+    if let Value::Object(m) = v
+        && m.len() == 1
+    {
+        let (k, inner) = m.iter().next().expect("one entry");
+        if let Some(&b) = branches.iter().find(|&&b| {
+            branch_name(s, b) == *k || s.ty(b).kind.name().is_some_and(|n| n.name == *k)
+        }) {
+            let kat = format!("{at}/{}", escape_pointer_token(k));
+            return walk(s, b, inner, &kat, out);
+        }
+    }
+    if branches.iter().any(|&b| fits(s, b, v)) {
+        return;
+    }
+    // No branch fits: explain by the closest one (same JSON kind), else list them.
+    let same_kind = branches.iter().copied().find(|&b| {
+        matches!(
+            (&s.ty(b).kind, v),
+            (Kind::Record(_) | Kind::Map(_), Value::Object(_)) | (Kind::Array(_), Value::Array(_))
+        )
+    });
+    match same_kind {
+        Some(b) => walk(s, b, v, at, out),
+        None => {
+            let names: Vec<String> = branches.iter().map(|&b| s.describe(b)).collect();
+            problem(
+                out,
+                s,
+                ty,
+                at,
+                format!(
+                    "{} fits no branch of the union [{}]",
+                    super::wording::describe(v),
+                    names.join(", ")
+                ),
+            );
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The range of an Avro int (32-bit).
+const INT: RangeInclusive<i64> = i32::MIN as i64..=i32::MAX as i64;
+
+/// A whole number within `range`.
 fn int_in(
     s: &AvroSchema,
     ty: TypeId,
     v: &Value,
     at: &str,
-    min: i64,
-    max: i64,
+    range: RangeInclusive<i64>,
     what: &str,
     out: &mut Vec<Problem>,
 ) {
     match v.as_i64() {
-        Some(n) if n >= min && n <= max => {}
+        Some(n) if range.contains(&n) => {}
         Some(n) => problem(out, s, ty, at, format!("{n} is out of range for {what}")),
         None => problem(
             out,

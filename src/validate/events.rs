@@ -324,6 +324,7 @@ impl Catalog {
         }
     }
 
+    /// A whole event: its envelope's fields, then the payload the envelope routes to.
     fn whole(&self, value: &Value) -> Outcome {
         let mut out = Outcome::default();
         let Some(obj) = value.as_object() else {
@@ -341,10 +342,21 @@ impl Catalog {
             });
             return out;
         };
+        self.envelope_fields(obj, &mut out.problems);
+        self.time_order(obj, &mut out.problems);
+        if self.envelope.name == "default" {
+            self.unknown_fields(obj, &mut out.problems);
+        }
+        self.route(obj, &mut out);
+        out
+    }
+
+    /// Each envelope field: present when required, and a value of its kind.
+    fn envelope_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
         for f in &self.envelope.fields {
             let at = format!("/{}", escape_pointer_token(&f.name));
             match obj.get(&f.name) {
-                None if f.required => out.problems.push(EventProblem {
+                None if f.required => out.push(EventProblem {
                     rule: &rules::ENVELOPE_FIELD_MISSING,
                     pointer: String::new(),
                     schema: None,
@@ -358,7 +370,7 @@ impl Catalog {
                         _ => None,
                     });
                     if let Some(why) = why {
-                        out.problems.push(EventProblem {
+                        out.push(EventProblem {
                             rule: &rules::ENVELOPE_FIELD_INVALID,
                             pointer: at,
                             schema: None,
@@ -369,7 +381,10 @@ impl Catalog {
                 }
             }
         }
-        // Ordering of the event's times.
+    }
+
+    /// An event is published after it occurs.
+    fn time_order(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
         let time = |role| {
             self.envelope.field(role).and_then(|f| {
                 obj.get(&f.name)
@@ -382,7 +397,7 @@ impl Catalog {
             (time(Role::OccurredAt), time(Role::PublishedAt))
             && b < a
         {
-            out.problems.push(EventProblem {
+            out.push(EventProblem {
                 rule: &rules::ENVELOPE_TIME_ORDER,
                 pointer: format!("/{}", escape_pointer_token(&published.name)),
                 schema: None,
@@ -392,45 +407,54 @@ impl Catalog {
                         .into(),
             });
         }
-        if self.envelope.name == "default" {
-            for k in obj
-                .keys()
-                .filter(|k| !self.envelope.fields.iter().any(|f| &f.name == *k))
-            {
-                let near = crate::suggest::similar(
-                    &k.to_lowercase().replace('_', ""),
-                    self.envelope
-                        .fields
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .filter(|n| n.to_lowercase() == k.to_lowercase().replace('_', ""))
-                        .chain(self.envelope.fields.iter().map(|f| f.name.as_str())),
-                );
-                out.problems.push(EventProblem {
-                    rule: &rules::ENVELOPE_UNKNOWN_FIELD,
-                    pointer: format!("/{}", escape_pointer_token(k)),
-                    schema: None,
-                    message: format!("`{k}` is not a field of the default envelope"),
-                    help: match near.first() {
-                        Some(f) => format!("did you mean `{f}`?"),
-                        None => "put event data in the payload; envelope fields are listed in the README".into(),
-                    },
-                });
-            }
+    }
+
+    /// The default envelope's fields are fixed: any other top-level key is likely a misspelling
+    /// or data that belongs in the payload.
+    fn unknown_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
+        for k in obj
+            .keys()
+            .filter(|k| !self.envelope.fields.iter().any(|f| &f.name == *k))
+        {
+            let near = crate::suggest::similar(
+                &k.to_lowercase().replace('_', ""),
+                self.envelope
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .filter(|n| n.to_lowercase() == k.to_lowercase().replace('_', ""))
+                    .chain(self.envelope.fields.iter().map(|f| f.name.as_str())),
+            );
+            out.push(EventProblem {
+                rule: &rules::ENVELOPE_UNKNOWN_FIELD,
+                pointer: format!("/{}", escape_pointer_token(k)),
+                schema: None,
+                message: format!("`{k}` is not a field of the default envelope"),
+                help: match near.first() {
+                    Some(f) => format!("did you mean `{f}`?"),
+                    None => {
+                        "put event data in the payload; envelope fields are listed in the README"
+                            .into()
+                    }
+                },
+            });
         }
-        // Route.
+    }
+
+    /// Route by the envelope's type and version fields, and validate the payload there.
+    fn route(&self, obj: &serde_json::Map<String, Value>, out: &mut Outcome) {
         let Some(type_field) = self.envelope.field(Role::EventType) else {
-            return out;
+            return;
         };
         let Some(subject) = obj.get(&type_field.name).and_then(Value::as_str) else {
-            return out;
+            return;
         };
         out.subject = Some(subject.to_string());
         let type_at = format!("/{}", escape_pointer_token(&type_field.name));
         let version = match self.version_of(obj) {
             VersionField::Named(v) => Some(v),
             // Already reported by the field checks.
-            VersionField::Unusable => return out,
+            VersionField::Unusable => return,
             // No version named (CloudEvents without a versioned `dataschema`, or an optional
             // version field left out): the latest version.
             VersionField::Unnamed => self.latest.get(subject).copied().map(NamedVersion::Number),
@@ -461,7 +485,6 @@ impl Catalog {
             }
             Err(p) => out.problems.push(p),
         }
-        out
     }
 
     /// The version an envelope names: its version field, or a CloudEvents `dataschema` ending in

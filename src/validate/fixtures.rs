@@ -2,10 +2,12 @@
 //! every sample replayed into the versions its subject's mode promises can read it.
 
 use super::events::{Catalog, EventProblem, Expect, Outcome, PayloadSchema};
-use crate::compat::Pair;
+use crate::compat::{Mode, Pair};
 use crate::finding::{Direction, Finding, Location};
-use crate::registry::{Fixture, Registry};
+use crate::registry::{Fixture, Registry, Subject};
 use crate::rules;
+#[cfg(feature = "replay")]
+use crate::schema::avro::AvroSchema;
 use crate::source::json::{self, Node};
 use serde_json::Value;
 
@@ -163,168 +165,229 @@ fn replay(
         return Vec::new();
     };
     let mode = subject.mode(&reg.settings);
-    let payload = if outcome.payload_pointer.is_empty() {
-        Some(value)
-    } else {
-        value.pointer(&outcome.payload_pointer)
-    };
-    let Some(payload) = payload else {
+    let Some(sample) = Sample::new(fx, doc, value, outcome) else {
         return Vec::new();
     };
-    let mut readers: Vec<(u32, Direction)> = Vec::new();
-    for v in &subject.versions {
-        for pair in mode.pairs(v.number) {
-            let (reader, writer) = Pair::reader_writer(pair);
-            if writer == fx.version && !readers.iter().any(|(r, _)| *r == reader) {
-                readers.push((reader, pair.direction));
-            }
-        }
-    }
-    let file = &fx.source;
-    let span = doc
-        .pointer_span(&outcome.payload_pointer)
-        .or(Some(doc.span));
-    let at = || Location::at(file, outcome.payload_pointer.clone(), span);
-    let mut out = Vec::new();
     let Some(written) = catalog.schemas.get(&(fx.subject.clone(), fx.version)) else {
-        return out;
+        return Vec::new();
     };
+    let readers = readers_of(subject, mode, fx.version);
     // An Avro sample is written once with its own version's schema, then read by each reader.
     // When it cannot be written, replay did not run: that says nothing about any reader.
     #[cfg(feature = "replay")]
-    let bytes = match written {
-        PayloadSchema::Avro(schema) if !readers.is_empty() => match schema.apache() {
-            Ok(wa) => match super::replay::encode(schema, wa, payload) {
-                Ok(bytes) => Some(bytes),
-                Err(why) => {
-                    out.push(
-                        Finding::new(
-                            &rules::FIXTURE_REPLAY_ERROR,
-                            format!(
-                                "{} could not be replayed: evreg validate accepts it as a v{} sample, but Apache Avro cannot write it: {why}",
-                                file.path, fx.version
-                            ),
-                            "no reader was tried; check the sample's values against the Avro specification, and report it if they are right",
-                        )
-                        .subject(&fx.subject)
-                        .version(fx.version)
-                        .at(at()),
-                    );
-                    return out;
-                }
-            },
-            Err(e) => {
-                out.push(
-                    Finding::new(
-                        &rules::FIXTURE_REPLAY_SKIPPED,
-                        format!(
-                            "{} not replayed: Apache Avro cannot load the schema of v{}: {e}",
-                            file.path, fx.version
-                        ),
-                        "the sample is still validated against its own version",
-                    )
-                    .subject(&fx.subject)
-                    .version(fx.version)
-                    .at(at()),
-                );
-                return out;
-            }
+    let avro = match written {
+        PayloadSchema::Avro(schema) if !readers.is_empty() => match sample.write_avro(schema) {
+            Ok(w) => Some(w),
+            Err(refused) => return vec![refused],
         },
         _ => None,
     };
+    let mut out = Vec::new();
     for (reader, direction) in readers {
         let Some(read_by) = catalog.schemas.get(&(fx.subject.clone(), reader)) else {
             continue;
         };
-        let failure: Result<(), String> = match (written, read_by) {
-            (PayloadSchema::Json(_), PayloadSchema::Json(_)) => {
-                let problems = catalog.payload(&fx.subject, reader, payload, "");
-                match problems.first() {
-                    None => Ok(()),
-                    // The message starts with the place in the payload.
-                    Some(p) => Err(p.message.clone()),
-                }
-            }
+        let read = match (written, read_by) {
+            (PayloadSchema::Json(_), PayloadSchema::Json(_)) => sample.read_json(catalog, reader),
             #[cfg(feature = "replay")]
-            (PayloadSchema::Avro(ws), PayloadSchema::Avro(rs)) if ws.apache().is_ok() => {
-                match (ws.apache(), rs.apache(), &bytes) {
-                    (Ok(wa), Ok(ra), Some(bytes)) => match super::replay::decode(wa, ra, bytes) {
-                        Ok(()) => Ok(()),
-                        // Apache Avro's own words, said to be its: they name no place in the sample.
-                        Err(super::replay::ReplayError::Read(why)) => {
-                            Err(format!("Apache Avro's schema resolution says: {why}"))
-                        }
-                        Err(super::replay::ReplayError::NotRun(why)) => {
-                            out.push(
-                                Finding::new(
-                                    &rules::FIXTURE_REPLAY_ERROR,
-                                    format!("{} could not be replayed into v{reader}: {why}", file.path),
-                                    format!("nothing is known about v{reader} reading this sample; please report it with both schema versions"),
-                                )
-                                .subject(&fx.subject)
-                                .version(fx.version)
-                                .at(at()),
-                            );
-                            continue;
-                        }
-                    },
-                    (_, Err(e), _) => {
-                        out.push(
-                            Finding::new(
-                                &rules::FIXTURE_REPLAY_SKIPPED,
-                                format!(
-                                    "{} not replayed into v{reader}: Apache Avro cannot load the schema of v{reader}: {e}",
-                                    file.path
-                                ),
-                                "the sample is still validated against its own version",
-                            )
-                            .subject(&fx.subject)
-                            .version(fx.version)
-                            .at(at()),
-                        );
-                        continue;
-                    }
-                    _ => continue,
-                }
-            }
+            (PayloadSchema::Avro(_), PayloadSchema::Avro(rs)) => match &avro {
+                Some(w) => sample.read_avro(w, rs, reader),
+                None => continue,
+            },
             _ => continue,
         };
-        let Err(why) = failure else { continue };
+        match read {
+            Reading::Ok => {}
+            Reading::NotRun(f) => out.push(*f),
+            Reading::Failed(why) => {
+                out.extend(sample.replay_failed(catalog, mode, reader, direction, &why))
+            }
+        }
+    }
+    out
+}
+
+/// The versions `mode` promises can read data of `writer`, each once, with the direction of
+/// the promise.
+fn readers_of(subject: &Subject, mode: Mode, writer: u32) -> Vec<(u32, Direction)> {
+    let mut readers: Vec<(u32, Direction)> = Vec::new();
+    for v in &subject.versions {
+        for pair in mode.pairs(v.number) {
+            let (reader, w) = Pair::reader_writer(pair);
+            if w == writer && !readers.iter().any(|(r, _)| *r == reader) {
+                readers.push((reader, pair.direction));
+            }
+        }
+    }
+    readers
+}
+
+/// A valid sample on its way through replay: what every replay finding about it names.
+struct Sample<'a> {
+    fx: &'a Fixture,
+    payload: &'a Value,
+    at: Location,
+}
+
+/// What came of one reader reading the sample.
+enum Reading {
+    Ok,
+    /// The reader cannot read it: why, starting with the place in the payload where there is one.
+    Failed(String),
+    /// Replay into this reader did not run, which says nothing about the reader.
+    #[cfg_attr(not(feature = "replay"), allow(dead_code))]
+    NotRun(Box<Finding>),
+}
+
+/// An Avro sample as its own version's schema writes it.
+#[cfg(feature = "replay")]
+struct Written<'a> {
+    apache: &'a super::replay::ApacheSchema,
+    bytes: Vec<u8>,
+}
+
+impl<'a> Sample<'a> {
+    /// The sample's payload (the whole document, or the part its envelope holds) and where it
+    /// is; none when the envelope's payload pointer finds nothing.
+    fn new(fx: &'a Fixture, doc: &Node, value: &'a Value, outcome: &Outcome) -> Option<Self> {
+        let pointer = &outcome.payload_pointer;
+        let payload = if pointer.is_empty() {
+            value
+        } else {
+            value.pointer(pointer)?
+        };
+        let span = doc.pointer_span(pointer).or(Some(doc.span));
+        Some(Sample {
+            fx,
+            payload,
+            at: Location::at(&fx.source, pointer.clone(), span),
+        })
+    }
+
+    /// A finding about the sample as a sample of its own version.
+    fn finding(
+        &self,
+        rule: &'static rules::Rule,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding::new(rule, message, help)
+            .subject(&self.fx.subject)
+            .version(self.fx.version)
+            .at(self.at.clone())
+    }
+
+    /// The writing step: Avro binary with the writer's Apache Avro schema, or the finding that
+    /// says why replay did not run at all.
+    #[cfg(feature = "replay")]
+    fn write_avro<'s>(&self, schema: &'s AvroSchema) -> Result<Written<'s>, Finding> {
+        let path = &self.fx.source.path;
+        let version = self.fx.version;
+        let apache = schema.apache().map_err(|e| {
+            self.finding(
+                &rules::FIXTURE_REPLAY_SKIPPED,
+                format!(
+                    "{path} not replayed: Apache Avro cannot load the schema of v{version}: {e}"
+                ),
+                "the sample is still validated against its own version",
+            )
+        })?;
+        match super::replay::encode(schema, apache, self.payload) {
+            Ok(bytes) => Ok(Written { apache, bytes }),
+            Err(why) => Err(self.finding(
+                &rules::FIXTURE_REPLAY_ERROR,
+                format!(
+                    "{path} could not be replayed: evreg validate accepts it as a v{version} sample, but Apache Avro cannot write it: {why}"
+                ),
+                "no reader was tried; check the sample's values against the Avro specification, and report it if they are right",
+            )),
+        }
+    }
+
+    /// The reading step for a JSON Schema sample: does the reader's schema accept the payload?
+    fn read_json(&self, catalog: &Catalog, reader: u32) -> Reading {
+        let problems = catalog.payload(&self.fx.subject, reader, self.payload, "");
+        match problems.first() {
+            None => Reading::Ok,
+            // The message starts with the place in the payload.
+            Some(p) => Reading::Failed(p.message.clone()),
+        }
+    }
+
+    /// The reading step for an Avro sample: decode what was written with the reader's schema.
+    #[cfg(feature = "replay")]
+    fn read_avro(&self, written: &Written, reader_schema: &AvroSchema, reader: u32) -> Reading {
+        let path = &self.fx.source.path;
+        let reader_apache = match reader_schema.apache() {
+            Ok(ra) => ra,
+            Err(e) => {
+                return Reading::NotRun(Box::new(self.finding(
+                    &rules::FIXTURE_REPLAY_SKIPPED,
+                    format!(
+                        "{path} not replayed into v{reader}: Apache Avro cannot load the schema of v{reader}: {e}"
+                    ),
+                    "the sample is still validated against its own version",
+                )));
+            }
+        };
+        match super::replay::decode(written.apache, reader_apache, &written.bytes) {
+            Ok(()) => Reading::Ok,
+            // Apache Avro's own words, said to be its: they name no place in the sample.
+            Err(super::replay::ReplayError::Read(why)) => {
+                Reading::Failed(format!("Apache Avro's schema resolution says: {why}"))
+            }
+            Err(super::replay::ReplayError::NotRun(why)) => Reading::NotRun(Box::new(self.finding(
+                &rules::FIXTURE_REPLAY_ERROR,
+                format!("{path} could not be replayed into v{reader}: {why}"),
+                format!("nothing is known about v{reader} reading this sample; please report it with both schema versions"),
+            ))),
+        }
+    }
+
+    /// `reader` cannot read the sample although `mode` promises it can; where the static
+    /// engine said it could, the two engines disagree as well.
+    fn replay_failed(
+        &self,
+        catalog: &Catalog,
+        mode: Mode,
+        reader: u32,
+        direction: Direction,
+        why: &str,
+    ) -> Vec<Finding> {
+        let fx = self.fx;
+        let path = &fx.source.path;
         let (new, old) = match direction {
             Direction::Backward => (reader, fx.version),
             Direction::Forward => (fx.version, reader),
         };
-        let mut f = Finding::new(
+        let mut f = self.finding(
             &rules::FIXTURE_REPLAY_FAILED,
             format!(
-                "v{reader} cannot read this v{} sample ({}): {why}",
-                fx.version, file.path
+                "v{reader} cannot read this v{} sample ({path}): {why}",
+                fx.version
             ),
             format!(
-                "{} promises v{reader} reads v{} data; fix the schema change, not the sample",
-                mode, fx.version
+                "{mode} promises v{reader} reads v{} data; fix the schema change, not the sample",
+                fx.version
             ),
-        )
-        .subject(&fx.subject)
-        .at(at());
+        );
         f.version = Some(new);
         f.other_version = Some(old);
         f.direction = Some(direction);
-        let statically_compatible = static_verdict(catalog, &fx.subject, reader, fx.version);
-        out.push(f.clone());
-        if statically_compatible == Some(true) {
+        let mut out = vec![f.clone()];
+        if static_verdict(catalog, &fx.subject, reader, fx.version) == Some(true) {
             let mut d = f;
             d.rule = &rules::ENGINE_DISAGREEMENT;
             d.severity = rules::ENGINE_DISAGREEMENT.severity;
             d.message = format!(
-                "the compatibility check says v{reader} reads v{} data, but replaying {} failed: {why}",
-                fx.version, file.path
+                "the compatibility check says v{reader} reads v{} data, but replaying {path} failed: {why}",
+                fx.version
             );
             d.help = "one of the two is wrong; please report it with both schema versions and this sample".into();
             out.push(d);
         }
+        out
     }
-    out
 }
 
 /// What the static engine says about `reader` reading `writer` (Avro only).
