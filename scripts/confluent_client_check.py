@@ -68,6 +68,17 @@ class Server:
         return self.proc.stderr.read()
 
 
+def round_trips(label, serializer, deserializer, event, ctx, schema_id):
+    """The three ways a producer finds its writer schema: each message names `schema_id` and
+    reads back as the event."""
+    for conf in ({"auto.register.schemas": False},
+                 {"auto.register.schemas": True},
+                 {"auto.register.schemas": False, "use.latest.version": True}):
+        data = serializer(conf)(event, ctx)
+        check(int.from_bytes(data[1:5], "big") == schema_id, f"{label} {conf}: the message names v2's id")
+        check(deserializer(data, ctx) == event, f"{label} {conf}: the deserializer reads the event back")
+
+
 def ids_of(client):
     out = {}
     for s in client.get_subjects():
@@ -165,12 +176,8 @@ def use(evreg, root, client, writable):
     event = {"orderId": "o-1", "total": {"cents": 1250, "currency": "EUR"}, "tip": None}
     ctx = SerializationContext("shop.order.paid", MessageField.VALUE)
     reader = AvroDeserializer(client)
-    for conf in ({"auto.register.schemas": False},
-                 {"auto.register.schemas": True},
-                 {"auto.register.schemas": False, "use.latest.version": True}):
-        data = AvroSerializer(client, paid, conf=conf)(event, ctx)
-        check(int.from_bytes(data[1:5], "big") == latest.schema_id, f"{conf}: the message names v2's id")
-        check(reader(data, ctx) == event, f"{conf}: AvroDeserializer reads the event back")
+    round_trips("Avro", lambda conf: AvroSerializer(client, paid, conf=conf), reader,
+                event, ctx, latest.schema_id)
     # A schema git does not have: refused read-only; writable, accepted when compatible (409
     # otherwise).
     breaking = paid_text.replace('"default": null', '"default": null}, {"name": "note", "type": "string"')
@@ -202,12 +209,8 @@ def use(evreg, root, client, writable):
     rctx = SerializationContext("shop.refund.requested", MessageField.VALUE)
     revent = {"refundId": "r-1", "amount": {"cents": 300, "currency": "EUR"}, "reason": "late"}
     jreader = JSONDeserializer(None, schema_registry_client=client)
-    for conf in ({"auto.register.schemas": False},
-                 {"auto.register.schemas": True},
-                 {"auto.register.schemas": False, "use.latest.version": True}):
-        data = JSONSerializer(refund_schema, client, conf=conf)(revent, rctx)
-        check(int.from_bytes(data[1:5], "big") == refund.schema_id, f"JSON {conf}: the message names v2's id")
-        check(jreader(data, rctx) == revent, f"JSON {conf}: JSONDeserializer reads the event back")
+    round_trips("JSON", lambda conf: JSONSerializer(refund_schema, client, conf=conf), jreader,
+                revent, rctx, refund.schema_id)
     try:
         JSONSerializer(refund_schema, client, conf={"auto.register.schemas": False})(
             {"refundId": "r-1", "amount": {"cents": -1, "currency": "EUR"}}, rctx)

@@ -88,6 +88,16 @@ fn post_schema(
     call(state, "POST", path, &schema_body(schema, schema_type))
 }
 
+/// Register a version of `shop.order.paid` that adds a field without a default (a break).
+fn register_breaking(state: &State) -> (Response, Option<Change>) {
+    post_schema(
+        state,
+        "/subjects/shop.order.paid/versions",
+        PAID_BREAKING,
+        None,
+    )
+}
+
 fn schema_body(schema: &str, schema_type: Option<&str>) -> String {
     serde_json::to_string(&wire::SchemaRequest {
         schema: schema.into(),
@@ -291,12 +301,7 @@ fn lookups_find_an_equal_schema_whatever_its_layout_and_docs() {
 #[test]
 fn a_read_only_registry_refuses_new_schemas_with_confluents_error() {
     let (_d, s) = state("", false);
-    let (r, change) = post_schema(
-        &s,
-        "/subjects/shop.order.paid/versions",
-        PAID_BREAKING,
-        None,
-    );
+    let (r, change) = register_breaking(&s);
     assert_eq!(
         (r.status, error_code(&r)),
         (422, wire::code::OPERATION_NOT_PERMITTED)
@@ -367,12 +372,7 @@ fn compatibility_verdicts_are_those_of_evreg_compat() {
 #[test]
 fn a_writable_registry_accepts_compatible_schemas_in_memory_and_refuses_breaks_with_409() {
     let (_d, s) = state("", true);
-    let (r, change) = post_schema(
-        &s,
-        "/subjects/shop.order.paid/versions",
-        PAID_BREAKING,
-        None,
-    );
+    let (r, change) = register_breaking(&s);
     assert_eq!(
         (r.status, error_code(&r)),
         (409, wire::code::INCOMPATIBLE),
