@@ -159,6 +159,9 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
                             kept.push((s.name.clone(), models));
                         }
                     }
+                    // In report order already, so the report's sort of all findings on one
+                    // thread meets a few long sorted runs and merges them.
+                    found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                     (found, files, kept, taken)
                 })
             })

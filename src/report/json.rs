@@ -96,9 +96,105 @@ impl<'a> JsonFinding<'a> {
 }
 
 impl Renderer for Json {
-    /// The report written as JSON as it is serialised: a report of tens of thousands of findings
-    /// is never held as one string beside them.
     fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+        let doc = Output {
+            format_version: FORMAT_VERSION,
+            ok: !report.has_errors(),
+            compatible: ctx.compat.map(|(_, c)| c),
+            mode: ctx.compat.map(|(m, _)| m.as_str()),
+            findings: Vec::new(),
+            summary: JsonSummary {
+                counts: report.summary(),
+                subjects: ctx.subjects,
+                versions: ctx.versions,
+                events: ctx.events.map(|e| e.0),
+                rejected: ctx.events.map(|e| e.1),
+            },
+        };
+        // The document without its findings, which are spliced in where its empty list stands:
+        // they are most of the output, and are written on every core.
+        let outline = serde_json::to_vec_pretty(&doc)?;
+        let empty = b"\"findings\": []";
+        let at = outline
+            .windows(empty.len())
+            .position(|w| w == empty)
+            .expect("the outline holds the findings list");
+        let open = at + empty.len() - 1;
+        out.write_all(&outline[..open])?;
+        if !report.findings.is_empty() {
+            write_findings(&report.findings, out)?;
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(&outline[open..])?;
+        out.write_all(b"\n")
+    }
+}
+
+/// Findings per thread and batch: a batch is rendered on every core, then written in order, so
+/// the output is never held whole in memory.
+const BATCH: usize = 1024;
+
+/// The findings as the elements of the pretty-printed list (each on a new line, indented two
+/// levels), in order.
+fn write_findings(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut first = true;
+    for batch in findings.chunks(BATCH * threads) {
+        let parts: Vec<io::Result<Vec<u8>>> = if threads == 1 || batch.len() <= BATCH {
+            vec![render_part(batch)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(BATCH)
+                    .map(|part| scope.spawn(move || render_part(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        for part in parts {
+            let part = part?;
+            // Each part starts with a separator; the list's first element has none.
+            out.write_all(if first { &part[1..] } else { &part })?;
+            first = false;
+        }
+    }
+    Ok(())
+}
+
+/// `,` and each finding on its own line at the list's depth.
+fn render_part(findings: &[Finding]) -> io::Result<Vec<u8>> {
+    let mut part = Vec::with_capacity(findings.len() * 1024);
+    let mut one = Vec::with_capacity(2048);
+    for f in findings {
+        one.clear();
+        serde_json::to_writer_pretty(&mut one, &JsonFinding::of(f))?;
+        part.extend_from_slice(b",\n    ");
+        // JSON strings hold no raw line breaks, so every one is the pretty printer's.
+        for &b in &one {
+            part.push(b);
+            if b == b'\n' {
+                part.extend_from_slice(b"    ");
+            }
+        }
+    }
+    Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn renders_the_fixed_report() {
+        insta::assert_snapshot!(Json.render_to_string(&fixture::report(), &fixture::context()));
+    }
+
+    /// The whole document as serde_json prints it in one piece.
+    fn printed_whole(report: &Report, ctx: &Context) -> String {
         let doc = Output {
             format_version: FORMAT_VERSION,
             ok: !report.has_errors(),
@@ -113,18 +209,22 @@ impl Renderer for Json {
                 rejected: ctx.events.map(|e| e.1),
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        out.write_all(b"\n")
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::fixture;
 
     #[test]
-    fn renders_the_fixed_report() {
-        insta::assert_snapshot!(Json.render_to_string(&fixture::report(), &fixture::context()));
+    fn findings_written_in_batches_on_every_core_read_as_one_document() {
+        let one = fixture::report();
+        let mut ctx = fixture::context();
+        ctx.compat = Some((crate::compat::Mode::Full, Some(false)));
+        // None, fewer than a batch, and several batches with a part left over.
+        for n in [0, 3, BATCH * 5 + 7] {
+            let mut report = one.clone();
+            report.findings = one.findings.iter().cycle().take(n).cloned().collect();
+            let rendered = Json.render_to_string(&report, &ctx);
+            assert_eq!(rendered, printed_whole(&report, &ctx), "{n} findings");
+            let parsed: serde_json::Value = serde_json::from_str(&rendered).unwrap();
+            assert_eq!(parsed["findings"].as_array().unwrap().len(), n);
+        }
     }
 }
