@@ -170,7 +170,7 @@ impl<'a> Lowerer<'a> {
         };
         // Named after the pointer's last segment, or the file (`money.schema.json` → `Money`).
         let last = match pointer.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(seg) => unescape_pointer_token(seg),
+            Some(seg) => unescape_pointer_token(seg).into_owned(),
             None => {
                 let name = path.rsplit('/').next().unwrap_or(path);
                 name.strip_suffix(".schema.json")

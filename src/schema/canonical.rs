@@ -27,10 +27,45 @@ pub fn fingerprint_of(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for b in digest {
-        hex.push_str(&format!("{b:02x}"));
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 15)] as char);
     }
     hex
+}
+
+/// A JSON string literal spelled as serde_json spells it: `"` and `\\` escaped, control
+/// characters as `\n`-style or `\u00xx` escapes, everything else as it is. The fingerprints in
+/// existing `evreg.lock` files depend on this spelling.
+fn push_string(s: &str, out: &mut String) {
+    out.push('"');
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        plain = i + 1;
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
 }
 
 /// Where a JSON value sits, which decides whether its keys are keywords.
@@ -88,7 +123,7 @@ fn write(node: &Node, format: Format, pos: Position, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&canonical_number(&n.raw)),
-        Value::String(s) => out.push_str(&serde_json::Value::String(s.clone()).to_string()),
+        Value::String(s) => push_string(s, out),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -116,7 +151,7 @@ fn write(node: &Node, format: Format, pos: Position, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&serde_json::Value::String(m.key.clone()).to_string());
+                push_string(&m.key, out);
                 out.push(':');
                 let child = match pos {
                     Position::Schema => child_position(&m.key, format),
@@ -146,6 +181,17 @@ fn canonical_number(raw: &str) -> String {
 mod tests {
     use super::*;
     use crate::source::json::parse;
+
+    #[test]
+    fn strings_are_spelled_as_serde_json_spells_them() {
+        let mut every: String = (0u8..0x80).map(char::from).collect();
+        every.push_str("é ☃ \u{1F600} \u{2028} end");
+        for s in [every.as_str(), "", "plain", "\"\\", "a\u{7f}b"] {
+            let mut ours = String::new();
+            push_string(s, &mut ours);
+            assert_eq!(ours, serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
 
     fn canon(text: &str, format: Format) -> String {
         canonical_form(&parse(text).unwrap(), format)

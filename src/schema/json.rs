@@ -1097,7 +1097,7 @@ impl Compiler<'_> {
         for tok in pointer.trim_start_matches('/').split('/') {
             let tok = unescape_pointer_token(tok);
             let next = match v {
-                Value::Object(m) => m.get(&tok),
+                Value::Object(m) => m.get(tok.as_ref()),
                 Value::Array(a) => tok.parse::<usize>().ok().and_then(|i| a.get(i)),
                 _ => None,
             };

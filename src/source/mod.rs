@@ -32,7 +32,8 @@ pub struct SourceFile {
     /// The path as shown to people: relative to the registry root where there is one.
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Made on the first position asked for: most files of a clean registry never need one.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// ASCII text: a column is a byte offset, found without counting (a minified file is one
     /// long line, and counting its characters for every finding would take quadratic time).
     ascii: bool,
@@ -41,21 +42,30 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path: path.into(),
             ascii: text.is_ascii(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// 1-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        });
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         if self.ascii {
             return (line + 1, offset - start + 1);
         }
