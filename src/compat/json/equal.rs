@@ -4,8 +4,6 @@
 
 use super::Checker;
 use crate::schema::json::{JsonSchema, Keywords, Kind, NodeId, json_eq};
-use ahash::AHashSet as HashSet;
-use serde_json::Value;
 
 impl Checker<'_> {
     /// Are writer node `w` and reader node `r` the same schema (structurally, through `$ref`s)?
@@ -64,19 +62,9 @@ impl Checker<'_> {
 /// The keywords with values of their own (no subschemas) agree, and the subschema lists have the
 /// same lengths.
 fn scalars_equal(wk: &Keywords, rk: &Keywords) -> bool {
-    // An enum is a set: its order and repeats mean nothing.
-    let values_eq = |a: &Option<Vec<Value>>, b: &Option<Vec<Value>>| match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => {
-            let keys = |vs: &[Value]| -> HashSet<String> {
-                vs.iter().map(crate::schema::json::value_key).collect()
-            };
-            keys(a) == keys(b)
-        }
-        _ => false,
-    };
     wk.types == rk.types
-        && values_eq(&wk.enum_values, &rk.enum_values)
+        // An enum is a set: its order and repeats mean nothing (its keys were made at load).
+        && wk.enum_keys == rk.enum_keys
         && match (&wk.const_value, &rk.const_value) {
             (None, None) => true,
             (Some(a), Some(b)) => json_eq(a, b),
@@ -106,13 +94,14 @@ fn scalars_equal(wk: &Keywords, rk: &Keywords) -> bool {
         && wk.all_of.len() == rk.all_of.len()
         && wk.any_of.len() == rk.any_of.len()
         && wk.one_of.len() == rk.one_of.len()
-        && {
-            let mut a = wk.dependent_required.clone();
-            let mut b = rk.dependent_required.clone();
-            a.sort();
-            b.sort();
-            a == b
-        }
+        && (wk.dependent_required.is_empty() && rk.dependent_required.is_empty()
+            || {
+                let mut a = wk.dependent_required.clone();
+                let mut b = rk.dependent_required.clone();
+                a.sort();
+                b.sort();
+                a == b
+            })
 }
 
 /// The (writer, reader) subschemas that must be equal, keyword by keyword; None when one side
