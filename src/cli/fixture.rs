@@ -79,7 +79,7 @@ pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
         .problems
         .iter()
         .filter(|p| p.rule.severity == crate::Severity::Error)
-        .map(|p| format!("{}: {}", p.pointer, p.message))
+        .map(|p| format!("{}: {}", p.at.pointer, p.message))
         .collect();
     let text = format!(
         "{}\n",
