@@ -237,22 +237,10 @@ impl Finding {
         }
     }
 
+    /// A finding whose maker knows its place already (a schema's lint, a file's layout): a
+    /// draft with nothing to add.
     pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding {
-            rule,
-            severity: rule.severity,
-            subject: None,
-            version: None,
-            other_version: None,
-            direction: None,
-            location: None,
-            other_location: None,
-            path: None,
-            message: message.into(),
-            help: help.into(),
-            allowed: None,
-            example: None,
-        }
+        Draft::new(rule, message, help).finding(About::default(), None, None)
     }
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());

@@ -216,7 +216,7 @@ pub enum Expect<'a> {
 pub struct Outcome {
     pub subject: Option<String>,
     pub version: Option<u32>,
-    pub problems: Vec<Draft>,
+    pub drafts: Vec<Draft>,
     /// The JSON pointer of the payload inside the event (`/payload`, `/data`, or empty).
     pub payload_pointer: String,
 }
@@ -241,9 +241,9 @@ impl Catalog {
                 match self.check_target(subject, version.map(NamedVersion::Number), "") {
                     Ok(v) => {
                         out.version = Some(v);
-                        out.problems = self.payload(subject, v, value, "");
+                        out.drafts = self.payload(subject, v, value, "");
                     }
-                    Err(p) => out.problems.push(p),
+                    Err(p) => out.drafts.push(p),
                 }
                 out
             }
@@ -294,7 +294,7 @@ impl Catalog {
     fn whole(&self, value: &Value) -> Outcome {
         let mut out = Outcome::default();
         let Some(obj) = value.as_object() else {
-            out.problems.push(Draft::new(
+            out.drafts.push(Draft::new(
                 &rules::ENVELOPE_FIELD_MISSING,
                 format!(
                     "an event is a JSON object with the {} envelope's fields, not {}",
@@ -305,10 +305,10 @@ impl Catalog {
             ));
             return out;
         };
-        self.envelope_fields(obj, &mut out.problems);
-        self.time_order(obj, &mut out.problems);
+        self.envelope_fields(obj, &mut out.drafts);
+        self.time_order(obj, &mut out.drafts);
         if self.envelope.name == "default" {
-            self.unknown_fields(obj, &mut out.problems);
+            self.unknown_fields(obj, &mut out.drafts);
         }
         self.route(obj, &mut out);
         out
@@ -439,11 +439,11 @@ impl Catalog {
                     out.payload_pointer = format!("/{}", escape_pointer_token(&pf.name));
                     if let Some(payload) = obj.get(&pf.name) {
                         let found = self.payload(subject, v, payload, &out.payload_pointer);
-                        out.problems.extend(found);
+                        out.drafts.extend(found);
                     }
                 }
             }
-            Err(p) => out.problems.push(p),
+            Err(p) => out.drafts.push(p),
         }
     }
 

@@ -116,7 +116,7 @@ fn check_fixture(reg: &Registry, catalog: &Catalog, fx: &Fixture) -> Vec<Finding
         );
     }
     let errors: Vec<&Draft> = outcome
-        .problems
+        .drafts
         .iter()
         .filter(|p| p.rule.severity == crate::Severity::Error)
         .collect();

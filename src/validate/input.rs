@@ -455,7 +455,7 @@ pub fn event_findings(
     text: &str,
     place: &Place,
 ) -> Vec<Finding> {
-    let drafts = &outcome.problems;
+    let drafts = &outcome.drafts;
     let mut locator = Locator::new(doc);
     let spans: Vec<Option<Span>> = drafts.iter().map(|d| locator.span(&d.at.pointer)).collect();
     let offsets: Vec<usize> = spans.iter().flatten().map(|s| s.start).collect();
