@@ -2,8 +2,8 @@
 //! Nothing here prints.
 
 use crate::compat::json::Policy;
-use crate::compat::{self, Incompatibility, Labels, Mode, Pair};
-use crate::finding::{Direction, Finding, Summary};
+use crate::compat::{self, Labels, Mode, Pair};
+use crate::finding::{self, About, Direction, Finding, Summary};
 use crate::parsed::{Locate, Model, parse_file, parse_subject};
 use crate::registry::{self, Registry, Subject};
 use crate::report::Report;
@@ -286,8 +286,8 @@ pub fn avro_pair(
         Direction::Backward => (new, old),
         Direction::Forward => (old, new),
     };
-    let incs = compat::avro::check_labelled(reader, writer, pair_labels(pair, labels));
-    pair_findings(pair, incs, new, old)
+    let drafts = compat::avro::check_labelled(reader, writer, pair_labels(pair, labels));
+    pair_findings(pair, drafts, new, old)
 }
 
 /// The findings of one JSON Schema pair.
@@ -302,8 +302,8 @@ pub fn json_pair(
         Direction::Backward => (new, old),
         Direction::Forward => (old, new),
     };
-    let incs = compat::json::check_labelled(reader, writer, policy, pair_labels(pair, labels));
-    pair_findings(pair, incs, new, old)
+    let drafts = compat::json::check_labelled(reader, writer, policy, pair_labels(pair, labels));
+    pair_findings(pair, drafts, new, old)
 }
 
 /// The labels of `pair`'s reader and writer, given the (new, old) versions' labels: the engines
@@ -321,34 +321,33 @@ fn pair_labels(pair: Pair, (new, old): &(String, String)) -> Labels<'_> {
     }
 }
 
-/// Turn an engine's incompatibilities into findings: each located in the new version's files,
-/// with the matching place in the old one.
+/// Turn an engine's drafts into findings: each located in the new version's files, with the
+/// matching place in the old one (the draft's reader place is in the new version when the new
+/// version reads, its writer place when the old one does).
 pub fn pair_findings(
     pair: Pair,
-    incs: Vec<Incompatibility>,
+    drafts: Vec<finding::Draft>,
     new: &dyn Locate,
     old: &dyn Locate,
 ) -> Vec<Finding> {
-    incs.into_iter()
-        .map(|inc| {
-            let reader = (inc.reader_file, inc.reader_pointer.as_str());
-            let writer = (inc.writer_file, inc.writer_pointer.as_str());
+    let about = About {
+        subject: None,
+        version: (pair.new > 0).then_some(pair.new),
+        other_version: (pair.old > 0).then_some(pair.old),
+        direction: Some(pair.direction),
+    };
+    drafts
+        .into_iter()
+        .map(|d| {
+            let whole = finding::Place::default();
+            let (reader, writer) = (&d.at, d.other.as_ref().unwrap_or(&whole));
             let (new_at, old_at) = match pair.direction {
                 Direction::Backward => (reader, writer),
                 Direction::Forward => (writer, reader),
             };
-            let mut f =
-                Finding::new(inc.rule, inc.message, inc.help).at(new.locate(new_at.0, new_at.1));
-            if let Some(s) = inc.severity {
-                f.severity = s;
-            }
-            f.version = (pair.new > 0).then_some(pair.new);
-            f.other_version = (pair.old > 0).then_some(pair.old);
-            f.direction = Some(pair.direction);
-            f.other_location = Some(old.locate(old_at.0, old_at.1));
-            f.path = (!inc.path.is_empty()).then_some(inc.path);
-            f.example = inc.example;
-            f
+            let location = new.locate(new_at.file, &new_at.pointer);
+            let other_location = old.locate(old_at.file, &old_at.pointer);
+            d.finding(about, Some(location), Some(other_location))
         })
         .collect()
 }

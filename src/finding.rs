@@ -1,18 +1,145 @@
-//! The one finding model every check yields and every renderer reads. It knows the rule
-//! catalogue (which defines severities and categories) and the source map, nothing else.
+//! The one finding model every check yields and every renderer reads, and the one draft
+//! (`Draft`) every engine and validator builds it from. It knows the rule catalogue (which
+//! defines severities and categories) and the source map, nothing else.
 
 use crate::rules::Rule;
 pub use crate::rules::{Category, Severity};
 use crate::source::{SourceFile, Span};
 use serde::Serialize;
 
-/// One way a value does not fit a schema: where in the value (a JSON pointer), where in the
-/// schema, and why. A draft of a finding: whoever knows the subject, version and rule makes it one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+/// A place in one of the files a draft is about: a JSON pointer (empty: the whole file) and which
+/// file it is in (0: the schema's or the event's own file; others are files its `$ref`s reach).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub file: usize,
     pub pointer: String,
-    pub schema_pointer: String,
+}
+
+impl From<&str> for Place {
+    /// A place in the own file.
+    fn from(pointer: &str) -> Place {
+        Place {
+            file: 0,
+            pointer: pointer.to_string(),
+        }
+    }
+}
+
+impl From<String> for Place {
+    /// A place in the own file.
+    fn from(pointer: String) -> Place {
+        Place { file: 0, pointer }
+    }
+}
+
+impl From<(usize, String)> for Place {
+    /// A place in file `file`.
+    fn from((file, pointer): (usize, String)) -> Place {
+        Place { file, pointer }
+    }
+}
+
+/// A finding as an engine or validator makes it: everything but what only its caller knows (the
+/// subject, the versions and direction, and the files its places are in), which
+/// [`Draft::finding`] adds. Every check builds one the same way:
+/// `Draft::new(rule, message, help).at(..).other(..).path(..)`.
+///
+/// `at` is where the finding is, `other` the matching place on the other side:
+/// - in a compatibility pair, `at` is in the reader and `other` in the writer (`check` maps them
+///   to the new and old versions by the pair's direction);
+/// - for an event, `at` is in the event and `other`, for a payload that does not fit, in the
+///   schema of the version it was validated against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub rule: &'static Rule,
+    /// Overrides the rule's default severity (a lenient policy's warnings).
+    pub severity: Option<Severity>,
     pub message: String,
+    pub help: String,
+    pub at: Place,
+    pub other: Option<Place>,
+    /// A readable path to the element, e.g. `lines[].price`; empty at the root or where there is
+    /// none.
+    pub path: String,
+    /// For a compatibility finding: a small instance the writer accepts and the reader rejects,
+    /// checked against both schemas (`None`: none was built).
+    pub example: Option<serde_json::Value>,
+}
+
+/// What a draft lacks to be a finding, besides the locations of its places.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct About<'a> {
+    pub subject: Option<&'a str>,
+    /// The version the finding is about; in a pair, the newer one.
+    pub version: Option<u32>,
+    /// In a pair, the older version.
+    pub other_version: Option<u32>,
+    pub direction: Option<Direction>,
+}
+
+impl Draft {
+    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Draft {
+            rule,
+            severity: None,
+            message: message.into(),
+            help: help.into(),
+            at: Place::default(),
+            other: None,
+            path: String::new(),
+            example: None,
+        }
+    }
+    pub fn at(mut self, place: impl Into<Place>) -> Self {
+        self.at = place.into();
+        self
+    }
+    pub fn other(mut self, place: impl Into<Place>) -> Self {
+        self.other = Some(place.into());
+        self
+    }
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+    pub fn example(mut self, example: Option<serde_json::Value>) -> Self {
+        self.example = example;
+        self
+    }
+
+    /// Does it stop the reader (its own severity, else its rule's, is an error)?
+    pub fn is_error(&self) -> bool {
+        self.severity.unwrap_or(self.rule.severity) == Severity::Error
+    }
+
+    /// The finding, once `about` says what it is about and the caller has located its places:
+    /// `location` is where the finding is shown, `other_location` the matching place.
+    pub fn finding(
+        self,
+        about: About<'_>,
+        location: Option<Location>,
+        other_location: Option<Location>,
+    ) -> Finding {
+        Finding {
+            rule: self.rule,
+            severity: self.severity.unwrap_or(self.rule.severity),
+            subject: about.subject.map(str::to_string),
+            version: about.version,
+            other_version: about.other_version,
+            direction: about.direction,
+            location,
+            other_location,
+            path: (!self.path.is_empty()).then_some(self.path),
+            message: self.message,
+            help: self.help,
+            allowed: None,
+            example: self.example,
+        }
+    }
 }
 
 /// Which way data flows in a compatibility finding: BACKWARD means the newer version reads data
@@ -110,22 +237,10 @@ impl Finding {
         }
     }
 
+    /// A finding whose maker knows its place already (a schema's lint, a file's layout): a
+    /// draft with nothing to add.
     pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Finding {
-            rule,
-            severity: rule.severity,
-            subject: None,
-            version: None,
-            other_version: None,
-            direction: None,
-            location: None,
-            other_location: None,
-            path: None,
-            message: message.into(),
-            help: help.into(),
-            allowed: None,
-            example: None,
-        }
+        Draft::new(rule, message, help).finding(About::default(), None, None)
     }
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());

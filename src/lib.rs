@@ -7,7 +7,7 @@
 //!
 //! 1. `source` (texts, JSON with positions), `rules` (the catalogue, severities, categories),
 //!    `fsutil` (the file gate), `envelope`, `suggest`;
-//! 2. `finding` (findings and the problems they are made from);
+//! 2. `finding` (findings and the drafts engines and validators build them from);
 //! 3. `schema` (models of Avro and JSON Schema files, what a payload is under one, Apache
 //!    Avro's view of a version and replay);
 //! 4. `compat` (the two engines, on two models);

@@ -722,7 +722,7 @@ is still validated.",
 points at the value and at the schema element it breaks.",
         bad: r#""payload": {"quantity": "2"}     quantity is an int"#,
         good: r#""payload": {"quantity": 2}"#,
-        emitted_by: ["src/validate/events.rs::payload"] }
+        emitted_by: ["src/validate/events.rs::payload", "src/schema/avro_payload.rs::draft"] }
 
     FIXTURE_UNEXPECTEDLY_VALID { "fixture-unexpectedly-valid", Fixture, Error,
         "a negative fixture is accepted",

@@ -158,7 +158,7 @@ mod budgets {
 
     /// Messages and help stay short: memory grows with the number of findings, not with the
     /// schema's size times it.
-    fn bounded(found: &[evreg::compat::Incompatibility]) {
+    fn bounded(found: &[evreg::finding::Draft]) {
         for i in found {
             assert!(
                 i.message.len() + i.help.len() < 600,

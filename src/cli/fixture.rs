@@ -76,10 +76,10 @@ pub fn run(command: &FixtureCommand, g: &Global) -> Result<Exit, Failure> {
     };
     let problems: Vec<String> = catalog
         .validate(&event, expect)
-        .problems
+        .drafts
         .iter()
         .filter(|p| p.rule.severity == crate::Severity::Error)
-        .map(|p| format!("{}: {}", p.pointer, p.message))
+        .map(|p| format!("{}: {}", p.at.pointer, p.message))
         .collect();
     let text = format!(
         "{}\n",

@@ -1,41 +1,14 @@
 //! Compatibility modes and the pairs they generate. A mode is only a generator of (reader, writer)
-//! pairs; the engines (`avro`, `json`) never know which mode asked.
+//! pairs; the engines (`avro`, `json`) never know which mode asked. Both report each reason a
+//! reader cannot read a writer's data as a `finding::Draft`: at the reader's place, the writer's
+//! as its other place.
 
 pub mod avro;
 pub mod json;
 
-use crate::finding::{Direction, Severity};
-use crate::rules::Rule;
+use crate::finding::Direction;
 use std::fmt;
 use std::str::FromStr;
-
-/// One reason a reader cannot read a writer's data, as both engines report it. Its message and
-/// help name the two sides by the `Labels` the engine was given.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Incompatibility {
-    pub rule: &'static Rule,
-    pub reader_pointer: String,
-    pub writer_pointer: String,
-    /// Which of the reader's files the pointer is in (0: the version's own file; others are files
-    /// its `$ref`s reach).
-    pub reader_file: usize,
-    pub writer_file: usize,
-    /// Readable path to the element, e.g. `lines[].price`; empty at the root.
-    pub path: String,
-    pub message: String,
-    pub help: String,
-    /// Overrides the rule's default severity (a lenient policy's warnings).
-    pub severity: Option<Severity>,
-    /// A small instance the writer accepts and the reader rejects, checked against both schemas.
-    pub example: Option<serde_json::Value>,
-}
-
-impl Incompatibility {
-    /// Does it stop the reader (its own severity, else its rule's, is an error)?
-    pub fn is_error(&self) -> bool {
-        self.severity.unwrap_or(self.rule.severity) == Severity::Error
-    }
-}
 
 /// The names a finding's message gives the two sides of a pair (`v2` and `v1`, or the file names
 /// `evreg compat` was given). The engines build every message with them.

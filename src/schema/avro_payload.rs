@@ -7,14 +7,17 @@
 //! default encoding, logged payloads the looser forms above.
 
 use super::formats;
-use crate::finding::Problem;
+use crate::finding::Draft;
+use crate::rules;
 use crate::schema::avro::{AvroSchema, Enum, Kind, Logical, Record, TypeId};
 use crate::source::json::escape_pointer_token;
 use serde_json::Value;
 use std::ops::RangeInclusive;
 
-/// Every way `value` does not fit the schema's root type.
-pub fn validate(schema: &AvroSchema, value: &Value) -> Vec<Problem> {
+/// Every way `value` does not fit the schema's root type: `payload-invalid` drafts, each at its
+/// place in the value with the schema element as its other place. Their help is the caller's to
+/// write: it names the subject and version the payload was meant for.
+pub fn validate(schema: &AvroSchema, value: &Value) -> Vec<Draft> {
     let mut out = Vec::new();
     walk(schema, schema.root, value, "", &mut out);
     out
@@ -27,12 +30,15 @@ pub fn fits(schema: &AvroSchema, ty: TypeId, value: &Value) -> bool {
     out.is_empty()
 }
 
-fn problem(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, message: String) {
-    out.push(Problem {
-        pointer: at.to_string(),
-        schema_pointer: s.ty(ty).pointer.clone(),
-        message,
-    });
+fn problem(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: &str, message: String) {
+    out.push(draft(at.to_string(), s.ty(ty).pointer.clone(), message));
+}
+
+/// A payload that does not fit: at `at` in the value, breaking the schema element at `schema`.
+fn draft(at: String, schema: String, message: String) -> Draft {
+    Draft::new(&rules::PAYLOAD_INVALID, message, String::new())
+        .at(at)
+        .other(schema)
 }
 
 /// An enum's symbols as a message lists them: the first few of a long enum, and how many.
@@ -57,7 +63,7 @@ fn branch_name(s: &AvroSchema, ty: TypeId) -> String {
         .unwrap_or_else(|| k.type_name().to_string())
 }
 
-fn expected(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, v: &Value, what: &str) {
+fn expected(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: &str, v: &Value, what: &str) {
     problem(
         out,
         s,
@@ -68,7 +74,7 @@ fn expected(out: &mut Vec<Problem>, s: &AvroSchema, ty: TypeId, at: &str, v: &Va
 }
 
 /// Dispatches on the Avro kind and, where it changes the JSON forms accepted, the logical type.
-fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
+fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
     let t = s.ty(ty);
     match (&t.kind, &t.logical) {
         (Kind::Null, _) if !v.is_null() => expected(out, s, ty, at, v, "null"),
@@ -127,7 +133,7 @@ fn walk_temporal(
     logical: &Logical,
     v: &Value,
     at: &str,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Draft>,
 ) {
     const TIME_OF_DAY: &str = "a time of day (HH:MM:SS)";
     let (parses, form, units, what): (fn(&str) -> bool, _, _, _) = match logical {
@@ -170,7 +176,7 @@ fn walk_temporal(
 }
 
 /// A float or double: a number, or Avro's JSON names for the non-finite values.
-fn walk_number(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
+fn walk_number(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
     // A float holds ±3.4e38 at most: a larger number would be written as infinity.
     if matches!(s.ty(ty).kind, Kind::Float)
         && v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX))
@@ -198,7 +204,7 @@ fn walk_decimal(
     at: &str,
     precision: u64,
     scale: u64,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Draft>,
 ) {
     let text = match v {
         Value::String(x) => x.clone(),
@@ -211,7 +217,7 @@ fn walk_decimal(
 }
 
 /// A uuid (string or fixed) as its text.
-fn walk_uuid(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Problem>) {
+fn walk_uuid(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
     match v {
         Value::String(x) if formats::is_uuid(x) => {}
         Value::String(x) => problem(
@@ -232,7 +238,7 @@ fn walk_bytes(
     v: &Value,
     at: &str,
     size: Option<u64>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Draft>,
 ) {
     let Value::String(x) = v else {
         return expected(out, s, ty, at, v, "a string");
@@ -257,7 +263,7 @@ fn walk_bytes(
     }
 }
 
-fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mut Vec<Problem>) {
+fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mut Vec<Draft>) {
     match v {
         Value::String(x) if e.has(x) => {}
         Value::String(x) => problem(
@@ -277,14 +283,7 @@ fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mu
 }
 
 /// A record: each field present or defaulted, and no field the record does not declare.
-fn walk_record(
-    s: &AvroSchema,
-    ty: TypeId,
-    r: &Record,
-    v: &Value,
-    at: &str,
-    out: &mut Vec<Problem>,
-) {
+fn walk_record(s: &AvroSchema, ty: TypeId, r: &Record, v: &Value, at: &str, out: &mut Vec<Draft>) {
     let Value::Object(m) = v else {
         return expected(
             out,
@@ -300,19 +299,19 @@ fn walk_record(
         match m.get(&f.name) {
             Some(x) => walk(s, f.ty, x, &fat, out),
             None if f.default.is_some() => {}
-            None => out.push(Problem {
-                pointer: at.to_string(),
-                schema_pointer: f.pointer.clone(),
-                message: format!("field `{}` is missing (it has no default)", f.name),
-            }),
+            None => out.push(draft(
+                at.to_string(),
+                f.pointer.clone(),
+                format!("field `{}` is missing (it has no default)", f.name),
+            )),
         }
     }
     for k in m.keys().filter(|k| r.position(k).is_none()) {
-        out.push(Problem {
-            pointer: format!("{at}/{}", escape_pointer_token(k)),
-            schema_pointer: s.ty(ty).pointer.clone(),
-            message: format!("`{k}` is not a field of record {}", r.name.name),
-        });
+        out.push(draft(
+            format!("{at}/{}", escape_pointer_token(k)),
+            s.ty(ty).pointer.clone(),
+            format!("`{k}` is not a field of record {}", r.name.name),
+        ));
     }
 }
 
@@ -323,7 +322,7 @@ fn walk_union(
     branches: &[TypeId],
     v: &Value,
     at: &str,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Draft>,
 ) {
     // Avro's JSON encoding wraps a non-null value as {"<branch name>": value}.
     if let Value::Object(m) = v
@@ -377,7 +376,7 @@ fn int_in(
     at: &str,
     range: RangeInclusive<i64>,
     what: &str,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Draft>,
 ) {
     match v.as_i64() {
         Some(n) if range.contains(&n) => {}
@@ -416,7 +415,7 @@ mod tests {
     fn problems(s: &AvroSchema, v: Value) -> Vec<(String, String)> {
         validate(s, &v)
             .into_iter()
-            .map(|p| (p.pointer, p.message))
+            .map(|p| (p.at.pointer, p.message))
             .collect()
     }
 

@@ -1,11 +1,12 @@
 //! One event: its envelope checked field by field, routed by the envelope to a subject version,
 //! and its payload validated against that version's schema.
 
-use super::{Problem, avro, formats};
+use super::{avro, formats};
 use crate::envelope::{Envelope, Field, Kind as FieldKind, Role};
+use crate::finding::Draft;
 use crate::parsed::{Model, parse_subject};
 use crate::registry::Registry;
-use crate::rules::{self, Rule};
+use crate::rules;
 use crate::schema::Format;
 use crate::schema::avro::AvroSchema;
 use crate::source::json::escape_pointer_token;
@@ -137,38 +138,6 @@ impl Catalog {
     }
 }
 
-/// A problem with an event: the rule, where in the event (a JSON pointer), and where in the
-/// schema when the payload is at fault.
-#[derive(Debug, Clone)]
-pub struct EventProblem {
-    pub rule: &'static Rule,
-    pub pointer: String,
-    /// (subject, version, schema pointer) for payload problems.
-    pub schema: Option<(String, u32, String)>,
-    pub message: String,
-    pub help: String,
-}
-
-impl EventProblem {
-    /// The finding for this problem, at `at` in the event, pointing at the schema element too.
-    pub fn finding(
-        &self,
-        at: crate::finding::Location,
-        catalog: &Catalog,
-        subject: Option<&str>,
-        version: Option<u32>,
-    ) -> crate::finding::Finding {
-        let mut f =
-            crate::finding::Finding::new(self.rule, self.message.clone(), self.help.clone()).at(at);
-        f.subject = subject.map(str::to_string);
-        f.version = version;
-        if let Some((s, v, ptr)) = &self.schema {
-            f.other_location = catalog.schema_location(s, *v, ptr);
-        }
-        f
-    }
-}
-
 /// A version as an event names it. A number too large to be a version is kept as written, so an
 /// event naming one is reported as naming a version its subject does not have, never skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,7 +216,7 @@ pub enum Expect<'a> {
 pub struct Outcome {
     pub subject: Option<String>,
     pub version: Option<u32>,
-    pub problems: Vec<EventProblem>,
+    pub drafts: Vec<Draft>,
     /// The JSON pointer of the payload inside the event (`/payload`, `/data`, or empty).
     pub payload_pointer: String,
 }
@@ -272,9 +241,9 @@ impl Catalog {
                 match self.check_target(subject, version.map(NamedVersion::Number), "") {
                     Ok(v) => {
                         out.version = Some(v);
-                        out.problems = self.payload(subject, v, value, "");
+                        out.drafts = self.payload(subject, v, value, "");
                     }
-                    Err(p) => out.problems.push(p),
+                    Err(p) => out.drafts.push(p),
                 }
                 out
             }
@@ -287,40 +256,37 @@ impl Catalog {
         subject: &str,
         version: Option<NamedVersion>,
         at: &str,
-    ) -> Result<u32, EventProblem> {
+    ) -> Result<u32, Draft> {
         let Some(versions) = self.versions.get(subject) else {
             let help = crate::suggest::hint(
                 subject,
                 self.versions.keys().map(String::as_str),
                 "`evreg list` shows the subjects",
             );
-            return Err(EventProblem {
-                rule: &rules::EVENT_UNKNOWN_SUBJECT,
-                pointer: at.to_string(),
-                schema: None,
-                message: format!("no subject `{subject}` in the registry"),
+            return Err(Draft::new(
+                &rules::EVENT_UNKNOWN_SUBJECT,
+                format!("no subject `{subject}` in the registry"),
                 help,
-            });
+            )
+            .at(at));
         };
         match version {
             Some(NamedVersion::Number(v)) if versions.contains(&v) => Ok(v),
-            Some(v) => Err(EventProblem {
-                rule: &rules::EVENT_UNKNOWN_VERSION,
-                pointer: at.to_string(),
-                schema: None,
-                message: format!("`{subject}` has no version {v}"),
-                help: format!(
+            Some(v) => Err(Draft::new(
+                &rules::EVENT_UNKNOWN_VERSION,
+                format!("`{subject}` has no version {v}"),
+                format!(
                     "its versions are v1..v{}",
                     versions.iter().max().unwrap_or(&0)
                 ),
-            }),
-            None => Err(EventProblem {
-                rule: &rules::EVENT_UNKNOWN_VERSION,
-                pointer: at.to_string(),
-                schema: None,
-                message: format!("`{subject}` has no versions"),
-                help: "register one with `evreg add`".into(),
-            }),
+            )
+            .at(at)),
+            None => Err(Draft::new(
+                &rules::EVENT_UNKNOWN_VERSION,
+                format!("`{subject}` has no versions"),
+                "register one with `evreg add`",
+            )
+            .at(at)),
         }
     }
 
@@ -328,41 +294,36 @@ impl Catalog {
     fn whole(&self, value: &Value) -> Outcome {
         let mut out = Outcome::default();
         let Some(obj) = value.as_object() else {
-            out.problems.push(EventProblem {
-                rule: &rules::ENVELOPE_FIELD_MISSING,
-                pointer: String::new(),
-                schema: None,
-                message: format!(
+            out.drafts.push(Draft::new(
+                &rules::ENVELOPE_FIELD_MISSING,
+                format!(
                     "an event is a JSON object with the {} envelope's fields, not {}",
                     self.envelope.name,
                     crate::source::json::value_kind(value)
                 ),
-                help: "wrap the payload in the envelope, or validate bare payloads with --subject"
-                    .into(),
-            });
+                "wrap the payload in the envelope, or validate bare payloads with --subject",
+            ));
             return out;
         };
-        self.envelope_fields(obj, &mut out.problems);
-        self.time_order(obj, &mut out.problems);
+        self.envelope_fields(obj, &mut out.drafts);
+        self.time_order(obj, &mut out.drafts);
         if self.envelope.name == "default" {
-            self.unknown_fields(obj, &mut out.problems);
+            self.unknown_fields(obj, &mut out.drafts);
         }
         self.route(obj, &mut out);
         out
     }
 
     /// Each envelope field: present when required, and a value of its kind.
-    fn envelope_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
+    fn envelope_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<Draft>) {
         for f in &self.envelope.fields {
             let at = format!("/{}", escape_pointer_token(&f.name));
             match obj.get(&f.name) {
-                None if f.required => out.push(EventProblem {
-                    rule: &rules::ENVELOPE_FIELD_MISSING,
-                    pointer: String::new(),
-                    schema: None,
-                    message: format!("the envelope has no `{}`", f.name),
-                    help: format!("add `{}`: {}", f.name, f.doc),
-                }),
+                None if f.required => out.push(Draft::new(
+                    &rules::ENVELOPE_FIELD_MISSING,
+                    format!("the envelope has no `{}`", f.name),
+                    format!("add `{}`: {}", f.name, f.doc),
+                )),
                 None => {}
                 Some(v) => {
                     let why = field_problem(f, v).or_else(|| match f.role {
@@ -370,13 +331,14 @@ impl Catalog {
                         _ => None,
                     });
                     if let Some(why) = why {
-                        out.push(EventProblem {
-                            rule: &rules::ENVELOPE_FIELD_INVALID,
-                            pointer: at,
-                            schema: None,
-                            message: format!("`{}` {why}", f.name),
-                            help: f.doc.clone(),
-                        });
+                        out.push(
+                            Draft::new(
+                                &rules::ENVELOPE_FIELD_INVALID,
+                                format!("`{}` {why}", f.name),
+                                f.doc.clone(),
+                            )
+                            .at(at),
+                        );
                     }
                 }
             }
@@ -384,7 +346,7 @@ impl Catalog {
     }
 
     /// An event is published after it occurs.
-    fn time_order(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
+    fn time_order(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<Draft>) {
         let time = |role| {
             self.envelope.field(role).and_then(|f| {
                 obj.get(&f.name)
@@ -397,21 +359,20 @@ impl Catalog {
             (time(Role::OccurredAt), time(Role::PublishedAt))
             && b < a
         {
-            out.push(EventProblem {
-                rule: &rules::ENVELOPE_TIME_ORDER,
-                pointer: format!("/{}", escape_pointer_token(&published.name)),
-                schema: None,
-                message: format!("`{}` is before `{}`", published.name, occurred.name),
-                help:
-                    "an event is published after it occurs; check the producer's clock and mapping"
-                        .into(),
-            });
+            out.push(
+                Draft::new(
+                    &rules::ENVELOPE_TIME_ORDER,
+                    format!("`{}` is before `{}`", published.name, occurred.name),
+                    "an event is published after it occurs; check the producer's clock and mapping",
+                )
+                .at(format!("/{}", escape_pointer_token(&published.name))),
+            );
         }
     }
 
     /// The default envelope's fields are fixed: any other top-level key is likely a misspelling
     /// or data that belongs in the payload.
-    fn unknown_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<EventProblem>) {
+    fn unknown_fields(&self, obj: &serde_json::Map<String, Value>, out: &mut Vec<Draft>) {
         for k in obj
             .keys()
             .filter(|k| !self.envelope.fields.iter().any(|f| &f.name == *k))
@@ -425,19 +386,18 @@ impl Catalog {
                     .filter(|n| n.to_lowercase() == k.to_lowercase().replace('_', ""))
                     .chain(self.envelope.fields.iter().map(|f| f.name.as_str())),
             );
-            out.push(EventProblem {
-                rule: &rules::ENVELOPE_UNKNOWN_FIELD,
-                pointer: format!("/{}", escape_pointer_token(k)),
-                schema: None,
-                message: format!("`{k}` is not a field of the default envelope"),
-                help: match near.first() {
+            out.push(Draft::new(
+                &rules::ENVELOPE_UNKNOWN_FIELD,
+                format!("`{k}` is not a field of the default envelope"),
+                match near.first() {
                     Some(f) => format!("did you mean `{f}`?"),
                     None => {
                         "put event data in the payload; envelope fields are listed in the README"
                             .into()
                     }
                 },
-            });
+            )
+            .at(format!("/{}", escape_pointer_token(k))));
         }
     }
 
@@ -479,11 +439,11 @@ impl Catalog {
                     out.payload_pointer = format!("/{}", escape_pointer_token(&pf.name));
                     if let Some(payload) = obj.get(&pf.name) {
                         let found = self.payload(subject, v, payload, &out.payload_pointer);
-                        out.problems.extend(found);
+                        out.drafts.extend(found);
                     }
                 }
             }
-            Err(p) => out.problems.push(p),
+            Err(p) => out.drafts.push(p),
         }
     }
 
@@ -511,22 +471,17 @@ impl Catalog {
         }
     }
 
-    /// Validate a payload against a subject version; pointers are prefixed with `at`.
-    pub fn payload(
-        &self,
-        subject: &str,
-        version: u32,
-        payload: &Value,
-        at: &str,
-    ) -> Vec<EventProblem> {
+    /// Validate a payload against a subject version: `payload-invalid` drafts at their places in
+    /// the event (pointers prefixed with `at`), each with its place in the version's schema.
+    pub fn payload(&self, subject: &str, version: u32, payload: &Value, at: &str) -> Vec<Draft> {
         let Some(schema) = self.schemas.get(&(subject.to_string(), version)) else {
             return Vec::new();
         };
-        // Each problem with what to send instead, where the validator says which keyword failed.
-        let problems: Vec<(Problem, Option<String>)> = match schema {
+        // Each draft with what to send instead, where the validator says which keyword failed.
+        let drafts: Vec<(Draft, Option<String>)> = match schema {
             PayloadSchema::Avro(schema) => avro::validate(schema, payload)
                 .into_iter()
-                .map(|p| (p, None))
+                .map(|d| (d, None))
                 .collect(),
             // Most events are valid: answer those without collecting errors.
             PayloadSchema::Json(v) if v.is_valid(payload) => Vec::new(),
@@ -538,36 +493,29 @@ impl Catalog {
                     if let Some(member) = &words.member {
                         pointer = format!("{pointer}/{}", escape_pointer_token(member));
                     }
-                    let problem = Problem {
-                        pointer,
-                        schema_pointer: e.schema_path().to_string(),
-                        message: shorten(words.message),
-                    };
-                    (problem, Some(words.fix))
+                    let draft = Draft::new(&rules::PAYLOAD_INVALID, shorten(words.message), "")
+                        .at(pointer)
+                        .other(e.schema_path().to_string());
+                    (draft, Some(words.fix))
                 })
                 .collect(),
         };
-        problems
+        drafts
             .into_iter()
-            .map(|(p, fix)| {
-                let pointer = format!("{at}{}", p.pointer);
-                let help = match fix {
+            .map(|(mut d, fix)| {
+                // Where the payload sits in the event, and what the version asks there.
+                d.at.pointer = format!("{at}{}", d.at.pointer);
+                let place = place(&d.at.pointer);
+                d.help = match fix {
                     Some(fix) => format!(
-                        "{fix} at {}, as {subject} v{version} requires; or name the version it was written with",
-                        place(&pointer)
+                        "{fix} at {place}, as {subject} v{version} requires; or name the version it was written with"
                     ),
                     None => format!(
-                        "make {} fit {subject} v{version}, or name the version it was written with",
-                        place(&pointer)
+                        "make {place} fit {subject} v{version}, or name the version it was written with"
                     ),
                 };
-                EventProblem {
-                    rule: &rules::PAYLOAD_INVALID,
-                    message: format!("{}: {}", place(&pointer), p.message),
-                    pointer,
-                    schema: Some((subject.to_string(), version, p.schema_pointer)),
-                    help,
-                }
+                d.message = format!("{place}: {}", d.message);
+                d
             })
             .collect()
     }

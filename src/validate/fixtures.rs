@@ -1,9 +1,9 @@
 //! Fixtures: every sample must be accepted by its version, every negative sample rejected, and
 //! every sample replayed into the versions its subject's mode promises can read it.
 
-use super::events::{Catalog, EventProblem, Expect, Outcome, PayloadSchema};
+use super::events::{Catalog, Expect, Outcome, PayloadSchema};
 use crate::compat::{Mode, Pair};
-use crate::finding::{Direction, Finding, Location};
+use crate::finding::{Direction, Draft, Finding, Location};
 use crate::registry::{Fixture, Registry, Subject};
 use crate::rules;
 #[cfg(feature = "replay")]
@@ -115,8 +115,8 @@ fn check_fixture(reg: &Registry, catalog: &Catalog, fx: &Fixture) -> Vec<Finding
             .at(Location::at(file, "", Some(doc.span))),
         );
     }
-    let errors: Vec<&EventProblem> = outcome
-        .problems
+    let errors: Vec<&Draft> = outcome
+        .drafts
         .iter()
         .filter(|p| p.rule.severity == crate::Severity::Error)
         .collect();
@@ -140,7 +140,7 @@ fn check_fixture(reg: &Registry, catalog: &Catalog, fx: &Fixture) -> Vec<Finding
     }
     out.extend(super::input::event_findings(
         catalog,
-        &outcome.problems,
+        &outcome,
         (Some(&fx.subject), Some(fx.version)),
         &doc,
         &file.text,

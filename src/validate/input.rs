@@ -8,8 +8,8 @@
 //! closes. A line starting with `{` or `[` in the first column always starts a new event, so a
 //! truncated line costs only itself.
 
-use super::events::{Catalog, EventProblem, Expect};
-use crate::finding::{Finding, Location};
+use super::events::{Catalog, Expect, Outcome};
+use crate::finding::{About, Finding, Location};
 use crate::rules;
 use crate::source::json;
 use crate::source::{SourceFile, Span};
@@ -75,7 +75,7 @@ pub fn validate_document(catalog: &Catalog, name: &str, bytes: Vec<u8>, expect: 
     let outcome = catalog.validate(&value, expect);
     let found = event_findings(
         catalog,
-        &outcome.problems,
+        &outcome,
         (outcome.subject.as_deref(), outcome.version),
         &doc,
         &file.text,
@@ -421,7 +421,7 @@ fn check_event(
     let outcome = catalog.validate(&value, expect);
     out.extend(event_findings(
         catalog,
-        &outcome.problems,
+        &outcome,
         (outcome.subject.as_deref(), outcome.version),
         &doc,
         text,
@@ -442,30 +442,42 @@ pub enum Place<'a> {
     Lines(&'a str, usize),
 }
 
-/// The findings for one event's problems, each at the place its pointer names in `text` (the
-/// event `doc` was parsed from). Linear in the event's size plus the problems: the event is
-/// parsed once, objects are indexed once, and all positions are found in one pass.
+/// The findings for one event's drafts (`outcome`, about `subject` and `version`), each at the
+/// place its pointer names in `text` (the event `doc` was parsed from) and, for a payload that
+/// does not fit, at the schema element it breaks in the version it was validated against. Linear
+/// in the event's size plus the drafts: the event is parsed once, objects are indexed once, and
+/// all positions are found in one pass.
 pub fn event_findings(
     catalog: &Catalog,
-    problems: &[EventProblem],
+    outcome: &Outcome,
     (subject, version): (Option<&str>, Option<u32>),
     doc: &json::Node,
     text: &str,
     place: &Place,
 ) -> Vec<Finding> {
+    let drafts = &outcome.drafts;
     let mut locator = Locator::new(doc);
-    let spans: Vec<Option<Span>> = problems.iter().map(|p| locator.span(&p.pointer)).collect();
+    let spans: Vec<Option<Span>> = drafts.iter().map(|d| locator.span(&d.at.pointer)).collect();
     let offsets: Vec<usize> = spans.iter().flatten().map(|s| s.start).collect();
     let mut positions = line_columns(text, &offsets).into_iter();
-    problems
+    let about = About {
+        subject,
+        version,
+        ..About::default()
+    };
+    // The version the payload was validated against, whose schema the drafts' other places are in.
+    let validated = outcome.subject.as_deref().zip(outcome.version);
+    drafts
         .iter()
         .zip(spans)
-        .map(|(p, span)| {
+        .map(|(d, span)| {
             let at = span.map(|_| positions.next().unwrap_or((1, 1)));
+            let mut d = d.clone();
+            let pointer = std::mem::take(&mut d.at.pointer);
             let location = match *place {
                 Place::File(path) => Location {
                     file: path.to_string(),
-                    pointer: p.pointer.clone(),
+                    pointer,
                     span,
                     line: at.map(|(l, _)| l),
                     column: at.map(|(_, c)| c),
@@ -474,14 +486,18 @@ pub fn event_findings(
                     let (line, column) = at_line(first, at.unwrap_or((1, 1)));
                     Location {
                         file: name.to_string(),
-                        pointer: p.pointer.clone(),
+                        pointer,
                         span: None,
                         line: Some(line),
                         column: Some(column),
                     }
                 }
             };
-            p.finding(location, catalog, subject, version)
+            let in_schema = match (&d.other, validated) {
+                (Some(other), Some((s, v))) => catalog.schema_location(s, v, &other.pointer),
+                _ => None,
+            };
+            d.finding(about, Some(location), in_schema)
         })
         .collect()
 }

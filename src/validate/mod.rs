@@ -8,7 +8,6 @@ pub mod input;
 
 // What a payload is under one schema lives with the schemas (the compatibility engines confirm
 // their examples with it too); validation reads it from there.
-pub use crate::finding::Problem;
 pub use crate::schema::avro_payload as avro;
 #[cfg(feature = "replay")]
 pub use crate::schema::replay;

@@ -177,7 +177,7 @@ fn sample(s: &AvroSchema, ty: TypeId, budget: &mut usize, depth: usize) -> Optio
 pub fn attach(
     reader: &AvroSchema,
     writer: &AvroSchema,
-    found: &mut [super::Incompatibility],
+    found: &mut [crate::finding::Draft],
     witnesses: &[Option<Witness>],
 ) {
     use crate::schema::replay;
@@ -206,14 +206,14 @@ pub fn attach(
         .iter()
         .filter(|e| e.as_ref() == Some(&neutral))
         .count();
-    for (inc, example) in found.iter_mut().zip(examples) {
+    for (draft, example) in found.iter_mut().zip(examples) {
         let Some(example) = example else { continue };
         let attributable = neutral_reads || (example == neutral && neutral_owners == 1);
         // …and Apache Avro must write it with the writer and fail to read it with the reader.
         if attributable
             && let Err(replay::ReplayError::Read(_)) = replay::replay(writer, wa, ra, &example)
         {
-            inc.example = Some(example);
+            draft.example = Some(example);
         }
     }
 }
@@ -223,7 +223,7 @@ pub fn attach(
 pub fn attach(
     _reader: &AvroSchema,
     _writer: &AvroSchema,
-    _found: &mut [super::Incompatibility],
+    _found: &mut [crate::finding::Draft],
     _witnesses: &[Option<Witness>],
 ) {
 }

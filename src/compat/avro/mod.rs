@@ -1,17 +1,16 @@
 //! Avro compatibility: can a reader schema read data written with a writer schema? Decided by the
 //! Avro 1.12 specification's "Schema Resolution" rules as Apache Avro's reference checker decides
 //! them, plus the decimal rule the specification states and that checker skips. Every
-//! incompatibility is reported, each with its place in both schemas and, where Apache Avro
-//! confirms one, an example payload (`example`: built from where the break sits in the writer,
-//! which the report walk records).
+//! incompatibility is reported (a `finding::Draft`), each with its place in both schemas and,
+//! where Apache Avro confirms one, an example payload (`example`: built from where the break sits
+//! in the writer, which the report walk records).
 //!
 //! Messages and help name the two sides by the labels the caller passes (`v2`, `old.avsc`).
 
 pub mod example;
 
-pub use super::Incompatibility;
 use super::Labels;
-use crate::finding::Severity;
+use crate::finding::{Draft, Severity};
 use crate::rules::{self, Rule};
 use crate::schema::avro::{AvroSchema, Field, Kind, Logical, Record, TypeId};
 use ahash::{AHashMap, AHashSet};
@@ -19,16 +18,12 @@ use example::{Step, Witness};
 
 /// Every reason `reader` cannot read data written with `writer` (empty when it can), the sides
 /// named by their roles.
-pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+pub fn check(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Draft> {
     check_labelled(reader, writer, Labels::ROLES)
 }
 
 /// `check`, with messages that name the sides by `labels` (`v2`, `old.avsc`).
-pub fn check_labelled(
-    reader: &AvroSchema,
-    writer: &AvroSchema,
-    labels: Labels,
-) -> Vec<Incompatibility> {
+pub fn check_labelled(reader: &AvroSchema, writer: &AvroSchema, labels: Labels) -> Vec<Draft> {
     let mut c = Checker::new(reader, writer, labels);
     // Most pairs in a healthy registry are compatible: decide first without building paths and
     // messages, and walk again for the details only when something breaks.
@@ -84,7 +79,7 @@ struct Checker<'a> {
     assumed: bool,
     /// Set when a pair under comparison differs in logical type.
     logical_changed: bool,
-    out: Vec<Incompatibility>,
+    out: Vec<Draft>,
     /// The way down the writer's structure to the pair being reported.
     steps: Vec<Step>,
     /// Where each of `out` sits in the writer, for building its example.
@@ -239,18 +234,12 @@ impl Checker<'_> {
             symbol,
         });
         self.witnesses.push(witness);
-        self.out.push(Incompatibility {
-            rule,
-            reader_pointer: r_ptr.to_string(),
-            writer_pointer: w_ptr.to_string(),
-            reader_file: 0,
-            writer_file: 0,
-            path: path.to_string(),
-            message,
-            help,
-            severity: None,
-            example: None,
-        });
+        self.out.push(
+            Draft::new(rule, message, help)
+                .at(r_ptr)
+                .other(w_ptr)
+                .path(path),
+        );
     }
 
     fn report(&mut self, r: TypeId, w: TypeId, path: &str) {
@@ -778,7 +767,7 @@ mod tests {
         let rules: Vec<&str> = found.iter().map(|i| i.rule.id).collect();
         assert_eq!(rules, ["avro-type-mismatch", "avro-field-missing-default"]);
         assert_eq!(found[1].path, "c");
-        assert_eq!(found[1].reader_pointer, "/fields/1");
+        assert_eq!(found[1].at.pointer, "/fields/1");
         assert!(found[1].help.contains("\"default\": 0"));
         // The other way round: v1 reads v2 data; `b` is missing and has no default.
         assert_eq!(
@@ -901,10 +890,10 @@ mod tests {
         assert!(!widened.message.contains("scale"), "{}", widened.message);
         assert_eq!(
             (
-                widened.reader_pointer.as_str(),
-                widened.writer_pointer.as_str()
+                widened.at.pointer.as_str(),
+                widened.other.as_ref().map(|p| p.pointer.as_str())
             ),
-            ("/precision", "/precision")
+            ("/precision", Some("/precision"))
         );
         let narrowed = one(10, 12);
         assert_eq!(narrowed.severity, None);
@@ -930,7 +919,7 @@ mod tests {
             "{}",
             rescaled.message
         );
-        assert_eq!(rescaled.reader_pointer, "/scale");
+        assert_eq!(rescaled.at.pointer, "/scale");
         // Widening inside a union still picks the decimal branch.
         let in_union = |p: u32| {
             schema(&format!(
@@ -947,7 +936,7 @@ mod tests {
         let pointers = |reader: &str, writer: &str| {
             check(&schema(reader), &schema(writer))
                 .into_iter()
-                .map(|i| (i.rule.id, i.reader_pointer, i.writer_pointer))
+                .map(|i| (i.rule.id, i.at.pointer, i.other.unwrap_or_default().pointer))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
@@ -1015,10 +1004,7 @@ mod tests {
         let found = check(&schema(&v2), &schema(&v1));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, "lines[].price");
-        assert_eq!(
-            found[0].reader_pointer,
-            "/fields/0/type/items/fields/0/type"
-        );
+        assert_eq!(found[0].at.pointer, "/fields/0/type/items/fields/0/type");
     }
 }
 

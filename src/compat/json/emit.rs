@@ -8,7 +8,7 @@
 use super::alt::Alt;
 use super::view::Merged;
 use super::{Checker, Step};
-use crate::finding::Severity;
+use crate::finding::{Draft, Severity};
 use crate::rules::Rule;
 use crate::schema::json::{Keywords, NodeId};
 use serde_json::Value;
@@ -117,14 +117,20 @@ impl Checker<'_> {
             Some(n) => (self.w.node(n).file, self.w.node(n).pointer.clone()),
             None => self.wp(at.writer.0, at.writer.1),
         };
-        let mut inc = self
-            .inc(at.rule, r, w, message, at.help)
-            .example(ex)
-            .severity(at.severity);
-        if at.of_object {
-            inc.path = self.object_path();
+        let path = if at.of_object {
+            self.object_path()
+        } else {
+            self.path()
+        };
+        let mut draft = Draft::new(at.rule, message, at.help)
+            .at(r)
+            .other(w)
+            .path(path)
+            .example(ex);
+        if let Some(severity) = at.severity {
+            draft = draft.severity(severity);
         }
-        self.push(inc);
+        self.push(draft);
         Ok(())
     }
 

@@ -31,9 +31,8 @@ mod types;
 pub mod view;
 mod walk;
 
-use super::{Incompatibility, Labels};
-use crate::finding::Severity;
-use crate::rules::Rule;
+use super::Labels;
+use crate::finding::Draft;
 use crate::schema::json::{JsonSchema, NodeId};
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use alt::Alt;
@@ -67,7 +66,7 @@ impl Policy {
 
 /// Every reason `reader` may reject an instance valid under `writer` (empty when it cannot), the
 /// sides named by their roles.
-pub fn check(reader: &JsonSchema, writer: &JsonSchema, policy: Policy) -> Vec<Incompatibility> {
+pub fn check(reader: &JsonSchema, writer: &JsonSchema, policy: Policy) -> Vec<Draft> {
     check_labelled(reader, writer, policy, Labels::ROLES)
 }
 
@@ -77,7 +76,7 @@ pub fn check_labelled(
     writer: &JsonSchema,
     policy: Policy,
     labels: Labels,
-) -> Vec<Incompatibility> {
+) -> Vec<Draft> {
     let mut c = Checker::new(reader, writer, policy, labels);
     c.report(&Alt::of(writer.root), reader.root);
     c.out
@@ -105,7 +104,7 @@ pub(crate) struct Checker<'a> {
     pub(crate) policy: Policy,
     /// The names messages give the reader and the writer.
     labels: Labels<'a>,
-    pub(crate) out: Vec<Incompatibility>,
+    pub(crate) out: Vec<Draft>,
     /// Reporting (every reason a finding) rather than probing (the first failure ends it).
     reporting: bool,
     memo: fixpoint::Fix<(Alt, NodeId)>,
@@ -226,35 +225,12 @@ impl<'a> Checker<'a> {
         (node.file, node.pointer.clone())
     }
 
-    pub(crate) fn inc(
-        &self,
-        rule: &'static Rule,
-        r: (usize, String),
-        w: (usize, String),
-        message: String,
-        help: &str,
-    ) -> Incompatibility {
-        Incompatibility {
-            rule,
-            reader_pointer: r.1,
-            writer_pointer: w.1,
-            reader_file: r.0,
-            writer_file: w.0,
-            path: self.path(),
-            message,
-            help: help.to_string(),
-            severity: None,
-            example: None,
-        }
-    }
-
-    pub(crate) fn push(&mut self, inc: Incompatibility) {
+    pub(crate) fn push(&mut self, draft: Draft) {
         let dup = self.out.iter_mut().find(|o| {
-            o.rule.id == inc.rule.id
-                && o.reader_pointer == inc.reader_pointer
-                && o.reader_file == inc.reader_file
-                && o.writer_pointer == inc.writer_pointer
-                && o.path == inc.path
+            o.rule.id == draft.rule.id
+                && o.at == draft.at
+                && o.other.as_ref().map(|p| &p.pointer) == draft.other.as_ref().map(|p| &p.pointer)
+                && o.path == draft.path
         });
         match dup {
             // The same finding met through another writer alternative: keep the first, with
@@ -262,22 +238,11 @@ impl<'a> Checker<'a> {
             // have no instance to build one from).
             Some(o) => {
                 if o.example.is_none() {
-                    o.example = inc.example;
+                    o.example = draft.example;
                 }
             }
-            None => self.out.push(inc),
+            None => self.out.push(draft),
         }
-    }
-}
-
-impl Incompatibility {
-    pub(crate) fn example(mut self, example: Option<serde_json::Value>) -> Self {
-        self.example = example;
-        self
-    }
-    pub(crate) fn severity(mut self, severity: Option<Severity>) -> Self {
-        self.severity = severity;
-        self
     }
 }
 

@@ -3,6 +3,7 @@
 //! under the reader (checked again here with the jsonschema crate).
 
 use super::*;
+use crate::finding::Severity;
 use crate::rules;
 use crate::schema::json::{FileProvider, load};
 use crate::source::SourceFile;
@@ -25,13 +26,11 @@ fn schema(text: &str) -> JsonSchema {
     l.schema.unwrap()
 }
 
-fn incs(reader: &str, writer: &str, policy: Policy) -> Vec<Incompatibility> {
+fn incs(reader: &str, writer: &str, policy: Policy) -> Vec<Draft> {
     let (r, w) = (schema(reader), schema(writer));
     let out = check(&r, &w, policy);
     let verdict = accepts(&r, &w, policy);
-    let errors = out
-        .iter()
-        .any(|i| i.severity.unwrap_or(i.rule.severity) == Severity::Error);
+    let errors = out.iter().any(Draft::is_error);
     let undecidable = out.iter().any(|i| i.rule.id == "json-undecidable");
     assert!(
         undecidable || verdict != errors,
