@@ -111,21 +111,10 @@ impl Renderer for Json {
                 rejected: ctx.events.map(|e| e.1),
             },
         };
-        // The document without its findings, which are spliced in where its empty list stands:
-        // they are most of the output, and are written on every core.
         let outline = serde_json::to_vec_pretty(&doc)?;
-        let empty = b"\"findings\": []";
-        let at = outline
-            .windows(empty.len())
-            .position(|w| w == empty)
-            .expect("the outline holds the findings list");
-        let open = at + empty.len() - 1;
-        out.write_all(&outline[..open])?;
-        if !report.findings.is_empty() {
-            write_findings(&report.findings, out)?;
-            out.write_all(b"\n  ")?;
-        }
-        out.write_all(&outline[open..])?;
+        write_spliced(&outline, "findings", &report.findings, out, |f, buf| {
+            serde_json::to_writer_pretty(buf, &JsonFinding::of(f)).map_err(io::Error::from)
+        })?;
         out.write_all(b"\n")
     }
 }
@@ -134,19 +123,55 @@ impl Renderer for Json {
 /// the output is never held whole in memory.
 const BATCH: usize = 1024;
 
-/// The findings as the elements of the pretty-printed list (each on a new line, indented two
-/// levels), in order.
-fn write_findings(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+/// Write a pretty-printed document whose list under `key` (printed empty in `outline`, the one
+/// member of that name) holds `findings`, each printed by `print` as a document of its own. The
+/// list is most of a large report: it is printed on every core in bounded batches, in order, and
+/// reads exactly as serde_json prints the whole document.
+pub(super) fn write_spliced(
+    outline: &[u8],
+    key: &str,
+    findings: &[Finding],
+    out: &mut dyn Write,
+    print: impl Fn(&Finding, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let empty = format!("\"{key}\": []");
+    let at = outline
+        .windows(empty.len())
+        .position(|w| w == empty.as_bytes())
+        .ok_or_else(|| io::Error::other(format!("no empty `{key}` list in the report")))?;
+    let open = at + empty.len() - 1;
+    out.write_all(&outline[..open])?;
+    if !findings.is_empty() {
+        // The key's own indentation; elements sit one level (two spaces) deeper.
+        let line_start = outline[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let indent = " ".repeat(at - line_start + 2);
+        write_elements(findings, indent.as_bytes(), out, &print)?;
+        out.write_all(b"\n")?;
+        out.write_all(&indent.as_bytes()[2..])?;
+    }
+    out.write_all(&outline[open..])
+}
+
+/// The elements of the list, each on a new line at `indent`, separated by commas.
+fn write_elements(
+    findings: &[Finding],
+    indent: &[u8],
+    out: &mut dyn Write,
+    print: &(impl Fn(&Finding, &mut Vec<u8>) -> io::Result<()> + Sync),
+) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut first = true;
     for batch in findings.chunks(BATCH * threads) {
         let parts: Vec<io::Result<Vec<u8>>> = if threads == 1 || batch.len() <= BATCH {
-            vec![render_part(batch)]
+            vec![print_part(batch, indent, print)]
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = batch
                     .chunks(BATCH)
-                    .map(|part| scope.spawn(move || render_part(part)))
+                    .map(|part| scope.spawn(move || print_part(part, indent, print)))
                     .collect();
                 handles
                     .into_iter()
@@ -164,19 +189,24 @@ fn write_findings(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// `,` and each finding on its own line at the list's depth.
-fn render_part(findings: &[Finding]) -> io::Result<Vec<u8>> {
+/// `,` and each finding on its own line at `indent`.
+fn print_part(
+    findings: &[Finding],
+    indent: &[u8],
+    print: &impl Fn(&Finding, &mut Vec<u8>) -> io::Result<()>,
+) -> io::Result<Vec<u8>> {
     let mut part = Vec::with_capacity(findings.len() * 1024);
     let mut one = Vec::with_capacity(2048);
     for f in findings {
         one.clear();
-        serde_json::to_writer_pretty(&mut one, &JsonFinding::of(f))?;
-        part.extend_from_slice(b",\n    ");
+        print(f, &mut one)?;
+        part.extend_from_slice(b",\n");
+        part.extend_from_slice(indent);
         // JSON strings hold no raw line breaks, so every one is the pretty printer's.
         for &b in &one {
             part.push(b);
             if b == b'\n' {
-                part.extend_from_slice(b"    ");
+                part.extend_from_slice(indent);
             }
         }
     }
@@ -184,7 +214,7 @@ fn render_part(findings: &[Finding]) -> io::Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::report::fixture;
 
@@ -192,6 +222,9 @@ mod tests {
     fn renders_the_fixed_report() {
         insta::assert_snapshot!(Json.render_to_string(&fixture::report(), &fixture::context()));
     }
+
+    /// Several batches on every core, with a part left over.
+    pub(in crate::report) const MANY: usize = BATCH * 5 + 7;
 
     /// The whole document as serde_json prints it in one piece.
     fn printed_whole(report: &Report, ctx: &Context) -> String {
@@ -218,7 +251,7 @@ mod tests {
         let mut ctx = fixture::context();
         ctx.compat = Some((crate::compat::Mode::Full, Some(false)));
         // None, fewer than a batch, and several batches with a part left over.
-        for n in [0, 3, BATCH * 5 + 7] {
+        for n in [0, 3, MANY] {
             let mut report = one.clone();
             report.findings = one.findings.iter().cycle().take(n).cloned().collect();
             let rendered = Json.render_to_string(&report, &ctx);

@@ -116,13 +116,19 @@ fn result(f: &Finding, prefix: &str) -> Value {
 
 impl Renderer for Sarif {
     fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &log(report, &ctx.path_prefix))?;
+        // The results are spliced into the log's outline, one at a time on every core: a report
+        // of thousands of findings is never one tree of values in memory.
+        let outline = serde_json::to_vec_pretty(&log())?;
+        let prefix = ctx.path_prefix.as_str();
+        super::json::write_spliced(&outline, "results", &report.findings, out, |f, buf| {
+            serde_json::to_writer_pretty(buf, &result(f, prefix)).map_err(io::Error::from)
+        })?;
         out.write_all(b"\n")
     }
 }
 
-/// The SARIF log: the catalogue as the tool's rules, the findings as results.
-fn log(report: &Report, prefix: &str) -> Value {
+/// The SARIF log with an empty list of results: the catalogue as the tool's rules.
+fn log() -> Value {
     let rule_list: Vec<Value> = rules::ALL
         .iter()
         .map(|r| {
@@ -152,7 +158,7 @@ fn log(report: &Report, prefix: &str) -> Value {
                 "rules": rule_list,
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the root of the git work tree holding the registry (the registry's own folder outside git); every uri is relative to it"}}},
-            "results": report.findings.iter().map(|f| result(f, prefix)).collect::<Vec<_>>(),
+            "results": [],
         }],
     })
 }
@@ -172,5 +178,27 @@ mod tests {
             .unwrap();
         assert_eq!(listed.len(), rules::ALL.len());
         insta::assert_json_snapshot!(log["runs"][0]["results"]);
+    }
+
+    #[test]
+    fn results_written_in_batches_read_as_the_whole_log_printed_at_once() {
+        let one = fixture::report();
+        let ctx = fixture::context();
+        for n in [0, 2, super::super::json::tests::MANY] {
+            let mut report = one.clone();
+            report.findings = one.findings.iter().cycle().take(n).cloned().collect();
+            let mut whole = log();
+            whole["runs"][0]["results"] = report
+                .findings
+                .iter()
+                .map(|f| result(f, &ctx.path_prefix))
+                .collect();
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            assert_eq!(
+                Sarif.render_to_string(&report, &ctx),
+                expected,
+                "{n} results"
+            );
+        }
     }
 }
