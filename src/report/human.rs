@@ -379,6 +379,20 @@ impl Streaming for Human {
         hidden: &mut Hidden,
         out: &mut dyn Write,
     ) -> io::Result<()> {
+        let shown: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| hidden.admit(&self.shown, f))
+            .collect();
+        super::print_in_order(&shown, out, |_, f, buf| {
+            buf.extend_from_slice(self.diagnostic(f, sources).as_bytes());
+            Ok(())
+        })
+    }
+}
+
+impl Human {
+    /// One finding as a diagnostic (and its second place, if any) followed by a blank line.
+    fn diagnostic(&self, f: &Finding, sources: &SourceMap) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -387,34 +401,26 @@ impl Streaming for Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(self.width)
             .with_context_lines(CONTEXT_LINES);
-        // One buffer for every diagnostic: miette writes to a `fmt::Write`, and a diagnostic it
-        // cannot finish is replaced whole.
+        // miette writes to a `fmt::Write`; a diagnostic it cannot finish is replaced whole.
         let mut text = String::new();
-        for f in findings {
-            if !hidden.admit(&self.shown, f) {
-                continue;
-            }
+        let d = diag(f, sources);
+        if handler.render_report(&mut text, &d).is_err() {
+            // A snippet miette could not read: fall back to the plain message.
             text.clear();
-            let d = diag(f, sources);
-            if handler.render_report(&mut text, &d).is_err() {
-                // A snippet miette could not read: fall back to the plain message.
-                text.clear();
-                let _ = write!(
-                    text,
-                    "{} [{}]: {}\n  help: {}\n",
-                    f.severity, f.rule.id, d.message, f.help
-                );
-            }
-            if let Some(other) = other_diag(f, sources) {
-                let len = text.len();
-                if handler.render_report(&mut text, &other).is_err() {
-                    text.truncate(len);
-                }
-            }
-            text.push('\n');
-            out.write_all(text.as_bytes())?;
+            let _ = write!(
+                text,
+                "{} [{}]: {}\n  help: {}\n",
+                f.severity, f.rule.id, d.message, f.help
+            );
         }
-        Ok(())
+        if let Some(other) = other_diag(f, sources) {
+            let len = text.len();
+            if handler.render_report(&mut text, &other).is_err() {
+                text.truncate(len);
+            }
+        }
+        text.push('\n');
+        text
     }
 }
 
@@ -440,6 +446,34 @@ mod tests {
             "all",
             all.render_to_string(&fixture::report(), &fixture::context())
         );
+    }
+
+    #[test]
+    fn many_findings_printed_on_every_core_keep_their_order() {
+        let human = Human {
+            color: false,
+            width: 100,
+            shown: Shown::ALL,
+        };
+        let one = fixture::report();
+        let mut report = one.clone();
+        let n = crate::report::json::tests::MANY;
+        report.findings = one.findings.iter().cycle().take(n).cloned().collect();
+        // Distinct messages, so a finding out of place changes the text.
+        for (i, f) in report.findings.iter_mut().enumerate() {
+            f.message = format!("{} (#{i})", f.message);
+        }
+        let text = human.render_to_string(&report, &fixture::context());
+        let one_by_one: String = report
+            .findings
+            .iter()
+            .map(|f| human.diagnostic(f, &report.sources))
+            .collect();
+        assert!(
+            text.starts_with(&one_by_one),
+            "the findings in order, then the summary"
+        );
+        assert!(text[one_by_one.len()..].starts_with('✗'));
     }
 
     #[test]

@@ -119,10 +119,6 @@ impl Renderer for Json {
     }
 }
 
-/// Findings per thread and batch: a batch is rendered on every core, then written in order, so
-/// the output is never held whole in memory.
-const BATCH: usize = 1024;
-
 /// Write a pretty-printed document whose list under `key` (printed empty in `outline`, the one
 /// member of that name) holds `findings`, each printed by `print` as a document of its own. The
 /// list is most of a large report: it is printed on every core in bounded batches, in order, and
@@ -162,46 +158,14 @@ fn write_elements(
     out: &mut dyn Write,
     print: &(impl Fn(&Finding, &mut Vec<u8>) -> io::Result<()> + Sync),
 ) -> io::Result<()> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut first = true;
-    for batch in findings.chunks(BATCH * threads) {
-        let parts: Vec<io::Result<Vec<u8>>> = if threads == 1 || batch.len() <= BATCH {
-            vec![print_part(batch, indent, print)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .chunks(BATCH)
-                    .map(|part| scope.spawn(move || print_part(part, indent, print)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            })
-        };
-        for part in parts {
-            let part = part?;
-            // Each part starts with a separator; the list's first element has none.
-            out.write_all(if first { &part[1..] } else { &part })?;
-            first = false;
+    super::print_in_order(findings, out, |i, f, part| {
+        if i > 0 {
+            part.push(b',');
         }
-    }
-    Ok(())
-}
-
-/// `,` and each finding on its own line at `indent`.
-fn print_part(
-    findings: &[Finding],
-    indent: &[u8],
-    print: &impl Fn(&Finding, &mut Vec<u8>) -> io::Result<()>,
-) -> io::Result<Vec<u8>> {
-    let mut part = Vec::with_capacity(findings.len() * 1024);
-    let mut one = Vec::with_capacity(2048);
-    for f in findings {
-        one.clear();
-        print(f, &mut one)?;
-        part.extend_from_slice(b",\n");
+        part.push(b'\n');
         part.extend_from_slice(indent);
+        let mut one = Vec::with_capacity(1024);
+        print(f, &mut one)?;
         // JSON strings hold no raw line breaks, so every one is the pretty printer's.
         for &b in &one {
             part.push(b);
@@ -209,8 +173,8 @@ fn print_part(
                 part.extend_from_slice(indent);
             }
         }
-    }
-    Ok(part)
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -224,7 +188,7 @@ pub(super) mod tests {
     }
 
     /// Several batches on every core, with a part left over.
-    pub(in crate::report) const MANY: usize = BATCH * 5 + 7;
+    pub(in crate::report) const MANY: usize = crate::report::BATCH * 5 + 7;
 
     /// The whole document as serde_json prints it in one piece.
     fn printed_whole(report: &Report, ctx: &Context) -> String {

@@ -35,6 +35,50 @@ pub trait Renderer {
     }
 }
 
+/// Items per thread and batch in `print_in_order`.
+const BATCH: usize = 1024;
+
+/// Print `items` into `out` in their order, `print` given each item's index: the printing is done
+/// on every core, a bounded batch at a time, so a large report is neither printed on one core
+/// nor held whole in memory.
+pub(crate) fn print_in_order<T: Sync>(
+    items: &[T],
+    out: &mut dyn Write,
+    print: impl Fn(usize, &T, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let print = &print;
+    let part = move |start: usize, items: &[T]| -> io::Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(items.len() * 512);
+        for (i, item) in items.iter().enumerate() {
+            print(start + i, item, &mut buf)?;
+        }
+        Ok(buf)
+    };
+    for (b, batch) in items.chunks(BATCH * threads).enumerate() {
+        let first = b * BATCH * threads;
+        if threads == 1 || batch.len() <= BATCH {
+            out.write_all(&part(first, batch)?)?;
+            continue;
+        }
+        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(BATCH)
+                .enumerate()
+                .map(|(i, items)| scope.spawn(move || part(first + i * BATCH, items)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for p in parts {
+            out.write_all(&p?)?;
+        }
+    }
+    Ok(())
+}
+
 /// A format made of a piece per finding and closing lines, so a stream of events is written as
 /// it is read and nothing accumulates.
 pub trait Streaming {
