@@ -705,7 +705,7 @@ impl<'a> Parser<'a> {
             );
             return self.invalid(ptr);
         };
-        let tptr = format!("{ptr}/type");
+        let tptr = crate::source::json::child_pointer(ptr, "type");
         let type_name = match &type_node.value {
             Value::String(s) => s.as_str(),
             // `{"type": {...}}` and `{"type": [...]}` wrap a schema; Java and Python accept them.
@@ -722,7 +722,8 @@ impl<'a> Parser<'a> {
             "fixed" => self.fixed(node, ptr, ns),
             "array" => match node.get("items") {
                 Some(items) => {
-                    let items = self.schema(items, &format!("{ptr}/items"), ns);
+                    let items =
+                        self.schema(items, &crate::source::json::child_pointer(ptr, "items"), ns);
                     self.push(Kind::Array(items), ptr)
                 }
                 None => {
@@ -736,7 +737,11 @@ impl<'a> Parser<'a> {
             },
             "map" => match node.get("values") {
                 Some(values) => {
-                    let values = self.schema(values, &format!("{ptr}/values"), ns);
+                    let values = self.schema(
+                        values,
+                        &crate::source::json::child_pointer(ptr, "values"),
+                        ns,
+                    );
                     self.push(Kind::Map(values), ptr)
                 }
                 None => {
@@ -760,7 +765,7 @@ impl<'a> Parser<'a> {
     }
 
     fn logical(&mut self, id: TypeId, node: &Node, logical: &Node, ptr: &str) {
-        let lptr = format!("{ptr}/logicalType");
+        let lptr = crate::source::json::child_pointer(ptr, "logicalType");
         let Some(name) = logical.as_str() else {
             self.error(
                 &lptr,
@@ -857,7 +862,7 @@ impl<'a> Parser<'a> {
         if let Some(problem) = problem {
             self.finding(
                 &rules::AVRO_LOGICAL_TYPE_INVALID,
-                &format!("{ptr}/logicalType"),
+                &crate::source::json::child_pointer(ptr, "logicalType"),
                 format!("{problem}; readers will ignore the logical type"),
                 "write e.g. {\"type\": \"bytes\", \"logicalType\": \"decimal\", \"precision\": 12, \"scale\": 2}",
             );
@@ -883,7 +888,7 @@ impl<'a> Parser<'a> {
                     Some(s) => (s.to_string(), raw.clone()),
                     None => {
                         self.error(
-                            &format!("{ptr}/namespace"),
+                            &crate::source::json::child_pointer(ptr, "namespace"),
                             "`namespace` must be a string".into(),
                             "write e.g. \"namespace\": \"com.example\"",
                         );
@@ -893,7 +898,7 @@ impl<'a> Parser<'a> {
                 None => (ns.to_string(), raw.clone()),
             },
         };
-        let nptr = format!("{ptr}/name");
+        let nptr = crate::source::json::child_pointer(ptr, "name");
         if !valid_name(&name) {
             self.error(
                 &nptr,
@@ -922,7 +927,7 @@ impl<'a> Parser<'a> {
         let Some(aliases) = node.get("aliases") else {
             return Vec::new();
         };
-        let aptr = format!("{ptr}/aliases");
+        let aptr = crate::source::json::child_pointer(ptr, "aliases");
         let Some(items) = aliases.as_array() else {
             self.error(
                 &aptr,
@@ -953,7 +958,7 @@ impl<'a> Parser<'a> {
             e.insert(id);
         } else {
             self.error(
-                &format!("{ptr}/name"),
+                &crate::source::json::child_pointer(ptr, "name"),
                 format!("`{full}` is defined twice"),
                 "define a named type once and refer to it by name afterwards",
             );
@@ -1001,7 +1006,7 @@ impl<'a> Parser<'a> {
                 }
             }
             Some(None) => self.error(
-                &format!("{ptr}/fields"),
+                &crate::source::json::child_pointer(ptr, "fields"),
                 "`fields` must be an array".into(),
                 "write \"fields\": [{\"name\": ..., \"type\": ...}]",
             ),
@@ -1040,7 +1045,7 @@ impl<'a> Parser<'a> {
         };
         if !valid_name(&name) {
             self.error(
-                &format!("{ptr}/name"),
+                &crate::source::json::child_pointer(ptr, "name"),
                 format!("`{name}` is not a valid Avro field name"),
                 "names start with a letter or `_` and hold only letters, digits and `_`",
             );
@@ -1053,12 +1058,16 @@ impl<'a> Parser<'a> {
             );
             return None;
         };
-        let ty = self.schema(type_node, &format!("{ptr}/type"), ns);
+        let ty = self.schema(
+            type_node,
+            &crate::source::json::child_pointer(ptr, "type"),
+            ns,
+        );
         if let Some(order) = node.get("order")
             && !matches!(order.as_str(), Some("ascending" | "descending" | "ignore"))
         {
             self.error(
-                &format!("{ptr}/order"),
+                &crate::source::json::child_pointer(ptr, "order"),
                 "`order` must be \"ascending\", \"descending\" or \"ignore\"".into(),
                 "remove `order` to sort ascending",
             );
@@ -1115,7 +1124,7 @@ impl<'a> Parser<'a> {
             && !seen.contains_key(d)
         {
             self.error(
-                &format!("{ptr}/default"),
+                &crate::source::json::child_pointer(ptr, "default"),
                 format!("the enum default `{d}` is not one of its symbols"),
                 "name one of the symbols as the default",
             );
@@ -1146,7 +1155,7 @@ impl<'a> Parser<'a> {
             // Java reads `size` as an int: a larger fixed is a schema no Avro reader accepts.
             Some(n) if n > i64::from(i32::MAX) => {
                 self.error(
-                    &format!("{ptr}/size"),
+                    &crate::source::json::child_pointer(ptr, "size"),
                     format!(
                         "fixed `{}` has size {n}, more than Avro implementations accept (at most {} bytes)",
                         name.fullname(),

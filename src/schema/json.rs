@@ -1197,7 +1197,7 @@ impl Compiler<'_> {
             }
         };
         let mut k = Keywords::default();
-        let at = |kw: &str| format!("{pointer}/{}", escape_pointer_token(kw));
+        let at = |kw: &str| sj::child_pointer(pointer, &escape_pointer_token(kw));
         if let Some(r) = obj.get("$ref") {
             let Some(r) = r.as_str() else {
                 self.invalid(

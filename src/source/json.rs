@@ -180,6 +180,16 @@ pub fn value_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// The pointer of `parent`'s member `token` (already escaped): built for every type, field and
+/// keyword of every schema, so without the formatter.
+pub fn child_pointer(parent: &str, token: &str) -> String {
+    let mut p = String::with_capacity(parent.len() + 1 + token.len());
+    p.push_str(parent);
+    p.push('/');
+    p.push_str(token);
+    p
+}
+
 // Most tokens need no escaping: those are borrowed, not copied (pointers are built and followed
 // for every type and keyword of every schema).
 pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
