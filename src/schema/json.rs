@@ -999,15 +999,17 @@ impl Compiler<'_> {
             .entry(uri.clone())
             .or_insert((file, String::new()));
         let text = &self.files[file].source.text;
-        if !text.contains("$id")
-            && !text.contains("$anchor")
-            && !text.contains("$dynamicAnchor")
-            && !text.contains("\"id\"")
-        {
+        let draft = self.drafts[file];
+        // Only draft-04 names its identifier `id`; elsewhere that is a property like any other
+        // (and a common one), so it does not send the whole file through the walk below.
+        let may_name_resources = text.contains("$id")
+            || text.contains("$anchor")
+            || text.contains("$dynamicAnchor")
+            || (draft == Draft::D4 && text.contains("\"id\""));
+        if !may_name_resources {
             return;
         }
         let value = self.files[file].value.clone();
-        let draft = self.drafts[file];
         self.index_at(file, &value, String::new(), &uri, draft, 0);
     }
 
@@ -1054,21 +1056,25 @@ impl Compiler<'_> {
             self.resources.entry(key).or_insert((file, pointer.clone()));
         }
         for (k, child) in obj {
-            let kp = format!("{pointer}/{}", escape_pointer_token(k));
-            if SCHEMA_KEYWORDS.contains(&k.as_str()) && child.is_object() {
+            let (schema, map, array) = (
+                SCHEMA_KEYWORDS.contains(&k.as_str()),
+                MAP_KEYWORDS.contains(&k.as_str()),
+                ARRAY_KEYWORDS.contains(&k.as_str()),
+            );
+            if !(schema || map || array) {
+                continue;
+            }
+            let kp = sj::child_pointer(&pointer, &escape_pointer_token(k));
+            if schema && child.is_object() {
                 self.index_at(file, child, kp.clone(), &base, draft, depth + 1);
             }
-            if MAP_KEYWORDS.contains(&k.as_str())
-                && let Some(m) = child.as_object()
-            {
+            if map && let Some(m) = child.as_object() {
                 for (name, s) in m {
-                    let p = format!("{kp}/{}", escape_pointer_token(name));
+                    let p = sj::child_pointer(&kp, &escape_pointer_token(name));
                     self.index_at(file, s, p, &base, draft, depth + 1);
                 }
             }
-            if ARRAY_KEYWORDS.contains(&k.as_str())
-                && let Some(a) = child.as_array()
-            {
+            if array && let Some(a) = child.as_array() {
                 for (i, s) in a.iter().enumerate() {
                     self.index_at(file, s, format!("{kp}/{i}"), &base, draft, depth + 1);
                 }
@@ -2100,6 +2106,18 @@ mod tests {
             r##"{"$defs": {"m": {"$anchor": "money", "type": "integer"}, "e": {"$id": "urn:x:e", "type": "string"}}, "properties": {"a": {"$ref": "#money"}, "b": {"$ref": "urn:x:e"}}}"##,
         );
         assert!(l.findings.is_empty(), "{:?}", l.findings);
+    }
+
+    #[test]
+    fn draft_04_names_resources_with_id_and_later_drafts_do_not() {
+        let l = load_text(
+            r##"{"$schema": "http://json-schema.org/draft-04/schema#", "definitions": {"e": {"id": "urn:x:e", "type": "string"}, "m": {"id": "#money", "type": "integer"}}, "properties": {"a": {"$ref": "#money"}, "b": {"$ref": "urn:x:e"}}}"##,
+        );
+        assert!(l.findings.is_empty(), "{:?}", l.findings);
+        let l = load_text(
+            r##"{"$defs": {"e": {"id": "urn:x:e", "type": "string"}}, "properties": {"b": {"$ref": "urn:x:e"}}}"##,
+        );
+        assert!(l.schema.is_none() || !l.findings.is_empty());
     }
 
     #[test]
