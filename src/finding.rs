@@ -308,6 +308,31 @@ impl Finding {
     }
 }
 
+/// Sort findings into report order (`Finding::sort_key`), stably, without the scratch copy of
+/// them a merge sort makes: an order of indices is sorted and then applied by swaps. On a report
+/// of 20,000 findings the scratch copy was 8 MB of the process's peak.
+pub fn sort_in_report_order(findings: &mut [Finding]) {
+    if findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
+        return;
+    }
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        findings[a as usize]
+            .sort_key()
+            .cmp(&findings[b as usize].sort_key())
+    });
+    // Position i takes the finding first at order[i]; one already moved away was swapped to
+    // where the order of its old position leads.
+    for i in 0..order.len() {
+        let mut from = order[i] as usize;
+        while from < i {
+            from = order[from] as usize;
+        }
+        order[i] = from as u32;
+        findings.swap(i, from);
+    }
+}
+
 /// Counts per severity, as reports summarise them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -331,5 +356,31 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_order_is_a_stable_sort_by_the_sort_key() {
+        // Subjects and versions in a scrambled order, with ties told apart by their message.
+        let findings: Vec<Finding> = (0..500u32)
+            .map(|i| {
+                let scrambled = (i * 7919) % 500;
+                Finding::new(&crate::rules::AVRO_DOC_MISSING, format!("{i}"), "h")
+                    .subject(format!("s{}", scrambled % 13))
+                    .version(scrambled % 5)
+            })
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut sorted = findings;
+        sort_in_report_order(&mut sorted);
+        let messages = |v: &[Finding]| v.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&sorted), messages(&expected));
+        sort_in_report_order(&mut sorted);
+        assert_eq!(messages(&sorted), messages(&expected));
     }
 }

@@ -167,11 +167,12 @@ fn write_elements(
         let mut one = Vec::with_capacity(1024);
         print(f, &mut one)?;
         // JSON strings hold no raw line breaks, so every one is the pretty printer's.
-        for &b in &one {
-            part.push(b);
-            if b == b'\n' {
-                part.extend_from_slice(indent);
-            }
+        let mut lines = one.split(|&b| b == b'\n');
+        part.extend_from_slice(lines.next().unwrap_or_default());
+        for line in lines {
+            part.push(b'\n');
+            part.extend_from_slice(indent);
+            part.extend_from_slice(line);
         }
         Ok(())
     })

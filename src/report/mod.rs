@@ -133,7 +133,7 @@ pub struct Report {
 impl Report {
     /// A report with its findings in a stable order.
     pub fn new(mut findings: Vec<Finding>, sources: SourceMap) -> Report {
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        crate::finding::sort_in_report_order(&mut findings);
         Report { findings, sources }
     }
     /// A report in the order of the files' lines (event streams read best that way).
