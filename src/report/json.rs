@@ -24,6 +24,26 @@ struct Output<'a> {
     summary: JsonSummary,
 }
 
+impl<'a> Output<'a> {
+    /// The document for a report, with the findings given (none when they are spliced in).
+    fn of(report: &Report, ctx: &Context, findings: Vec<JsonFinding<'a>>) -> Self {
+        Output {
+            format_version: FORMAT_VERSION,
+            ok: !report.has_errors(),
+            compatible: ctx.compat.map(|(_, c)| c),
+            mode: ctx.compat.map(|(m, _)| m.as_str()),
+            findings,
+            summary: JsonSummary {
+                counts: report.summary(),
+                subjects: ctx.subjects,
+                versions: ctx.versions,
+                events: ctx.events.map(|e| e.0),
+                rejected: ctx.events.map(|e| e.1),
+            },
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonSummary {
     #[serde(flatten)]
@@ -97,20 +117,7 @@ impl<'a> JsonFinding<'a> {
 
 impl Renderer for Json {
     fn render(&self, report: &Report, ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
-        let doc = Output {
-            format_version: FORMAT_VERSION,
-            ok: !report.has_errors(),
-            compatible: ctx.compat.map(|(_, c)| c),
-            mode: ctx.compat.map(|(m, _)| m.as_str()),
-            findings: Vec::new(),
-            summary: JsonSummary {
-                counts: report.summary(),
-                subjects: ctx.subjects,
-                versions: ctx.versions,
-                events: ctx.events.map(|e| e.0),
-                rejected: ctx.events.map(|e| e.1),
-            },
-        };
+        let doc = Output::of(report, ctx, Vec::new());
         let outline = serde_json::to_vec_pretty(&doc)?;
         write_spliced(&outline, "findings", &report.findings, out, |f, buf| {
             serde_json::to_writer_pretty(buf, &JsonFinding::of(f)).map_err(io::Error::from)
@@ -193,20 +200,11 @@ pub(super) mod tests {
 
     /// The whole document as serde_json prints it in one piece.
     fn printed_whole(report: &Report, ctx: &Context) -> String {
-        let doc = Output {
-            format_version: FORMAT_VERSION,
-            ok: !report.has_errors(),
-            compatible: ctx.compat.map(|(_, c)| c),
-            mode: ctx.compat.map(|(m, _)| m.as_str()),
-            findings: report.findings.iter().map(JsonFinding::of).collect(),
-            summary: JsonSummary {
-                counts: report.summary(),
-                subjects: ctx.subjects,
-                versions: ctx.versions,
-                events: ctx.events.map(|e| e.0),
-                rejected: ctx.events.map(|e| e.1),
-            },
-        };
+        let doc = Output::of(
+            report,
+            ctx,
+            report.findings.iter().map(JsonFinding::of).collect(),
+        );
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
     }
 
