@@ -40,7 +40,9 @@ const BATCH: usize = 1024;
 
 /// Print `items` into `out` in their order, `print` given each item's index: the printing is done
 /// on every core, a bounded batch at a time, so a large report is neither printed on one core
-/// nor held whole in memory.
+/// nor held whole in memory. One worker per core takes every `threads`-th batch and hands each
+/// on as soon as the one before it was taken (threads started once, not per batch: each start
+/// costs the kernel and leaves the allocator a thread's pages to reclaim).
 pub(crate) fn print_in_order<T: Sync>(
     items: &[T],
     out: &mut dyn Write,
@@ -48,35 +50,46 @@ pub(crate) fn print_in_order<T: Sync>(
 ) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let print = &print;
-    let part = move |start: usize, items: &[T]| -> io::Result<Vec<u8>> {
+    let part = move |b: usize| -> io::Result<Vec<u8>> {
+        let start = b * BATCH;
+        let items = &items[start..items.len().min(start + BATCH)];
         let mut buf = Vec::with_capacity(items.len() * 512);
         for (i, item) in items.iter().enumerate() {
             print(start + i, item, &mut buf)?;
         }
         Ok(buf)
     };
-    for (b, batch) in items.chunks(BATCH * threads).enumerate() {
-        let first = b * BATCH * threads;
-        if threads == 1 || batch.len() <= BATCH {
-            out.write_all(&part(first, batch)?)?;
-            continue;
+    let batches = items.len().div_ceil(BATCH);
+    if threads == 1 || batches <= 1 {
+        for b in 0..batches {
+            out.write_all(&part(b)?)?;
         }
-        let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
-                .chunks(BATCH)
-                .enumerate()
-                .map(|(i, items)| scope.spawn(move || part(first + i * BATCH, items)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        for p in parts {
-            out.write_all(&p?)?;
-        }
+        return Ok(());
     }
-    Ok(())
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(batches))
+            .map(|k| {
+                let (parts, taken) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move || {
+                    for b in (k..batches).step_by(threads) {
+                        // The receiver is gone when writing failed: stop.
+                        if parts.send(part(b)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                taken
+            })
+            .collect();
+        for b in 0..batches {
+            // A worker that panicked sent nothing more; the scope re-raises its panic.
+            let Ok(bytes) = workers[b % workers.len()].recv() else {
+                break;
+            };
+            out.write_all(&bytes?)?;
+        }
+        Ok(())
+    })
 }
 
 /// A format made of a piece per finding and closing lines, so a stream of events is written as
@@ -494,6 +507,50 @@ pub(crate) mod fixture {
 mod tests {
     use super::*;
     use crate::rules;
+
+    /// A writer that takes `room` bytes and then fails, as a closed pipe does.
+    struct Closes {
+        room: usize,
+    }
+
+    impl Write for Closes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn printing_in_order_keeps_the_order_and_stops_when_the_reader_goes() {
+        let items: Vec<usize> = (0..BATCH * 7 + 3).collect();
+        let line = |i: usize, item: &usize, buf: &mut Vec<u8>| {
+            assert_eq!(i, *item);
+            writeln!(buf, "{item}")
+        };
+        let mut out = Vec::new();
+        print_in_order(&items, &mut out, line).unwrap();
+        let expected: String = items.iter().map(|i| format!("{i}\n")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        // A reader that leaves after the first batches: an error, and every worker stops.
+        let err = print_in_order(&items, &mut Closes { room: 10_000 }, line).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+        // An item that fails to print is the error too.
+        let failing = |i: usize, _: &usize, _: &mut Vec<u8>| {
+            if i == BATCH * 3 {
+                Err(io::Error::other("no"))
+            } else {
+                Ok(())
+            }
+        };
+        assert!(print_in_order(&items, &mut Vec::new(), failing).is_err());
+    }
 
     fn findings() -> Vec<Finding> {
         let mut accepted = Finding::new(&rules::AVRO_TYPE_MISMATCH, "m", "h");
