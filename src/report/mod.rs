@@ -149,18 +149,6 @@ impl Report {
         crate::finding::sort_in_report_order(&mut findings);
         Report { findings, sources }
     }
-    /// A report in the order of the files' lines (event streams read best that way).
-    pub fn in_file_order(mut findings: Vec<Finding>, sources: SourceMap) -> Report {
-        findings.sort_by(|a, b| {
-            let key = |f: &Finding| {
-                f.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.line, l.column))
-            };
-            key(a).cmp(&key(b)).then_with(|| a.rule.id.cmp(b.rule.id))
-        });
-        Report { findings, sources }
-    }
 
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(Finding::is_error)
