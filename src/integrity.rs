@@ -541,6 +541,23 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
         };
         Location::at(&blob, pointer, span)
     };
+    // Whether any file of both registries has other text now. When none has, no version can
+    // have changed through a file it uses, and no reference needs resolving.
+    let any_file_edited = {
+        let before: std::collections::HashMap<&str, &str> = base
+            .subjects
+            .iter()
+            .flat_map(|s| s.versions.iter().map(|v| &v.source))
+            .chain(&base.shared)
+            .map(|f| (f.path.as_str(), f.text.as_str()))
+            .collect();
+        current
+            .subjects
+            .iter()
+            .flat_map(|s| s.versions.iter().map(|v| &v.source))
+            .chain(&current.shared)
+            .any(|f| before.get(f.path.as_str()).is_some_and(|t| *t != f.text))
+    };
     let judged = |subject: &str, number: u32| match baseline.scope {
         Scope::Everything => true,
         Scope::LockedVersions => base
@@ -564,25 +581,31 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
                 continue;
             };
             let Some(s) = new_subject else { continue };
-            let (Some(a), Some(b)) = (json_of(old), json_of(new)) else {
-                // A version that parsed at the baseline and does not now was edited.
-                if let Some(a) = json_of(old) {
+            // The same text in the same format is the same schema: nothing to parse.
+            if old.format != new.format || old.source.text != new.source.text {
+                let (Some(a), Some(b)) = (json_of(old), json_of(new)) else {
+                    // A version that parsed at the baseline and does not now was edited.
+                    if let Some(a) = json_of(old) {
+                        let mut f = modified(s, new, None, label);
+                        f.other_location = Some(old_side(&old.source, Some(&a), ""));
+                        out.push(f);
+                    }
+                    continue;
+                };
+                if old.format != new.format {
                     let mut f = modified(s, new, None, label);
                     f.other_location = Some(old_side(&old.source, Some(&a), ""));
                     out.push(f);
+                    continue;
                 }
-                continue;
-            };
-            if old.format != new.format {
-                let mut f = modified(s, new, None, label);
-                f.other_location = Some(old_side(&old.source, Some(&a), ""));
-                out.push(f);
-                continue;
+                if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
+                    let mut f = modified(s, new, Some(pointer.clone()), label);
+                    f.other_location = Some(old_side(&old.source, Some(&a), &pointer));
+                    out.push(f);
+                    continue;
+                }
             }
-            if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
-                let mut f = modified(s, new, Some(pointer.clone()), label);
-                f.other_location = Some(old_side(&old.source, Some(&a), &pointer));
-                out.push(f);
+            if !any_file_edited {
                 continue;
             }
             // The version's own file is unchanged; the shared files it uses must be too.
