@@ -5,7 +5,8 @@
 #   2. `evreg check` on 1,000 JSON Schema subjects x 10 versions under BACKWARD_TRANSITIVE;
 #   3. `evreg validate` on 100,000 events (NDJSON) built from the bundled registry's fixtures;
 #   4. the same for JSON Schema payloads, against Python `jsonschema` validating the same payloads;
-#   5. Rust code generation for the registry of 1;
+#   5. Rust code generation for the registry of 1, and `check --staged` / `--against HEAD` on it
+#      committed to git;
 #   6. a pre-commit run (`evreg check --staged`) on the bundled registry;
 #   7. 2,000 generated Avro evolutions (scripts/avro_oracle.py): `evreg check --output json` on them
 #      as a registry against one Python process running Apache Avro's checker on every pair both
@@ -47,6 +48,10 @@ python3 scripts/gen_registry.py "$work/avro" --subjects 1000 --versions 10 --mod
 read -r secs mb < "$work/avro.fig"
 echo "  goal for 10,000 versions, default output: < 0.5 s and < 150 MB ($secs s, $mb MB)"
 (cd "$work/avro" && measure "codegen rust --out: the same 1,000 x 10 Avro subjects" "$evreg" codegen rust --out "$work/events.rs")
+# The same registry committed to git: what a pre-commit hook and a CI job on it pay.
+(cd "$work/avro" && git init -q && git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm bench \
+  && measure "check --staged: the same registry committed to git" "$evreg" check --staged \
+  && measure "check --against HEAD: the same" "$evreg" check --against HEAD)
 
 rm -rf "$work/json"
 python3 scripts/gen_json_registry.py "$work/json" --subjects 1000 --versions 10 > /dev/null
