@@ -527,6 +527,65 @@ impl Tree for GitTree<'_> {
 mod tests {
     use super::*;
 
+    /// A repository whose index holds `files`, with the registry at `prefix`.
+    fn repo_with(files: &[(&str, &str)], prefix: &str) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, text).unwrap();
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let root = dir.path().join(prefix);
+        std::fs::create_dir_all(&root).unwrap();
+        let repo = Repo::open(&root).unwrap();
+        (dir, repo)
+    }
+
+    #[test]
+    fn a_tree_reads_and_lists_through_folders_it_has_seen_before() {
+        let (_dir, repo) = repo_with(
+            &[
+                ("events/schemas/a/v1.avsc", "A1"),
+                ("events/schemas/a/v2.avsc", "A2"),
+                ("events/schemas/b/v1.avsc", "B1"),
+                ("events/evreg.yaml", "compatibility: FULL"),
+                ("schemas/a/v1.avsc", "outside the registry"),
+            ],
+            "events",
+        );
+        let tree = repo.staged_tree().unwrap();
+        // Twice each: the second read goes through the folders seen by the first.
+        for _ in 0..2 {
+            assert_eq!(tree.read("schemas/a/v1.avsc").unwrap(), b"A1");
+            assert_eq!(tree.read("schemas/a/v2.avsc").unwrap(), b"A2");
+            assert_eq!(tree.read("schemas/b/v1.avsc").unwrap(), b"B1");
+            assert_eq!(tree.read("evreg.yaml").unwrap(), b"compatibility: FULL");
+            let names = |dir| -> Vec<String> {
+                tree.list(dir)
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| e.name)
+                    .collect()
+            };
+            assert_eq!(names("schemas"), ["a", "b"]);
+            assert_eq!(names(""), ["evreg.yaml", "schemas"]);
+            assert_eq!(names("schemas/a"), ["v1.avsc", "v2.avsc"]);
+            // Not there, or not a folder: nothing, never another file.
+            assert!(names("schemas/c").is_empty());
+            assert!(names("evreg.yaml").is_empty());
+            assert!(tree.read("schemas/a").is_err());
+            assert!(tree.read("schemas/a/v3.avsc").is_err());
+            assert!(tree.read("evreg.yaml/x").is_err());
+            assert!(tree.read("schemas//a/v1.avsc").is_err());
+            assert!(tree.is_file("schemas/b/v1.avsc"));
+            assert!(!tree.is_file("schemas/b"));
+        }
+    }
+
     #[test]
     fn dates_are_rfc3339_in_the_authors_offset() {
         let c = |time, offset_minutes| CommitInfo {
