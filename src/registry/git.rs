@@ -93,10 +93,6 @@ pub struct Repo {
 impl Repo {
     /// Open the repository around `root`. In a hook, git's own `GIT_DIR` is honoured.
     pub fn open(root: &Path) -> Result<Repo, GitError> {
-        // As git itself, objects are not hashed again on every read (only `git fsck` does that);
-        // zlib's checksum still catches a damaged object. Re-hashing each blob was a third of
-        // `check --staged` on a 10,000-version registry.
-        git2::opts::strict_hash_verification(false);
         let repo = if std::env::var_os("GIT_DIR").is_some() {
             Repository::open_from_env()
         } else {
