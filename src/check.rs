@@ -107,7 +107,6 @@ fn check_subjects(reg: &Registry, only: &[String]) -> Report {
 /// baseline, versions added since are also judged under the baseline's mode. With `only`, the
 /// other subjects' schemas are not checked.
 fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Finding>, SourceMap) {
-    let mut findings = reg.findings.clone();
     // evreg.lock's fingerprints are taken from the models parsed below (each version once).
     let lock_files = reg.lock.as_ref().map(|_| crate::integrity::files_of(reg));
     let lock_files = lock_files.as_ref();
@@ -128,6 +127,8 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
         .filter(|s| only.is_empty() || only.contains(&s.name) || with_fixtures.contains(&*s.name))
         .collect();
     let mut kept: Vec<(String, Vec<Option<Model>>)> = Vec::new();
+    // Each subject's findings, in subject order.
+    let mut per_subject: Vec<Vec<Finding>> = Vec::with_capacity(subjects.len());
     // Subjects are independent: check them on every core, in contiguous chunks.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -138,12 +139,12 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
             .chunks(chunk)
             .map(|subjects| {
                 scope.spawn(move || {
-                    let mut found = Vec::new();
+                    let mut found = Vec::with_capacity(subjects.len());
                     let mut files = Vec::new();
                     let mut kept = Vec::new();
                     let mut taken = Vec::new();
                     for s in subjects {
-                        let (models, parse_findings) = parse_subject(s, provider);
+                        let (models, mut mine) = parse_subject(s, provider);
                         if let Some(lock_files) = lock_files {
                             for (v, m) in s.versions.iter().zip(&models) {
                                 if let Some(m) = m {
@@ -153,31 +154,25 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
                             }
                         }
                         if only.is_empty() || only.contains(&s.name) {
-                            found.extend(parse_findings);
-                            found.extend(check_subject(reg, s, &models, base, &mut files));
+                            mine.extend(check_subject(reg, s, &models, base, &mut files));
+                            // In report order already, so the report's sort of all findings
+                            // meets long sorted runs.
+                            crate::finding::sort_in_report_order(&mut mine);
+                            found.push(mine);
                         }
                         if with_fixtures.contains(&*s.name) {
                             kept.push((s.name.clone(), models));
                         }
                     }
-                    // In report order already, so the report's sort of all findings on one
-                    // thread meets a few long sorted runs and merges them.
-                    crate::finding::sort_in_report_order(&mut found);
                     (found, files, kept, taken)
                 })
             })
             .collect();
-        let results: Vec<_> = handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect();
-        // Moved in one thread's findings at a time, each freed as soon as it is in: reserving
-        // room for all first held every copy at once (a higher peak, measured).
-        for (found, files, models, taken) in results {
-            findings.extend(found);
+        for h in handles {
+            let (found, files, models, taken) = h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            per_subject.extend(found);
             fingerprints.extend(taken);
             for f in files {
                 sources.insert(f);
@@ -185,8 +180,9 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
             kept.extend(models);
         }
     });
+    let mut others = reg.findings.clone();
     if let (Some(lock), Some(lock_files)) = (&reg.lock, lock_files) {
-        findings.extend(crate::integrity::check_lock_with(
+        others.extend(crate::integrity::check_lock_with(
             reg,
             lock,
             lock_files,
@@ -194,7 +190,15 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
         ));
     }
     let catalog = crate::validate::events::Catalog::from_models(reg, kept);
-    findings.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
+    others.extend(crate::validate::fixtures::check_fixtures(reg, &catalog));
+    // One vector of exactly the size of all findings, each subject's moved in and freed in
+    // turn: the threads' growing vectors and the report's doubling one were the run's peak.
+    let total = others.len() + per_subject.iter().map(Vec::len).sum::<usize>();
+    let mut findings = Vec::with_capacity(total);
+    findings.append(&mut others);
+    for mut mine in per_subject {
+        findings.append(&mut mine);
+    }
     (findings, sources)
 }
 

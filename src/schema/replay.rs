@@ -9,8 +9,10 @@ use super::formats;
 pub use crate::schema::apache::{ApacheSchema, apache_schema};
 use crate::schema::avro::{AvroSchema, Kind, Logical, TypeId};
 use apache_avro::Schema;
+use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::schema::ResolvedSchema;
 use apache_avro::types::Value as Avro;
+use apache_avro::writer::datum::GenericDatumWriter;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -175,8 +177,56 @@ pub fn replay(
     reader_apache: &ApacheSchema,
     payload: &Value,
 ) -> Result<(), ReplayError> {
-    let bytes = encode(writer, writer_apache, payload).map_err(ReplayError::NotRun)?;
-    decode(writer_apache, reader_apache, &bytes)
+    let read_by = ReadBy::new(writer_apache, reader_apache);
+    Replayer::new(writer, writer_apache, &read_by, reader_apache).replay(payload)
+}
+
+/// The writer schema as a reader sees it (see `ApacheSchema::read_by`), made once for a pair and
+/// kept here for the pair's decoder to borrow.
+pub struct ReadBy(Result<Option<ApacheSchema>, String>);
+
+impl ReadBy {
+    pub fn new(writer_apache: &ApacheSchema, reader_apache: &ApacheSchema) -> Self {
+        ReadBy(writer_apache.read_by(reader_apache))
+    }
+}
+
+/// A writer and a reader made ready once to replay many payloads: Apache Avro's encoder and
+/// decoder each index the named types of their schemas when built, which costs more than
+/// replaying a small payload, so a pair's payloads share one of each.
+pub struct Replayer<'s> {
+    writer: &'s AvroSchema,
+    encoder: Result<GenericDatumWriter<'s>, String>,
+    decoder: Result<GenericDatumReader<'s>, ReplayError>,
+}
+
+impl<'s> Replayer<'s> {
+    pub fn new(
+        writer: &'s AvroSchema,
+        writer_apache: &'s ApacheSchema,
+        read_by: &'s ReadBy,
+        reader_apache: &'s ApacheSchema,
+    ) -> Self {
+        let decoder = match &read_by.0 {
+            Ok(renamed) => decoder(renamed.as_ref().unwrap_or(writer_apache), reader_apache),
+            Err(e) => Err(not_resolved(e.clone())),
+        };
+        Replayer {
+            writer,
+            encoder: encoder(writer_apache),
+            decoder,
+        }
+    }
+
+    /// Write `payload` with the writer schema and read the bytes with the reader schema.
+    pub fn replay(&self, payload: &Value) -> Result<(), ReplayError> {
+        let encoder = self
+            .encoder
+            .as_ref()
+            .map_err(|e| ReplayError::NotRun(e.clone()))?;
+        let bytes = write(encoder, self.writer, payload).map_err(ReplayError::NotRun)?;
+        read(self.decoder.as_ref().map_err(Clone::clone)?, &bytes)
+    }
 }
 
 /// `payload` as Avro binary written with the writer schema.
@@ -185,16 +235,7 @@ pub fn encode(
     writer_apache: &ApacheSchema,
     payload: &Value,
 ) -> Result<Vec<u8>, String> {
-    let value = to_avro(writer, writer.root, payload)
-        .map_err(|e| format!("the payload does not convert to Avro: {e}"))?;
-    let names = writer_apache
-        .names()
-        .map_err(|e| format!("Apache Avro cannot resolve the writer's named types: {e}"))?;
-    apache_avro::writer::datum::GenericDatumWriter::builder(&writer_apache.main)
-        .resolved_schemata(names)
-        .build()
-        .and_then(|w| w.write_value_to_vec(value))
-        .map_err(|e| format!("encoding with the writer schema failed: {e}"))
+    write(&encoder(writer_apache)?, writer, payload)
 }
 
 /// Read Avro binary written with the writer schema through the reader schema.
@@ -203,19 +244,58 @@ pub fn decode(
     reader_apache: &ApacheSchema,
     bytes: &[u8],
 ) -> Result<(), ReplayError> {
-    let not_run =
-        |e: String| ReplayError::NotRun(format!("Apache Avro cannot resolve a schema: {e}"));
-    let renamed = writer_apache.read_by(reader_apache).map_err(not_run)?;
-    let writer_apache = renamed.as_ref().unwrap_or(writer_apache);
-    let wnames = writer_apache.names().map_err(not_run)?;
-    let rnames = reader_apache.names().map_err(not_run)?;
-    let mut input = bytes;
-    apache_avro::reader::datum::GenericDatumReader::builder(&writer_apache.main)
+    let renamed = writer_apache.read_by(reader_apache).map_err(not_resolved)?;
+    read(
+        &decoder(renamed.as_ref().unwrap_or(writer_apache), reader_apache)?,
+        bytes,
+    )
+}
+
+fn not_resolved(e: String) -> ReplayError {
+    ReplayError::NotRun(format!("Apache Avro cannot resolve a schema: {e}"))
+}
+
+fn encoder(writer_apache: &ApacheSchema) -> Result<GenericDatumWriter<'_>, String> {
+    let names = writer_apache
+        .names()
+        .map_err(|e| format!("Apache Avro cannot resolve the writer's named types: {e}"))?;
+    GenericDatumWriter::builder(&writer_apache.main)
+        .resolved_schemata(names)
+        .build()
+        .map_err(|e| format!("encoding with the writer schema failed: {e}"))
+}
+
+fn write(
+    encoder: &GenericDatumWriter,
+    writer: &AvroSchema,
+    payload: &Value,
+) -> Result<Vec<u8>, String> {
+    let value = to_avro(writer, writer.root, payload)
+        .map_err(|e| format!("the payload does not convert to Avro: {e}"))?;
+    encoder
+        .write_value_to_vec(value)
+        .map_err(|e| format!("encoding with the writer schema failed: {e}"))
+}
+
+/// The decoder of bytes written with `writer_apache` (as the reader sees it) into the reader.
+fn decoder<'s>(
+    writer_apache: &'s ApacheSchema,
+    reader_apache: &'s ApacheSchema,
+) -> Result<GenericDatumReader<'s>, ReplayError> {
+    let wnames = writer_apache.names().map_err(not_resolved)?;
+    let rnames = reader_apache.names().map_err(not_resolved)?;
+    GenericDatumReader::builder(&writer_apache.main)
         .resolved_writer_schemata(wnames)
         .reader_schema(&reader_apache.main)
         .resolved_reader_schemata(rnames)
         .build()
-        .and_then(|r| r.read_value(&mut input))
+        .map_err(|e| ReplayError::Read(e.to_string()))
+}
+
+fn read(decoder: &GenericDatumReader, bytes: &[u8]) -> Result<(), ReplayError> {
+    let mut input = bytes;
+    decoder
+        .read_value(&mut input)
         .map(|_| ())
         .map_err(|e| ReplayError::Read(e.to_string()))
 }

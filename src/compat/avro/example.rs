@@ -201,7 +201,9 @@ pub fn attach(
     let Some(neutral) = sample(writer, writer.root, &mut MAX_NODES.clone(), 0) else {
         return;
     };
-    let neutral_reads = replay::replay(writer, wa, ra, &neutral).is_ok();
+    let read_by = replay::ReadBy::new(wa, ra);
+    let replayer = replay::Replayer::new(writer, wa, &read_by, ra);
+    let neutral_reads = replayer.replay(&neutral).is_ok();
     let neutral_owners = examples
         .iter()
         .filter(|e| e.as_ref() == Some(&neutral))
@@ -210,9 +212,7 @@ pub fn attach(
         let Some(example) = example else { continue };
         let attributable = neutral_reads || (example == neutral && neutral_owners == 1);
         // …and Apache Avro must write it with the writer and fail to read it with the reader.
-        if attributable
-            && let Err(replay::ReplayError::Read(_)) = replay::replay(writer, wa, ra, &example)
-        {
+        if attributable && let Err(replay::ReplayError::Read(_)) = replayer.replay(&example) {
             draft.example = Some(example);
         }
     }
