@@ -263,7 +263,7 @@ fn would_be_report(
         subjects: &[],
     };
     let report = check_with(&after, &options);
-    let cite = |loc: &mut Option<Location>| {
+    let cite = |loc: Option<&mut Location>| {
         if let Some(l) = loc
             && l.file == rel
         {
@@ -282,8 +282,8 @@ fn would_be_report(
                 && f.rule.id != rules::ALLOW_UNUSED.id
         })
         .map(|mut f| {
-            cite(&mut f.location);
-            cite(&mut f.other_location);
+            cite(f.location.as_mut());
+            cite(f.other_location.as_deref_mut());
             f
         })
         .collect();

@@ -132,12 +132,12 @@ impl Draft {
             other_version: about.other_version,
             direction: about.direction,
             location,
-            other_location,
+            other_location: other_location.map(Box::new),
             path: (!self.path.is_empty()).then_some(self.path),
             message: self.message,
             help: self.help,
             allowed: None,
-            example: self.example,
+            example: self.example.map(Box::new),
         }
     }
 }
@@ -211,8 +211,9 @@ pub struct Finding {
     pub other_version: Option<u32>,
     pub direction: Option<Direction>,
     pub location: Option<Location>,
-    /// In a pair, the matching place in the older version's file.
-    pub other_location: Option<Location>,
+    /// In a pair, the matching place in the older version's file (boxed, as `example`: most
+    /// findings have neither, and a large report holds tens of thousands of findings).
+    pub other_location: Option<Box<Location>>,
     /// A readable path to the element, e.g. `lines[].price`.
     pub path: Option<String>,
     pub message: String,
@@ -222,7 +223,7 @@ pub struct Finding {
     /// For a compatibility finding: a small instance the writer accepts and the reader rejects,
     /// checked against both schemas. `None` when none could be built; `Some(Value::Null)` is
     /// the instance `null`.
-    pub example: Option<serde_json::Value>,
+    pub example: Option<Box<serde_json::Value>>,
 }
 
 impl Finding {

@@ -411,7 +411,7 @@ pub fn check_lock_with(
                             );
                         }
                         f.help.push_str("; `git diff` shows the edit");
-                        f.other_location = Some(lock_loc());
+                        f.other_location = Some(Box::new(lock_loc()));
                         out.push(f);
                     }
                 }
@@ -587,20 +587,20 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
                     // A version that parsed at the baseline and does not now was edited.
                     if let Some(a) = json_of(old) {
                         let mut f = modified(s, new, None, label);
-                        f.other_location = Some(old_side(&old.source, Some(&a), ""));
+                        f.other_location = Some(Box::new(old_side(&old.source, Some(&a), "")));
                         out.push(f);
                     }
                     continue;
                 };
                 if old.format != new.format {
                     let mut f = modified(s, new, None, label);
-                    f.other_location = Some(old_side(&old.source, Some(&a), ""));
+                    f.other_location = Some(Box::new(old_side(&old.source, Some(&a), "")));
                     out.push(f);
                     continue;
                 }
                 if let Some(pointer) = canonical::first_difference(&a, &b, new.format) {
                     let mut f = modified(s, new, Some(pointer.clone()), label);
-                    f.other_location = Some(old_side(&old.source, Some(&a), &pointer));
+                    f.other_location = Some(Box::new(old_side(&old.source, Some(&a), &pointer)));
                     out.push(f);
                     continue;
                 }
@@ -634,7 +634,7 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
                         now.path
                     );
                     f.location = Some(Location::at(&now, at, span));
-                    f.other_location = Some(old_side(was, Some(&w), &pointer));
+                    f.other_location = Some(Box::new(old_side(was, Some(&w), &pointer)));
                     out.push(f);
                     break;
                 }
@@ -766,7 +766,7 @@ pub fn is_version_finding(f: &Finding) -> bool {
 pub fn drop_repeated_lock_findings(findings: &mut Vec<Finding>, from_baseline: &[Finding]) {
     let about_version = is_version_finding;
     let from_lock = |f: &Finding| {
-        [&f.location, &f.other_location]
+        [f.location.as_ref(), f.other_location.as_deref()]
             .into_iter()
             .flatten()
             .any(|l| l.file == LOCK_FILE)

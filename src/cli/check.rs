@@ -153,7 +153,7 @@ fn checked(args: &Args, working: Registry) -> Result<(Report, Registry), Failure
         let lock_edit = plain.findings.iter().any(|f| {
             crate::integrity::is_version_finding(f)
                 && f.other_location
-                    .as_ref()
+                    .as_deref()
                     .or(f.location.as_ref())
                     .is_some_and(|l| l.file == crate::registry::lock::LOCK_FILE)
         });

@@ -576,15 +576,15 @@ fn score(c: &Change, f: &Finding) -> Option<(u8, bool, bool, i64)> {
     // in either file, and explains any change it encloses.
     let own = f.direction.is_none();
     let sides = [
-        (&f.location, &c.file, &c.pointer, c.anchor.new_exact),
+        (f.location.as_ref(), &c.file, &c.pointer, c.anchor.new_exact),
         (
-            &f.other_location,
+            f.other_location.as_deref(),
             &c.old_file,
             &c.old_pointer,
             c.anchor.old_exact,
         ),
         (
-            if own { &f.location } else { &None },
+            if own { f.location.as_ref() } else { None },
             &c.old_file,
             &c.old_pointer,
             c.anchor.old_exact,

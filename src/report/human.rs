@@ -253,7 +253,7 @@ fn reader_writer_names(f: &Finding) -> (String, String) {
     let old = f
         .other_version
         .map(|v| format!("v{v}"))
-        .unwrap_or_else(|| name(f.other_location.as_ref(), "the old schema"));
+        .unwrap_or_else(|| name(f.other_location.as_deref(), "the old schema"));
     match f.direction {
         Some(Direction::Forward) => (old, new),
         _ => (new, old),

@@ -110,7 +110,7 @@ impl<'a> JsonFinding<'a> {
             message: &f.message,
             help: &f.help,
             allowed: f.allowed.as_deref(),
-            example: f.example.as_ref(),
+            example: f.example.as_deref(),
         }
     }
 }

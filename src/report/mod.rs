@@ -368,7 +368,7 @@ pub(crate) mod fixture {
             .version(2)
             .at(at(&v2, "\"string\"", "/fields/0/type"));
             f.other_version = Some(1);
-            f.other_location = Some(at(&v1, "\"long\"", "/fields/0/type"));
+            f.other_location = Some(Box::new(at(&v1, "\"long\"", "/fields/0/type")));
             f.direction = Some(direction);
             f.path = Some("total".into());
             f
@@ -378,7 +378,7 @@ pub(crate) mod fixture {
             "`total` changed from long to string",
             Direction::Backward,
         );
-        mismatch.example = Some(serde_json::json!({"total": 5}));
+        mismatch.example = Some(Box::new(serde_json::json!({"total": 5})));
         let mut accepted = pair(
             &rules::AVRO_FIELD_MISSING_DEFAULT,
             "field `note` (string) added without a default",
@@ -389,7 +389,7 @@ pub(crate) mod fixture {
             "{\"name\": \"note\", \"type\": \"string\"}",
             "/fields/1",
         ));
-        accepted.other_location = Some(at(&v1, "\"fields\"", "/fields"));
+        accepted.other_location = Some(Box::new(at(&v1, "\"fields\"", "/fields")));
         accepted.allowed = Some("no producer writes v1 any more".into());
         accepted.severity = Severity::Info;
         let logical = pair(
