@@ -1,8 +1,7 @@
 use super::{EXIT_FINDINGS, EXIT_OK, Exit, Failure, Global, Output, print, to_json};
-use crate::diff::{Family, Judge, Side, Verdict, VersionDiff, diff_subject, diff_versions};
+use crate::diff::{Family, Verdict, VersionDiff, diff_subject};
 use crate::finding::{Direction, Finding, Severity};
 use crate::registry::{Registry, Subject};
-use crate::schema::json::FileProvider;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -59,6 +58,8 @@ fn subject_diff(reg: &Registry, args: &Args, name: &str) -> Result<VersionDiff, 
 
 #[cfg(feature = "git")]
 fn against(reg: &Registry, reference: &str) -> Result<Vec<VersionDiff>, Failure> {
+    use crate::diff::{Judge, Side, diff_versions};
+    use crate::schema::json::FileProvider;
     let repo = crate::registry::git::Repo::open(&reg.root).map_err(|e| e.to_string())?;
     let base = repo.registry_at(reference).map_err(|e| e.to_string())?;
     let mut out = Vec::new();

@@ -1,7 +1,8 @@
 //! `evreg hook install`: a git pre-commit hook that checks what is staged. A hook evreg did not
 //! write is never lost: it is refused, or with `--force` kept under a name no earlier backup has.
 
-use super::{EXIT_OK, Exit, Failure, Global};
+use super::{Exit, Failure, Global};
+#[cfg(feature = "git")]
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand, Debug)]
@@ -18,14 +19,17 @@ pub struct InstallArgs {
     pub force: bool,
 }
 
+#[cfg(feature = "git")]
 /// Marks hooks this command wrote, so it can replace them and never a foreign one unasked.
 const MARKER: &str = "Installed by `evreg hook install`";
 
+#[cfg(feature = "git")]
 /// `s` as one word of POSIX shell, taken literally: nothing in it is expanded.
 fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+#[cfg(feature = "git")]
 pub fn script(evreg: &str, prefix: &str) -> String {
     let dir = if prefix.is_empty() {
         String::new()
@@ -42,6 +46,7 @@ exec \"$EVREG\" check --staged\n",
     )
 }
 
+#[cfg(feature = "git")]
 /// What is at the hook's path now.
 enum Existing {
     None,
@@ -51,6 +56,7 @@ enum Existing {
     Foreign(String),
 }
 
+#[cfg(feature = "git")]
 fn existing(path: &Path) -> Result<Existing, Failure> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
@@ -83,6 +89,7 @@ fn existing(path: &Path) -> Result<Existing, Failure> {
     })
 }
 
+#[cfg(feature = "git")]
 /// Keep the hook at `path` under the first backup name not taken: `pre-commit.evreg-backup`,
 /// then `.1`, `.2`, …. The hook is linked, not copied, so its mode, owner and content stay as
 /// they were; a symbolic link is kept as the link itself (pointing where it pointed).
@@ -124,6 +131,7 @@ fn back_up(path: &Path) -> Result<PathBuf, Failure> {
     ))
 }
 
+#[cfg(feature = "git")]
 fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
     let meta = std::fs::symlink_metadata(from)?;
     #[cfg(unix)]
@@ -137,6 +145,7 @@ fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
 
 #[cfg(feature = "git")]
 pub fn run(command: &HookCommand, g: &Global) -> Result<Exit, Failure> {
+    use super::EXIT_OK;
     let HookCommand::Install(args) = command;
     let reg = g.registry()?;
     let repo = crate::registry::git::Repo::open(&reg.root).map_err(|e| e.to_string())?;
@@ -196,7 +205,7 @@ pub fn run(_command: &HookCommand, _g: &Global) -> Result<Exit, Failure> {
     Err("this build of evreg has no git support (feature `git`)".into())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "git"))]
 mod tests {
     use super::*;
 

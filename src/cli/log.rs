@@ -1,5 +1,4 @@
-use super::{EXIT_OK, Exit, Failure, Global, Output, print, to_json};
-use serde::Serialize;
+use super::{Exit, Failure, Global};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -7,7 +6,8 @@ pub struct Args {
     pub subject: String,
 }
 
-#[derive(Serialize)]
+#[cfg(feature = "git")]
+#[derive(serde::Serialize)]
 struct Row<'a> {
     version: u32,
     file: &'a str,
@@ -23,6 +23,7 @@ struct Row<'a> {
 
 #[cfg(feature = "git")]
 pub fn run(args: &Args, g: &Global) -> Result<Exit, Failure> {
+    use super::{EXIT_OK, Output, print, to_json};
     let reg = g.registry()?;
     let subject = reg.subject(&args.subject).ok_or_else(|| {
         format!(
