@@ -6,6 +6,7 @@ use crate::rules::Rule;
 pub use crate::rules::{Category, Severity};
 use crate::source::{SourceFile, Span};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A place in one of the files a draft is about: a JSON pointer (empty: the whole file) and which
 /// file it is in (0: the schema's or the event's own file; others are files its `$ref`s reach).
@@ -55,7 +56,8 @@ pub struct Draft {
     /// Overrides the rule's default severity (a lenient policy's warnings).
     pub severity: Option<Severity>,
     pub message: String,
-    pub help: String,
+    /// Mostly a fixed text: borrowed, not allocated for each of thousands of findings.
+    pub help: Cow<'static, str>,
     pub at: Place,
     pub other: Option<Place>,
     /// A readable path to the element, e.g. `lines[].price`; empty at the root or where there is
@@ -78,7 +80,11 @@ pub struct About<'a> {
 }
 
 impl Draft {
-    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static Rule,
+        message: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Draft {
             rule,
             severity: None,
@@ -217,7 +223,7 @@ pub struct Finding {
     /// A readable path to the element, e.g. `lines[].price`.
     pub path: Option<String>,
     pub message: String,
-    pub help: String,
+    pub help: Cow<'static, str>,
     /// Set when `evreg.yaml`'s `allow` list accepted this finding: the reason given there.
     pub allowed: Option<String>,
     /// For a compatibility finding: a small instance the writer accepts and the reader rejects,
@@ -240,7 +246,11 @@ impl Finding {
 
     /// A finding whose maker knows its place already (a schema's lint, a file's layout): a
     /// draft with nothing to add.
-    pub fn new(rule: &'static Rule, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static Rule,
+        message: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Draft::new(rule, message, help).finding(About::default(), None, None)
     }
     pub fn subject(mut self, subject: impl Into<String>) -> Self {

@@ -410,7 +410,7 @@ pub fn check_lock_with(
                                 used.join(", ")
                             );
                         }
-                        f.help.push_str("; `git diff` shows the edit");
+                        f.help.to_mut().push_str("; `git diff` shows the edit");
                         f.other_location = Some(Box::new(lock_loc()));
                         out.push(f);
                     }
@@ -632,7 +632,8 @@ pub fn compare(baseline: &Baseline, current: &Registry) -> Comparison {
                     f.help = format!(
                         "revert the edit to {}, and publish the change as a new shared definition used by a new version",
                         now.path
-                    );
+                    )
+                    .into();
                     f.location = Some(Location::at(&now, at, span));
                     f.other_location = Some(Box::new(old_side(was, Some(&w), &pointer)));
                     out.push(f);

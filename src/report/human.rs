@@ -325,7 +325,7 @@ fn diag(f: &Finding, sources: &SourceMap) -> Diag {
         code: f.rule.id.to_string(),
         severity: f.severity,
         message,
-        help: f.help.clone(),
+        help: f.help.to_string(),
         snippet: snip,
     }
 }

@@ -342,7 +342,7 @@ pub(crate) mod fixture {
         Location::at(file, pointer, Some(Span::new(start, start + needle.len())))
     }
 
-    fn of(rule: &'static Rule, message: &str, help: &str) -> Finding {
+    fn of(rule: &'static Rule, message: &str, help: &'static str) -> Finding {
         Finding::new(rule, message, help).subject(SUBJECT)
     }
 

@@ -490,7 +490,13 @@ fn valid_name(s: &str) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    fn finding(&mut self, rule: &'static Rule, pointer: &str, message: String, help: &str) {
+    fn finding(
+        &mut self,
+        rule: &'static Rule,
+        pointer: &str,
+        message: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         if rule.severity == crate::finding::Severity::Error {
             self.failed = true;
         }
@@ -526,7 +532,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn error(&mut self, pointer: &str, message: String, help: &str) {
+    fn error(
+        &mut self,
+        pointer: &str,
+        message: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         self.finding(&rules::AVRO_SCHEMA_INVALID, pointer, message, help);
     }
 
@@ -603,7 +614,7 @@ impl<'a> Parser<'a> {
             return id;
         }
         let help = self.unknown_type_help(name, &candidates);
-        self.error(ptr, format!("unknown type `{name}`"), &help);
+        self.error(ptr, format!("unknown type `{name}`"), help);
         self.invalid(ptr)
     }
 

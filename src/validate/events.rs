@@ -513,7 +513,8 @@ impl Catalog {
                     None => format!(
                         "make {place} fit {subject} v{version}, or name the version it was written with"
                     ),
-                };
+                }
+                .into();
                 d.message = format!("{place}: {}", d.message);
                 d
             })

@@ -269,7 +269,7 @@ impl<'a> Sample<'a> {
         &self,
         rule: &'static rules::Rule,
         message: String,
-        help: impl Into<String>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Finding {
         Finding::new(rule, message, help)
             .subject(&self.fx.subject)
