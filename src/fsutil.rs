@@ -538,19 +538,16 @@ fn read_opened(file: File, path: &Path) -> Result<Vec<u8>, GateError> {
         .unwrap_or(usize::MAX)
         .min(64 << 20);
     // The file as it was when opened: as many bytes as it had then, read without asking for
-    // more (one read call for a small file, not two); a file beyond the hint is read to its end.
-    let mut bytes = vec![0; hint];
-    let mut filled = 0;
-    let mut reader = &file;
-    while filled < bytes.len() {
-        match reader.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(GateError::io(path)(e)),
-        }
-    }
-    bytes.truncate(filled);
+    // more (one read call for a small file, not two; the limit ends the read, not the kernel), into
+    // memory not zeroed first (a registry's files are tens of megabytes); a file beyond the hint
+    // is read to its end.
+    let mut bytes = Vec::with_capacity(hint);
+    let reader = &file;
+    reader
+        .take(hint as u64)
+        .read_to_end(&mut bytes)
+        .map_err(GateError::io(path))?;
+    let filled = bytes.len();
     if filled == hint && md.len() > hint as u64 {
         reader
             .take(u64::MAX)
@@ -712,6 +709,29 @@ fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<(), GateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_read_whole_at_every_size_through_a_listing_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let sizes = [0, 1, 31, 32, 33, 4095, 4096, 4097, 100_000];
+        for n in sizes {
+            let bytes: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            fs::write(dir.path().join(format!("f{n}")), &bytes).unwrap();
+        }
+        // Read once by path alone, once as a file a listing showed (opened without a lookup).
+        for listed in [false, true] {
+            let gate = Gate::new(dir.path()).unwrap();
+            if listed {
+                gate.list("").unwrap();
+            }
+            for n in sizes {
+                let expected: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+                let read = gate.read(&format!("f{n}")).unwrap();
+                assert_eq!(read.len(), n, "f{n}, listed: {listed}");
+                assert_eq!(read, expected, "f{n}, listed: {listed}");
+            }
+        }
+    }
 
     #[test]
     fn never_overwrites() {
