@@ -126,60 +126,55 @@ fn collect(reg: &Registry, base: Option<&Registry>, only: &[String]) -> (Vec<Fin
         .iter()
         .filter(|s| only.is_empty() || only.contains(&s.name) || with_fixtures.contains(&*s.name))
         .collect();
-    let mut kept: Vec<(String, Vec<Option<Model>>)> = Vec::new();
-    // Each subject's findings, in subject order.
-    let mut per_subject: Vec<Vec<Finding>> = Vec::with_capacity(subjects.len());
-    // Subjects are independent: check them on every core, in contiguous chunks.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(subjects.len().max(1));
-    let chunk = subjects.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = subjects
-            .chunks(chunk)
-            .map(|subjects| {
-                scope.spawn(move || {
-                    let mut found = Vec::with_capacity(subjects.len());
-                    let mut files = Vec::new();
-                    let mut kept = Vec::new();
-                    let mut taken = Vec::new();
-                    for s in subjects {
-                        let (models, mut mine) = parse_subject(s, provider);
-                        if let Some(lock_files) = lock_files {
-                            for (v, m) in s.versions.iter().zip(&models) {
-                                if let Some(m) = m {
-                                    let fp = crate::integrity::fingerprint_parsed(lock_files, v, m);
-                                    taken.push((v.source.path.clone(), fp));
-                                }
-                            }
-                        }
-                        if only.is_empty() || only.contains(&s.name) {
-                            mine.extend(check_subject(reg, s, &models, base, &mut files));
-                            // In report order already, so the report's sort of all findings
-                            // meets long sorted runs.
-                            crate::finding::sort_in_report_order(&mut mine);
-                            found.push(mine);
-                        }
-                        if with_fixtures.contains(&*s.name) {
-                            kept.push((s.name.clone(), models));
-                        }
-                    }
-                    (found, files, kept, taken)
-                })
-            })
-            .collect();
-        for h in handles {
-            let (found, files, models, taken) = h
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            per_subject.extend(found);
-            fingerprints.extend(taken);
-            for f in files {
-                sources.insert(f);
+    /// What checking one subject yields.
+    #[derive(Default)]
+    struct Checked {
+        /// Its findings, in report order (none when it is checked only for its fixtures).
+        findings: Option<Vec<Finding>>,
+        /// Files its JSON Schema versions reach besides their own.
+        files: Vec<Arc<SourceFile>>,
+        /// Its versions' models, kept for the fixture checks.
+        models: Option<Vec<Option<Model>>>,
+        /// evreg.lock fingerprints of its versions, by file.
+        fingerprints: Vec<(String, Option<String>)>,
+    }
+    // Subjects are independent: check them on every core.
+    let checked = crate::parallel::map(&subjects, |s| {
+        let mut out = Checked::default();
+        let (models, mut mine) = parse_subject(s, provider);
+        if let Some(lock_files) = lock_files {
+            for (v, m) in s.versions.iter().zip(&models) {
+                if let Some(m) = m {
+                    let fp = crate::integrity::fingerprint_parsed(lock_files, v, m);
+                    out.fingerprints.push((v.source.path.clone(), fp));
+                }
             }
-            kept.extend(models);
         }
+        if only.is_empty() || only.contains(&s.name) {
+            mine.extend(check_subject(reg, s, &models, base, &mut out.files));
+            // In report order already, so the report's sort of all findings meets long
+            // sorted runs.
+            crate::finding::sort_in_report_order(&mut mine);
+            out.findings = Some(mine);
+        }
+        if with_fixtures.contains(&*s.name) {
+            out.models = Some(models);
+        }
+        out
     });
+    // Each subject's findings, in subject order.
+    let mut per_subject: Vec<Vec<Finding>> = Vec::with_capacity(checked.len());
+    let mut kept: Vec<(String, Vec<Option<Model>>)> = Vec::new();
+    for (s, c) in subjects.iter().zip(checked) {
+        per_subject.extend(c.findings);
+        fingerprints.extend(c.fingerprints);
+        for f in c.files {
+            sources.insert(f);
+        }
+        if let Some(models) = c.models {
+            kept.push((s.name.clone(), models));
+        }
+    }
     let mut others = reg.findings.clone();
     if let (Some(lock), Some(lock_files)) = (&reg.lock, lock_files) {
         others.extend(crate::integrity::check_lock_with(

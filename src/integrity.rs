@@ -151,37 +151,14 @@ fn avro_first_name(node: &Node) -> Option<String> {
 /// [`references`] of every version of the registry, on every core (loading a JSON Schema
 /// version that reaches other files costs about as much as checking it).
 fn resolve_all(files: &Files) -> Reached {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.versions.len().max(1));
-    let chunk = files.versions.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .versions
-            .chunks(chunk)
-            .map(|versions| {
-                scope.spawn(move || {
-                    versions
-                        .iter()
-                        .map(|(v, draft)| {
-                            (
-                                v.source.path.clone(),
-                                (v.source.clone(), resolve(files, v, *draft)),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = std::collections::HashMap::new();
-        for h in handles {
-            match h.join() {
-                Ok(found) => out.extend(found),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
+    crate::parallel::map(&files.versions, |(v, draft)| {
+        (
+            v.source.path.clone(),
+            (v.source.clone(), resolve(files, v, *draft)),
+        )
     })
+    .into_iter()
+    .collect()
 }
 
 /// The shared files whose named types an Avro version (its JSON `node`), or those files in turn,

@@ -6,7 +6,7 @@
 //! this true):
 //!
 //! 1. `source` (texts, JSON with positions), `rules` (the catalogue, severities, categories),
-//!    `fsutil` (the file gate), `envelope`, `suggest`;
+//!    `fsutil` (the file gate), `envelope`, `suggest`, `parallel` (work on every core);
 //! 2. `finding` (findings and the drafts engines and validators build them from);
 //! 3. `schema` (models of Avro and JSON Schema files, what a payload is under one, Apache
 //!    Avro's view of a version and replay);
@@ -39,6 +39,7 @@ pub mod envelope;
 pub mod finding;
 pub mod fsutil;
 pub mod integrity;
+pub mod parallel;
 pub mod parsed;
 pub mod registry;
 #[cfg(feature = "remote")]

@@ -132,18 +132,10 @@ impl Tree for FsTree {
     /// cores share out well.
     fn prefetch(&self, dirs: &[String], wanted: &(dyn Fn(&str) -> bool + Sync)) {
         *self.ahead() = ReadAhead::default();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(dirs.len());
-        if threads < 2 {
+        if crate::parallel::cores() < 2 {
             return;
         }
-        let chunk = dirs.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            for part in dirs.chunks(chunk) {
-                scope.spawn(move || part.iter().for_each(|dir| self.read_ahead(dir, wanted)));
-            }
-        });
+        crate::parallel::map(dirs, |dir| self.read_ahead(dir, wanted));
     }
 
     /// Present and not a folder: a FIFO or a link out is "a file" here, so that reading it

@@ -116,28 +116,6 @@ struct SubjectOut {
     support: Support,
 }
 
-/// Run `f` on every item on every core, in contiguous chunks; results keep the items' order.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let chunk = items.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
-
 /// What every subject's generation shares.
 struct Job<'a> {
     options: &'a Options,
@@ -405,7 +383,7 @@ pub fn generate(registry: &Registry, options: &Options) -> Result<String, Error>
             outer,
         )
     };
-    let mut parts = par_map(&indices, |&k| code(k, &outer))
+    let mut parts = crate::parallel::map(&indices, |&k| code(k, &outer))
         .into_iter()
         .collect::<Result<Vec<SubjectOut>, Error>>()?;
 
