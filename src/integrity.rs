@@ -665,10 +665,7 @@ fn level(
     rule: &rules::Rule,
 ) -> (u8, Option<crate::finding::Severity>) {
     use crate::finding::Severity;
-    let s = match settings.rules.get(rule.id) {
-        Some(level) => *level,
-        None => Some(rule.severity),
-    };
+    let s = settings.level(rule);
     let rank = match s {
         Some(Severity::Error) => 0,
         Some(Severity::Warning) => 1,

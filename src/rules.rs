@@ -64,7 +64,11 @@ impl Category {
 pub struct Rule {
     pub id: &'static str,
     pub category: Category,
+    /// The severity of its findings, unless evreg.yaml's `rules:` sets another.
     pub severity: Severity,
+    /// Off unless evreg.yaml's `rules:` names it (at any severity): a lint many registries do not
+    /// want, whose findings would bury the rest of a report.
+    pub opt_in: bool,
     pub summary: &'static str,
     pub explanation: &'static str,
     pub bad: &'static str,
@@ -73,12 +77,47 @@ pub struct Rule {
     pub emitted_by: &'static [&'static str],
 }
 
+/// `opt_in` after a rule's severity marks it [`Rule::opt_in`].
+impl Rule {
+    /// Its severity when evreg.yaml does not name it (`None`: off).
+    pub fn default_level(&self) -> Option<Severity> {
+        (!self.opt_in).then_some(self.severity)
+    }
+
+    /// Its default as `evreg rules` and the catalogue's table show it: a severity, or `off`.
+    pub fn default_label(&self) -> &'static str {
+        self.default_level().map_or("off", Severity::as_str)
+    }
+
+    /// Its default in words: `error by default`, or `off by default (info when turned on)`.
+    pub fn default_text(&self) -> String {
+        if self.opt_in {
+            format!(
+                "off by default ({} when turned on in evreg.yaml)",
+                self.severity
+            )
+        } else {
+            format!("{} by default", self.severity)
+        }
+    }
+}
+
+macro_rules! opt_in {
+    () => {
+        false
+    };
+    (opt_in) => {
+        true
+    };
+}
+
 macro_rules! rules {
-    ($( $ident:ident { $id:literal, $cat:ident, $sev:ident, $summary:literal, $expl:literal, bad: $bad:literal, good: $good:literal, emitted_by: [$($by:literal),*] } )*) => {
+    ($( $ident:ident { $id:literal, $cat:ident, $sev:ident, $($opt_in:ident,)? $summary:literal, $expl:literal, bad: $bad:literal, good: $good:literal, emitted_by: [$($by:literal),*] } )*) => {
         $( pub static $ident: Rule = Rule {
             id: $id,
             category: Category::$cat,
             severity: Severity::$sev,
+            opt_in: opt_in!($($opt_in)?),
             summary: $summary,
             explanation: $expl,
             bad: $bad,
@@ -536,10 +575,12 @@ libraries) require it to match the first branch and reject the schema.",
         good: r#"{"name": "note", "type": ["null", "string"], "default": null}"#,
         emitted_by: ["src/schema/avro.rs::check_default"] }
 
-    AVRO_DOC_MISSING { "avro-doc-missing", Lint, Info,
+    AVRO_DOC_MISSING { "avro-doc-missing", Lint, Info, opt_in,
         "a record, enum, fixed or field has no `doc`",
         "Schemas are the API of an event-driven system; consumers read the docs to know what a field \
-means, its unit and its invariants.",
+means, its unit and its invariants. Off unless evreg.yaml turns it on (`rules: {avro-doc-missing: \
+info}`, as `evreg init` writes it): on a registry adopted with thousands of undocumented fields its \
+notes would outnumber everything else in every report.",
         bad: r#"{"name": "amount", "type": "long"}"#,
         good: r#"{"name": "amount", "type": "long", "doc": "Total in minor units (cents) of `currency`."}"#,
         emitted_by: ["src/check.rs::lint_avro"] }
@@ -805,7 +846,7 @@ pub fn markdown() -> String {
     let mut out = String::from(
         "# evreg rules\n\nEvery finding names one of these rules. Ids are stable: never reused or renamed. \
 `evreg rules` lists them, `evreg explain RULE` prints one, and `rules:` in evreg.yaml changes a \
-rule's severity or turns it off.\n\nThis file is generated from `src/rules.rs` (`EVREG_UPDATE_DOCS=1 cargo test rules`).\n\n\
+rule's severity, turns it off, or turns on one that is off by default.\n\nThis file is generated from `src/rules.rs` (`EVREG_UPDATE_DOCS=1 cargo test rules`).\n\n\
 | rule | category | default severity | summary |\n| --- | --- | --- | --- |\n",
     );
     for r in ALL {
@@ -814,16 +855,16 @@ rule's severity or turns it off.\n\nThis file is generated from `src/rules.rs` (
             r.id,
             r.id,
             r.category.as_str(),
-            r.severity.as_str(),
+            r.default_label(),
             r.summary
         ));
     }
     for r in ALL {
         out.push_str(&format!(
-            "\n## {}\n\n{} · {} by default\n\n{}\n\nBad:\n\n```\n{}\n```\n\nGood:\n\n```\n{}\n```\n\n{}\n",
+            "\n## {}\n\n{} · {}\n\n{}\n\nBad:\n\n```\n{}\n```\n\nGood:\n\n```\n{}\n```\n\n{}\n",
             r.id,
             r.category.as_str(),
-            r.severity.as_str(),
+            r.default_text(),
             r.explanation,
             r.bad,
             r.good,

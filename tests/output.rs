@@ -25,9 +25,13 @@ fn record(name: &str, quantity_type: &str) -> String {
 }
 
 /// A registry of `clean` subjects with two versions each and no docs, and `broken` subjects
-/// whose v2 narrows `quantity` from long to int.
+/// whose v2 narrows `quantity` from long to int; the doc lint is on, as `evreg init` writes it.
 fn registry(dir: &Path, clean: usize, broken: usize) {
-    fs::write(dir.join("evreg.yaml"), "compatibility: BACKWARD\n").unwrap();
+    fs::write(
+        dir.join("evreg.yaml"),
+        "compatibility: BACKWARD\nrules:\n  avro-doc-missing: info\n",
+    )
+    .unwrap();
     let add = |name: &str, v2: &str| {
         let d = dir.join("schemas").join(name);
         fs::create_dir_all(&d).unwrap();
@@ -63,6 +67,70 @@ fn a_clean_large_registry_is_a_summary() {
     );
     let verbose = stdout(evreg(tmp.path()).args(["check", "-v", "-o", "concise"]), 0);
     assert_eq!(verbose.matches(" info avro-doc-missing: ").count(), 1500);
+}
+
+#[test]
+fn the_doc_lint_runs_only_where_evreg_yaml_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    registry(tmp.path(), 3, 1);
+    let rules_in = |settings: &str, args: &[&str], code: i32| {
+        fs::write(tmp.path().join("evreg.yaml"), settings).unwrap();
+        let out = stdout(evreg(tmp.path()).args(args), code);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut rules: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["severity"]))
+            .collect();
+        rules.dedup();
+        rules
+    };
+    let check = ["check", "-o", "json"];
+    // Off by default: the break alone.
+    assert_eq!(
+        rules_in("compatibility: BACKWARD\n", &check, 1),
+        ["avro-type-mismatch \"error\""]
+    );
+    // Named at a level: on at that level.
+    let on = rules_in(
+        "compatibility: BACKWARD\nrules:\n  avro-doc-missing: warning\n",
+        &check,
+        1,
+    );
+    assert!(
+        on.contains(&"avro-doc-missing \"warning\"".to_string()),
+        "{on:?}"
+    );
+    // Named `off`: off, as before.
+    assert_eq!(
+        rules_in(
+            "compatibility: BACKWARD\nrules:\n  avro-doc-missing: off\n",
+            &check,
+            1
+        ),
+        ["avro-type-mismatch \"error\""]
+    );
+    // The catalogue says so.
+    let listed = stdout(evreg(tmp.path()).args(["rules", "-o", "json"]), 0);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let doc = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "avro-doc-missing")
+        .unwrap();
+    assert_eq!(
+        (&doc["on_by_default"], &doc["severity"]),
+        (&false.into(), &"info".into())
+    );
+    let explained = stdout(evreg(tmp.path()).args(["explain", "avro-doc-missing"]), 0);
+    assert!(
+        explained.starts_with(
+            "avro-doc-missing (lint, off by default (info when turned on in evreg.yaml))"
+        ),
+        "{explained}"
+    );
 }
 
 #[test]

@@ -13,6 +13,8 @@ struct RuleJson<'a> {
     id: &'a str,
     category: &'a str,
     severity: &'a str,
+    /// False for a rule that is off unless evreg.yaml turns it on (`severity` is its level then).
+    on_by_default: bool,
     summary: &'a str,
     explanation: &'a str,
     bad: &'a str,
@@ -24,6 +26,7 @@ fn json(r: &Rule) -> RuleJson<'_> {
         id: r.id,
         category: r.category.as_str(),
         severity: r.severity.as_str(),
+        on_by_default: !r.opt_in,
         summary: r.summary,
         explanation: r.explanation,
         bad: r.bad,
@@ -44,11 +47,11 @@ pub fn list(g: &Global) -> Result<Exit, Failure> {
                     "{:width$}  {:13}  {:7}  {}\n",
                     r.id,
                     r.category.as_str(),
-                    r.severity.as_str(),
+                    r.default_label(),
                     r.summary
                 ));
             }
-            out.push_str("\n`evreg explain RULE` shows one with examples; evreg.yaml `rules:` changes a severity or turns a rule off.\n");
+            out.push_str("\n`evreg explain RULE` shows one with examples; evreg.yaml `rules:` changes a severity, turns a rule off, or turns on one that is off by default.\n");
             print(&out);
         }
     }
@@ -69,10 +72,10 @@ pub fn explain(args: &ExplainArgs, g: &Global) -> Result<Exit, Failure> {
         _ => {
             let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
             print(&format!(
-                "{} ({}, {} by default)\n\n{}\n\n{}\n\nBad:\n{}\nGood:\n{}",
+                "{} ({}, {})\n\n{}\n\n{}\n\nBad:\n{}\nGood:\n{}",
                 rule.id,
                 rule.category.as_str(),
-                rule.severity.as_str(),
+                rule.default_text(),
                 rule.summary,
                 rule.explanation,
                 indent(rule.bad),

@@ -440,17 +440,31 @@ pub fn rule_matches(pattern: &str, id: &str) -> bool {
 }
 
 impl Settings {
+    /// A rule's level under these settings (`None`: off): what `rules:` names, else its default.
+    pub fn level(&self, rule: &rules::Rule) -> Option<Severity> {
+        match self.rules.get(rule.id) {
+            Some(level) => *level,
+            None => rule.default_level(),
+        }
+    }
+
+    /// A finding's severity under these settings (`None`: its rule is off). Only a level that
+    /// `rules:` names replaces the one the finding was made with (an engine may make one below
+    /// its rule's default, as for a widened decimal).
+    pub fn severity_of(&self, f: &Finding) -> Option<Severity> {
+        match self.rules.get(f.rule.id) {
+            Some(level) => *level,
+            None => f.rule.default_level().map(|_| f.severity),
+        }
+    }
+
     /// Apply per-rule severities (not the `allow` list) to findings.
     pub fn apply_severities(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter_map(|mut f| match self.rules.get(f.rule.id) {
-                Some(None) => None,
-                Some(Some(s)) => {
-                    f.severity = *s;
-                    Some(f)
-                }
-                None => Some(f),
+            .filter_map(|mut f| {
+                f.severity = self.severity_of(&f)?;
+                Some(f)
             })
             .collect()
     }
@@ -461,11 +475,9 @@ impl Settings {
         let mut used = vec![false; self.allow.len()];
         // In place: a large report is not held twice.
         out.retain_mut(|f| {
-            if let Some(level) = self.rules.get(f.rule.id) {
-                match level {
-                    None => return false,
-                    Some(s) => f.severity = *s,
-                }
+            match self.severity_of(f) {
+                None => return false,
+                Some(s) => f.severity = s,
             }
             // A stale-entry report is about the settings file, never itself allowable.
             let hit = (f.rule.id != rules::ALLOW_UNUSED.id)
@@ -479,7 +491,10 @@ impl Settings {
             true
         });
         for (a, used) in self.allow.iter().zip(used) {
-            if used || self.rules.get(rules::ALLOW_UNUSED.id) == Some(&None) {
+            let Some(severity) = self.level(&rules::ALLOW_UNUSED) else {
+                break;
+            };
+            if used {
                 continue;
             }
             let mut f = Finding::new(
@@ -502,9 +517,7 @@ impl Settings {
                 line: Some(a.line),
                 column: Some(a.column),
             });
-            if let Some(Some(s)) = self.rules.get(rules::ALLOW_UNUSED.id) {
-                f.severity = *s;
-            }
+            f.severity = severity;
             out.push(f);
         }
         out
