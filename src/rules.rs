@@ -89,11 +89,11 @@ impl Rule {
         self.default_level().map_or("off", Severity::as_str)
     }
 
-    /// Its default in words: `error by default`, or `off by default (info when turned on)`.
+    /// Its default in words: `error by default`, or `off by default; info when turned on …`.
     pub fn default_text(&self) -> String {
         if self.opt_in {
             format!(
-                "off by default ({} when turned on in evreg.yaml)",
+                "off by default; {} when turned on in evreg.yaml",
                 self.severity
             )
         } else {

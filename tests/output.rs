@@ -127,7 +127,7 @@ fn the_doc_lint_runs_only_where_evreg_yaml_names_it() {
     let explained = stdout(evreg(tmp.path()).args(["explain", "avro-doc-missing"]), 0);
     assert!(
         explained.starts_with(
-            "avro-doc-missing (lint, off by default (info when turned on in evreg.yaml))"
+            "avro-doc-missing (lint, off by default; info when turned on in evreg.yaml)"
         ),
         "{explained}"
     );
