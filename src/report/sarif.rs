@@ -127,6 +127,15 @@ impl Renderer for Sarif {
     }
 }
 
+/// A rule's level when it runs; an opt-in rule is also marked as not enabled unless configured.
+fn default_configuration(r: &rules::Rule) -> Value {
+    if r.opt_in {
+        json!({"level": level(r.severity), "enabled": false})
+    } else {
+        json!({"level": level(r.severity)})
+    }
+}
+
 /// The SARIF log with an empty list of results: the catalogue as the tool's rules.
 fn log() -> Value {
     let rule_list: Vec<Value> = rules::ALL
@@ -142,7 +151,7 @@ fn log() -> Value {
                     "markdown": format!("{}\n\n**Bad**\n\n```\n{}\n```\n\n**Good**\n\n```\n{}\n```", r.explanation, r.bad, r.good),
                 },
                 "helpUri": help_uri(r.id),
-                "defaultConfiguration": {"level": level(r.severity)},
+                "defaultConfiguration": default_configuration(r),
                 "properties": {"category": r.category.as_str()},
             })
         })
@@ -177,6 +186,14 @@ mod tests {
             .as_array()
             .unwrap();
         assert_eq!(listed.len(), rules::ALL.len());
+        // An opt-in rule is listed as not enabled by default, every other one as enabled.
+        for (r, listed) in rules::ALL.iter().zip(listed) {
+            let enabled = listed["defaultConfiguration"]["enabled"]
+                .as_bool()
+                .unwrap_or(true);
+            assert_eq!(enabled, !r.opt_in, "{}", r.id);
+        }
+        assert!(rules::ALL.iter().any(|r| r.opt_in));
         insta::assert_json_snapshot!(log["runs"][0]["results"]);
     }
 
