@@ -4,6 +4,8 @@
 
 use crate::schema::avro::{AvroSchema, Kind, TypeId};
 
+pub mod from_json;
+
 impl AvroSchema {
     /// This version as Apache Avro parses it, parsed on first use and kept: confirming the
     /// examples of every pair a version is in, and replaying every fixture, share one parse.
@@ -25,8 +27,18 @@ pub fn apache_schema(schema: &AvroSchema) -> Result<ApacheSchema, String> {
         return Err(RECURSIVE_DEFAULTS.to_string());
     }
     if schema.shared.is_empty() {
-        let main =
-            apache_avro::Schema::parse_str(&schema.source.text).map_err(|e| e.to_string())?;
+        // Built from evreg's own parse where that gives exactly Apache Avro's schema; the
+        // checks of names are Apache Avro's as installed here (a library user's own checks,
+        // installed first, leave the text to Apache Avro).
+        let built = names::ours()
+            .then(|| from_json::build(&schema.json))
+            .flatten();
+        let main = match built {
+            Some(main) => main,
+            None => {
+                apache_avro::Schema::parse_str(&schema.source.text).map_err(|e| e.to_string())?
+            }
+        };
         return Ok(ApacheSchema {
             main,
             shared: Vec::new(),
@@ -60,7 +72,7 @@ const RECURSIVE_DEFAULTS: &str = "a field default of the schema holds an object 
 /// fuzzing: a process killed by SIGSEGV). Conservative: some record field has a default holding
 /// a JSON object, and the field's type leads back to that record. A recursive schema whose
 /// defaults are `null`, `[]` or scalars (a tree with `"children": [] `) is read as usual.
-fn defaults_may_recurse(schema: &AvroSchema) -> bool {
+pub(crate) fn defaults_may_recurse(schema: &AvroSchema) -> bool {
     fn holds_object(v: &crate::source::json::Node) -> bool {
         v.as_object().is_some() || v.as_array().is_some_and(|a| a.iter().any(holds_object))
     }
@@ -103,7 +115,7 @@ fn reaches(schema: &AvroSchema, from: TypeId, to: TypeId) -> bool {
 /// parsing time (~9% of `evreg check` on 2,000 Avro pairs, each pair's examples confirmed by
 /// parsing both schemas). The same rules of the specification as plain code, installed once
 /// before the first parse; evreg's own parser has already checked every name.
-mod names {
+pub(crate) mod names {
     use apache_avro::AvroResult;
     use apache_avro::error::Details;
     use apache_avro::validator::{
@@ -173,15 +185,27 @@ mod names {
         }
     }
 
+    /// Whether these rules are the ones Apache Avro applies (set by `install`, not by a
+    /// library user before it).
+    static OURS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
     pub fn install() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
+        OURS.get_or_init(|| {
             // Already set (by a library user, first) is fine: theirs stays.
-            let _ = apache_avro::validator::set_schema_name_validator(Box::new(Spec));
-            let _ = apache_avro::validator::set_schema_namespace_validator(Box::new(Spec));
-            let _ = apache_avro::validator::set_enum_symbol_name_validator(Box::new(Spec));
-            let _ = apache_avro::validator::set_record_field_name_validator(Box::new(Spec));
+            [
+                apache_avro::validator::set_schema_name_validator(Box::new(Spec)).is_ok(),
+                apache_avro::validator::set_schema_namespace_validator(Box::new(Spec)).is_ok(),
+                apache_avro::validator::set_enum_symbol_name_validator(Box::new(Spec)).is_ok(),
+                apache_avro::validator::set_record_field_name_validator(Box::new(Spec)).is_ok(),
+            ]
+            .iter()
+            .all(|&set| set)
         });
+    }
+
+    /// Whether Apache Avro checks names by these rules (after `install`).
+    pub fn ours() -> bool {
+        OURS.get().copied().unwrap_or(false)
     }
 
     #[cfg(test)]
