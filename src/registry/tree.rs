@@ -73,8 +73,30 @@ impl FsTree {
     }
 
     fn list_now(&self, dir: &str) -> Result<Vec<Entry>, LoadError> {
-        let mut out = Vec::new();
-        for (name, kind) in self.gate.list(dir)? {
+        Ok(entries(self.gate.list(dir)?))
+    }
+
+    /// List `dir` and read its regular files into the read-ahead store.
+    fn read_ahead(&self, dir: &str, wanted: &(dyn Fn(&str) -> bool + Sync)) {
+        let (listed, files) = match self.gate.list_reading(dir, wanted) {
+            Ok((listed, files)) => (Ok(entries(listed)), files),
+            Err(e) => (Err(e.into()), Vec::new()),
+        };
+        let mut ahead = self.ahead();
+        ahead.lists.insert(dir.to_string(), listed);
+        ahead.files.extend(
+            files
+                .into_iter()
+                .map(|(rel, bytes)| (rel, bytes.map_err(LoadError::from))),
+        );
+    }
+}
+
+/// A folder's listing as the gate gives it, in the tree's terms.
+fn entries(listed: Vec<crate::fsutil::Listed>) -> Vec<Entry> {
+    listed
+        .into_iter()
+        .map(|(name, kind)| {
             let kind = match kind {
                 Ok(Kind::File) => EntryKind::File,
                 Ok(Kind::Dir) => EntryKind::Dir,
@@ -88,29 +110,9 @@ impl FsTree {
                 }
                 Err(e) => EntryKind::Excluded(format!("cannot be read ({e})")),
             };
-            out.push(Entry { name, kind });
-        }
-        Ok(out)
-    }
-
-    /// List `dir` and read its regular files into the read-ahead store.
-    fn read_ahead(&self, dir: &str, wanted: &(dyn Fn(&str) -> bool + Sync)) {
-        let listed = self.list_now(dir);
-        let mut files = Vec::new();
-        if let Ok(entries) = &listed {
-            for e in entries
-                .iter()
-                .filter(|e| e.kind == EntryKind::File && wanted(&e.name))
-            {
-                let rel = format!("{dir}/{}", e.name);
-                let bytes = self.gate.read(&rel).map_err(LoadError::from);
-                files.push((rel, bytes));
-            }
-        }
-        let mut ahead = self.ahead();
-        ahead.lists.insert(dir.to_string(), listed);
-        ahead.files.extend(files);
-    }
+            Entry { name, kind }
+        })
+        .collect()
 }
 
 impl Tree for FsTree {
