@@ -21,6 +21,9 @@ use std::collections::{BTreeMap, HashMap};
 /// Apache Avro's schema of the version whose JSON is `json`, or `None` where Apache Avro's
 /// own parse must decide (see the module's comment).
 pub fn build(json: &Node) -> Option<Schema> {
+    if !serde_json_reads(json) {
+        return None;
+    }
     let mut b = Builder::default();
     let schema = b.parse(json, None)?;
     if b.defaults_to_check && !defaults_resolve(&schema) {
@@ -50,6 +53,29 @@ pub fn compare_with_apache(schema: &AvroSchema) -> Result<bool, String> {
         ));
     }
     Ok(true)
+}
+
+/// The deepest nesting of arrays and objects serde_json reads (its recursion limit).
+const SERDE_JSON_MAX_DEPTH: usize = 127;
+
+/// Whether serde_json, which Apache Avro reads the text with, accepts the document evreg's
+/// parser accepted: the two agree on JSON but for numbers beyond the range of f64 (evreg keeps
+/// them as written, serde_json refuses them, anywhere in the text) and nesting deeper than
+/// serde_json's limit.
+fn serde_json_reads(json: &Node) -> bool {
+    let mut stack = vec![(json, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        match &node.value {
+            Json::Number(n) if serde_json::from_str::<serde_json::Number>(&n.raw).is_err() => {
+                return false;
+            }
+            Json::Array(_) | Json::Object(_) if depth > SERDE_JSON_MAX_DEPTH => return false,
+            Json::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Json::Object(members) => stack.extend(members.iter().map(|m| (&m.value, depth + 1))),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// What Apache Avro's parser knows while it reads a schema.
@@ -597,6 +623,26 @@ mod tests {
             let text = rec(fields);
             assert_ne!(built(&text), Some(true), "{text}");
         }
+    }
+
+    /// What serde_json refuses in a text evreg reads, anywhere in it, leaves the schema to
+    /// Apache Avro (which then refuses it).
+    #[test]
+    fn texts_serde_json_refuses_are_left_to_apache_avro() {
+        let huge = rec(r#"{"name": "a", "type": {"type": "int", "x": 1.0e2075060001}}"#);
+        assert_eq!(built(&huge), Some(false), "{huge}");
+        let nest = |n: usize| {
+            rec(&format!(
+                r#"{{"name": "a", "type": "int", "x": {}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            ))
+        };
+        // The record's object and its fields' array and object hold the value 3 levels down.
+        assert_eq!(built(&nest(124)), Some(true));
+        assert_eq!(built(&nest(125)), Some(false));
+        assert!(serde_json::from_str::<serde_json::Value>(&nest(124)).is_ok());
+        assert!(serde_json::from_str::<serde_json::Value>(&nest(125)).is_err());
     }
 
     /// Every Avro file of this repository's registries and test data (and, when
