@@ -228,6 +228,15 @@ impl Name {
             format!("{}.{}", self.namespace, self.name)
         }
     }
+    /// Whether `full` is this full name (`fullname() == full`, without building it).
+    pub fn is_fullname(&self, full: &str) -> bool {
+        if self.namespace.is_empty() {
+            return full == self.name;
+        }
+        full.strip_prefix(self.namespace.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.name.as_str())
+    }
 }
 
 #[derive(Debug)]
@@ -413,6 +422,16 @@ pub fn parse_with(source: Arc<SourceFile>, shared: &SharedTypes) -> Parsed {
 impl AvroSchema {
     pub fn ty(&self, id: TypeId) -> &AvroType {
         &self.types[id]
+    }
+    /// Whether `key`, the key of a union value in Avro's JSON encoding (`{"string": "x"}`), names
+    /// the branch `branch`: a named type by its full name (or, leniently, its short name), any
+    /// other by its type name.
+    pub fn names_branch(&self, branch: TypeId, key: &str) -> bool {
+        let kind = &self.types[branch].kind;
+        match kind.name() {
+            Some(n) => n.is_fullname(key) || n.name == key,
+            None => kind.type_name() == key,
+        }
     }
     /// The location of a pointer into this schema's file.
     pub fn location(&self, pointer: &str) -> Location {
@@ -1391,10 +1410,24 @@ mod tests {
             panic!()
         };
         assert_eq!(r.name.fullname(), "com.x.Node");
+        for (full, is) in [
+            ("com.x.Node", true),
+            ("Node", false),
+            ("com.xNode", false),
+            ("com.x.Nod", false),
+            ("com.x.Node.", false),
+            ("x.Node", false),
+        ] {
+            assert_eq!(r.name.is_fullname(full), is, "{full}");
+        }
         let Kind::Union(b) = &s.ty(r.fields[1].ty).kind else {
             panic!()
         };
         assert_eq!(b[1], s.root);
+        // A union value's key names a branch by full name, short name or type name.
+        assert!(s.names_branch(b[1], "com.x.Node") && s.names_branch(b[1], "Node"));
+        assert!(s.names_branch(b[0], "null") && !s.names_branch(b[0], "com.x.Node"));
+        assert!(!s.names_branch(b[1], "record"));
         assert_eq!(r.fields[2].ty, s.root);
     }
 

@@ -19,18 +19,38 @@ use std::ops::RangeInclusive;
 /// write: it names the subject and version the payload was meant for.
 pub fn validate(schema: &AvroSchema, value: &Value) -> Vec<Draft> {
     let mut out = Vec::new();
-    walk(schema, schema.root, value, "", &mut out);
+    walk(schema, schema.root, value, At::Root, &mut out);
     out
 }
 
 /// Does `value` fit `ty` (no details)?
 pub fn fits(schema: &AvroSchema, ty: TypeId, value: &Value) -> bool {
     let mut out = Vec::new();
-    walk(schema, ty, value, "", &mut out);
+    walk(schema, ty, value, At::Root, &mut out);
     out.is_empty()
 }
 
-fn problem(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: &str, message: String) {
+/// Where a value sits in the payload: its JSON pointer, written out only when a problem is found
+/// there (most payloads fit, and writing out the pointer of every value was a tenth of checking
+/// one).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root => Ok(()),
+            At::Key(parent, key) => write!(f, "{parent}/{}", escape_pointer_token(key)),
+            At::Index(parent, i) => write!(f, "{parent}/{i}"),
+        }
+    }
+}
+
+fn problem(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: At<'_>, message: String) {
     out.push(draft(at.to_string(), s.ty(ty).pointer.clone(), message));
 }
 
@@ -55,15 +75,7 @@ fn some_symbols(symbols: &[String]) -> String {
     }
 }
 
-/// The name a union branch goes by in Avro's JSON encoding.
-fn branch_name(s: &AvroSchema, ty: TypeId) -> String {
-    let k = &s.ty(ty).kind;
-    k.name()
-        .map(|n| n.fullname())
-        .unwrap_or_else(|| k.type_name().to_string())
-}
-
-fn expected(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: &str, v: &Value, what: &str) {
+fn expected(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: At<'_>, v: &Value, what: &str) {
     problem(
         out,
         s,
@@ -74,7 +86,7 @@ fn expected(out: &mut Vec<Draft>, s: &AvroSchema, ty: TypeId, at: &str, v: &Valu
 }
 
 /// Dispatches on the Avro kind and, where it changes the JSON forms accepted, the logical type.
-fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
+fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: At<'_>, out: &mut Vec<Draft>) {
     let t = s.ty(ty);
     match (&t.kind, &t.logical) {
         (Kind::Null, _) if !v.is_null() => expected(out, s, ty, at, v, "null"),
@@ -106,7 +118,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
         (Kind::Array(items), _) => match v {
             Value::Array(xs) => {
                 for (i, x) in xs.iter().enumerate() {
-                    walk(s, *items, x, &format!("{at}/{i}"), out);
+                    walk(s, *items, x, At::Index(&at, i), out);
                 }
             }
             _ => expected(out, s, ty, at, v, "an array"),
@@ -114,8 +126,7 @@ fn walk(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
         (Kind::Map(values), _) => match v {
             Value::Object(m) => {
                 for (k, x) in m {
-                    let kat = format!("{at}/{}", escape_pointer_token(k));
-                    walk(s, *values, x, &kat, out);
+                    walk(s, *values, x, At::Key(&at, k), out);
                 }
             }
             _ => expected(out, s, ty, at, v, "an object (a map)"),
@@ -132,7 +143,7 @@ fn walk_temporal(
     ty: TypeId,
     logical: &Logical,
     v: &Value,
-    at: &str,
+    at: At<'_>,
     out: &mut Vec<Draft>,
 ) {
     const TIME_OF_DAY: &str = "a time of day (HH:MM:SS)";
@@ -176,7 +187,7 @@ fn walk_temporal(
 }
 
 /// A float or double: a number, or Avro's JSON names for the non-finite values.
-fn walk_number(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
+fn walk_number(s: &AvroSchema, ty: TypeId, v: &Value, at: At<'_>, out: &mut Vec<Draft>) {
     // A float holds ±3.4e38 at most: a larger number would be written as infinity.
     if matches!(s.ty(ty).kind, Kind::Float)
         && v.as_f64().is_some_and(|x| x.abs() > f64::from(f32::MAX))
@@ -201,7 +212,7 @@ fn walk_decimal(
     s: &AvroSchema,
     ty: TypeId,
     v: &Value,
-    at: &str,
+    at: At<'_>,
     precision: u64,
     scale: u64,
     out: &mut Vec<Draft>,
@@ -217,7 +228,7 @@ fn walk_decimal(
 }
 
 /// A uuid (string or fixed) as its text.
-fn walk_uuid(s: &AvroSchema, ty: TypeId, v: &Value, at: &str, out: &mut Vec<Draft>) {
+fn walk_uuid(s: &AvroSchema, ty: TypeId, v: &Value, at: At<'_>, out: &mut Vec<Draft>) {
     match v {
         Value::String(x) if formats::is_uuid(x) => {}
         Value::String(x) => problem(
@@ -236,7 +247,7 @@ fn walk_bytes(
     s: &AvroSchema,
     ty: TypeId,
     v: &Value,
-    at: &str,
+    at: At<'_>,
     size: Option<u64>,
     out: &mut Vec<Draft>,
 ) {
@@ -263,7 +274,7 @@ fn walk_bytes(
     }
 }
 
-fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mut Vec<Draft>) {
+fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: At<'_>, out: &mut Vec<Draft>) {
     match v {
         Value::String(x) if e.has(x) => {}
         Value::String(x) => problem(
@@ -283,7 +294,14 @@ fn walk_enum(s: &AvroSchema, ty: TypeId, e: &Enum, v: &Value, at: &str, out: &mu
 }
 
 /// A record: each field present or defaulted, and no field the record does not declare.
-fn walk_record(s: &AvroSchema, ty: TypeId, r: &Record, v: &Value, at: &str, out: &mut Vec<Draft>) {
+fn walk_record(
+    s: &AvroSchema,
+    ty: TypeId,
+    r: &Record,
+    v: &Value,
+    at: At<'_>,
+    out: &mut Vec<Draft>,
+) {
     let Value::Object(m) = v else {
         return expected(
             out,
@@ -295,9 +313,8 @@ fn walk_record(s: &AvroSchema, ty: TypeId, r: &Record, v: &Value, at: &str, out:
         );
     };
     for f in &r.fields {
-        let fat = format!("{at}/{}", escape_pointer_token(&f.name));
         match m.get(&f.name) {
-            Some(x) => walk(s, f.ty, x, &fat, out),
+            Some(x) => walk(s, f.ty, x, At::Key(&at, &f.name), out),
             None if f.default.is_some() => {}
             None => out.push(draft(
                 at.to_string(),
@@ -308,7 +325,7 @@ fn walk_record(s: &AvroSchema, ty: TypeId, r: &Record, v: &Value, at: &str, out:
     }
     for k in m.keys().filter(|k| r.position(k).is_none()) {
         out.push(draft(
-            format!("{at}/{}", escape_pointer_token(k)),
+            At::Key(&at, k).to_string(),
             s.ty(ty).pointer.clone(),
             format!("`{k}` is not a field of record {}", r.name.name),
         ));
@@ -321,7 +338,7 @@ fn walk_union(
     ty: TypeId,
     branches: &[TypeId],
     v: &Value,
-    at: &str,
+    at: At<'_>,
     out: &mut Vec<Draft>,
 ) {
     // Avro's JSON encoding wraps a non-null value as {"<branch name>": value}.
@@ -329,11 +346,8 @@ fn walk_union(
         && m.len() == 1
     {
         let (k, inner) = m.iter().next().expect("one entry");
-        if let Some(&b) = branches.iter().find(|&&b| {
-            branch_name(s, b) == *k || s.ty(b).kind.name().is_some_and(|n| n.name == *k)
-        }) {
-            let kat = format!("{at}/{}", escape_pointer_token(k));
-            return walk(s, b, inner, &kat, out);
+        if let Some(&b) = branches.iter().find(|&&b| s.names_branch(b, k)) {
+            return walk(s, b, inner, At::Key(&at, k), out);
         }
     }
     if branches.iter().any(|&b| fits(s, b, v)) {
@@ -373,7 +387,7 @@ fn int_in(
     s: &AvroSchema,
     ty: TypeId,
     v: &Value,
-    at: &str,
+    at: At<'_>,
     range: RangeInclusive<i64>,
     what: &str,
     out: &mut Vec<Draft>,

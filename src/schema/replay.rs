@@ -449,13 +449,7 @@ fn to_avro(s: &AvroSchema, ty: TypeId, v: &Value) -> Result<Avro, String> {
                 && m.len() == 1
             {
                 let (k, inner) = m.iter().next().expect("one entry");
-                let named = |b: &TypeId| {
-                    let kind = &s.ty(*b).kind;
-                    kind.name()
-                        .map(|n| n.fullname() == *k || n.name == *k)
-                        .unwrap_or(kind.type_name() == k)
-                };
-                if let Some(i) = branches.iter().position(named) {
+                if let Some(i) = branches.iter().position(|&b| s.names_branch(b, k)) {
                     return Ok(Avro::Union(
                         i as u32,
                         Box::new(to_avro(s, branches[i], inner)?),

@@ -26,7 +26,7 @@ pub fn build(json: &Node) -> Option<Schema> {
     }
     let mut b = Builder::default();
     let schema = b.parse(json, None)?;
-    if b.defaults_to_check && !defaults_resolve(&schema) {
+    if !b.defaults.is_empty() && !defaults_resolve(&schema, &b.defaults) {
         return None;
     }
     Some(schema)
@@ -81,17 +81,15 @@ fn serde_json_reads(json: &Node) -> bool {
 /// What Apache Avro's parser knows while it reads a schema.
 #[derive(Default)]
 struct Builder {
-    /// Named types read to the end, by full name and by alias (true for an alias).
-    parsed: HashMap<Name, bool>,
+    /// Named types read to the end, by full name and by alias.
+    parsed: std::collections::HashSet<Name>,
     /// Records still being read (a field may refer to its own record), by full name and alias,
     /// each to the record's full name.
     resolving: HashMap<Name, Name>,
-    /// References made so far to a record still being read, or by an alias: a field default
-    /// that reaches one is checked by Apache Avro against the names known at that moment, which
-    /// the check at the end does not reproduce.
-    unusual_refs: usize,
-    /// Some field has a default other than `null` on a nullable type.
-    defaults_to_check: bool,
+    /// For each field default to check (any but `null` on a nullable type), in the order the
+    /// fields are read: the names of the records still being read at that moment, which Apache
+    /// Avro's check of the default cannot look up (see `defaults_resolve`).
+    defaults: Vec<Vec<Name>>,
 }
 
 /// Keys Apache Avro never keeps as a named or complex type's custom attributes.
@@ -120,11 +118,9 @@ impl Builder {
             "string" => Schema::String,
             _ => {
                 let full = Name::new_with_enclosing_namespace(name, ns).ok()?;
-                if let Some(&by_alias) = self.parsed.get(&full) {
-                    self.unusual_refs += usize::from(by_alias);
+                if self.parsed.contains(&full) {
                     Schema::Ref { name: full }
                 } else if let Some(record) = self.resolving.get(&full) {
-                    self.unusual_refs += 1;
                     Schema::Ref {
                         name: record.clone(),
                     }
@@ -198,12 +194,12 @@ impl Builder {
     }
 
     fn done(&mut self, name: &Name, aliases: &Aliases) {
-        self.parsed.insert(name.clone(), false);
+        self.parsed.insert(name.clone());
         self.resolving.remove(name);
         for alias in aliases.iter().flatten() {
             let full = alias.fully_qualified_name(name.namespace()).into_owned();
             self.resolving.remove(&full);
-            self.parsed.insert(full, true);
+            self.parsed.insert(full);
         }
     }
 
@@ -247,16 +243,13 @@ impl Builder {
         if !super::names::is_name(name) {
             return None;
         }
-        let unusual_before = self.unusual_refs;
         let schema = self.parse(node.get("type")?, record.namespace())?;
         let default = node.get("default").map(Node::to_serde);
-        if let Some(d) = &default
-            && !(d.is_null() && nullable(&schema))
+        if default
+            .as_ref()
+            .is_some_and(|d| !trivial_default(d, &schema))
         {
-            if self.unusual_refs != unusual_before {
-                return None;
-            }
-            self.defaults_to_check = true;
+            self.defaults.push(self.resolving.keys().cloned().collect());
         }
         let aliases = node
             .get("aliases")
@@ -443,57 +436,98 @@ fn attributes(node: &Node, also_not: &[&str]) -> BTreeMap<String, serde_json::Va
         .collect()
 }
 
-/// Whether `null` is a value of this type: Apache Avro's default check passes a `null` default
-/// there without looking any further.
-fn nullable(schema: &Schema) -> bool {
-    match schema {
-        Schema::Null => true,
-        Schema::Union(u) => u.variants().iter().any(|v| matches!(v, Schema::Null)),
-        _ => false,
-    }
+/// A `null` default of a type that holds `null`: Apache Avro's check passes it without looking
+/// up any name.
+fn trivial_default(default: &serde_json::Value, schema: &Schema) -> bool {
+    default.is_null()
+        && match schema {
+            Schema::Null => true,
+            Schema::Union(u) => u.variants().iter().any(|v| matches!(v, Schema::Null)),
+            _ => false,
+        }
 }
 
 /// Apache Avro checks each field default while parsing: it must resolve to the field's type (to
-/// any branch of a union). Checked here once the whole schema is built, against all its named
-/// types: the same names the parser knew at each field, since a default reaching a record still
-/// being read, or a type referred to by an alias, made the build give up instead.
-fn defaults_resolve(schema: &Schema) -> bool {
-    let Ok(resolved) = ResolvedSchema::try_from(schema) else {
-        return false;
-    };
-    let names = resolved.get_names();
-    let mut stack = vec![schema];
-    while let Some(s) = stack.pop() {
-        match s {
-            Schema::Array(a) => stack.push(&a.items),
-            Schema::Map(m) => stack.push(&m.types),
-            Schema::Union(u) => stack.extend(u.variants()),
-            Schema::Record(r) => {
-                for f in &r.fields {
-                    stack.push(&f.schema);
-                    let Some(default) = &f.default else { continue };
-                    if default.is_null() && nullable(&f.schema) {
-                        continue;
+/// any branch of a union) with the named types known at that moment, which are those read to
+/// the end; the records still being read are not (a default that reaches one is refused). The
+/// check here, once the whole schema is built, looks the names up in all its named types but
+/// those (`unknown`, one list per default in the order the fields were read). Every other type
+/// a default can reach was read to the end before its field: a reference to a type defined
+/// later is no schema at all.
+fn defaults_resolve(schema: &Schema, unknown: &[Vec<Name>]) -> bool {
+    struct Check<'s> {
+        all: Option<ResolvedSchema<'s>>,
+        unknown: std::slice::Iter<'s, Vec<Name>>,
+        /// Names without the unknown ones, for each list of unknown names met so far.
+        known: Vec<(&'s [Name], HashMap<Name, &'s Schema>)>,
+    }
+    impl<'s> Check<'s> {
+        /// Field defaults in the order the build read the fields: each after its type.
+        fn visit(&mut self, root: &'s Schema, s: &'s Schema) -> Option<()> {
+            match s {
+                Schema::Array(a) => self.visit(root, &a.items),
+                Schema::Map(m) => self.visit(root, &m.types),
+                Schema::Union(u) => u.variants().iter().try_for_each(|v| self.visit(root, v)),
+                Schema::Record(r) => r.fields.iter().try_for_each(|f| {
+                    self.visit(root, &f.schema)?;
+                    match &f.default {
+                        Some(d) if !trivial_default(d, &f.schema) => {
+                            let unknown = self.unknown.next()?;
+                            self.resolves(root, d, &f.schema, unknown).then_some(())
+                        }
+                        _ => Some(()),
                     }
-                    let Ok(value) = apache_avro::types::Value::try_from(default.clone()) else {
-                        return false;
-                    };
-                    let fits = match &f.schema {
-                        Schema::Union(u) => u
-                            .variants()
-                            .iter()
-                            .any(|v| value.clone().resolve_with_names(v, names).is_ok()),
-                        other => value.resolve_with_names(other, names).is_ok(),
-                    };
-                    if !fits {
-                        return false;
-                    }
+                }),
+                _ => Some(()),
+            }
+        }
+
+        fn resolves(
+            &mut self,
+            root: &'s Schema,
+            default: &serde_json::Value,
+            field: &Schema,
+            unknown: &'s [Name],
+        ) -> bool {
+            let Ok(value) = apache_avro::types::Value::try_from(default.clone()) else {
+                return false;
+            };
+            if self.all.is_none() {
+                match ResolvedSchema::try_from(root) {
+                    Ok(all) => self.all = Some(all),
+                    Err(_) => return false,
                 }
             }
-            _ => {}
+            let all = self.all.as_ref().map(ResolvedSchema::get_names);
+            let i = match self.known.iter().position(|(u, _)| *u == unknown) {
+                Some(i) => i,
+                None => {
+                    let known = all
+                        .into_iter()
+                        .flatten()
+                        .filter(|(name, _)| !unknown.contains(name))
+                        .map(|(name, s)| (name.clone(), *s))
+                        .collect();
+                    self.known.push((unknown, known));
+                    self.known.len() - 1
+                }
+            };
+            let names = &self.known[i].1;
+            match field {
+                Schema::Union(u) => u
+                    .variants()
+                    .iter()
+                    .any(|v| value.clone().resolve_with_names(v, names).is_ok()),
+                other => value.resolve_with_names(other, names).is_ok(),
+            }
         }
     }
-    true
+    let mut check = Check {
+        all: None,
+        unknown: unknown.iter(),
+        known: Vec::new(),
+    };
+    check.visit(schema, schema).is_some() && check.unknown.next().is_none()
 }
 
 #[cfg(test)]
@@ -516,13 +550,6 @@ mod tests {
 
     fn takes(text: &str) {
         assert_eq!(built(text), Some(true), "left to Apache Avro: {text}");
-    }
-
-    fn leaves(text: &str) {
-        super::super::names::install();
-        if let Some(schema) = parse(Arc::new(SourceFile::new("t.avsc", text))).schema {
-            assert!(super::build(&schema.json).is_none(), "built: {text}");
-        }
     }
 
     fn rec(fields: &str) -> String {
@@ -596,10 +623,31 @@ mod tests {
         takes(
             r#"{"type": "record", "name": "Node", "fields": [{"name": "next", "type": ["null", "Node"], "default": null}, {"name": "kids", "type": {"type": "array", "items": "Node"}}]}"#,
         );
-        // A default that reaches the record being read: Apache Avro checks it against the names
-        // it knows at that point, which the build does not reproduce.
-        leaves(
+        // A default whose type reaches the record being read: Apache Avro checks it without
+        // that record's name; an empty array never looks it up…
+        takes(
             r#"{"type": "record", "name": "Node", "fields": [{"name": "kids", "type": {"type": "array", "items": "Node"}, "default": []}]}"#,
+        );
+        // …an item of that record's type would, directly or through a record read before that
+        // refers back to it: built exactly when Apache Avro is given the schema and accepts it.
+        for text in [
+            r#"{"type": "record", "name": "A", "fields": [{"name": "n", "type": ["null", "A"], "default": null}, {"name": "c", "type": {"type": "array", "items": "A"}, "default": [{"n": null}]}]}"#,
+            r#"{"type": "record", "name": "A", "fields": [{"name": "n", "type": ["null", "A"], "default": null}, {"name": "c", "type": {"type": "array", "items": ["null", "A"]}, "default": [null]}]}"#,
+            r#"{"type": "record", "name": "A", "fields": [{"name": "b", "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": ["null", "A"], "default": null}]}}, {"name": "c", "type": "B", "default": {"a": null}}]}"#,
+            r#"{"type": "record", "name": "A", "fields": [{"name": "b", "type": {"type": "record", "name": "B", "fields": [{"name": "a", "type": {"type": "array", "items": "A"}}]}}, {"name": "c", "type": "B", "default": {"a": [{"b": {"a": []}}]}}]}"#,
+        ] {
+            let schema = parse(Arc::new(SourceFile::new("t.avsc", text)))
+                .schema
+                .unwrap();
+            // A default holding an object that leads back to its record is never handed to
+            // Apache Avro (its resolution of it may not end).
+            let handed = !super::super::defaults_may_recurse(&schema);
+            let apache_accepts = handed && apache_avro::Schema::parse_str(text).is_ok();
+            assert_eq!(built(text), Some(apache_accepts), "{text}");
+        }
+        // Once read to the end, a record's name is known to the defaults of later fields.
+        takes(
+            r#"{"type": "record", "name": "A", "fields": [{"name": "b", "type": {"type": "record", "name": "B", "fields": [{"name": "x", "type": "int"}]}}, {"name": "c", "type": {"type": "array", "items": "B"}, "default": [{"x": 1}]}]}"#,
         );
         // A type referred to by its alias.
         let by_alias = rec(
