@@ -218,6 +218,19 @@ impl<'s> Replayer<'s> {
         }
     }
 
+    /// Whether the reader reads `payload` as the writer writes it (`None`: replay cannot run),
+    /// without the words of why not: a pair's examples only need the answer.
+    pub fn reads(&self, payload: &Value) -> Option<bool> {
+        let encoder = self.encoder.as_ref().ok()?;
+        let bytes = write(encoder, self.writer, payload).ok()?;
+        match &self.decoder {
+            Ok(decoder) => Some(decoder.read_value(&mut bytes.as_slice()).is_ok()),
+            // Apache Avro refused to read the writer's data with the reader at all.
+            Err(ReplayError::Read(_)) => Some(false),
+            Err(ReplayError::NotRun(_)) => None,
+        }
+    }
+
     /// Write `payload` with the writer schema and read the bytes with the reader schema.
     pub fn replay(&self, payload: &Value) -> Result<(), ReplayError> {
         let encoder = self

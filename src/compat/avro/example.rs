@@ -203,7 +203,7 @@ pub fn attach(
     };
     let read_by = replay::ReadBy::new(wa, ra);
     let replayer = replay::Replayer::new(writer, wa, &read_by, ra);
-    let neutral_reads = replayer.replay(&neutral).is_ok();
+    let neutral_reads = replayer.reads(&neutral) == Some(true);
     let neutral_owners = examples
         .iter()
         .filter(|e| e.as_ref() == Some(&neutral))
@@ -212,7 +212,7 @@ pub fn attach(
         let Some(example) = example else { continue };
         let attributable = neutral_reads || (example == neutral && neutral_owners == 1);
         // …and Apache Avro must write it with the writer and fail to read it with the reader.
-        if attributable && let Err(replay::ReplayError::Read(_)) = replayer.replay(&example) {
+        if attributable && replayer.reads(&example) == Some(false) {
             draft.example = Some(example);
         }
     }
