@@ -66,7 +66,11 @@ fn serde_json_reads(json: &Node) -> bool {
     let mut stack = vec![(json, 1)];
     while let Some((node, depth)) = stack.pop() {
         match &node.value {
-            Json::Number(n) if serde_json::from_str::<serde_json::Number>(&n.raw).is_err() => {
+            // Without an exponent and short of 309 digits a number stays within f64's range.
+            Json::Number(n)
+                if (n.raw.contains(['e', 'E']) || n.raw.len() > 300)
+                    && serde_json::from_str::<serde_json::Number>(&n.raw).is_err() =>
+            {
                 return false;
             }
             Json::Array(_) | Json::Object(_) if depth > SERDE_JSON_MAX_DEPTH => return false,
@@ -82,10 +86,10 @@ fn serde_json_reads(json: &Node) -> bool {
 #[derive(Default)]
 struct Builder {
     /// Named types read to the end, by full name and by alias.
-    parsed: std::collections::HashSet<Name>,
+    parsed: std::collections::HashSet<Name, ahash::RandomState>,
     /// Records still being read (a field may refer to its own record), by full name and alias,
     /// each to the record's full name.
-    resolving: HashMap<Name, Name>,
+    resolving: HashMap<Name, Name, ahash::RandomState>,
     /// For each field default to check (any but `null` on a nullable type), in the order the
     /// fields are read: the names of the records still being read at that moment, which Apache
     /// Avro's check of the default cannot look up (see `defaults_resolve`).
@@ -492,6 +496,11 @@ fn defaults_resolve(schema: &Schema, unknown: &[Vec<Name>]) -> bool {
             let Ok(value) = apache_avro::types::Value::try_from(default.clone()) else {
                 return false;
             };
+            // A type without references resolves without names.
+            if !refers(field) {
+                let none: HashMap<Name, &Schema> = HashMap::new();
+                return fits(value, field, &none);
+            }
             if self.all.is_none() {
                 match ResolvedSchema::try_from(root) {
                     Ok(all) => self.all = Some(all),
@@ -512,14 +521,32 @@ fn defaults_resolve(schema: &Schema, unknown: &[Vec<Name>]) -> bool {
                     self.known.len() - 1
                 }
             };
-            let names = &self.known[i].1;
-            match field {
-                Schema::Union(u) => u
-                    .variants()
-                    .iter()
-                    .any(|v| value.clone().resolve_with_names(v, names).is_ok()),
-                other => value.resolve_with_names(other, names).is_ok(),
-            }
+            fits(value, field, &self.known[i].1)
+        }
+    }
+    /// Apache Avro's check of a default: it resolves to the type, or to any branch of a union.
+    fn fits(
+        value: apache_avro::types::Value,
+        field: &Schema,
+        names: &HashMap<Name, &Schema>,
+    ) -> bool {
+        match field {
+            Schema::Union(u) => u
+                .variants()
+                .iter()
+                .any(|v| value.clone().resolve_with_names(v, names).is_ok()),
+            other => value.resolve_with_names(other, names).is_ok(),
+        }
+    }
+    /// Whether a type holds a reference to a named type anywhere.
+    fn refers(s: &Schema) -> bool {
+        match s {
+            Schema::Ref { .. } => true,
+            Schema::Array(a) => refers(&a.items),
+            Schema::Map(m) => refers(&m.types),
+            Schema::Union(u) => u.variants().iter().any(refers),
+            Schema::Record(r) => r.fields.iter().any(|f| refers(&f.schema)),
+            _ => false,
         }
     }
     let mut check = Check {
