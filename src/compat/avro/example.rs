@@ -203,16 +203,27 @@ pub fn attach(
     };
     let read_by = replay::ReadBy::new(wa, ra);
     let replayer = replay::Replayer::new(writer, wa, &read_by, ra);
-    let neutral_reads = replayer.reads(&neutral) == Some(true);
+    // The neutral payload is replayed once, and only when some example needs its outcome (an
+    // example is often the neutral payload itself).
+    let neutral_outcome = std::cell::OnceCell::new();
+    let neutral_reads = || *neutral_outcome.get_or_init(|| replayer.reads(&neutral));
     let neutral_owners = examples
         .iter()
         .filter(|e| e.as_ref() == Some(&neutral))
         .count();
     for (draft, example) in found.iter_mut().zip(examples) {
         let Some(example) = example else { continue };
-        let attributable = neutral_reads || (example == neutral && neutral_owners == 1);
+        let is_neutral = example == neutral;
+        let attributable = (is_neutral && neutral_owners == 1) || neutral_reads() == Some(true);
         // …and Apache Avro must write it with the writer and fail to read it with the reader.
-        if attributable && replayer.reads(&example) == Some(false) {
+        let reads = if is_neutral {
+            neutral_reads()
+        } else if attributable {
+            replayer.reads(&example)
+        } else {
+            None
+        };
+        if attributable && reads == Some(false) {
             draft.example = Some(example);
         }
     }
