@@ -46,13 +46,39 @@ pub fn compare_with_apache(schema: &AvroSchema) -> Result<bool, String> {
     };
     let theirs = Schema::parse_str(&schema.source.text)
         .map_err(|e| format!("built a schema Apache Avro refuses ({e}): {ours:?}"))?;
+    // The `Debug` forms show every part but a record's table of field names and aliases.
+    let (our_lookups, their_lookups) = (lookups(&ours), lookups(&theirs));
     let (ours, theirs) = (format!("{ours:#?}"), format!("{theirs:#?}"));
     if ours != theirs {
         return Err(format!(
             "built otherwise than Apache Avro parses:\n{ours}\nApache Avro:\n{theirs}"
         ));
     }
+    if our_lookups != their_lookups {
+        return Err(format!(
+            "records' field tables differ: {our_lookups:?}\nApache Avro: {their_lookups:?}"
+        ));
+    }
     Ok(true)
+}
+
+/// Every record's table of field names and aliases, in the order the records are written.
+fn lookups(schema: &Schema) -> Vec<&BTreeMap<String, usize>> {
+    let mut out = Vec::new();
+    let mut stack = vec![schema];
+    while let Some(s) = stack.pop() {
+        match s {
+            Schema::Array(a) => stack.push(&a.items),
+            Schema::Map(m) => stack.push(&m.types),
+            Schema::Union(u) => stack.extend(u.variants().iter().rev()),
+            Schema::Record(r) => {
+                out.push(&r.lookup);
+                stack.extend(r.fields.iter().rev().map(|f| &f.schema));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The deepest nesting of arrays and objects serde_json reads (its recursion limit).
@@ -601,6 +627,27 @@ mod tests {
         takes(r#""string""#);
         takes(r#"["null", "int", {"type": "map", "values": "bytes"}]"#);
         takes(r#"{"type": "record", "name": "NoNamespace", "fields": [], "x": null}"#);
+    }
+
+    /// The field tables, which the `Debug` forms leave out, are compared too: names and aliases.
+    #[test]
+    fn records_field_tables_hold_names_and_aliases() {
+        let text = rec(
+            r#"{"name": "a", "type": "int", "aliases": ["was_a"]}, {"name": "r", "type": {"type": "record", "name": "S", "fields": [{"name": "x", "type": "int"}]}}"#,
+        );
+        takes(&text);
+        let schema = parse(Arc::new(SourceFile::new("t.avsc", &text)))
+            .schema
+            .unwrap();
+        let built = super::build(&schema.json).unwrap();
+        let tables: Vec<Vec<(&str, usize)>> = super::lookups(&built)
+            .iter()
+            .map(|t| t.iter().map(|(k, v)| (k.as_str(), *v)).collect())
+            .collect();
+        assert_eq!(
+            tables,
+            [vec![("a", 0), ("r", 1), ("was_a", 0)], vec![("x", 0)]]
+        );
     }
 
     #[test]
