@@ -879,8 +879,7 @@ mod tests {
     #[test]
     fn a_folder_read_with_its_listing_reads_regular_files_only() {
         use std::os::unix::fs::symlink;
-        let outside = tempfile::tempdir().unwrap();
-        fs::write(outside.path().join("secret.avsc"), "secret").unwrap();
+        let outside = outside_with_a_secret();
         let dir = tempfile::tempdir().unwrap();
         let s = dir.path().join("s");
         fs::create_dir(&s).unwrap();
@@ -1011,12 +1010,19 @@ mod tests {
         }
     }
 
+    /// A folder outside any registry, holding `secret.avsc`: what links out must not reach.
+    #[cfg(unix)]
+    fn outside_with_a_secret() -> tempfile::TempDir {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.avsc"), "secret").unwrap();
+        outside
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_listed_file_swapped_since_is_refused_still() {
         use std::os::unix::fs::symlink;
-        let outside = tempfile::tempdir().unwrap();
-        fs::write(outside.path().join("secret.avsc"), "secret").unwrap();
+        let outside = outside_with_a_secret();
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("s")).unwrap();
         for name in ["a.avsc", "b.avsc", "c.avsc"] {
@@ -1051,8 +1057,7 @@ mod tests {
     #[test]
     fn links_out_fifos_and_permissions() {
         use std::os::unix::fs::{PermissionsExt, symlink};
-        let outside = tempfile::tempdir().unwrap();
-        fs::write(outside.path().join("secret.avsc"), "x").unwrap();
+        let outside = outside_with_a_secret();
         let dir = tempfile::tempdir().unwrap();
         let gate = Gate::new(dir.path()).unwrap();
         symlink(outside.path(), dir.path().join("schemas")).unwrap();
